@@ -1,0 +1,40 @@
+# The front door. `make demo` and `make test` work on a fresh machine: both install what is missing.
+BUILD ?= build
+ASAN_BUILD ?= build-asan
+JOBS ?= 2
+CMAKE_FLAGS ?=
+
+.PHONY: all deps build test unit integration demo asan bench-setup clean format
+
+all: build
+
+deps:
+	@scripts/install-deps
+
+$(BUILD)/CMakeCache.txt:
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS) >/dev/null
+
+build: deps $(BUILD)/CMakeCache.txt
+	@cmake --build $(BUILD) -j$(JOBS)
+
+# Unit tests (GoogleTest), then integration tests (tests/run), which drive the built binary.
+test: build
+	$(BUILD)/cairn_tests --gtest_brief=1
+	tests/run $(BUILD)/cairn
+
+unit: build
+	$(BUILD)/cairn_tests --gtest_brief=1
+
+demo: build
+	@scripts/demo $(BUILD)/cairn
+
+asan: deps
+	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DCAIRN_SANITIZE=ON >/dev/null
+	cmake --build $(ASAN_BUILD) -j$(JOBS)
+	ASAN_OPTIONS=detect_leaks=1 $(ASAN_BUILD)/cairn_tests --gtest_brief=1
+
+format:
+	find src tests bench -name '*.h' -o -name '*.cc' | xargs clang-format -i
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)

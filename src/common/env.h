@@ -1,0 +1,129 @@
+// src/common/env.h
+//
+// Env is the seam between cairn and the operating system: every file operation and every reading
+// of the clock goes through it, so tests can use an in-memory file system (NewMemEnv), inject
+// faults (FaultInjectionEnv: failed fsync, full disk, torn writes) and fix the clock.
+//
+// Paths are plain '/'-separated strings. Errors name the path and the operation, e.g.
+// "IOError-like" failures are Status::Unavailable("wal/000012.log: fsync: No space left on device"),
+// a missing file is kNotFound, corruption detected by a reader is kDataLoss.
+//
+// Thread-safety: an Env may be used from many threads at once. A file object may be used by one
+// thread at a time, except RandomAccessFile, whose Read is safe to call concurrently.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+
+namespace cairn {
+
+// A file being written, sequentially. Data is durable only after Sync() returns OK.
+class WritableFile {
+ public:
+  virtual ~WritableFile() = default;
+  virtual Status Append(std::string_view data) = 0;
+  // Pushes buffered data to the OS (not durable).
+  virtual Status Flush() = 0;
+  // Makes everything appended so far durable (fdatasync).
+  virtual Status Sync() = 0;
+  // Flushes and closes. Further calls are errors. The destructor closes if Close was not called.
+  virtual Status Close() = 0;
+  // Bytes appended so far, including any the file held when opened for append.
+  virtual uint64_t Size() const = 0;
+};
+
+// A file read sequentially from its start (streaming decompression, WAL replay).
+class SequentialFile {
+ public:
+  virtual ~SequentialFile() = default;
+  // Reads up to `n` bytes into `scratch`; returns the bytes read (empty at end of file).
+  // The returned view points into `scratch`.
+  virtual Result<std::string_view> Read(size_t n, char* scratch) = 0;
+};
+
+// A file read at arbitrary offsets. Read is safe to call from many threads at once.
+class RandomAccessFile {
+ public:
+  virtual ~RandomAccessFile() = default;
+  // Reads exactly `n` bytes at `offset` into `scratch` (or fewer at end of file) and returns a view
+  // of them. The view points into `scratch` or into memory owned by the file that lives as long as
+  // the file does.
+  virtual Result<std::string_view> Read(uint64_t offset, size_t n, char* scratch) const = 0;
+  virtual uint64_t Size() const = 0;
+};
+
+class Env {
+ public:
+  virtual ~Env() = default;
+
+  // The process-wide POSIX Env. Never deleted.
+  static Env* Default();
+
+  // Creates or truncates `path`.
+  virtual Result<std::unique_ptr<WritableFile>> NewWritableFile(const std::string& path) = 0;
+  // Opens `path` for appending, creating it if absent.
+  virtual Result<std::unique_ptr<WritableFile>> NewAppendableFile(const std::string& path) = 0;
+  virtual Result<std::unique_ptr<SequentialFile>> NewSequentialFile(const std::string& path) = 0;
+  virtual Result<std::unique_ptr<RandomAccessFile>> NewRandomAccessFile(const std::string& path) = 0;
+
+  virtual bool FileExists(const std::string& path) = 0;
+  virtual Result<uint64_t> GetFileSize(const std::string& path) = 0;
+  // Names (not paths) of the entries of a directory, in no particular order.
+  virtual Result<std::vector<std::string>> GetChildren(const std::string& dir) = 0;
+  virtual bool IsDirectory(const std::string& path) = 0;
+  // Creates `dir` and any missing parents. OK if it exists.
+  virtual Status CreateDirs(const std::string& dir) = 0;
+  virtual Status RemoveFile(const std::string& path) = 0;
+  // Removes a directory and everything under it. OK if absent.
+  virtual Status RemoveAll(const std::string& path) = 0;
+  // Atomically replaces `to` with `from`.
+  virtual Status RenameFile(const std::string& from, const std::string& to) = 0;
+  // Makes the directory's entries (creates, renames, removals) durable.
+  virtual Status SyncDir(const std::string& dir) = 0;
+
+  // Microseconds since the Unix epoch, UTC.
+  virtual int64_t NowMicros() = 0;
+
+  // Conveniences built on the primitives above.
+  Result<std::string> ReadFile(const std::string& path);
+  // Writes `data` to `path` durably and atomically: temp file, fsync, rename, fsync the directory.
+  Status WriteFileAtomic(const std::string& path, std::string_view data);
+};
+
+// An Env whose files live in memory, for tests. Files that were never synced are lost by
+// DropUnsyncedData(), which models a power cut. The clock starts at `now_micros` and moves only
+// by SetNowMicros / AdvanceMicros.
+class MemEnv : public Env {
+ public:
+  virtual void SetNowMicros(int64_t now) = 0;
+  virtual void AdvanceMicros(int64_t delta) = 0;
+  // Discards every byte appended after the last successful Sync of each file, and every
+  // directory change not followed by SyncDir (a power cut).
+  virtual void DropUnsyncedData() = 0;
+};
+std::unique_ptr<MemEnv> NewMemEnv(int64_t now_micros = 1735689600000000);  // 2025-01-01
+
+// Wraps another Env and fails chosen operations, for tests of error paths. Counters start at 0.
+// Thread-safety: setters may be called while other threads use the Env.
+class FaultInjectionEnv : public Env {
+ public:
+  explicit FaultInjectionEnv(Env* base) : base_(base) {}
+  // Every Sync/SyncDir fails with kUnavailable ("fsync failed (injected)") while set.
+  virtual void SetFailSync(bool fail) = 0;
+  // Appends fail with kResourceExhausted ("No space left on device (injected)") once the total
+  // bytes appended through this Env exceed `bytes`; negative disables.
+  virtual void SetDiskLimit(int64_t bytes) = 0;
+  // The next Append writes only its first half, then fails (a torn write).
+  virtual void TearNextAppend() = 0;
+
+ protected:
+  Env* base_;
+};
+std::unique_ptr<FaultInjectionEnv> NewFaultInjectionEnv(Env* base);
+
+}  // namespace cairn
