@@ -95,31 +95,45 @@ class Env {
   Status WriteFileAtomic(const std::string& path, std::string_view data);
 };
 
-// An Env whose files live in memory, for tests. Files that were never synced are lost by
-// DropUnsyncedData(), which models a power cut. The clock starts at `now_micros` and moves only
-// by SetNowMicros / AdvanceMicros.
+// An Env whose files live in memory, for tests. DropUnsyncedData() models a power cut. The clock
+// starts at `now_micros` and moves only by SetNowMicros / AdvanceMicros.
+// Paths are normalized ("a//b/./c/" is "a/b/c"); "" (".") and "/" always exist. As on POSIX, a
+// file can only be created in an existing directory. Bytes appended are visible to readers at once.
 class MemEnv : public Env {
  public:
   virtual void SetNowMicros(int64_t now) = 0;
   virtual void AdvanceMicros(int64_t delta) = 0;
-  // Discards every byte appended after the last successful Sync of each file, and every
-  // directory change not followed by SyncDir (a power cut).
+  // A power cut:
+  //  - every file is truncated to its length at its last successful Sync (NewWritableFile on an
+  //    existing file truncates it in place, durable length 0);
+  //  - each directory's file entries (creations, renames, removals) return to what they were at
+  //    the directory's last SyncDir: files created since vanish, removed ones come back (with their
+  //    synced bytes); a rename across two directories synced separately may leave both names;
+  //  - directories themselves (CreateDirs, RemoveAll) are durable at once and are not undone.
+  // Open file objects stay usable and keep writing to the (possibly now nameless) file.
   virtual void DropUnsyncedData() = 0;
 };
 std::unique_ptr<MemEnv> NewMemEnv(int64_t now_micros = 1735689600000000);  // 2025-01-01
 
 // Wraps another Env and fails chosen operations, for tests of error paths. Counters start at 0.
+// Only writes are intercepted; reads and namespace operations pass straight to the base. A failed
+// Sync does not reach the base, so over a MemEnv the data stays unsynced (lost by a power cut).
 // Thread-safety: setters may be called while other threads use the Env.
+// REQUIRES: `base` outlives this Env and every file opened through it.
 class FaultInjectionEnv : public Env {
  public:
   explicit FaultInjectionEnv(Env* base) : base_(base) {}
   // Every Sync/SyncDir fails with kUnavailable ("fsync failed (injected)") while set.
   virtual void SetFailSync(bool fail) = 0;
   // Appends fail with kResourceExhausted ("No space left on device (injected)") once the total
-  // bytes appended through this Env exceed `bytes`; negative disables.
+  // bytes appended through this Env would exceed `bytes`: like a real full disk, the bytes that
+  // still fit are written, then the Append fails. Negative disables (the default).
   virtual void SetDiskLimit(int64_t bytes) = 0;
-  // The next Append writes only its first half, then fails (a torn write).
+  // The next Append (to any file) writes only its first half, then fails with kUnavailable
+  // (a torn write).
   virtual void TearNextAppend() = 0;
+  // Total bytes written to the base through Append since this Env was created.
+  virtual uint64_t bytes_appended() const = 0;
 
  protected:
   Env* base_;

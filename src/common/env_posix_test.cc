@@ -1,0 +1,45 @@
+// POSIX-only behaviour of Env::Default(): errno mapping (the rest is in env_test.cc).
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include "common/env.h"
+
+namespace cairn {
+namespace {
+
+TEST(PosixEnvTest, FullDiskIsResourceExhausted) {
+  Env* env = Env::Default();
+  if (!env->FileExists("/dev/full")) GTEST_SKIP() << "no /dev/full";
+  auto w = env->NewWritableFile("/dev/full");
+  ASSERT_TRUE(w.ok()) << w.status().ToString();
+  Status s = (*w)->Append(std::string(1 << 20, 'x'));  // past the buffer: written at once
+  EXPECT_EQ(s.code(), StatusCode::kResourceExhausted) << s.ToString();
+  EXPECT_NE(s.message().find("/dev/full: write: No space left on device"), std::string::npos)
+      << s.message();
+}
+
+TEST(PosixEnvTest, OtherErrorsAreUnavailable) {
+  char tmpl[] = "/tmp/cairn_posix_test_XXXXXX";
+  ASSERT_NE(::mkdtemp(tmpl), nullptr);
+  const std::string dir = tmpl;
+  Env* env = Env::Default();
+  ASSERT_TRUE(env->WriteFileAtomic(dir + "/file", "x").ok());
+  // A path through a regular file: ENOTDIR.
+  Status s = env->NewWritableFile(dir + "/file/child").status();
+  EXPECT_EQ(s.code(), StatusCode::kUnavailable);
+  EXPECT_NE(s.message().find("Not a directory"), std::string::npos) << s.message();
+  EXPECT_EQ(env->SyncDir(dir + "/file").code(), StatusCode::kUnavailable);
+  EXPECT_TRUE(env->SyncDir(dir).ok());
+  EXPECT_TRUE(env->RemoveAll(dir).ok());
+  EXPECT_FALSE(env->FileExists(dir));
+}
+
+TEST(PosixEnvTest, ClockIsReal) {
+  int64_t a = Env::Default()->NowMicros();
+  int64_t b = Env::Default()->NowMicros();
+  EXPECT_LE(a, b);
+  EXPECT_LT(std::abs(a - static_cast<int64_t>(::time(nullptr)) * 1000000), 5000000);
+}
+
+}  // namespace
+}  // namespace cairn

@@ -1,0 +1,293 @@
+#include "common/gzip.h"
+
+#include <fmt/format.h>
+#include <libdeflate.h>
+#include <zlib.h>
+
+#include <algorithm>
+#include <cstring>
+
+namespace cairn::gzip {
+namespace {
+
+// Deflate cannot expand data by more than 1032:1 (a 258-byte match costs at least 2 bits), so an
+// output larger than this bound means the input is corrupt; it also bounds what a forged ISIZE
+// trailer can make us allocate.
+constexpr size_t kMaxDeflateRatio = 1032;
+constexpr size_t kMinOutput = 4096;
+
+struct DecompressorFree {
+  void operator()(libdeflate_decompressor* d) const { libdeflate_free_decompressor(d); }
+};
+struct CompressorFree {
+  void operator()(libdeflate_compressor* c) const { libdeflate_free_compressor(c); }
+};
+
+libdeflate_decompressor* ThreadDecompressor() {
+  thread_local std::unique_ptr<libdeflate_decompressor, DecompressorFree> d(
+      libdeflate_alloc_decompressor());
+  return d.get();
+}
+
+// One compressor per thread, for the level used last (a level-12 compressor is several MB, so we
+// don't keep one per level).
+libdeflate_compressor* ThreadCompressor(int level) {
+  thread_local std::unique_ptr<libdeflate_compressor, CompressorFree> c;
+  thread_local int c_level = -1;
+  if (!c || c_level != level) {
+    c.reset(libdeflate_alloc_compressor(level));
+    c_level = level;
+  }
+  if (!c) throw std::bad_alloc();
+  return c.get();
+}
+
+uint32_t LoadLE32(const char* p) {
+  const auto* u = reinterpret_cast<const unsigned char*>(p);
+  return uint32_t{u[0]} | uint32_t{u[1]} << 8 | uint32_t{u[2]} << 16 | uint32_t{u[3]} << 24;
+}
+
+// A SequentialFile over bytes in memory; used to re-decode a failed buffer with zlib, which, unlike
+// libdeflate, tells where the data went wrong.
+class BufferSource : public SequentialFile {
+ public:
+  explicit BufferSource(std::string_view data) : data_(data) {}
+  Result<std::string_view> Read(size_t n, char* scratch) override {
+    n = std::min(n, data_.size() - pos_);
+    std::memcpy(scratch, data_.data() + pos_, n);
+    pos_ += n;
+    return std::string_view(scratch, n);
+  }
+
+ private:
+  std::string_view data_;
+  size_t pos_ = 0;
+};
+
+// Called when libdeflate rejected the member starting at `member_start`: finds the failing offset
+// with zlib. Error path only, so decoding everything again is fine.
+Status Diagnose(std::string_view gz, size_t member_start, std::string_view name, int lib_result) {
+  BufferSource source(gz);
+  GzipStreamReader reader(&source, std::string(name));
+  while (true) {
+    Result<std::string_view> chunk = reader.Next();
+    if (!chunk.ok()) return chunk.status();
+    if (chunk->empty()) break;
+  }
+  // zlib accepted what libdeflate did not; report what we know.
+  return Status::DataLoss(fmt::format("{}: gzip member at byte {} could not be decoded (libdeflate error {})",
+                                      name, member_start, lib_result));
+}
+
+}  // namespace
+
+bool IsGzip(std::string_view data) {
+  return data.size() >= 2 && static_cast<unsigned char>(data[0]) == 0x1f &&
+         static_cast<unsigned char>(data[1]) == 0x8b;
+}
+
+Result<std::string> Inflate(std::string_view gz, std::string_view name) {
+  if (!IsGzip(gz)) {
+    return Status::InvalidArgument(fmt::format("{}: not gzip data (no 1f 8b magic at byte 0)", name));
+  }
+  libdeflate_decompressor* d = ThreadDecompressor();
+  if (d == nullptr) return Status::ResourceExhausted(fmt::format("{}: gzip: out of memory", name));
+
+  // The last four bytes are the size (mod 2^32) of the last member's output: exact for the usual
+  // single member, so the output is allocated once.
+  const size_t max_total = gz.size() * kMaxDeflateRatio + kMinOutput;
+  size_t hint = gz.size() >= 18 ? LoadLE32(gz.data() + gz.size() - 4) : 0;
+  std::string out;
+  out.resize(std::min(hint, max_total));
+
+  size_t in_pos = 0;
+  size_t out_pos = 0;
+  while (in_pos < gz.size()) {
+    if (!IsGzip(gz.substr(in_pos))) {
+      return Status::DataLoss(fmt::format(
+          "{}: gzip: trailing garbage at byte {} (not the start of another gzip member)", name,
+          in_pos));
+    }
+    size_t in_used = 0;
+    size_t out_got = 0;
+    libdeflate_result r = libdeflate_gzip_decompress_ex(
+        d, gz.data() + in_pos, gz.size() - in_pos, out.data() + out_pos, out.size() - out_pos,
+        &in_used, &out_got);
+    if (r == LIBDEFLATE_SUCCESS) {
+      in_pos += in_used;
+      out_pos += out_got;
+      continue;
+    }
+    if (r == LIBDEFLATE_INSUFFICIENT_SPACE) {
+      const size_t remaining_in = gz.size() - in_pos;
+      const size_t cap = out_pos + remaining_in * kMaxDeflateRatio + kMinOutput;
+      if (out.size() < cap) {
+        size_t want = std::max({out.size() * 2, out_pos + remaining_in * 4, kMinOutput});
+        out.resize(std::min(want, cap));
+        continue;  // decode this member again into the larger buffer
+      }
+    }
+    return Diagnose(gz, in_pos, name, static_cast<int>(r));
+  }
+  out.resize(out_pos);
+  if (out.capacity() - out.size() > out.size() / 4 + kMinOutput) out.shrink_to_fit();
+  return out;
+}
+
+Result<std::string> MaybeInflate(std::string_view bytes, std::string_view name) {
+  if (IsGzip(bytes)) return Inflate(bytes, name);
+  return std::string(bytes);
+}
+
+std::string Deflate(std::string_view data, int level) {
+  level = std::clamp(level, 0, 12);
+  libdeflate_compressor* c = ThreadCompressor(level);
+  std::string out;
+  out.resize(libdeflate_gzip_compress_bound(c, data.size()));
+  size_t n = libdeflate_gzip_compress(c, data.data(), data.size(), out.data(), out.size());
+  CAIRN_CHECK(n != 0);  // the bound is always enough
+  out.resize(n);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// GzipStreamReader
+
+GzipStreamReader::GzipStreamReader(SequentialFile* source, std::string name)
+    : GzipStreamReader(source, std::move(name), Options()) {}
+
+GzipStreamReader::GzipStreamReader(SequentialFile* source, std::string name, Options options)
+    : source_(source), name_(std::move(name)), options_(options), z_(new z_stream()) {
+  options_.chunk_size = std::max<size_t>(options_.chunk_size, 1);
+  options_.read_size = std::max<size_t>(options_.read_size, 64);
+}
+
+GzipStreamReader::~GzipStreamReader() {
+  if (z_initialized_) inflateEnd(z_.get());
+}
+
+Status GzipStreamReader::Fail(Status s) {
+  state_ = State::kError;
+  error_ = std::move(s);
+  return error_;
+}
+
+Status GzipStreamReader::CorruptAt(uint64_t offset, std::string_view what) {
+  return Fail(Status::DataLoss(fmt::format("{}: gzip: {} at byte {}", name_, what, offset)));
+}
+
+Status GzipStreamReader::Fill(size_t n) {
+  if (in_.empty()) in_.resize(options_.read_size);
+  if (in_pos_ == in_end_) in_pos_ = in_end_ = 0;
+  while (in_end_ - in_pos_ < n && !source_eof_) {
+    if (in_end_ == in_.size()) {  // make room at the back
+      std::memmove(in_.data(), in_.data() + in_pos_, in_end_ - in_pos_);
+      in_end_ -= in_pos_;
+      in_pos_ = 0;
+    }
+    char* scratch = in_.data() + in_end_;
+    Result<std::string_view> got = source_->Read(in_.size() - in_end_, scratch);
+    if (!got.ok()) return Fail(got.status().WithPrefix(name_));
+    if (got->empty()) {
+      source_eof_ = true;
+      break;
+    }
+    if (got->data() != scratch) std::memmove(scratch, got->data(), got->size());
+    in_end_ += got->size();
+  }
+  return Status::OK();
+}
+
+Result<std::string_view> GzipStreamReader::Next() {
+  while (true) {
+    switch (state_) {
+      case State::kError:
+        return error_;
+      case State::kDone:
+        return std::string_view();
+
+      case State::kStart: {
+        RETURN_IF_ERROR(Fill(2));
+        if (IsGzip(std::string_view(in_.data() + in_pos_, in_end_ - in_pos_))) {
+          if (inflateInit2(z_.get(), 16 + MAX_WBITS) != Z_OK) {
+            return Fail(Status::ResourceExhausted(name_ + ": gzip: cannot initialize zlib"));
+          }
+          z_initialized_ = true;
+          state_ = State::kInMember;
+        } else if (options_.pass_through_if_not_gzip) {
+          state_ = State::kPassThrough;
+        } else {
+          return Fail(Status::InvalidArgument(name_ + ": not gzip data (no 1f 8b magic at byte 0)"));
+        }
+        break;
+      }
+
+      case State::kPassThrough: {
+        RETURN_IF_ERROR(Fill(1));
+        size_t n = in_end_ - in_pos_;
+        if (n == 0) {
+          state_ = State::kDone;
+          break;
+        }
+        std::string_view chunk(in_.data() + in_pos_, n);
+        in_pos_ = in_end_;
+        consumed_ += n;
+        return chunk;
+      }
+
+      case State::kBetweenMembers: {
+        RETURN_IF_ERROR(Fill(2));
+        size_t n = in_end_ - in_pos_;
+        if (n == 0) {
+          state_ = State::kDone;
+          break;
+        }
+        if (!IsGzip(std::string_view(in_.data() + in_pos_, n))) {
+          return CorruptAt(consumed_, "trailing garbage (not the start of another gzip member)");
+        }
+        inflateReset(z_.get());
+        state_ = State::kInMember;
+        break;
+      }
+
+      case State::kInMember: {
+        if (out_.size() != options_.chunk_size) out_.resize(options_.chunk_size);
+        z_stream* z = z_.get();
+        z->next_out = reinterpret_cast<Bytef*>(out_.data());
+        z->avail_out = static_cast<uInt>(std::min<size_t>(out_.size(), UINT32_MAX));
+        const size_t out_room = z->avail_out;
+        while (z->avail_out > 0) {
+          if (in_pos_ == in_end_) RETURN_IF_ERROR(Fill(1));
+          const size_t avail = in_end_ - in_pos_;
+          z->next_in = reinterpret_cast<Bytef*>(in_.data() + in_pos_);
+          z->avail_in = static_cast<uInt>(std::min<size_t>(avail, UINT32_MAX));
+          const size_t offered = z->avail_in;
+          int rc = inflate(z, Z_NO_FLUSH);
+          const size_t used = offered - z->avail_in;
+          in_pos_ += used;
+          consumed_ += used;
+          if (rc == Z_STREAM_END) {
+            state_ = State::kBetweenMembers;
+            break;
+          }
+          if (rc == Z_OK) continue;
+          if (rc == Z_BUF_ERROR && avail == 0) {  // Fill(1) found the end of the source
+            return CorruptAt(consumed_, "truncated stream (unexpected end of input)");
+          }
+          if (rc == Z_DATA_ERROR) {
+            return CorruptAt(consumed_, fmt::format("corrupt data ({})", z->msg ? z->msg : "?"));
+          }
+          if (rc == Z_MEM_ERROR) {
+            return Fail(Status::ResourceExhausted(name_ + ": gzip: out of memory"));
+          }
+          return Fail(Status::Internal(fmt::format("{}: gzip: zlib inflate returned {}", name_, rc)));
+        }
+        size_t produced = out_room - z->avail_out;
+        if (produced > 0) return std::string_view(out_.data(), produced);
+        break;  // an empty member ended; look for the next
+      }
+    }
+  }
+}
+
+}  // namespace cairn::gzip
