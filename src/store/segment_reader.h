@@ -1,0 +1,67 @@
+// src/store/segment_reader.h
+//
+// SegmentReader gives read access to one immutable segment file (format: doc/format/segment.md):
+// its metadata, needle lookups by eventID (bloom filter, then an exact check), the original record
+// bytes, whole-segment iteration (compaction) and column scans (SQL, event history).
+//
+// Corruption is reported as kDataLoss naming the file and the offset of the damaged part; a damaged
+// block does not make the other blocks unreadable.
+//
+// Thread-safety: after Open() succeeds, every const method may be called from many threads at once.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "common/env.h"
+#include "common/status.h"
+#include "event/event.h"
+#include "store/scan.h"
+#include "store/segment_writer.h"
+
+namespace cairn {
+
+class SegmentReader {
+ public:
+  // Opens `path` and validates the header, footer and block index (with their checksums).
+  // Block data is read and verified lazily, when used.
+  static Result<std::unique_ptr<SegmentReader>> Open(Env* env, const std::string& path);
+
+  virtual ~SegmentReader() = default;
+
+  const SegmentMeta& meta() const { return meta_; }
+  const std::string& path() const { return path_; }
+
+  // True if the segment holds an event with this eventID and recipientAccountId (both compared
+  // exactly; a NULL recipient_account_id matches events whose recipientAccountId is NULL).
+  // The deduplication check of the ingest path: a bloom filter rules most segments out without
+  // reading block data.
+  virtual Result<bool> ContainsEvent(Str event_id, Str recipient_account_id) const = 0;
+
+  // The original record bytes of the event with this eventID, or nullopt if absent. With a
+  // non-NULL recipient_account_id only that account's event matches.
+  virtual Result<std::optional<std::string>> FetchRawByEventId(Str event_id,
+                                                               Str recipient_account_id = Str()) const = 0;
+
+  // Calls `fn` for every event in eventTime order (ties in write order). The Event and the batch
+  // it points into are valid only during the call. Stops at the first non-OK status from `fn`
+  // and returns it.
+  virtual Status ForEachEvent(
+      const std::function<Status(const Event&, const EventBatch&)>& fn) const = 0;
+
+  // Appends every event of the segment to `out` (its memory owned by `out`), in eventTime order.
+  virtual Status ReadAll(EventBatch* out) const = 0;
+
+  // Starts a scan. The scanner must not outlive the reader.
+  // kInvalidArgument for a spec naming a column of the wrong type for a predicate.
+  virtual Result<std::unique_ptr<SegmentScanner>> NewScan(const ScanSpec& spec) const = 0;
+
+ protected:
+  SegmentReader(std::string path, SegmentMeta meta) : path_(std::move(path)), meta_(meta) {}
+  std::string path_;
+  SegmentMeta meta_;
+};
+
+}  // namespace cairn
