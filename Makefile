@@ -28,6 +28,10 @@ unit: build
 demo: build
 	@scripts/demo $(BUILD)/cairn
 
+# DuckDB, the peer in benchmarks (bench/README.md). `bench/run NAME` runs one benchmark.
+bench-setup: deps
+	@bench/setup
+
 asan: deps
 	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DCAIRN_SANITIZE=ON >/dev/null
 	cmake --build $(ASAN_BUILD) -j$(JOBS)
