@@ -1,12 +1,12 @@
 // src/store/columns.h
 //
 // The column catalog: the one list of the columns an event data store keeps, in the Lake's naming
-// (spec/lake.md §6.1: lower-case dotted paths such as "useridentity.sessioncontext.sessionissuer.arn"),
-// with each column's type and how it is read from / written into an Event. The segment format, the
-// scan API and the SQL binder all use this list.
+// (spec/lake.md §6.1: lower-case dotted paths such as
+// "useridentity.sessioncontext.sessionissuer.arn"), with each column's type and how it is read from
+// / written into an Event. The segment format, the scan API and the SQL binder all use this list.
 //
-// Column ids are stored in segment files: they are part of the on-disk format. Append new columns at
-// the end; never renumber or reuse an id.
+// Column ids are stored in segment files: they are part of the on-disk format. Append new columns
+// at the end; never renumber or reuse an id.
 //
 // Struct-valued Lake columns (useridentity, tlsdetails, ...) are flattened into their leaves.
 // Map-valued columns (requestparameters, ...) hold the map's exact JSON object text (kMap).
@@ -62,12 +62,12 @@ enum class ColumnId : uint16_t {
   kUserAgent = 33,
   kErrorCode = 34,
   kErrorMessage = 35,
-  kRequestParameters = 36,     // map
-  kResponseElements = 37,      // map
-  kAdditionalEventData = 38,   // map
+  kRequestParameters = 36,    // map
+  kResponseElements = 37,     // map
+  kAdditionalEventData = 38,  // map
   kRequestId = 39,
   kEventId = 40,
-  kReadOnly = 41,  // bool
+  kReadOnly = 41,            // bool
   kResourcesArn = 42,        // list child
   kResourcesAccountId = 43,  // list child
   kResourcesType = 44,       // list child
@@ -89,9 +89,9 @@ enum class ColumnId : uint16_t {
   kTlsClientProvidedHostHeader = 60,
   kTlsKeyExchange = 61,  // not a Lake column
   kSessionCredentialFromConsole = 62,
-  kEventJson = 63,           // the exact original record (Event::raw)
-  kEventJsonChecksum = 64,   // not stored: derived from eventjson by the reader of a scan
-  kUsername = 65,            // derived (event-history.md §6), not a Lake column
+  kEventJson = 63,          // the exact original record (Event::raw)
+  kEventJsonChecksum = 64,  // not stored: derived from eventjson by the reader of a scan
+  kUsername = 65,           // derived (event-history.md §6), not a Lake column
 };
 inline constexpr int kColumnCount = 66;
 
@@ -106,11 +106,11 @@ struct ColumnDef {
   ColumnId id;
   std::string_view name;  // lower-case dotted Lake path, e.g. "useridentity.arn"
   ColumnType type;
-  bool list_child;   // an element field of `resources` (one value per element, not per event)
-  bool lake;         // part of the Lake schema of spec/lake.md §6.1
+  bool list_child;       // an element field of `resources` (one value per element, not per event)
+  bool lake;             // part of the Lake schema of spec/lake.md §6.1
   bool low_cardinality;  // expected to have few distinct values (a hint for encodings)
-  bool needle;       // a high-selectivity lookup key: segments keep a bloom filter per block
-  bool stored;       // false for kEventJsonChecksum (computed from eventjson when asked)
+  bool needle;           // a high-selectivity lookup key: segments keep a bloom filter per block
+  bool stored;           // false for kEventJsonChecksum (computed from eventjson when asked)
 };
 
 // All columns, indexed by ColumnId value.

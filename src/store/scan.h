@@ -47,12 +47,22 @@ struct ScanPredicate {
   std::vector<std::string> values;
   OptBool bool_value = OptBool::kNull;
 
-  static ScanPredicate Eq(ColumnId c, std::string v) { return {c, PredicateOp::kEq, {std::move(v)}, OptBool::kNull}; }
-  static ScanPredicate In(ColumnId c, std::vector<std::string> v) { return {c, PredicateOp::kIn, std::move(v), OptBool::kNull}; }
-  static ScanPredicate Prefix(ColumnId c, std::string p) { return {c, PredicateOp::kPrefix, {std::move(p)}, OptBool::kNull}; }
+  static ScanPredicate Eq(ColumnId c, std::string v) {
+    return {c, PredicateOp::kEq, {std::move(v)}, OptBool::kNull};
+  }
+  static ScanPredicate In(ColumnId c, std::vector<std::string> v) {
+    return {c, PredicateOp::kIn, std::move(v), OptBool::kNull};
+  }
+  static ScanPredicate Prefix(ColumnId c, std::string p) {
+    return {c, PredicateOp::kPrefix, {std::move(p)}, OptBool::kNull};
+  }
   static ScanPredicate IsNull(ColumnId c) { return {c, PredicateOp::kIsNull, {}, OptBool::kNull}; }
-  static ScanPredicate IsNotNull(ColumnId c) { return {c, PredicateOp::kIsNotNull, {}, OptBool::kNull}; }
-  static ScanPredicate BoolEq(ColumnId c, bool v) { return {c, PredicateOp::kBoolEq, {}, v ? OptBool::kTrue : OptBool::kFalse}; }
+  static ScanPredicate IsNotNull(ColumnId c) {
+    return {c, PredicateOp::kIsNotNull, {}, OptBool::kNull};
+  }
+  static ScanPredicate BoolEq(ColumnId c, bool v) {
+    return {c, PredicateOp::kBoolEq, {}, v ? OptBool::kTrue : OptBool::kFalse};
+  }
 };
 
 struct ScanSpec {
@@ -91,10 +101,14 @@ struct ColumnVector {
   // Number of values (rows for scalar columns, elements for list children).
   size_t size() const {
     switch (kind) {
-      case VectorKind::kInt64: return i64.size();
-      case VectorKind::kBool: return bools.size();
-      case VectorKind::kDict: return codes.size();
-      case VectorKind::kString: return strs.size();
+      case VectorKind::kInt64:
+        return i64.size();
+      case VectorKind::kBool:
+        return bools.size();
+      case VectorKind::kDict:
+        return codes.size();
+      case VectorKind::kString:
+        return strs.size();
     }
     return 0;
   }
@@ -117,7 +131,7 @@ struct ScanStats {
   uint64_t blocks_total = 0;
   uint64_t blocks_skipped = 0;  // skipped without reading any column data
   uint64_t blocks_read = 0;
-  uint64_t rows_scanned = 0;   // rows of the blocks read
+  uint64_t rows_scanned = 0;  // rows of the blocks read
   uint64_t rows_selected = 0;
 };
 

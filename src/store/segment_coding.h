@@ -1,7 +1,8 @@
 // src/store/segment_coding.h
 //
-// Little-endian fixed-width and varint encoding helpers for the segment format, and a bounds-checked
-// decoder that turns every overrun into a "truncated" error instead of reading past the buffer.
+// Little-endian fixed-width and varint encoding helpers for the segment format, and a
+// bounds-checked decoder that turns every overrun into a "truncated" error instead of reading past
+// the buffer.
 //
 // Thread-safety: plain functions and a value type.
 #pragma once
@@ -30,8 +31,12 @@ inline void PutVarint(std::string* out, uint64_t v) {
   }
   out->push_back(static_cast<char>(v));
 }
-inline uint64_t ZigZag(int64_t v) { return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63); }
-inline int64_t UnZigZag(uint64_t v) { return static_cast<int64_t>(v >> 1) ^ -static_cast<int64_t>(v & 1); }
+inline uint64_t ZigZag(int64_t v) {
+  return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63);
+}
+inline int64_t UnZigZag(uint64_t v) {
+  return static_cast<int64_t>(v >> 1) ^ -static_cast<int64_t>(v & 1);
+}
 inline void PutSignedVarint(std::string* out, int64_t v) { PutVarint(out, ZigZag(v)); }
 // A length-prefixed byte string.
 inline void PutBytes(std::string* out, std::string_view s) {
@@ -59,7 +64,10 @@ class Decoder {
   bool ok() const { return ok_; }
   size_t remaining() const { return static_cast<size_t>(end_ - p_); }
   bool done() const { return p_ == end_; }
-  void Fail() { ok_ = false; p_ = end_; }
+  void Fail() {
+    ok_ = false;
+    p_ = end_;
+  }
 
   uint8_t U8() {
     if (remaining() < 1) return Fail(), 0;

@@ -2,172 +2,602 @@
 
 #include <zstd.h>
 
-#include <vector>
+#include <algorithm>
+#include <cstring>
 
-#include "store/columns.h"
 #include "store/segment_coding.h"
 #include "store/segment_crc32c.h"
-#include "store/segment_v0.h"
+#include "store/segment_file.h"
 
 namespace cairn {
-namespace {
 
-constexpr size_t kTailSize = 8 + 4 + 4 + 4 + 8;
-
-struct BlockEntry {
-  uint64_t offset;
-  uint32_t size;
-  uint32_t crc;
-  uint64_t rows;
-  uint64_t raw_size;
-  int64_t min_time, max_time;
-};
-
-// PROVISIONAL reader of format version 0.
-class SegmentReaderV0 final : public SegmentReader {
- public:
-  SegmentReaderV0(std::string path, SegmentMeta meta, std::unique_ptr<RandomAccessFile> file,
-                  std::vector<BlockEntry> blocks)
-      : SegmentReader(std::move(path), meta), file_(std::move(file)), blocks_(std::move(blocks)) {}
-
-  Result<bool> ContainsEvent(Str event_id, Str recipient_account_id) const override {
-    bool found = false;
-    Status s = ForEachEvent([&](const Event& e, const EventBatch&) {
-      if (!IsNull(e.event_id) && e.event_id == event_id &&
-          e.recipient_account_id == recipient_account_id &&
-          IsNull(e.recipient_account_id) == IsNull(recipient_account_id)) {
-        found = true;
-        return Status::Cancelled("found");
-      }
-      return Status::OK();
-    });
-    if (found) return true;
-    if (!s.ok()) return s;
-    return false;
-  }
-
-  Result<std::optional<std::string>> FetchRawByEventId(Str event_id,
-                                                       Str recipient_account_id) const override {
-    std::optional<std::string> raw;
-    Status s = ForEachEvent([&](const Event& e, const EventBatch&) {
-      if (e.event_id == event_id && !IsNull(e.event_id) &&
-          (IsNull(recipient_account_id) || e.recipient_account_id == recipient_account_id)) {
-        raw = std::string(e.raw);
-        return Status::Cancelled("found");
-      }
-      return Status::OK();
-    });
-    if (!s.ok() && !raw) return s;
-    return raw;
-  }
-
-  Status ForEachEvent(
-      const std::function<Status(const Event&, const EventBatch&)>& fn) const override {
-    for (size_t b = 0; b < blocks_.size(); ++b) {
-      EventBatch batch;
-      RETURN_IF_ERROR(DecodeBlock(b, &batch));
-      for (const Event& e : batch.events) RETURN_IF_ERROR(fn(e, batch));
-    }
-    return Status::OK();
-  }
-
-  Status ReadAll(EventBatch* out) const override {
-    for (size_t b = 0; b < blocks_.size(); ++b) RETURN_IF_ERROR(DecodeBlock(b, out));
-    return Status::OK();
-  }
-
-  Result<std::unique_ptr<SegmentScanner>> NewScan(const ScanSpec&) const override {
-    return Status::Unimplemented(path_ + ": scans need segment format version 1");
-  }
-
- private:
-  Status DecodeBlock(size_t b, EventBatch* out) const {
-    const BlockEntry& be = blocks_[b];
-    std::string where = path_ + ": block " + std::to_string(b) + " at offset " + std::to_string(be.offset);
-    std::string scratch(be.size, '\0');
-    ASSIGN_OR_RETURN(std::string_view data, file_->Read(be.offset, be.size, scratch.data()));
-    if (data.size() != be.size) return Status::DataLoss(where + ": truncated");
-    if (segment::Crc32c(data) != be.crc) return Status::DataLoss(where + ": checksum mismatch");
-    if (be.raw_size > (1ull << 32)) return Status::DataLoss(where + ": bad size");
-    std::string rows(be.raw_size, '\0');
-    size_t n = ZSTD_decompress(rows.data(), rows.size(), data.data(), data.size());
-    if (ZSTD_isError(n) || n != rows.size()) return Status::DataLoss(where + ": bad compressed data");
-    Str owned = out->Own(std::move(rows));
-    size_t first = out->events.size();
-    for (uint64_t i = 0; i < be.rows; ++i) {
-      if (!segment::v0::DecodeRow(&owned, out)) {
-        out->events.resize(first);
-        return Status::DataLoss(where + ": bad row " + std::to_string(i));
-      }
-    }
-    return Status::OK();
-  }
-
-  std::unique_ptr<RandomAccessFile> file_;
-  std::vector<BlockEntry> blocks_;
-};
-
-}  // namespace
+using namespace segment;
 
 Result<std::unique_ptr<SegmentReader>> SegmentReader::Open(Env* env, const std::string& path) {
   ASSIGN_OR_RETURN(std::unique_ptr<RandomAccessFile> file, env->NewRandomAccessFile(path));
   const uint64_t size = file->Size();
-  if (size < 12 + kTailSize) {
-    return Status::DataLoss(path + ": file too short for a segment (" + std::to_string(size) + " bytes)");
+  if (size < kHeaderSize + kTailSize) {
+    return Status::DataLoss(path + ": file too short for a segment (" + std::to_string(size) +
+                            " bytes) at offset 0");
   }
+  char head_buf[kHeaderSize];
+  ASSIGN_OR_RETURN(std::string_view head, file->Read(0, kHeaderSize, head_buf));
+  if (head.size() != kHeaderSize || head.substr(0, 8) != std::string_view(kMagic, 8)) {
+    return Status::DataLoss(path + ": not a segment file: bad header magic at offset 0");
+  }
+  const uint32_t head_version = DecodeFixed32(head.data() + 8);
   char tail_buf[kTailSize];
-  ASSIGN_OR_RETURN(std::string_view tail, file->Read(size - kTailSize, kTailSize, tail_buf));
-  const std::string tail_where = path + ": footer tail at offset " + std::to_string(size - kTailSize);
-  if (tail.size() != kTailSize || std::string_view(tail.data() + kTailSize - 8, 8) !=
-                                      std::string_view(segment::kEndMagic, 8)) {
-    return Status::DataLoss(tail_where + ": bad magic");
+  const uint64_t tail_offset = size - kTailSize;
+  ASSIGN_OR_RETURN(std::string_view tail, file->Read(tail_offset, kTailSize, tail_buf));
+  const std::string tail_where = path + ": footer tail at offset " + std::to_string(tail_offset);
+  if (tail.size() != kTailSize || tail.substr(kTailSize - 8) != std::string_view(kEndMagic, 8)) {
+    return Status::DataLoss(tail_where + ": bad magic (truncated file?)");
   }
-  segment::Decoder td(tail);
-  uint64_t footer_offset = td.Fixed64();
-  uint32_t footer_size = td.Fixed32();
-  uint32_t footer_crc = td.Fixed32();
-  uint32_t version = td.Fixed32();
-  if (version != segment::kVersionV0) {
-    return Status::DataLoss(tail_where + ": unsupported version " + std::to_string(version));
+  Decoder td(tail);
+  const uint64_t footer_offset = td.Fixed64();
+  const uint32_t footer_size = td.Fixed32();
+  const uint32_t footer_crc = td.Fixed32();
+  const uint32_t version = td.Fixed32();
+  if (version != head_version) {
+    return Status::DataLoss(tail_where + ": version " + std::to_string(version) +
+                            " differs from the header's " + std::to_string(head_version));
   }
-  if (footer_offset < 12 || footer_offset + footer_size != size - kTailSize) {
-    return Status::DataLoss(tail_where + ": bad footer position");
+  if (version != kVersion) {
+    return Status::DataLoss(tail_where + ": unsupported segment format version " +
+                            std::to_string(version));
+  }
+  if (footer_offset < kHeaderSize || footer_offset > tail_offset ||
+      footer_offset + footer_size != tail_offset) {
+    return Status::DataLoss(tail_where + ": footer position out of range");
   }
   std::string footer_buf(footer_size, '\0');
-  ASSIGN_OR_RETURN(std::string_view footer, file->Read(footer_offset, footer_size, footer_buf.data()));
+  ASSIGN_OR_RETURN(std::string_view footer_bytes,
+                   file->Read(footer_offset, footer_size, footer_buf.data()));
   const std::string footer_where = path + ": footer at offset " + std::to_string(footer_offset);
-  if (footer.size() != footer_size || segment::Crc32c(footer) != footer_crc) {
+  if (footer_bytes.size() != footer_size || Crc32c(footer_bytes) != footer_crc) {
     return Status::DataLoss(footer_where + ": checksum mismatch");
   }
-  segment::Decoder d(footer);
-  SegmentMeta meta;
-  meta.format_version = version;
-  meta.file_bytes = size;
-  meta.event_count = d.Varint();
-  meta.min_event_time_us = d.SignedVarint();
-  meta.max_event_time_us = d.SignedVarint();
-  meta.raw_bytes = d.Varint();
-  meta.block_count = d.Varint32();
-  std::vector<BlockEntry> blocks;
-  uint64_t rows = 0;
-  for (uint32_t i = 0; i < meta.block_count && d.ok(); ++i) {
-    BlockEntry b;
-    b.offset = d.Fixed64();
-    b.size = d.Fixed32();
-    b.crc = d.Fixed32();
-    b.rows = d.Varint();
-    b.raw_size = d.Varint();
-    b.min_time = d.SignedVarint();
-    b.max_time = d.SignedVarint();
-    if (b.offset < 12 || b.offset + b.size > footer_offset) d.Fail();
-    rows += b.rows;
-    blocks.push_back(b);
-  }
-  if (!d.ok() || !d.done() || rows != meta.event_count) {
+  Footer footer;
+  if (!DecodeFooter(footer_bytes, footer_offset, &footer)) {
     return Status::DataLoss(footer_where + ": malformed footer");
   }
-  return std::unique_ptr<SegmentReader>(
-      new SegmentReaderV0(path, meta, std::move(file), std::move(blocks)));
+  for (const ColumnInfo& c : footer.columns) {
+    if (!IsValidStreamId(c.id)) return Status::DataLoss(footer_where + ": unknown stream id");
+  }
+  footer.meta.format_version = version;
+  footer.meta.file_bytes = size;
+  return std::unique_ptr<SegmentReader>(new SegmentFile(path, std::move(footer), std::move(file)));
 }
 
+namespace segment {
+
+std::string SegmentFile::Where(std::string_view what, uint64_t offset) const {
+  return path_ + ": " + std::string(what) + " at offset " + std::to_string(offset);
+}
+
+Status SegmentFile::ReadBytes(uint64_t offset, uint64_t size, std::string* out) const {
+  out->resize(size);
+  ASSIGN_OR_RETURN(std::string_view got, file_->Read(offset, size, out->data()));
+  if (got.size() != size) return Status::DataLoss(Where("short read", offset));
+  if (got.data() != out->data()) std::memcpy(out->data(), got.data(), size);
+  return Status::OK();
+}
+
+Result<const DecodedDict*> SegmentFile::Dict(uint16_t id) const {
+  const int index = StreamIndex(id);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (dicts_[index]) return dicts_[index].get();
+  }
+  const ColumnInfo* col = column_info(id);
+  if (!col || col->encoding != Encoding::kDict) {
+    return Status::Internal(path_ + ": stream " + std::to_string(id) + " has no dictionary");
+  }
+  const std::string where = Where("dictionary of " + std::to_string(id), col->dict.offset);
+  std::string section;
+  RETURN_IF_ERROR(ReadBytes(col->dict.offset, col->dict.size, &section));
+  if (Crc32c(section) != col->dict.crc) return Status::DataLoss(where + ": checksum mismatch");
+  Decoder d(section);
+  const uint64_t usize = d.Varint();
+  if (!d.ok() || usize > (uint64_t{1} << 32)) return Status::DataLoss(where + ": malformed");
+  auto dict = std::make_unique<DecodedDict>();
+  std::string_view body = std::string_view(section).substr(section.size() - d.remaining());
+  if (usize == 0) {
+    dict->bytes = std::string(body);
+  } else {
+    dict->bytes.resize(usize);
+    size_t n = ZSTD_decompress(dict->bytes.data(), usize, body.data(), body.size());
+    if (ZSTD_isError(n) || n != usize) return Status::DataLoss(where + ": bad compressed data");
+  }
+  if (!DecodePlain(dict->bytes, col->dict_count, &dict->values)) {
+    return Status::DataLoss(where + ": malformed");
+  }
+  for (size_t i = 0; i < dict->values.size(); ++i) {
+    if (IsNull(dict->values[i]) || (i && !(dict->values[i - 1] < dict->values[i]))) {
+      return Status::DataLoss(where + ": values not sorted");
+    }
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!dicts_[index]) dicts_[index] = std::move(dict);
+  return dicts_[index].get();
+}
+
+Result<const ZstdDictionary*> SegmentFile::Zdict(uint16_t id) const {
+  const ColumnInfo* col = column_info(id);
+  if (!col || col->zdict.size == 0) return static_cast<const ZstdDictionary*>(nullptr);
+  const int index = StreamIndex(id);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (zdicts_[index]) return zdicts_[index].get();
+  }
+  const std::string where = Where("zstd dictionary of " + std::to_string(id), col->zdict.offset);
+  std::string bytes;
+  RETURN_IF_ERROR(ReadBytes(col->zdict.offset, col->zdict.size, &bytes));
+  if (Crc32c(bytes) != col->zdict.crc) return Status::DataLoss(where + ": checksum mismatch");
+  std::unique_ptr<ZstdDictionary> z = ZstdDictionary::ForDecompression(bytes);
+  if (!z) return Status::DataLoss(where + ": rejected by zstd");
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!zdicts_[index]) zdicts_[index] = std::move(z);
+  return zdicts_[index].get();
+}
+
+Result<std::optional<BloomFilterView>> SegmentFile::Bloom(uint32_t block, uint16_t id) const {
+  const SectionRef& ref = footer_.blocks[block].bloom;
+  if (ref.size == 0) return std::optional<BloomFilterView>();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (bloom_sections_.empty()) {
+      bloom_sections_.resize(footer_.blocks.size());
+      blooms_.resize(footer_.blocks.size());
+    }
+    if (!bloom_sections_[block]) {
+      auto bytes = std::make_unique<std::string>();
+      RETURN_IF_ERROR(ReadBytes(ref.offset, ref.size, bytes.get()));
+      const std::string where =
+          Where("bloom filters of block " + std::to_string(block), ref.offset);
+      if (Crc32c(*bytes) != ref.crc) return Status::DataLoss(where + ": checksum mismatch");
+      std::vector<BloomEntry> entries;
+      if (!DecodeBlooms(*bytes, &entries)) return Status::DataLoss(where + ": malformed");
+      bloom_sections_[block] = std::move(bytes);
+      blooms_[block] = std::move(entries);
+    }
+    for (const BloomEntry& e : blooms_[block]) {
+      if (e.id == id) return std::optional<BloomFilterView>(BloomFilterView(e.bits));
+    }
+  }
+  return std::optional<BloomFilterView>();
+}
+
+Result<bool> SegmentFile::ContainsEvent(Str event_id, Str recipient_account_id) const {
+  if (IsNull(event_id)) return false;
+  ScanSpec spec;
+  spec.predicates.push_back(ScanPredicate::Eq(ColumnId::kEventId, std::string(event_id)));
+  spec.predicates.push_back(
+      IsNull(recipient_account_id)
+          ? ScanPredicate::IsNull(ColumnId::kRecipientAccountId)
+          : ScanPredicate::Eq(ColumnId::kRecipientAccountId, std::string(recipient_account_id)));
+  ASSIGN_OR_RETURN(std::unique_ptr<SegmentScanner> scan, NewScan(spec));
+  ColumnBatch batch;
+  return scan->Next(&batch);
+}
+
+Result<std::optional<std::string>> SegmentFile::FetchRawByEventId(Str event_id,
+                                                                  Str recipient_account_id) const {
+  if (IsNull(event_id)) return std::optional<std::string>();
+  ScanSpec spec;
+  spec.projection = {ColumnId::kEventJson};
+  spec.predicates.push_back(ScanPredicate::Eq(ColumnId::kEventId, std::string(event_id)));
+  if (!IsNull(recipient_account_id)) {
+    spec.predicates.push_back(
+        ScanPredicate::Eq(ColumnId::kRecipientAccountId, std::string(recipient_account_id)));
+  }
+  ASSIGN_OR_RETURN(std::unique_ptr<SegmentScanner> scan, NewScan(spec));
+  ColumnBatch batch;
+  ASSIGN_OR_RETURN(bool found, scan->Next(&batch));
+  if (!found) return std::optional<std::string>();
+  Str raw = batch.columns[0].strs[batch.sel[0]];
+  return std::optional<std::string>(std::string(raw.data() ? raw.data() : "", raw.size()));
+}
+
+namespace {
+
+// Appends the events of one block to `out`, with their memory owned by `out`.
+Status DecodeBlockEvents(const SegmentFile* file, uint32_t block, EventBatch* out) {
+  BlockCursor cursor(file, block, [out](std::string s) { return out->Own(std::move(s)); });
+  const uint32_t rows = cursor.rows();
+  const std::vector<uint32_t>* offsets;
+  ASSIGN_OR_RETURN(offsets, cursor.ElementOffsets());
+  const size_t first_event = out->events.size();
+  const size_t first_resource = out->resources.size();
+  out->events.resize(first_event + rows);
+  out->resources.resize(first_resource + (*offsets)[rows]);
+  for (uint32_t r = 0; r < rows; ++r) {
+    Event& e = out->events[first_event + r];
+    e.resources_begin = static_cast<uint32_t>(first_resource + (*offsets)[r]);
+    e.resources_count = (*offsets)[r + 1] - (*offsets)[r];
+  }
+  for (const ColumnDef& c : AllColumns()) {
+    if (!c.stored || c.id == ColumnId::kEventJson || c.id == ColumnId::kUsername) continue;
+    const DecodedStream* s;
+    ASSIGN_OR_RETURN(s, cursor.Load(static_cast<uint16_t>(c.id)));
+    if (c.list_child) {
+      for (uint32_t k = 0; k < (*offsets)[rows]; ++k) {
+        *MutableResourceField(&out->resources[first_resource + k], c.id) = s->StringAt(k);
+      }
+      continue;
+    }
+    for (uint32_t r = 0; r < rows; ++r) {
+      Event& e = out->events[first_event + r];
+      switch (c.type) {
+        case ColumnType::kString:
+        case ColumnType::kMap:
+          *MutableStringField(&e, c.id) = s->StringAt(r);
+          break;
+        case ColumnType::kTimestamp:
+          *MutableTimestampField(&e, c.id) = s->i64[r];
+          break;
+        case ColumnType::kBool:
+          *MutableBoolField(&e, c.id) = s->bools[r];
+          break;
+      }
+    }
+  }
+  const DecodedStream* present;
+  ASSIGN_OR_RETURN(present, cursor.Load(kUserIdentityPresentId));
+  const DecodedStream* skeleton;
+  ASSIGN_OR_RETURN(skeleton, cursor.Load(kRawSkeletonId));
+  std::string raw;
+  std::vector<SplicedValue> spliced;
+  for (uint32_t r = 0; r < rows; ++r) {
+    Event& e = out->events[first_event + r];
+    e.user_identity.present = present->bools[r] == OptBool::kTrue;
+    if (IsNull(skeleton->strs[r])) {
+      e.raw = Str();
+      continue;
+    }
+    raw.clear();
+    spliced.clear();
+    RETURN_IF_ERROR(cursor.RebuildRaw(r, &raw, &spliced));
+    e.raw = out->Own(raw);
+    // Point the fields at their bytes inside the record, as the parser does, so that writing this
+    // event again cuts them out of the skeleton again.
+    for (const SplicedValue& v : spliced) {
+      if (v.column == kSplicedEventTime) continue;
+      Str view(e.raw.data() + v.offset, v.size);
+      const ColumnId id = static_cast<ColumnId>(v.column);
+      if (GetColumn(id).list_child) {
+        if (v.element < e.resources_count) {
+          *MutableResourceField(&out->resources[e.resources_begin + v.element], id) = view;
+        }
+      } else if (Str* f = MutableStringField(&e, id)) {
+        *f = view;
+      }
+    }
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+Status SegmentFile::ForEachEvent(
+    const std::function<Status(const Event&, const EventBatch&)>& fn) const {
+  for (uint32_t b = 0; b < footer_.blocks.size(); ++b) {
+    EventBatch batch;
+    RETURN_IF_ERROR(DecodeBlockEvents(this, b, &batch));
+    for (const Event& e : batch.events) RETURN_IF_ERROR(fn(e, batch));
+  }
+  return Status::OK();
+}
+
+Status SegmentFile::ReadAll(EventBatch* out) const {
+  const size_t events = out->events.size(), resources = out->resources.size();
+  for (uint32_t b = 0; b < footer_.blocks.size(); ++b) {
+    Status s = DecodeBlockEvents(this, b, out);
+    if (!s.ok()) {
+      out->events.resize(events);
+      out->resources.resize(resources);
+      return s;
+    }
+  }
+  return Status::OK();
+}
+
+Status SegmentFile::ReadBlock(uint32_t block, EventBatch* out) const {
+  if (block >= footer_.blocks.size()) {
+    return Status::OutOfRange(path_ + ": no block " + std::to_string(block));
+  }
+  const size_t events = out->events.size(), resources = out->resources.size();
+  Status s = DecodeBlockEvents(this, block, out);
+  if (!s.ok()) {
+    out->events.resize(events);
+    out->resources.resize(resources);
+  }
+  return s;
+}
+
+Status SegmentFile::Verify() const {
+  for (const ColumnInfo& c : footer_.columns) {
+    if (c.encoding == Encoding::kDict) RETURN_IF_ERROR(Dict(c.id).status());
+    RETURN_IF_ERROR(Zdict(c.id).status());
+  }
+  for (uint32_t b = 0; b < footer_.blocks.size(); ++b) {
+    for (const ColumnInfo& c : footer_.columns) RETURN_IF_ERROR(Bloom(b, c.id).status());
+    BlockCursor cursor(this, b);
+    for (const ColumnInfo& c : footer_.columns) RETURN_IF_ERROR(cursor.Load(c.id).status());
+    EventBatch batch;
+    RETURN_IF_ERROR(DecodeBlockEvents(this, b, &batch));
+  }
+  return Status::OK();
+}
+
+// --- BlockCursor
+
+BlockCursor::BlockCursor(const SegmentFile* file, uint32_t block, OwnFn own)
+    : file_(file), block_(block), info_(&file->footer().blocks[block]), own_(std::move(own)) {}
+
+Str BlockCursor::Own(std::string s) {
+  if (own_) return own_(std::move(s));
+  owned_.push_back(std::make_unique<std::string>(std::move(s)));
+  return Str(owned_.back()->data(), owned_.back()->size());
+}
+
+Result<const std::vector<uint32_t>*> BlockCursor::ElementOffsets() {
+  if (!element_offsets_ready_) {
+    DecodedStream& s = streams_[StreamIndex(kResourcesCountId)];
+    RETURN_IF_ERROR(Decode(kResourcesCountId, &s, {}, true));
+    element_offsets_.resize(rows() + 1);
+    uint64_t total = 0;
+    for (uint32_t r = 0; r < rows(); ++r) {
+      element_offsets_[r] = static_cast<uint32_t>(total);
+      total += s.counts[r];
+      if (total > (uint64_t{1} << 28)) {
+        return Status::DataLoss(file_->Where("resources counts of block " + std::to_string(block_),
+                                             info_->FindChunk(kResourcesCountId)->offset));
+      }
+    }
+    element_offsets_[rows()] = static_cast<uint32_t>(total);
+    element_offsets_ready_ = true;
+  }
+  return &element_offsets_;
+}
+
+uint32_t BlockCursor::ValueCount(uint16_t id) {
+  if (id < kColumnCount && GetColumn(static_cast<ColumnId>(id)).list_child) {
+    return element_offsets_[rows()];
+  }
+  return rows();
+}
+
+Result<const DecodedStream*> BlockCursor::Load(uint16_t id) {
+  DecodedStream& s = streams_[StreamIndex(id)];
+  if (!s.loaded) RETURN_IF_ERROR(Decode(id, &s, {}, true));
+  return &s;
+}
+
+Result<const DecodedStream*> BlockCursor::LoadRows(uint16_t id, std::span<const uint32_t> rows) {
+  DecodedStream& s = streams_[StreamIndex(id)];
+  if (!s.loaded) RETURN_IF_ERROR(Decode(id, &s, rows, false));
+  return &s;
+}
+
+Status BlockCursor::ReadChunk(const ChunkInfo& chunk, DecodedStream* s) {
+  if (s->chunk_read) return Status::OK();
+  RETURN_IF_ERROR(file_->ReadBytes(chunk.offset, chunk.size, &s->chunk_bytes));
+  std::string_view dir(s->chunk_bytes.data(), chunk.dir_size);
+  const std::string where = "page directory of stream " + std::to_string(chunk.id) + " in block " +
+                            std::to_string(block_);
+  if (Crc32c(dir) != chunk.dir_crc) {
+    return Status::DataLoss(file_->Where(where + ": checksum mismatch", chunk.offset));
+  }
+  if (!DecodePageDirectory(dir, chunk.offset + chunk.dir_size, chunk.offset + chunk.size,
+                           &s->pages)) {
+    return Status::DataLoss(file_->Where(where + ": malformed", chunk.offset));
+  }
+  s->page_loaded.assign(s->pages.size(), false);
+  s->chunk_read = true;
+  return Status::OK();
+}
+
+Status BlockCursor::Decode(uint16_t id, DecodedStream* s, std::span<const uint32_t> rows,
+                           bool all) {
+  const ColumnInfo* col = file_->column_info(id);
+  if (id < kColumnCount && GetColumn(static_cast<ColumnId>(id)).list_child) {
+    RETURN_IF_ERROR(ElementOffsets().status());
+  }
+  const uint32_t n = ValueCount(id);
+  const ChunkInfo* chunk = info_->FindChunk(id);
+  const bool first_time = !s->chunk_read && s->strs.empty() && s->codes.empty() && s->i64.empty() &&
+                          s->bools.empty() && s->counts.empty();
+  if (first_time) {
+    // Choose the representation, and start with every value NULL.
+    Encoding enc;
+    if (col) {
+      enc = col->encoding;
+    } else if (id == kResourcesCountId) {
+      enc = Encoding::kCount;
+    } else if (id == kUserIdentityPresentId) {
+      enc = Encoding::kBool;
+    } else if (id == kRawSkeletonId) {
+      enc = Encoding::kPlain;
+    } else {
+      switch (GetColumn(static_cast<ColumnId>(id)).type) {
+        case ColumnType::kTimestamp:
+          enc = Encoding::kTimeRelative;
+          break;
+        case ColumnType::kBool:
+          enc = Encoding::kBool;
+          break;
+        default:
+          enc = Encoding::kPlain;
+          break;
+      }
+    }
+    switch (enc) {
+      case Encoding::kDict: {
+        s->kind = VectorKind::kDict;
+        s->codes.assign(n, kNullCode);
+        ASSIGN_OR_RETURN(s->dict, file_->Dict(id));
+        break;
+      }
+      case Encoding::kPlain:
+        s->kind = VectorKind::kString;
+        s->strs.assign(n, Str());
+        break;
+      case Encoding::kTimeDelta:
+      case Encoding::kTimeRelative:
+        s->kind = VectorKind::kInt64;
+        s->i64.assign(n, INT64_MIN);
+        break;
+      case Encoding::kBool:
+        s->kind = VectorKind::kBool;
+        s->bools.assign(n, OptBool::kNull);
+        break;
+      case Encoding::kCount:
+        s->kind = VectorKind::kInt64;  // not exposed; counts live in `counts`
+        s->counts.assign(n, 0);
+        break;
+    }
+  }
+  if (!chunk) {
+    s->loaded = true;
+    return Status::OK();
+  }
+  RETURN_IF_ERROR(ReadChunk(*chunk, s));
+  uint64_t total = 0;
+  for (const PageInfo& p : s->pages) total += p.rows;
+  if (total != n) {
+    return Status::DataLoss(file_->Where("stream " + std::to_string(id) + " of block " +
+                                             std::to_string(block_) + ": value count mismatch",
+                                         chunk->offset));
+  }
+  const bool partial = !all && s->kind == VectorKind::kString;
+  size_t next_row = 0;
+  for (size_t p = 0; p < s->pages.size(); ++p) {
+    if (s->page_loaded[p]) continue;
+    const PageInfo& page = s->pages[p];
+    if (partial) {
+      while (next_row < rows.size() && rows[next_row] < page.first) ++next_row;
+      if (next_row == rows.size() || rows[next_row] >= page.first + page.rows) continue;
+    }
+    RETURN_IF_ERROR(DecodePage(id, col, s, p, n));
+  }
+  if (!partial) {
+    s->loaded = true;
+    s->chunk_bytes = std::string();  // no longer needed
+  }
+  return Status::OK();
+}
+
+Status BlockCursor::DecodePage(uint16_t id, const ColumnInfo* col, DecodedStream* s, size_t p,
+                               uint32_t value_count) {
+  const PageInfo& page = s->pages[p];
+  const ChunkInfo* chunk = info_->FindChunk(id);
+  const std::string where = "page " + std::to_string(p) + " of stream " + std::to_string(id) +
+                            " in block " + std::to_string(block_);
+  if (!col) return Status::DataLoss(file_->Where(where + ": stream not described", page.offset));
+  const DecodedStream* times = nullptr;
+  if (col->encoding == Encoding::kTimeRelative) {
+    // Before decompressing: loading eventtime reuses page_scratch_.
+    ASSIGN_OR_RETURN(times, Load(static_cast<uint16_t>(ColumnId::kEventTime)));
+  }
+  const ZstdDictionary* zdict = nullptr;
+  if (page.compression == PageCompression::kZstdDict) {
+    ASSIGN_OR_RETURN(zdict, file_->Zdict(id));
+  }
+  std::string_view stored(s->chunk_bytes.data() + (page.offset - chunk->offset), page.csize);
+  if (page.usize > (uint32_t{1} << 30) || !DecompressPage(stored, page, zdict, &page_scratch_)) {
+    return Status::DataLoss(
+        file_->Where(where + ": checksum mismatch or bad compressed data", page.offset));
+  }
+  bool ok = true;
+  switch (col->encoding) {
+    case Encoding::kDict: {
+      std::vector<uint32_t> codes;
+      ok = DecodeCodes(page_scratch_, page.rows, col->code_width, col->dict_count, &codes);
+      if (ok) std::copy(codes.begin(), codes.end(), s->codes.begin() + page.first);
+      break;
+    }
+    case Encoding::kPlain: {
+      Str owned = Own(std::move(page_scratch_));
+      page_scratch_ = std::string();
+      std::vector<Str> strs;
+      ok = DecodePlain(owned, page.rows, &strs);
+      if (ok) std::copy(strs.begin(), strs.end(), s->strs.begin() + page.first);
+      break;
+    }
+    case Encoding::kTimeDelta: {
+      std::vector<int64_t> v;
+      ok = DecodeTimeDelta(page_scratch_, page.rows, &v);
+      if (ok) std::copy(v.begin(), v.end(), s->i64.begin() + page.first);
+      break;
+    }
+    case Encoding::kTimeRelative: {
+      std::vector<int64_t> v;
+      ok = DecodeTimeRelative(page_scratch_, page.rows, times->i64, page.first, &v);
+      if (ok) std::copy(v.begin(), v.end(), s->i64.begin() + page.first);
+      break;
+    }
+    case Encoding::kBool: {
+      std::vector<OptBool> v;
+      ok = DecodeBools(page_scratch_, page.rows, &v);
+      if (ok) std::copy(v.begin(), v.end(), s->bools.begin() + page.first);
+      break;
+    }
+    case Encoding::kCount: {
+      std::vector<uint32_t> v;
+      ok = DecodeCounts(page_scratch_, page.rows, &v);
+      if (ok) std::copy(v.begin(), v.end(), s->counts.begin() + page.first);
+      break;
+    }
+  }
+  (void)value_count;
+  if (!ok) return Status::DataLoss(file_->Where(where + ": malformed values", page.offset));
+  s->page_loaded[p] = true;
+  return Status::OK();
+}
+
+Status BlockCursor::RebuildRaw(uint32_t row, std::string* out, std::vector<SplicedValue>* spliced) {
+  const uint32_t one[1] = {row};
+  const DecodedStream* skeleton;
+  ASSIGN_OR_RETURN(skeleton, LoadRows(kRawSkeletonId, one));
+  const DecodedStream* event_times;
+  ASSIGN_OR_RETURN(event_times, Load(static_cast<uint16_t>(ColumnId::kEventTime)));
+  Status error;
+  auto value = [&](ColumnId column, uint32_t element) -> Str {
+    const uint16_t id = static_cast<uint16_t>(column);
+    if (GetColumn(column).list_child) {
+      auto offsets = ElementOffsets();
+      if (!offsets.ok()) {
+        error = offsets.status();
+        return Str();
+      }
+      const uint32_t begin = (**offsets)[row], end = (**offsets)[row + 1];
+      if (element >= end - begin) return Str();
+      auto s = Load(id);
+      if (!s.ok()) {
+        error = s.status();
+        return Str();
+      }
+      return (*s)->StringAt(begin + element);
+    }
+    auto s = LoadRows(id, one);
+    if (!s.ok()) {
+      error = s.status();
+      return Str();
+    }
+    return (*s)->StringAt(row);
+  };
+  const size_t before = out->size();
+  if (!RebuildRecord(skeleton->strs[row], event_times->i64[row], value, out, spliced)) {
+    out->resize(before);
+    if (!error.ok()) return error;
+    const ChunkInfo* chunk = info_->FindChunk(kRawSkeletonId);
+    return Status::DataLoss(file_->Where("record skeleton of row " + std::to_string(row) +
+                                             " in block " + std::to_string(block_) + ": malformed",
+                                         chunk ? chunk->offset : 0));
+  }
+  return Status::OK();
+}
+
+}  // namespace segment
 }  // namespace cairn

@@ -42,8 +42,8 @@ class SegmentReader {
 
   // The original record bytes of the event with this eventID, or nullopt if absent. With a
   // non-NULL recipient_account_id only that account's event matches.
-  virtual Result<std::optional<std::string>> FetchRawByEventId(Str event_id,
-                                                               Str recipient_account_id = Str()) const = 0;
+  virtual Result<std::optional<std::string>> FetchRawByEventId(
+      Str event_id, Str recipient_account_id = Str()) const = 0;
 
   // Calls `fn` for every event in eventTime order (ties in write order). The Event and the batch
   // it points into are valid only during the call. Stops at the first non-OK status from `fn`
@@ -52,7 +52,16 @@ class SegmentReader {
       const std::function<Status(const Event&, const EventBatch&)>& fn) const = 0;
 
   // Appends every event of the segment to `out` (its memory owned by `out`), in eventTime order.
+  // On error `out` is left as it was.
   virtual Status ReadAll(EventBatch* out) const = 0;
+
+  // Appends the events of block `block` (0 <= block < meta().block_count) to `out`: the unit for
+  // streaming merges, and a way to salvage the readable blocks of a damaged segment.
+  virtual Status ReadBlock(uint32_t block, EventBatch* out) const = 0;
+
+  // Reads every byte of the file and checks every checksum and encoding (a full integrity check).
+  // Returns the first problem found as kDataLoss naming the file and offset.
+  virtual Status Verify() const = 0;
 
   // Starts a scan. The scanner must not outlive the reader.
   // kInvalidArgument for a spec naming a column of the wrong type for a predicate.

@@ -1,16 +1,15 @@
 // src/store/segment_test_util.h
 //
-// Test helpers for segment tests: a minimal in-memory Env (until common's MemEnv is on main) and a
-// generator of random events that exercises every column (NULLs, empty strings, unicode, escapes,
-// big JSON values, resources lists) with a raw record that contains the field values.
-// Test-only; header-only so that it never ends up in the library.
+// Test helpers for segment tests: a generator of random events that exercises every column (NULLs,
+// empty strings, unicode, escapes, big JSON values, resources lists) with a raw record that
+// contains the field values. Test-only; header-only so that it never ends up in the library.
 #pragma once
 
 #include <algorithm>
 #include <cstring>
+#include <ctime>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <random>
 #include <string>
 #include <vector>
@@ -22,80 +21,14 @@
 
 namespace cairn::segment_testing {
 
-// Files live in a map; everything else is unimplemented or trivial.
-class TestEnv : public Env {
- public:
-  std::map<std::string, std::shared_ptr<std::string>> files;
-  std::mutex mu;
-
-  class File : public WritableFile {
-   public:
-    explicit File(std::shared_ptr<std::string> d) : d_(std::move(d)) {}
-    Status Append(std::string_view data) override { d_->append(data); return Status::OK(); }
-    Status Flush() override { return Status::OK(); }
-    Status Sync() override { return Status::OK(); }
-    Status Close() override { return Status::OK(); }
-    uint64_t Size() const override { return d_->size(); }
-   private:
-    std::shared_ptr<std::string> d_;
-  };
-  class RFile : public RandomAccessFile {
-   public:
-    explicit RFile(std::shared_ptr<std::string> d) : d_(std::move(d)) {}
-    Result<std::string_view> Read(uint64_t offset, size_t n, char* scratch) const override {
-      if (offset > d_->size()) return std::string_view();
-      n = std::min<uint64_t>(n, d_->size() - offset);
-      std::memcpy(scratch, d_->data() + offset, n);
-      return std::string_view(scratch, n);
-    }
-    uint64_t Size() const override { return d_->size(); }
-   private:
-    std::shared_ptr<std::string> d_;
-  };
-
-  Result<std::unique_ptr<WritableFile>> NewWritableFile(const std::string& path) override {
-    std::lock_guard<std::mutex> l(mu);
-    auto d = std::make_shared<std::string>();
-    files[path] = d;
-    return std::unique_ptr<WritableFile>(new File(d));
+// Replaces the contents of `path` in `env` (for corruption tests).
+inline void OverwriteFile(Env* env, const std::string& path, std::string_view data) {
+  auto f = env->NewWritableFile(path);
+  if (f.ok()) {
+    (*f)->Append(data).IgnoreError();
+    (*f)->Close().IgnoreError();
   }
-  Result<std::unique_ptr<WritableFile>> NewAppendableFile(const std::string& path) override {
-    std::lock_guard<std::mutex> l(mu);
-    auto& d = files[path];
-    if (!d) d = std::make_shared<std::string>();
-    return std::unique_ptr<WritableFile>(new File(d));
-  }
-  Result<std::unique_ptr<SequentialFile>> NewSequentialFile(const std::string& path) override {
-    return Status::Unimplemented(path);
-  }
-  Result<std::unique_ptr<RandomAccessFile>> NewRandomAccessFile(const std::string& path) override {
-    std::lock_guard<std::mutex> l(mu);
-    auto it = files.find(path);
-    if (it == files.end()) return Status::NotFound(path + ": no such file");
-    return std::unique_ptr<RandomAccessFile>(new RFile(it->second));
-  }
-  bool FileExists(const std::string& path) override { return files.count(path) > 0; }
-  Result<uint64_t> GetFileSize(const std::string& path) override {
-    auto it = files.find(path);
-    if (it == files.end()) return Status::NotFound(path);
-    return static_cast<uint64_t>(it->second->size());
-  }
-  Result<std::vector<std::string>> GetChildren(const std::string& dir) override {
-    return Status::Unimplemented(dir);
-  }
-  bool IsDirectory(const std::string&) override { return false; }
-  Status CreateDirs(const std::string&) override { return Status::OK(); }
-  Status RemoveFile(const std::string& path) override { files.erase(path); return Status::OK(); }
-  Status RemoveAll(const std::string&) override { return Status::OK(); }
-  Status RenameFile(const std::string& from, const std::string& to) override {
-    files[to] = files[from];
-    files.erase(from);
-    return Status::OK();
-  }
-  Status SyncDir(const std::string&) override { return Status::OK(); }
-  int64_t NowMicros() override { return 0; }
-  std::string& Contents(const std::string& path) { return *files.at(path); }
-};
+}
 
 inline void AppendJsonString(std::string* out, std::string_view s) {
   out->push_back('"');
@@ -121,8 +54,8 @@ class RandomEvents {
   explicit RandomEvents(uint64_t seed) : rng_(seed) {}
 
   std::string RandomString(size_t max_len) {
-    static const char* kPieces[] = {"a", "b", "Z", "0", "-", ":", "/", "é", "日本", "😀", " ", "\"",
-                                    "\\", "\n", "x", "y", "arn:aws:", "\t"};
+    static const char* kPieces[] = {"a", "b", "Z",  "0",  "-",  ":", "/", "é",        "日本",
+                                    "😀", " ", "\"", "\\", "\n", "x", "y", "arn:aws:", "\t"};
     std::string s;
     size_t n = rng_() % (max_len + 1);
     for (size_t i = 0; i < n; ++i) s += kPieces[rng_() % (sizeof kPieces / sizeof kPieces[0])];
@@ -162,7 +95,9 @@ class RandomEvents {
     return batch->Copy(RandomString(20));
   }
 
-  // Appends `n` events with increasing eventTime starting at `t0` (steps of 0..3 seconds).
+  // Appends `n` events with increasing eventTime starting at `t0` (steps of 0..3 seconds). As the
+  // parser does, string fields point into the record (Event::raw) where the record holds them
+  // without escapes, and into the batch's arena otherwise.
   void Make(EventBatch* batch, size_t n, int64_t t0 = 1735689600000000) {
     int64_t t = t0;
     for (size_t i = 0; i < n; ++i) {
@@ -171,7 +106,8 @@ class RandomEvents {
       e.event_time_us = t;
       e.user_identity.present = rng_() % 10 != 0;
       for (const ColumnDef& c : AllColumns()) {
-        if (!c.stored || c.list_child || c.id == ColumnId::kUsername || c.id == ColumnId::kEventJson)
+        if (!c.stored || c.list_child || c.id == ColumnId::kUsername ||
+            c.id == ColumnId::kEventJson)
           continue;
         if (c.type == ColumnType::kString || c.type == ColumnType::kMap) {
           *MutableStringField(&e, c.id) = Value(batch, c.id);
@@ -182,7 +118,7 @@ class RandomEvents {
               rng_() % 3 == 0 ? INT64_MIN : t - static_cast<int64_t>(rng_() % 100000) * 1000000;
         }
       }
-      if (e.event_id.empty() && rng_() % 2) e.event_id = batch->Copy("id-" + std::to_string(i));
+      if (rng_() % 2) e.event_id = batch->Copy("id-" + std::to_string(next_id_++));
       e.resources_begin = static_cast<uint32_t>(batch->resources.size());
       e.resources_count = rng_() % 4;
       for (uint32_t k = 0; k < e.resources_count; ++k) {
@@ -192,49 +128,89 @@ class RandomEvents {
         res.type = Value(batch, ColumnId::kResourcesType);
         batch->resources.push_back(res);
       }
-      e.raw = batch->Own(RawJson(e, *batch));
+      if (rng_() % 25 == 0) {
+        e.raw = Str();  // hand-made events may have no record
+      } else if (rng_() % 25 == 0) {
+        e.raw = batch->Copy(RandomString(30));  // arbitrary bytes: nothing to cut out
+      } else {
+        BuildRaw(&e, batch);
+      }
       batch->events.push_back(e);
     }
   }
 
-  // A JSON-like record holding the event's values (so that raw shares bytes with the columns).
-  std::string RawJson(const Event& e, const EventBatch& batch) {
+  // Writes a JSON-like record holding the event's values and points the fields into it.
+  void BuildRaw(Event* e, EventBatch* batch) {
     std::string j = "{";
+    std::vector<std::pair<Str*, size_t>> at;  // field, offset of its value in j
+    auto add_string = [&](Str* field) {
+      Str v = *field;
+      if (IsNull(v)) {
+        j += "null";
+        return;
+      }
+      std::string quoted;
+      AppendJsonString(&quoted, v);
+      if (quoted.size() == v.size() + 2) at.emplace_back(field, j.size() + 1);
+      j += quoted;
+    };
     bool first = true;
+    auto key = [&](std::string_view k) {
+      if (!first) j += rng_() % 5 == 0 ? ",\n  " : ",";
+      first = false;
+      AppendJsonString(&j, k);
+      j += ":";
+    };
+    key("eventTime");
+    char when[32] = {};
+    std::time_t tt = static_cast<std::time_t>(e->event_time_us / 1000000);
+    std::tm tm;
+    gmtime_r(&tt, &tm);
+    std::strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    j += "\"";
+    j += when;
+    j += "\"";
     for (const ColumnDef& c : AllColumns()) {
       if (c.list_child || !c.stored || c.id == ColumnId::kUsername || c.id == ColumnId::kEventJson)
         continue;
       if (c.type != ColumnType::kString && c.type != ColumnType::kMap) continue;
-      Str v = *StringField(e, c.id);
-      if (IsNull(v) && rng_() % 2) continue;
-      if (!first) j += rng_() % 5 == 0 ? ",\n  " : ",";
-      first = false;
-      AppendJsonString(&j, c.name);
-      j += ":";
-      if (IsNull(v)) {
-        j += "null";
-      } else if (c.type == ColumnType::kMap) {
-        j.append(v);
+      Str* f = MutableStringField(e, c.id);
+      if (IsNull(*f) && rng_() % 2) continue;
+      key(c.name);
+      if (c.type == ColumnType::kMap && !IsNull(*f)) {
+        at.emplace_back(f, j.size());
+        j.append(*f);
       } else {
-        AppendJsonString(&j, v);
+        add_string(f);
       }
     }
-    j += ",\"resources\":[";
-    for (const Resource& r : batch.ResourcesOf(e)) {
+    if (rng_() % 20 == 0) {
+      key("unknownField");
+      j += "\"raw\x01 byte\"";  // not valid JSON, but the record bytes must survive anyway
+    }
+    key("resources");
+    j += "[";
+    for (uint32_t k = 0; k < e->resources_count; ++k) {
+      Resource& r = batch->resources[e->resources_begin + k];
+      if (k) j += ",";
       j += "{\"ARN\":";
-      IsNull(r.arn) ? j += "null" : (AppendJsonString(&j, r.arn), j);
+      add_string(&r.arn);
+      j += ",\"accountId\":";
+      add_string(&r.account_id);
       j += ",\"type\":";
-      IsNull(r.type) ? j += "null" : (AppendJsonString(&j, r.type), j);
-      j += "},";
+      add_string(&r.type);
+      j += "}";
     }
     j += "]}";
-    return j;
+    e->raw = batch->Own(std::move(j));
+    for (auto [field, offset] : at) *field = Str(e->raw.data() + offset, field->size());
   }
 
   std::mt19937_64& rng() { return rng_; }
 
  private:
   std::mt19937_64 rng_;
+  uint64_t next_id_ = 0;
 };
 
 inline std::vector<EventRef> RefsOf(const EventBatch& b) {

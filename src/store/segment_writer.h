@@ -48,7 +48,8 @@ struct SegmentMeta {
 // durable. On error the file may be partly written; the caller removes it.
 // REQUIRES: `events` sorted by event_time_us ascending (kInvalidArgument otherwise); every
 // EventRef's batch outlives the call. An empty span writes a valid empty segment.
-Result<SegmentMeta> WriteSegment(Env* env, const std::string& path, std::span<const EventRef> events,
+Result<SegmentMeta> WriteSegment(Env* env, const std::string& path,
+                                 std::span<const EventRef> events,
                                  const SegmentWriteOptions& opts = {});
 
 // Convenience: references to all events of `batches`, stably sorted by event_time_us.

@@ -1,0 +1,205 @@
+#include "store/raw_skeleton.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "store/segment_coding.h"
+
+namespace cairn::segment {
+namespace {
+
+constexpr char kEscape = 0x01;
+constexpr uint8_t kListChild = 0xF0;
+constexpr uint8_t kEventTimeMarker = 0xF1;
+constexpr uint8_t kLiteralEscape = 0xFF;
+constexpr size_t kMinCut = 3;  // a cut must save more than the 2-byte marker
+
+struct Cut {
+  uint32_t offset, size;
+  uint16_t column;  // ColumnId value, or kSplicedEventTime
+  int64_t element;  // -1 for scalar columns
+};
+
+// Appends raw bytes, escaping 0x01.
+void AppendLiteral(std::string_view s, std::string* out) {
+  size_t at = 0;
+  while (at < s.size()) {
+    const void* hit = std::memchr(s.data() + at, kEscape, s.size() - at);
+    if (!hit) {
+      out->append(s.data() + at, s.size() - at);
+      return;
+    }
+    size_t pos = static_cast<const char*>(hit) - s.data();
+    out->append(s.data() + at, pos - at);
+    out->push_back(kEscape);
+    out->push_back(static_cast<char>(kLiteralEscape));
+    at = pos + 1;
+  }
+}
+
+// Days from the civil date (proleptic Gregorian), after H. Hinnant's algorithm.
+void CivilFromDays(int64_t z, int64_t* y, unsigned* m, unsigned* d) {
+  z += 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const unsigned doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const int64_t yy = static_cast<int64_t>(yoe) + era * 400;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  *d = doy - (153 * mp + 2) / 5 + 1;
+  *m = mp < 10 ? mp + 3 : mp - 9;
+  *y = yy + (*m <= 2);
+}
+
+void Put2(char* p, unsigned v) {
+  p[0] = static_cast<char>('0' + v / 10);
+  p[1] = static_cast<char>('0' + v % 10);
+}
+
+}  // namespace
+
+bool RenderEventTime(int64_t us, char out[20]) {
+  if (us % 1000000 != 0) return false;
+  int64_t secs = us / 1000000;
+  int64_t days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400;
+  int64_t rem = secs - days * 86400;
+  int64_t y;
+  unsigned m, d;
+  CivilFromDays(days, &y, &m, &d);
+  if (y < 0 || y > 9999) return false;
+  out[0] = static_cast<char>('0' + y / 1000);
+  out[1] = static_cast<char>('0' + y / 100 % 10);
+  out[2] = static_cast<char>('0' + y / 10 % 10);
+  out[3] = static_cast<char>('0' + y % 10);
+  out[4] = '-';
+  Put2(out + 5, m);
+  out[7] = '-';
+  Put2(out + 8, d);
+  out[10] = 'T';
+  Put2(out + 11, static_cast<unsigned>(rem / 3600));
+  out[13] = ':';
+  Put2(out + 14, static_cast<unsigned>(rem / 60 % 60));
+  out[16] = ':';
+  Put2(out + 17, static_cast<unsigned>(rem % 60));
+  out[19] = 'Z';
+  return true;
+}
+
+void BuildSkeleton(const Event& e, const EventBatch& batch, std::string* out) {
+  const Str raw = e.raw;
+  if (raw.empty()) return;
+  const char* begin = raw.data();
+  const char* end = begin + raw.size();
+  Cut cuts[kColumnCount + 64];
+  size_t n = 0;
+  auto consider = [&](Str v, uint16_t column, int64_t element) {
+    if (IsNull(v) || v.size() < kMinCut || v.data() < begin || v.data() + v.size() > end) return;
+    if (n == sizeof cuts / sizeof cuts[0]) return;
+    cuts[n++] = Cut{static_cast<uint32_t>(v.data() - begin), static_cast<uint32_t>(v.size()),
+                    column, element};
+  };
+  for (const ColumnDef& c : AllColumns()) {
+    if (c.list_child || !c.stored || c.id == ColumnId::kUsername || c.id == ColumnId::kEventJson)
+      continue;
+    if (c.type != ColumnType::kString && c.type != ColumnType::kMap) continue;
+    if (static_cast<uint16_t>(c.id) >= kListChild) continue;
+    consider(*StringField(e, c.id), static_cast<uint16_t>(c.id), -1);
+  }
+  auto resources = batch.ResourcesOf(e);
+  for (size_t i = 0; i < resources.size() && i < 16; ++i) {
+    consider(resources[i].arn, static_cast<uint16_t>(ColumnId::kResourcesArn), i);
+    consider(resources[i].account_id, static_cast<uint16_t>(ColumnId::kResourcesAccountId), i);
+    consider(resources[i].type, static_cast<uint16_t>(ColumnId::kResourcesType), i);
+  }
+  // eventTime has no view: look for its usual spelling.
+  char when[20];
+  if (RenderEventTime(e.event_time_us, when)) {
+    static constexpr std::string_view kKey = "\"eventTime\":\"";
+    const void* hit = memmem(begin, raw.size(), kKey.data(), kKey.size());
+    if (hit) {
+      size_t at = static_cast<const char*>(hit) - begin + kKey.size();
+      if (at + 20 <= raw.size() && std::memcmp(begin + at, when, 20) == 0) {
+        cuts[n++] = Cut{static_cast<uint32_t>(at), 20, kSplicedEventTime, -1};
+      }
+    }
+  }
+  std::sort(cuts, cuts + n, [](const Cut& a, const Cut& b) {
+    return a.offset != b.offset ? a.offset < b.offset : a.size > b.size;
+  });
+  size_t at = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const Cut& c = cuts[i];
+    if (c.offset < at) continue;  // overlaps a previous cut (views sharing bytes)
+    AppendLiteral(raw.substr(at, c.offset - at), out);
+    out->push_back(kEscape);
+    if (c.column == kSplicedEventTime) {
+      out->push_back(static_cast<char>(kEventTimeMarker));
+    } else if (c.element >= 0) {
+      out->push_back(static_cast<char>(kListChild));
+      out->push_back(static_cast<char>(c.column));
+      PutVarint(out, static_cast<uint64_t>(c.element));
+    } else {
+      out->push_back(static_cast<char>(c.column));
+    }
+    at = c.offset + c.size;
+  }
+  AppendLiteral(raw.substr(at), out);
+}
+
+bool RebuildRecord(std::string_view skeleton, int64_t event_time_us, const SkeletonValueFn& value,
+                   std::string* out, std::vector<SplicedValue>* spliced) {
+  const size_t base = out->size();
+  size_t at = 0;
+  while (at < skeleton.size()) {
+    const void* hit = std::memchr(skeleton.data() + at, kEscape, skeleton.size() - at);
+    if (!hit) {
+      out->append(skeleton.data() + at, skeleton.size() - at);
+      break;
+    }
+    size_t pos = static_cast<const char*>(hit) - skeleton.data();
+    out->append(skeleton.data() + at, pos - at);
+    if (pos + 1 >= skeleton.size()) return false;
+    const uint8_t tag = static_cast<uint8_t>(skeleton[pos + 1]);
+    at = pos + 2;
+    if (tag == kLiteralEscape) {
+      out->push_back(kEscape);
+      continue;
+    }
+    if (tag == kEventTimeMarker) {
+      char when[20];
+      if (!RenderEventTime(event_time_us, when)) return false;
+      if (spliced) {
+        spliced->push_back({kSplicedEventTime, 0, static_cast<uint32_t>(out->size() - base), 20});
+      }
+      out->append(when, 20);
+      continue;
+    }
+    uint16_t column = tag;
+    uint32_t element = 0;
+    if (tag == kListChild) {
+      if (at >= skeleton.size()) return false;
+      column = static_cast<uint8_t>(skeleton[at++]);
+      Decoder d(skeleton.substr(at));
+      element = d.Varint32();
+      if (!d.ok()) return false;
+      at = skeleton.size() - d.remaining();
+      if (column != static_cast<uint16_t>(ColumnId::kResourcesArn) &&
+          column != static_cast<uint16_t>(ColumnId::kResourcesAccountId) &&
+          column != static_cast<uint16_t>(ColumnId::kResourcesType)) {
+        return false;
+      }
+    } else if (tag >= kColumnCount || GetColumn(static_cast<ColumnId>(tag)).list_child) {
+      return false;
+    }
+    Str v = value(static_cast<ColumnId>(column), element);
+    if (IsNull(v)) return false;
+    if (spliced) {
+      spliced->push_back({column, element, static_cast<uint32_t>(out->size() - base),
+                          static_cast<uint32_t>(v.size())});
+    }
+    out->append(v.data(), v.size());
+  }
+  return true;
+}
+
+}  // namespace cairn::segment

@@ -1,0 +1,475 @@
+// The segment scanner: block skipping by zone maps, dictionaries and bloom filters, predicate
+// evaluation into a selection vector, and column batches that point into the decoded block.
+#include "store/scan.h"
+
+#include <algorithm>
+
+#include "store/segment_file.h"
+
+namespace cairn::segment {
+namespace {
+
+bool StartsWith(Str s, std::string_view p) {
+  return s.size() >= p.size() && s.substr(0, p.size()) == p;
+}
+
+// A predicate checked against the segment once: dictionary predicates become a set of codes.
+struct Prepared {
+  ScanPredicate pred;
+  uint16_t id = 0;
+  const ColumnDef* def = nullptr;
+  const ColumnInfo* col = nullptr;  // nullptr: the column is NULL in every row of the segment
+  bool is_dict = false;
+  std::vector<uint32_t> codes;   // dictionary codes that match (sorted)
+  std::vector<uint8_t> bitmap;   // over the dictionary
+  std::vector<uint64_t> hashes;  // bloom hashes of the wanted values (Eq/In)
+  int cost = 0;                  // evaluation order: cheap first
+
+  bool MatchString(Str v) const {
+    if (IsNull(v)) return false;
+    switch (pred.op) {
+      case PredicateOp::kEq:
+      case PredicateOp::kIn:
+        for (const std::string& w : pred.values) {
+          if (v == w) return true;
+        }
+        return false;
+      case PredicateOp::kPrefix:
+        return StartsWith(v, pred.values[0]);
+      default:
+        return false;
+    }
+  }
+};
+
+// Could any value in [min_prefix..max_prefix] (16-byte prefixes of min and max) equal `v`?
+bool ZoneMayContain(const ChunkInfo& c, std::string_view v) {
+  std::string_view p = v.substr(0, kZonePrefix);
+  return !(p < std::string_view(c.min_prefix)) && !(p > std::string_view(c.max_prefix));
+}
+
+// Could a value in the zone start with `p`?
+bool ZoneMayStartWith(const ChunkInfo& c, std::string_view p) {
+  std::string_view lo = c.min_prefix, hi = c.max_prefix;
+  std::string_view pp = p.substr(0, kZonePrefix);
+  // Every value v satisfies prefix16(v) <= hi; a value starting with p has prefix16(v) >= pp.
+  if (pp > hi) return false;
+  // Every value is >= min >= lo. A value starting with p is < lo when lo exceeds p on p's bytes.
+  if (lo > p && !StartsWith(lo, p)) return false;
+  return true;
+}
+
+class Scanner final : public SegmentScanner {
+ public:
+  Scanner(const SegmentFile* file, ScanSpec spec, std::vector<Prepared> preds, bool never)
+      : file_(file), spec_(std::move(spec)), preds_(std::move(preds)), never_(never) {
+    const uint32_t blocks = static_cast<uint32_t>(file_->footer().blocks.size());
+    stats_.blocks_total = blocks;
+    for (uint32_t b = 0; b < blocks; ++b) order_.push_back(spec_.reverse ? blocks - 1 - b : b);
+    if (spec_.batch_rows == 0) spec_.batch_rows = 2048;
+  }
+
+  const ScanStats& stats() const override { return stats_; }
+
+  Result<bool> Next(ColumnBatch* out) override {
+    while (true) {
+      if (cursor_ && next_batch_ < batch_count_) {
+        ASSIGN_OR_RETURN(bool filled, EmitBatch(out));
+        if (filled) return true;
+        continue;
+      }
+      if (next_block_ >= order_.size()) return false;
+      const uint32_t block = order_[next_block_++];
+      if (never_ || !BlockMaySatisfy(block)) {
+        ++stats_.blocks_skipped;
+        continue;
+      }
+      RETURN_IF_ERROR(StartBlock(block));
+    }
+  }
+
+ private:
+  bool BlockMaySatisfy(uint32_t b) {
+    const BlockInfo& info = file_->footer().blocks[b];
+    if (info.max_time < spec_.min_time_us || info.min_time > spec_.max_time_us) return false;
+    for (const Prepared& p : preds_) {
+      const ChunkInfo* chunk = p.col ? info.FindChunk(p.id) : nullptr;
+      const PredicateOp op = p.pred.op;
+      if (!chunk) {
+        // Every value NULL in this block (for list children: no element has a value).
+        if (op != PredicateOp::kIsNull) return false;
+        continue;
+      }
+      switch (op) {
+        case PredicateOp::kIsNull:
+          if (!p.def->list_child && chunk->null_count == 0) return false;
+          break;
+        case PredicateOp::kIsNotNull:
+          break;
+        case PredicateOp::kBoolEq:
+          if ((p.pred.bool_value == OptBool::kTrue ? chunk->true_count : chunk->false_count) == 0) {
+            return false;
+          }
+          break;
+        case PredicateOp::kEq:
+        case PredicateOp::kIn:
+        case PredicateOp::kPrefix: {
+          if (p.is_dict) {
+            auto it = std::lower_bound(p.codes.begin(), p.codes.end(), chunk->min_code);
+            if (it == p.codes.end() || *it > chunk->max_code) return false;
+          } else {
+            bool any = false;
+            for (const std::string& v : p.pred.values) {
+              any |= op == PredicateOp::kPrefix ? ZoneMayStartWith(*chunk, v)
+                                                : ZoneMayContain(*chunk, v);
+            }
+            if (!any) return false;
+          }
+          if (!p.hashes.empty()) {
+            auto bloom = file_->Bloom(b, p.id);
+            if (!bloom.ok()) {
+              pending_error_ = bloom.status();
+              return true;  // read the block: the error is reported there
+            }
+            if (bloom->has_value()) {
+              bool any = false;
+              for (uint64_t h : p.hashes) any |= (*bloom)->MayContainHash(h);
+              if (!any) return false;
+            }
+          }
+          break;
+        }
+      }
+    }
+    return true;
+  }
+
+  Status StartBlock(uint32_t b) {
+    if (!pending_error_.ok()) {
+      Status s = pending_error_;
+      pending_error_ = Status::OK();
+      return s;
+    }
+    cursor_ = std::make_unique<BlockCursor>(file_, b);
+    ++stats_.blocks_read;
+    const uint32_t rows = cursor_->rows();
+    stats_.rows_scanned += rows;
+    const BlockInfo& info = cursor_->info();
+    sel_.clear();
+    if (info.min_time >= spec_.min_time_us && info.max_time <= spec_.max_time_us) {
+      sel_.resize(rows);
+      for (uint32_t r = 0; r < rows; ++r) sel_[r] = r;
+    } else {
+      const DecodedStream* t;
+      ASSIGN_OR_RETURN(t, cursor_->Load(static_cast<uint16_t>(ColumnId::kEventTime)));
+      for (uint32_t r = 0; r < rows; ++r) {
+        if (t->i64[r] >= spec_.min_time_us && t->i64[r] <= spec_.max_time_us) sel_.push_back(r);
+      }
+    }
+    for (const Prepared& p : preds_) {
+      if (sel_.empty()) break;
+      RETURN_IF_ERROR(Filter(p));
+    }
+    stats_.rows_selected += sel_.size();
+    batch_count_ = sel_.empty() ? 0 : (rows + spec_.batch_rows - 1) / spec_.batch_rows;
+    next_batch_ = 0;
+    return Status::OK();
+  }
+
+  Status Filter(const Prepared& p) {
+    size_t n = 0;
+    if (!p.col) {
+      // The column is NULL everywhere in the segment.
+      if (p.pred.op != PredicateOp::kIsNull) sel_.clear();
+      return Status::OK();
+    }
+    if (p.def->list_child) {
+      const std::vector<uint32_t>* offsets;
+      ASSIGN_OR_RETURN(offsets, cursor_->ElementOffsets());
+      const DecodedStream* s;
+      ASSIGN_OR_RETURN(s, cursor_->Load(p.id));
+      for (uint32_t r : sel_) {
+        const uint32_t begin = (*offsets)[r], end = (*offsets)[r + 1];
+        bool match = false;
+        if (p.pred.op == PredicateOp::kIsNull) {
+          match = begin == end;
+          for (uint32_t k = begin; k < end && !match; ++k) match = IsNull(s->StringAt(k));
+        } else {
+          for (uint32_t k = begin; k < end && !match; ++k) match = ElementMatches(p, *s, k);
+        }
+        sel_[n] = r;
+        n += match;
+      }
+      sel_.resize(n);
+      return Status::OK();
+    }
+    const DecodedStream* s;
+    ASSIGN_OR_RETURN(s, cursor_->LoadRows(p.id, sel_));
+    switch (s->kind) {
+      case VectorKind::kDict:
+        for (uint32_t r : sel_) {
+          const uint32_t c = s->codes[r];
+          bool match;
+          if (p.pred.op == PredicateOp::kIsNull) {
+            match = c == kNullCode;
+          } else if (p.pred.op == PredicateOp::kIsNotNull) {
+            match = c != kNullCode;
+          } else {
+            match = c != kNullCode && p.bitmap[c];
+          }
+          sel_[n] = r;
+          n += match;
+        }
+        break;
+      case VectorKind::kString:
+        for (uint32_t r : sel_) {
+          const Str v = s->strs[r];
+          bool match;
+          if (p.pred.op == PredicateOp::kIsNull) {
+            match = IsNull(v);
+          } else if (p.pred.op == PredicateOp::kIsNotNull) {
+            match = !IsNull(v);
+          } else {
+            match = p.MatchString(v);
+          }
+          sel_[n] = r;
+          n += match;
+        }
+        break;
+      case VectorKind::kInt64:
+        for (uint32_t r : sel_) {
+          const bool null = s->i64[r] == INT64_MIN;
+          sel_[n] = r;
+          n += p.pred.op == PredicateOp::kIsNull ? null : !null;
+        }
+        break;
+      case VectorKind::kBool:
+        for (uint32_t r : sel_) {
+          const OptBool v = s->bools[r];
+          bool match;
+          if (p.pred.op == PredicateOp::kIsNull) {
+            match = v == OptBool::kNull;
+          } else if (p.pred.op == PredicateOp::kIsNotNull) {
+            match = v != OptBool::kNull;
+          } else {
+            match = v == p.pred.bool_value;
+          }
+          sel_[n] = r;
+          n += match;
+        }
+        break;
+    }
+    sel_.resize(n);
+    return Status::OK();
+  }
+
+  static bool ElementMatches(const Prepared& p, const DecodedStream& s, uint32_t k) {
+    if (p.pred.op == PredicateOp::kIsNotNull) return !IsNull(s.StringAt(k));
+    if (s.kind == VectorKind::kDict) return s.codes[k] != kNullCode && p.bitmap[s.codes[k]];
+    return p.MatchString(s.strs[k]);
+  }
+
+  Result<bool> EmitBatch(ColumnBatch* out) {
+    const uint32_t rows = cursor_->rows();
+    const uint32_t index = spec_.reverse ? batch_count_ - 1 - next_batch_ : next_batch_;
+    ++next_batch_;
+    const uint32_t r0 = index * spec_.batch_rows;
+    const uint32_t n = std::min(spec_.batch_rows, rows - r0);
+    auto lo = std::lower_bound(sel_.begin(), sel_.end(), r0);
+    auto hi = std::lower_bound(lo, sel_.end(), r0 + n);
+    if (lo == hi) return false;
+    out->row_count = n;
+    out->block = cursor_->block();
+    out->first_row = r0;
+    out->sel.clear();
+    for (auto it = lo; it != hi; ++it) out->sel.push_back(*it - r0);
+    if (spec_.reverse) std::reverse(out->sel.begin(), out->sel.end());
+    std::span<const uint32_t> abs_rows(&*lo, static_cast<size_t>(hi - lo));
+    out->columns.resize(spec_.projection.size());
+    raw_bufs_.resize(spec_.projection.size());
+    for (size_t i = 0; i < spec_.projection.size(); ++i) {
+      RETURN_IF_ERROR(FillColumn(spec_.projection[i], r0, n, abs_rows, i, &out->columns[i]));
+    }
+    return true;
+  }
+
+  Status FillColumn(ColumnId id, uint32_t r0, uint32_t n, std::span<const uint32_t> rows,
+                    size_t slot, ColumnVector* v) {
+    *v = ColumnVector();
+    v->id = id;
+    const uint16_t sid = static_cast<uint16_t>(id);
+    if (id == ColumnId::kEventJson) {
+      RawBuffer& rb = raw_bufs_[slot];
+      rb.bytes.clear();
+      rb.views.assign(n, Str());
+      std::vector<std::pair<uint32_t, size_t>> at;  // row, start
+      for (uint32_t r : rows) {
+        const size_t start = rb.bytes.size();
+        const DecodedStream* skel;
+        const uint32_t one[1] = {r};
+        ASSIGN_OR_RETURN(skel, cursor_->LoadRows(kRawSkeletonId, one));
+        if (IsNull(skel->strs[r])) continue;
+        RETURN_IF_ERROR(cursor_->RebuildRaw(r, &rb.bytes, nullptr));
+        at.emplace_back(r, start);
+      }
+      for (size_t k = 0; k < at.size(); ++k) {
+        const size_t end = k + 1 < at.size() ? at[k + 1].second : rb.bytes.size();
+        rb.views[at[k].first - r0] = Str(rb.bytes.data() + at[k].second, end - at[k].second);
+      }
+      v->kind = VectorKind::kString;
+      v->strs = rb.views;
+      return Status::OK();
+    }
+    if (GetColumn(id).list_child) {
+      const std::vector<uint32_t>* offsets;
+      ASSIGN_OR_RETURN(offsets, cursor_->ElementOffsets());
+      const DecodedStream* s;
+      ASSIGN_OR_RETURN(s, cursor_->Load(sid));
+      v->offsets = std::span<const uint32_t>(offsets->data() + r0, n + 1);
+      SetValues(*s, 0, s->kind == VectorKind::kDict ? s->codes.size() : s->strs.size(), v);
+      return Status::OK();
+    }
+    const DecodedStream* s;
+    ASSIGN_OR_RETURN(s, cursor_->LoadRows(sid, rows));
+    SetValues(*s, r0, n, v);
+    return Status::OK();
+  }
+
+  static void SetValues(const DecodedStream& s, size_t from, size_t n, ColumnVector* v) {
+    v->kind = s.kind;
+    switch (s.kind) {
+      case VectorKind::kInt64:
+        v->i64 = std::span<const int64_t>(s.i64.data() + from, n);
+        break;
+      case VectorKind::kBool:
+        v->bools = std::span<const OptBool>(s.bools.data() + from, n);
+        break;
+      case VectorKind::kDict:
+        v->codes = std::span<const uint32_t>(s.codes.data() + from, n);
+        v->dict = s.dict->values;
+        break;
+      case VectorKind::kString:
+        v->strs = std::span<const Str>(s.strs.data() + from, n);
+        break;
+    }
+  }
+
+  struct RawBuffer {
+    std::string bytes;
+    std::vector<Str> views;
+  };
+
+  const SegmentFile* file_;
+  ScanSpec spec_;
+  std::vector<Prepared> preds_;
+  bool never_;
+  std::vector<uint32_t> order_;
+  size_t next_block_ = 0;
+  std::unique_ptr<BlockCursor> cursor_;
+  std::vector<uint32_t> sel_;  // selected rows of the current block, ascending
+  uint32_t batch_count_ = 0, next_batch_ = 0;
+  std::vector<RawBuffer> raw_bufs_;
+  ScanStats stats_;
+  Status pending_error_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<SegmentScanner>> SegmentFile::NewScan(const ScanSpec& spec) const {
+  for (ColumnId id : spec.projection) {
+    if (static_cast<int>(id) >= kColumnCount) {
+      return Status::InvalidArgument(path_ + ": scan: unknown column id " +
+                                     std::to_string(static_cast<int>(id)));
+    }
+    if (!GetColumn(id).stored) {
+      return Status::InvalidArgument(path_ + ": scan: column " + std::string(GetColumn(id).name) +
+                                     " is not stored; compute it from eventjson");
+    }
+  }
+  bool never = false;
+  std::vector<Prepared> preds;
+  for (const ScanPredicate& sp : spec.predicates) {
+    if (static_cast<int>(sp.column) >= kColumnCount) {
+      return Status::InvalidArgument(path_ + ": scan: unknown predicate column");
+    }
+    Prepared p;
+    p.pred = sp;
+    p.id = static_cast<uint16_t>(sp.column);
+    p.def = &GetColumn(sp.column);
+    const std::string name(p.def->name);
+    if (!p.def->stored || sp.column == ColumnId::kEventJson) {
+      return Status::InvalidArgument(path_ + ": scan: no predicates on " + name);
+    }
+    const bool is_string = p.def->type == ColumnType::kString || p.def->type == ColumnType::kMap;
+    switch (sp.op) {
+      case PredicateOp::kEq:
+      case PredicateOp::kPrefix:
+        if (!is_string || sp.values.size() != 1) {
+          return Status::InvalidArgument(path_ + ": scan: bad = or LIKE predicate on " + name);
+        }
+        break;
+      case PredicateOp::kIn:
+        if (!is_string)
+          return Status::InvalidArgument(path_ + ": scan: bad IN predicate on " + name);
+        if (sp.values.empty()) never = true;
+        break;
+      case PredicateOp::kBoolEq:
+        if (p.def->type != ColumnType::kBool || sp.bool_value == OptBool::kNull) {
+          return Status::InvalidArgument(path_ + ": scan: bad boolean predicate on " + name);
+        }
+        break;
+      case PredicateOp::kIsNull:
+      case PredicateOp::kIsNotNull:
+        break;
+    }
+    p.col = column_info(p.id);
+    if (!p.col) {
+      if (sp.op != PredicateOp::kIsNull) never = true;
+      preds.push_back(std::move(p));
+      continue;
+    }
+    p.is_dict = p.col->encoding == Encoding::kDict;
+    const bool value_op =
+        sp.op == PredicateOp::kEq || sp.op == PredicateOp::kIn || sp.op == PredicateOp::kPrefix;
+    if (p.is_dict && value_op) {
+      const DecodedDict* dict;
+      ASSIGN_OR_RETURN(dict, Dict(p.id));
+      p.bitmap.assign(dict->values.size(), 0);
+      if (sp.op == PredicateOp::kPrefix) {
+        // The dictionary is sorted: values with the prefix form one range of codes.
+        const std::string& prefix = sp.values[0];
+        auto it = std::lower_bound(dict->values.begin(), dict->values.end(), Str(prefix));
+        for (; it != dict->values.end() && StartsWith(*it, prefix); ++it) {
+          p.codes.push_back(static_cast<uint32_t>(it - dict->values.begin()));
+        }
+      } else {
+        for (const std::string& v : sp.values) {
+          auto it = std::lower_bound(dict->values.begin(), dict->values.end(), Str(v));
+          if (it != dict->values.end() && *it == v) {
+            p.codes.push_back(static_cast<uint32_t>(it - dict->values.begin()));
+          }
+        }
+        std::sort(p.codes.begin(), p.codes.end());
+        p.codes.erase(std::unique(p.codes.begin(), p.codes.end()), p.codes.end());
+      }
+      for (uint32_t c : p.codes) p.bitmap[c] = 1;
+      if (p.codes.empty()) never = true;
+    }
+    if (p.def->needle && (sp.op == PredicateOp::kEq || sp.op == PredicateOp::kIn) &&
+        sp.values.size() <= 64) {
+      for (const std::string& v : sp.values) p.hashes.push_back(BloomHash(v));
+    }
+    // Cheap predicates first: dictionaries and bools before strings, lists last.
+    p.cost = p.def->list_child                               ? 3
+             : p.is_dict || p.def->type == ColumnType::kBool ? 0
+             : p.hashes.empty()                              ? 2
+                                                             : 1;
+    preds.push_back(std::move(p));
+  }
+  std::stable_sort(preds.begin(), preds.end(),
+                   [](const Prepared& a, const Prepared& b) { return a.cost < b.cost; });
+  if (spec.min_time_us > spec.max_time_us) never = true;
+  return std::unique_ptr<SegmentScanner>(new Scanner(this, spec, std::move(preds), never));
+}
+
+}  // namespace cairn::segment

@@ -1,0 +1,146 @@
+// src/store/segment_file.h
+//
+// Internals of the segment reader shared by segment_reader.cc and scan.cc (not for other users):
+// SegmentFile, the SegmentReader of format version 1, and BlockCursor, which decodes the streams of
+// one block on demand.
+//
+// Thread-safety: SegmentFile's const methods are safe from many threads (lazily loaded parts are
+// guarded by a mutex and never change once loaded). A BlockCursor belongs to one thread.
+#pragma once
+
+#include <array>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "store/bloom_filter.h"
+#include "store/column_codec.h"
+#include "store/columns.h"
+#include "store/raw_skeleton.h"
+#include "store/segment_format.h"
+#include "store/segment_reader.h"
+
+namespace cairn::segment {
+
+// Streams are addressed by a dense index: catalog ids first, then the pseudo streams.
+inline constexpr int kStreamCount = kColumnCount + 3;
+inline int StreamIndex(uint16_t id) { return id < 1000 ? id : kColumnCount + (id - 1000); }
+inline bool IsValidStreamId(uint16_t id) {
+  return id < kColumnCount || (id >= kResourcesCountId && id <= kRawSkeletonId);
+}
+
+// A segment dictionary decoded: sorted distinct values.
+struct DecodedDict {
+  std::string bytes;
+  std::vector<Str> values;
+};
+
+class SegmentFile final : public SegmentReader {
+ public:
+  SegmentFile(std::string path, Footer footer, std::unique_ptr<RandomAccessFile> file)
+      : SegmentReader(std::move(path), footer.meta),
+        footer_(std::move(footer)),
+        file_(std::move(file)) {}
+
+  Result<bool> ContainsEvent(Str event_id, Str recipient_account_id) const override;
+  Result<std::optional<std::string>> FetchRawByEventId(Str event_id,
+                                                       Str recipient_account_id) const override;
+  Status ForEachEvent(
+      const std::function<Status(const Event&, const EventBatch&)>& fn) const override;
+  Status ReadAll(EventBatch* out) const override;
+  Status ReadBlock(uint32_t block, EventBatch* out) const override;
+  Status Verify() const override;
+  Result<std::unique_ptr<SegmentScanner>> NewScan(const ScanSpec& spec) const override;
+
+  const Footer& footer() const { return footer_; }
+  const ColumnInfo* column_info(uint16_t id) const { return footer_.FindColumn(id); }
+
+  // "<path>: <what> at offset <offset>" for error messages.
+  std::string Where(std::string_view what, uint64_t offset) const;
+
+  // Reads `size` bytes at `offset` into `*out` (kDataLoss if the file is shorter).
+  Status ReadBytes(uint64_t offset, uint64_t size, std::string* out) const;
+  // The decoded dictionary of a kDict stream. REQUIRES: column_info(id)->encoding == kDict.
+  Result<const DecodedDict*> Dict(uint16_t id) const;
+  // The zstd dictionary of a stream, or nullptr if it has none.
+  Result<const ZstdDictionary*> Zdict(uint16_t id) const;
+  // The bloom filter of stream `id` in block `block`; an empty view when there is none.
+  Result<std::optional<BloomFilterView>> Bloom(uint32_t block, uint16_t id) const;
+
+ private:
+  Footer footer_;
+  std::unique_ptr<RandomAccessFile> file_;
+
+  mutable std::mutex mu_;
+  mutable std::array<std::unique_ptr<DecodedDict>, kStreamCount> dicts_;
+  mutable std::array<std::unique_ptr<ZstdDictionary>, kStreamCount> zdicts_;
+  mutable std::vector<std::unique_ptr<std::string>> bloom_sections_;  // per block, once loaded
+  mutable std::vector<std::vector<BloomEntry>> blooms_;
+};
+
+// The decoded values of one stream in one block.
+struct DecodedStream {
+  bool loaded = false;  // every value decoded
+  VectorKind kind = VectorKind::kString;
+  const DecodedDict* dict = nullptr;
+  std::vector<uint32_t> codes;   // kDict
+  std::vector<Str> strs;         // kString
+  std::vector<int64_t> i64;      // kInt64
+  std::vector<OptBool> bools;    // kBool
+  std::vector<uint32_t> counts;  // resources count stream
+  // Partially loaded plain streams: pages decoded so far.
+  std::vector<PageInfo> pages;
+  std::vector<bool> page_loaded;
+  std::string chunk_bytes;  // directory + stored pages (plain streams loaded page by page)
+  bool chunk_read = false;
+
+  Str StringAt(size_t i) const {
+    if (kind == VectorKind::kDict) return codes[i] == kNullCode ? Str() : dict->values[codes[i]];
+    return strs[i];
+  }
+};
+
+// Decodes the streams of one block, each at most once. Memory of decoded pages is owned by the
+// cursor (or handed to `own` when given, e.g. EventBatch::Own, so that views outlive the cursor).
+class BlockCursor {
+ public:
+  using OwnFn = std::function<Str(std::string)>;
+  BlockCursor(const SegmentFile* file, uint32_t block, OwnFn own = nullptr);
+
+  uint32_t block() const { return block_; }
+  uint32_t rows() const { return info_->rows; }
+  const BlockInfo& info() const { return *info_; }
+
+  // Decodes every value of stream `id`.
+  Result<const DecodedStream*> Load(uint16_t id);
+  // Decodes at least the values of `rows` (ascending) of scalar stream `id`; other values may stay
+  // NULL. Only plain streams are decoded partially; others are loaded whole.
+  Result<const DecodedStream*> LoadRows(uint16_t id, std::span<const uint32_t> rows);
+  // Row r's elements of resources.* are [element_offsets()[r], element_offsets()[r+1]).
+  Result<const std::vector<uint32_t>*> ElementOffsets();
+
+  // Rebuilds row r's original record, appending it to `out`. `spliced` as in RebuildRecord.
+  Status RebuildRaw(uint32_t row, std::string* out, std::vector<SplicedValue>* spliced);
+
+ private:
+  Status Decode(uint16_t id, DecodedStream* s, std::span<const uint32_t> rows, bool all);
+  Status ReadChunk(const ChunkInfo& chunk, DecodedStream* s);
+  Status DecodePage(uint16_t id, const ColumnInfo* col, DecodedStream* s, size_t page,
+                    uint32_t value_count);
+  Str Own(std::string s);
+  uint32_t ValueCount(uint16_t id);
+
+  const SegmentFile* file_;
+  uint32_t block_;
+  const BlockInfo* info_;
+  OwnFn own_;
+  std::array<DecodedStream, kStreamCount> streams_;
+  std::vector<uint32_t> element_offsets_;
+  bool element_offsets_ready_ = false;
+  std::vector<std::unique_ptr<std::string>> owned_;
+  std::string page_scratch_;
+};
+
+}  // namespace cairn::segment
