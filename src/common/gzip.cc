@@ -15,6 +15,9 @@ namespace {
 // trailer can make us allocate.
 constexpr size_t kMaxDeflateRatio = 1032;
 constexpr size_t kMinOutput = 4096;
+// Spare capacity left after Inflate's output, so that a JSON parser that reads past the end
+// (simdjson wants 64 bytes of padding) can use the buffer in place instead of copying it.
+constexpr size_t kOutputSlack = 64;
 
 struct DecompressorFree {
   void operator()(libdeflate_decompressor* d) const { libdeflate_free_decompressor(d); }
@@ -98,6 +101,7 @@ Result<std::string> Inflate(std::string_view gz, std::string_view name) {
   const size_t max_total = gz.size() * kMaxDeflateRatio + kMinOutput;
   size_t hint = gz.size() >= 18 ? LoadLE32(gz.data() + gz.size() - 4) : 0;
   std::string out;
+  out.reserve(std::min(hint, max_total) + kOutputSlack);
   out.resize(std::min(hint, max_total));
 
   size_t in_pos = 0;

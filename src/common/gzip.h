@@ -32,6 +32,7 @@ bool IsGzip(std::string_view data);
 
 // Decompresses every gzip member of `gz`. Errors name `name` (usually the file's path) and the
 // byte offset in `gz` where decoding failed.
+// The result usually has >= 64 bytes of spare capacity (simdjson padding; not guaranteed).
 Result<std::string> Inflate(std::string_view gz, std::string_view name);
 
 // Inflate(bytes) if IsGzip(bytes), otherwise a copy of `bytes`.

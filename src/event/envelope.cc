@@ -17,6 +17,7 @@ constexpr std::string_view kBom = "\xEF\xBB\xBF";
 
 std::string_view TypeOfFirstByte(char c) {
   switch (c) {
+    case '{': return "an object";
     case '[': return "an array";
     case '"': return "a string";
     case 't':
@@ -40,6 +41,9 @@ class Splitter {
         summary_(summary) {}
 
   Envelope Run();
+  // See ParseOwnedJson's `cut_short_because`.
+  void SetCutShort(std::string_view cause) { cut_short_because_ = cause; }
+  bool damage_reported() const { return damage_reported_; }
 
  private:
   struct TopScan {
@@ -57,8 +61,9 @@ class Splitter {
   void SplitLines(size_t pos);
   void SplitSequence(size_t pos);
 
-  // Parses the record [begin, end) (whitespace already trimmed).
-  void Record(size_t begin, size_t end, int64_t line);
+  // Parses the record [begin, end) (whitespace already trimmed). `has_backslash` as for
+  // RecordParser::Parse.
+  void Record(size_t begin, size_t end, int64_t line, bool has_backslash = true);
   // Rejects a non-object value at [begin, ...) (`first` is its first byte).
   void NotObject(size_t begin, char first, int64_t line);
   void LookupEventsEntry(size_t begin, size_t end);
@@ -80,6 +85,8 @@ class Splitter {
   EventBatch* batch_;
   ParseSummary* summary_;
   uint64_t index_ = 0;  // index of the next record
+  std::string_view cut_short_because_;
+  bool damage_reported_ = false;
   std::unique_ptr<simdjson::ondemand::parser> lookup_parser_;  // E5 only
 };
 
@@ -128,14 +135,18 @@ Splitter::TopScan Splitter::ScanTopObject(size_t pos) const {
 }
 
 void Splitter::Damaged(size_t offset, const std::string& what) {
+  if (damage_reported_) return;  // one error per damaged input
+  damage_reported_ = true;
+  std::string m = std::string(name_) + ": offset " + std::to_string(offset) + ": " + what;
+  if (!cut_short_because_.empty()) m += " (" + std::string(cut_short_because_) + ")";
   summary_->Reject(RejectReason::kTruncated,
-                   Status::DataLoss(std::string(name_) + ": offset " + std::to_string(offset) +
-                                    ": " + what + "; records after this point are lost"));
+                   Status::DataLoss(m + "; records after this point are lost"));
 }
 
-void Splitter::Record(size_t begin, size_t end, int64_t line) {
+void Splitter::Record(size_t begin, size_t end, int64_t line, bool has_backslash) {
   RejectReason reason;
-  Status st = parser_->Parse(Str(data_ + begin, end - begin), Source(begin, line), batch_, &reason);
+  Status st = parser_->Parse(Str(data_ + begin, end - begin), Source(begin, line), batch_, &reason,
+                             has_backslash);
   if (st.ok()) {
     ++summary_->accepted;
   } else {
@@ -215,7 +226,8 @@ size_t Splitter::SplitArray(size_t pos, bool lookup_events) {
     }
     const char c = data_[p];
     if (c == '{') {
-      size_t e = FindContainerEnd(data_, p, end_);
+      bool has_backslash = true;
+      size_t e = FindContainerEnd(data_, p, end_, &has_backslash);
       if (e == kNotFound) {
         Damaged(p, "record " + std::to_string(index_) + " is not closed (truncated or damaged)");
         return kNotFound;
@@ -223,7 +235,7 @@ size_t Splitter::SplitArray(size_t pos, bool lookup_events) {
       if (lookup_events) {
         LookupEventsEntry(p, e);
       } else {
-        Record(p, e, -1);
+        Record(p, e, -1, has_backslash);
       }
       p = e;
     } else if (c == ',' || c == ']' || c == ':' || c == '}') {
@@ -265,9 +277,10 @@ void Splitter::SplitLines(size_t pos) {
     if (s < e) {
       const char c = data_[s];
       if (c == '{') {
-        size_t ce = FindContainerEnd(data_, s, e);
+        bool has_backslash = true;
+        size_t ce = FindContainerEnd(data_, s, e, &has_backslash);
         if (ce == e) {
-          Record(s, e, line);
+          Record(s, e, line, has_backslash);
         } else if (ce == kNotFound && nl == nullptr) {
           Damaged(s, "the last line's record is not closed (truncated)");
           ++index_;
@@ -293,13 +306,14 @@ void Splitter::SplitSequence(size_t pos) {
     size_t p = json_scan::SkipWhitespace(data_, pos, end_);
     if (p >= end_) return;
     const char c = data_[p];
-    size_t e = c == '{' ? FindContainerEnd(data_, p, end_) : SkipValue(data_, p, end_);
+    bool has_backslash = true;
+    size_t e = c == '{' ? FindContainerEnd(data_, p, end_, &has_backslash) : SkipValue(data_, p, end_);
     if (e == kNotFound) {
       Damaged(p, "record " + std::to_string(index_) + " is not closed (truncated or damaged)");
       return;
     }
     if (c == '{') {
-      Record(p, e, -1);
+      Record(p, e, -1, has_backslash);
     } else {
       NotObject(p, c, -1);
     }
@@ -407,11 +421,19 @@ Str OwnPadded(std::string buffer, EventBatch* batch) {
 }
 
 Envelope ParseOwnedJson(Str json, std::string_view name, RecordParser* parser, EventBatch* batch,
-                        ParseSummary* summary) {
-  // Rough count of records (compact trail records average ~1-2 KB) to spare most regrowth.
-  batch->events.reserve(batch->events.size() + json.size() / 1536 + 1);
+                        ParseSummary* summary, std::string_view cut_short_because) {
+  // Room for the records (compact trail records are ~1-2 KB) so the vector rarely regrows.
+  // Over-reserving costs address space only: untouched pages are never faulted in.
+  batch->events.reserve(batch->events.size() + json.size() / 768 + 4);
   Splitter splitter(json, name, parser, batch, summary);
-  return splitter.Run();
+  splitter.SetCutShort(cut_short_because);
+  Envelope e = splitter.Run();
+  if (!cut_short_because.empty() && !splitter.damage_reported()) {
+    summary->Reject(RejectReason::kTruncated,
+                    Status::DataLoss(std::string(name) + ": offset " + std::to_string(json.size()) +
+                                     " of the JSON: " + std::string(cut_short_because)));
+  }
+  return e;
 }
 
 Envelope ParseJsonText(std::string json, std::string_view name, RecordParser* parser,

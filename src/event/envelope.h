@@ -47,8 +47,11 @@ Envelope ParseJsonText(std::string json, std::string_view name, RecordParser* pa
 // As ParseJsonText, for text already in memory the batch owns.
 // REQUIRES: `json` is readable for SIMDJSON_PADDING bytes past its end and lives as long as
 // `batch`. Does not add to bytes_json.
+// `cut_short_because`, when not empty, says the text is only the start of the input (its gzip
+// stream broke): the one kTruncated error for the damage then carries that cause, and is reported
+// even if the text happens to end cleanly.
 Envelope ParseOwnedJson(Str json, std::string_view name, RecordParser* parser, EventBatch* batch,
-                        ParseSummary* summary);
+                        ParseSummary* summary, std::string_view cut_short_because = {});
 
 // Moves `buffer` into `batch` with at least SIMDJSON_PADDING bytes of spare capacity after its
 // end (reallocating only if it has less) and returns a view of it.

@@ -32,6 +32,13 @@ TEST(JsonScanTest, FindsContainerEnds) {
   EXPECT_EQ(End("{\"a\":1"), kNotFound);
   EXPECT_EQ(End("{\"a\":\"}"), kNotFound);
   EXPECT_EQ(End("  {}", 2), 4u);
+  bool backslash = true;
+  std::string plain = Padded(R"({"a":"b"})");
+  EXPECT_EQ(FindContainerEnd(plain.data(), 0, 9, &backslash), 9u);
+  EXPECT_FALSE(backslash);
+  std::string esc = Padded(R"({"a":"\n"})");
+  EXPECT_EQ(FindContainerEnd(esc.data(), 0, 10, &backslash), 10u);
+  EXPECT_TRUE(backslash);
 }
 
 TEST(JsonScanTest, EscapesAndStringsAcrossBlockBoundaries) {
@@ -41,6 +48,7 @@ TEST(JsonScanTest, EscapesAndStringsAcrossBlockBoundaries) {
                     "\\\"\"}";
     EXPECT_EQ(End(s), s.size()) << pad;
     EXPECT_EQ(FindContainerEndScalar(Padded(s).data(), 0, s.size()), s.size()) << pad;
+    EXPECT_EQ(FindContainerEndBaseline(Padded(s).data(), 0, s.size()), s.size()) << pad;
     // Cut anywhere inside: never found.
     for (size_t cut = 1; cut < s.size(); cut += 7) {
       std::string t = s.substr(0, cut);
@@ -113,8 +121,9 @@ TEST(JsonScanTest, BlockScannerAgreesWithScalar) {
       }
       if (s[i] == '"') in_string = true;
       if (s[i] != '{' && s[i] != '[') continue;
-      EXPECT_EQ(FindContainerEnd(b.data(), i, s.size()), FindContainerEndScalar(b.data(), i, s.size()))
-          << iter << " at " << i;
+      const size_t want = FindContainerEndScalar(b.data(), i, s.size());
+      EXPECT_EQ(FindContainerEnd(b.data(), i, s.size()), want) << iter << " at " << i;
+      EXPECT_EQ(FindContainerEndBaseline(b.data(), i, s.size()), want) << iter << " at " << i;
     }
   }
 }

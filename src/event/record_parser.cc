@@ -23,33 +23,80 @@ constexpr int64_t kMicrosPerSecond = 1000000;
 constexpr Str kTrue = "true";
 constexpr Str kFalse = "false";
 
-// Maps the keys of one JSON object kind to small integers. Keys are bucketed by length and
-// compared by first and last byte before memcmp: a handful of byte compares per field.
+// Maps the keys of one JSON object kind to small integers with one probe of a perfect hash:
+// the key's length and its first and last eight bytes pick a slot, and a slot holds at most one
+// key (the multiplier is chosen at start-up so that the table's keys do not collide).
 class KeyTable {
  public:
   KeyTable(std::initializer_list<std::string_view> names) {
+    std::vector<Entry> entries;
     int id = 0;
-    for (std::string_view n : names) buckets_[n.size() < kMaxLen ? n.size() : 0].push_back({n, id++});
+    for (std::string_view n : names) {
+      CAIRN_CHECK(!n.empty() && n.size() < kMaxLen);
+      char padded[kMaxLen + 8] = {};
+      std::memcpy(padded, n.data(), n.size());
+      entries.push_back({Head(padded, n.size()), Tail(padded, n.size()), n, id++});
+    }
+    for (uint64_t m = 0x9E3779B97F4A7C15ull;; m += 0x100000001B3ull * 2) {
+      multiplier_ = m;
+      slots_.fill(Entry{});
+      bool collision = false;
+      for (const Entry& e : entries) {
+        Entry& slot = slots_[Slot(e.head, e.tail, e.name.size())];
+        if (!slot.name.empty()) collision = true;
+        slot = e;
+      }
+      if (!collision) break;
+    }
   }
   // Returns the key's index in the constructor's list, or -1.
-  int Find(std::string_view k) const {
-    if (k.empty() || k.size() >= kMaxLen) return -1;
-    for (const Entry& e : buckets_[k.size()]) {
-      if (e.name[0] == k[0] && e.name.back() == k.back() &&
-          std::memcmp(e.name.data(), k.data(), k.size()) == 0) {
-        return e.id;
-      }
+  // REQUIRES: k.data() is readable for 8 bytes even when k is shorter (keys point into padded
+  // input buffers); see FindUnpadded otherwise.
+  inline int Find(std::string_view k) const {
+    const size_t n = k.size();
+    if (n == 0 || n >= kMaxLen) return -1;
+    const uint64_t head = Head(k.data(), n);
+    const uint64_t tail = Tail(k.data(), n);
+    const Entry& e = slots_[Slot(head, tail, n)];
+    if (e.head == head && e.tail == tail && e.name.size() == n &&
+        (n <= 16 || std::memcmp(e.name.data() + 8, k.data() + 8, n - 16) == 0)) {
+      return e.id;
     }
     return -1;
+  }
+  // Find() for a key that may sit at the very end of a buffer (an unescaped key in simdjson's
+  // string buffer): copies it to a padded local first.
+  int FindUnpadded(std::string_view k) const {
+    if (k.size() >= kMaxLen) return -1;
+    char padded[kMaxLen + 8] = {};
+    std::memcpy(padded, k.data(), k.size());
+    return Find(std::string_view(padded, k.size()));
   }
 
  private:
   static constexpr size_t kMaxLen = 32;
+  static constexpr int kSlotBits = 7;
   struct Entry {
+    uint64_t head = 0, tail = 0;
     std::string_view name;
-    int id;
+    int id = -1;
   };
-  std::array<std::vector<Entry>, kMaxLen> buckets_;
+  static uint64_t Head(const char* p, size_t n) {
+    uint64_t v;
+    std::memcpy(&v, p, 8);
+    return n >= 8 ? v : v & ((uint64_t{1} << (8 * n)) - 1);
+  }
+  static uint64_t Tail(const char* p, size_t n) {
+    if (n <= 8) return 0;
+    uint64_t v;
+    std::memcpy(&v, p + n - 8, 8);
+    return v;
+  }
+  size_t Slot(uint64_t head, uint64_t tail, size_t n) const {
+    return static_cast<size_t>(((head ^ (tail * 31) ^ n) * multiplier_) >> (64 - kSlotBits));
+  }
+  uint64_t multiplier_ = 0;
+  std::array<Entry, size_t{1} << kSlotBits> slots_;
 };
 
 enum TopField {
@@ -185,6 +232,8 @@ class RecordParser::Impl {
 
   bool ParseRecord(Str json, EventBatch* batch, Event* e);
 
+  bool has_backslash = true;  // false: the record has no escapes anywhere
+
   RejectReason reason = RejectReason::kInvalidJson;
   std::string message;
 
@@ -256,7 +305,7 @@ bool RecordParser::Impl::ReadStringToken(od::value& v, std::string_view tok, Str
     return Fail(RejectReason::kInvalidJson, "invalid JSON in " + std::string(path));
   }
   Str content(tok.data() + 1, tok.size() - 2);
-  if (std::memchr(content.data(), '\\', content.size()) == nullptr) {
+  if (!has_backslash || std::memchr(content.data(), '\\', content.size()) == nullptr) {
     *out = content;  // points into the input buffer, which the batch owns
     return true;
   }
@@ -416,7 +465,7 @@ bool RecordParser::Impl::Validate(od::value v, int depth, std::string_view path)
       if (t.size() < 2 || t.back() != '"') {
         return Fail(RejectReason::kInvalidJson, "invalid JSON in " + std::string(path));
       }
-      if (std::memchr(t.data() + 1, '\\', t.size() - 2) != nullptr) {
+      if (has_backslash && std::memchr(t.data() + 1, '\\', t.size() - 2) != nullptr) {
         std::string_view s;
         if ((err = v.get_string().get(s))) return JsonError(err, path);
       }
@@ -454,7 +503,7 @@ bool RecordParser::Impl::ForEachField(od::value& v, const KeyTable& keys, std::s
     std::string_view key = RawKey(f.key(), &escaped);
     if (escaped && (err = f.unescaped_key().get(key))) return JsonError(err, path);
     od::value& value = f.value();
-    int id = keys.Find(key);
+    int id = escaped ? keys.FindUnpadded(key) : keys.Find(key);
     if (id < 0) {
       if (!SkipUnknown(value, depth + 1, path)) return false;
       continue;
@@ -663,7 +712,7 @@ bool RecordParser::Impl::ParseRecord(Str json, EventBatch* batch, Event* e) {
     if (escaped && (err = f.unescaped_key().get(key))) return JsonError(err, "");
     od::value& v = f.value();
     bool ok;
-    switch (kTopKeys.Find(key)) {
+    switch (escaped ? kTopKeys.FindUnpadded(key) : kTopKeys.Find(key)) {
       case kEventVersion: ok = ReadText(v, &e->event_version, "eventVersion"); break;
       case kUserIdentity: ok = ReadUserIdentity(v, &e->user_identity); break;
       case kEventTime: ok = ReadEventTime(v, e, &has_time); break;
@@ -750,7 +799,7 @@ RecordParser::RecordParser(RecordParserOptions options)
 RecordParser::~RecordParser() = default;
 
 Status RecordParser::Parse(Str json, const RecordSource& src, EventBatch* batch,
-                           RejectReason* reason) {
+                           RejectReason* reason, bool has_backslash) {
   if (json.size() > options_.max_record_bytes) {
     *reason = RejectReason::kTooLarge;
     return Status::InvalidArgument(RecordLocation(src) + ": record is " +
@@ -759,6 +808,7 @@ Status RecordParser::Parse(Str json, const RecordSource& src, EventBatch* batch,
   }
   const size_t resources_mark = batch->resources.size();
   Event& e = batch->events.emplace_back();
+  impl_->has_backslash = has_backslash;
   if (impl_->ParseRecord(json, batch, &e)) return Status::OK();
   batch->events.pop_back();
   batch->resources.resize(resources_mark);
