@@ -1,0 +1,66 @@
+// src/event/input_walker.h
+//
+// Turns command-line inputs (files, folders, "-" for stdin) into parsed EventBatches, one per
+// file, in a stable order, parsing several files at once.
+//
+// Folders are walked recursively in name order. In folders, files named *.json, *.jsonl,
+// *.ndjson (each optionally .gz) are inputs; other files are counted as skipped. A synced bucket
+// works as is: AWSLogs/ACCOUNT/CloudTrail/... and AWSLogs/o-ID/ACCOUNT/CloudTrail/... (spec
+// trails.md §8.1). CloudTrail-Digest and CloudTrail-Insight files are recognised (by folder or by
+// file name) and counted, not read as events, even when named explicitly.
+//
+// Thread-safety: ParseInputs may be called from any thread; it runs its own workers and calls
+// `sink` on the calling thread only.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "common/env.h"
+#include "common/status.h"
+#include "event/envelope.h"
+#include "event/event.h"
+#include "event/key_layout.h"
+#include "event/parse_summary.h"
+#include "event/record_parser.h"
+
+namespace cairn {
+
+// One input file to parse, with what its path says about it.
+struct InputFile {
+  std::string path;  // "-" is stdin
+  KeyLayout layout;  // hints only
+};
+
+// Expands `inputs` into the files to parse, in order (each folder's files sorted by path).
+// Digest, Insight and other skipped files are counted in `summary`; an input that does not exist
+// is counted as a kUnreadable rejection (the others still go ahead).
+std::vector<InputFile> ExpandInputs(Env* env, const std::vector<std::string>& inputs,
+                                    ParseSummary* summary);
+
+// One parsed file, handed to the sink.
+struct ParsedFile {
+  InputFile file;
+  Envelope envelope = Envelope::kUnknown;
+  EventBatch batch;
+  ParseSummary summary;  // this file's counts and errors
+};
+
+struct ParseOptions {
+  RecordParserOptions record;
+  // Worker threads; 0 means one per hardware thread.
+  size_t threads = 0;
+  // Files parsed ahead of the sink at most (bounds memory); 0 means 2 per thread.
+  size_t max_in_flight = 0;
+};
+
+// Parses every input and calls `sink` once per file, in the order of ExpandInputs, on the
+// calling thread, while workers parse the next files. The sink may move the batch away.
+// Counts go into `*summary` (files, bytes, accepted, rejected by reason, first errors). Returns
+// the sink's first error (parsing stops early), else OK: rejected records are counts, not errors.
+Status ParseInputs(Env* env, const std::vector<std::string>& inputs, const ParseOptions& options,
+                   ParseSummary* summary, const std::function<Status(ParsedFile&)>& sink);
+
+}  // namespace cairn
