@@ -1,0 +1,543 @@
+// LookupEvents: validation, paging tokens and the newest-first lookup over a store's read view.
+//
+// A NextToken is the standard base64 (with '=' padding) of:
+//   token    := version:uint8(=1)  time_us:fixed64le  id_len:varint  event_id[id_len]  mac[16]
+//   mac      := the first 16 bytes of HMAC-SHA256(key, "cairn.lookup.v1" 0x00 scope_len:varint scope
+//               params_len:varint params  version time_us id_len event_id)
+//   params   := "a" attr_key:uint8 value_len:varint value
+//               "s" (0x00 | 0x01 start_us:fixed64le)  "e" (0x00 | 0x01 end_us:fixed64le)
+//               "c" (0x00 | 0x01)            the insight category
+// (time_us, event_id) is the position of the last event of the page just returned; the next page
+// starts strictly after it in (eventTime desc, eventID desc) order. See doc/format/lookup-token.md.
+#include "store/lookup_events.h"
+
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <queue>
+
+#include "store/columns.h"
+#include "store/scan.h"
+
+namespace cairn {
+namespace {
+
+using Attribute = LookupPlan::Attribute;
+
+constexpr uint8_t kTokenVersion = 1;
+constexpr size_t kMacBytes = 16;
+constexpr std::string_view kMacLabel{"cairn.lookup.v1\0", 16};
+
+Status LookupError(std::string_view exception, const std::string& message) {
+  return Status::InvalidArgument(std::string(exception) + ": " + message);
+}
+
+struct AttributeName {
+  std::string_view name;
+  Attribute attribute;
+};
+constexpr AttributeName kAttributes[] = {
+    {"EventId", Attribute::kEventId},           {"EventName", Attribute::kEventName},
+    {"EventSource", Attribute::kEventSource},   {"ReadOnly", Attribute::kReadOnly},
+    {"Username", Attribute::kUsername},         {"ResourceType", Attribute::kResourceType},
+    {"ResourceName", Attribute::kResourceName}, {"AccessKeyId", Attribute::kAccessKeyId},
+};
+
+void PutFixed64(std::string* out, uint64_t v) {
+  for (int i = 0; i < 8; ++i) out->push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
+}
+void PutVarint(std::string* out, uint64_t v) {
+  while (v >= 0x80) {
+    out->push_back(static_cast<char>((v & 0x7F) | 0x80));
+    v >>= 7;
+  }
+  out->push_back(static_cast<char>(v));
+}
+bool GetFixed64(std::string_view* in, uint64_t* v) {
+  if (in->size() < 8) return false;
+  *v = 0;
+  for (int i = 0; i < 8; ++i) *v |= static_cast<uint64_t>(static_cast<uint8_t>((*in)[i])) << (8 * i);
+  in->remove_prefix(8);
+  return true;
+}
+bool GetVarint(std::string_view* in, uint64_t* v) {
+  *v = 0;
+  for (int shift = 0; shift < 64 && !in->empty(); shift += 7) {
+    const uint8_t b = static_cast<uint8_t>(in->front());
+    in->remove_prefix(1);
+    *v |= static_cast<uint64_t>(b & 0x7F) << shift;
+    if ((b & 0x80) == 0) return true;
+  }
+  return false;
+}
+
+constexpr char kBase64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+std::string Base64Encode(std::string_view in) {
+  std::string out;
+  out.reserve((in.size() + 2) / 3 * 4);
+  size_t i = 0;
+  for (; i + 3 <= in.size(); i += 3) {
+    const uint32_t v = (static_cast<uint8_t>(in[i]) << 16) | (static_cast<uint8_t>(in[i + 1]) << 8) |
+                       static_cast<uint8_t>(in[i + 2]);
+    for (int k = 3; k >= 0; --k) out.push_back(kBase64[(v >> (6 * k)) & 63]);
+  }
+  if (i + 1 == in.size()) {
+    const uint32_t v = static_cast<uint8_t>(in[i]) << 16;
+    out.push_back(kBase64[(v >> 18) & 63]);
+    out.push_back(kBase64[(v >> 12) & 63]);
+    out.append("==");
+  } else if (i + 2 == in.size()) {
+    const uint32_t v = (static_cast<uint8_t>(in[i]) << 16) | (static_cast<uint8_t>(in[i + 1]) << 8);
+    out.push_back(kBase64[(v >> 18) & 63]);
+    out.push_back(kBase64[(v >> 12) & 63]);
+    out.push_back(kBase64[(v >> 6) & 63]);
+    out.push_back('=');
+  }
+  return out;
+}
+
+// Strict: only the canonical encoding of some bytes is accepted.
+bool Base64Decode(std::string_view in, std::string* out) {
+  if (in.size() % 4 != 0) return false;
+  out->clear();
+  int8_t value[256];
+  std::memset(value, -1, sizeof value);
+  for (int i = 0; i < 64; ++i) value[static_cast<uint8_t>(kBase64[i])] = static_cast<int8_t>(i);
+  for (size_t i = 0; i < in.size(); i += 4) {
+    const bool last = i + 4 == in.size();
+    int pad = 0;
+    uint32_t v = 0;
+    for (size_t k = 0; k < 4; ++k) {
+      const char c = in[i + k];
+      if (c == '=' && last && k >= 2) {
+        ++pad;
+        v <<= 6;
+        continue;
+      }
+      if (pad > 0 || value[static_cast<uint8_t>(c)] < 0) return false;
+      v = (v << 6) | static_cast<uint32_t>(value[static_cast<uint8_t>(c)]);
+    }
+    out->push_back(static_cast<char>((v >> 16) & 0xFF));
+    if (pad < 2) out->push_back(static_cast<char>((v >> 8) & 0xFF));
+    if (pad < 1) out->push_back(static_cast<char>(v & 0xFF));
+    // Non-canonical: bits set in the padding.
+    if ((pad == 1 && (v & 0xFF) != 0) || (pad == 2 && (v & 0xFFFF) != 0)) return false;
+  }
+  return true;
+}
+
+std::string Mac(const LookupContext& ctx, std::string_view params, std::string_view body) {
+  std::string msg(kMacLabel);
+  PutVarint(&msg, ctx.scope.size());
+  msg += ctx.scope;
+  PutVarint(&msg, params.size());
+  msg += params;
+  msg += body;
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int md_len = 0;
+  HMAC(EVP_sha256(), ctx.token_key.data(), static_cast<int>(ctx.token_key.size()),
+       reinterpret_cast<const unsigned char*>(msg.data()), msg.size(), md, &md_len);
+  return std::string(reinterpret_cast<const char*>(md), kMacBytes);
+}
+
+bool ConstantTimeEqual(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  unsigned char diff = 0;
+  for (size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+  return diff == 0;
+}
+
+Status DecodeToken(std::string_view token, const LookupContext& ctx, LookupPlan* plan) {
+  const Status invalid =
+      LookupError("InvalidNextTokenException",
+                  "NextToken is invalid, or was issued for other request parameters");
+  std::string bytes;
+  if (token.empty() || token.size() > 4096 || !Base64Decode(token, &bytes)) return invalid;
+  if (bytes.size() < 1 + 8 + 1 + kMacBytes) return invalid;
+  const std::string_view body(bytes.data(), bytes.size() - kMacBytes);
+  const std::string_view mac(bytes.data() + body.size(), kMacBytes);
+  if (!ConstantTimeEqual(mac, Mac(ctx, plan->params, body))) return invalid;
+  std::string_view in = body;
+  uint64_t time = 0, id_len = 0;
+  if (static_cast<uint8_t>(in.front()) != kTokenVersion) return invalid;
+  in.remove_prefix(1);
+  if (!GetFixed64(&in, &time) || !GetVarint(&in, &id_len) || id_len != in.size()) return invalid;
+  plan->has_cursor = true;
+  plan->cursor_time_us = static_cast<int64_t>(time);
+  plan->cursor_event_id.assign(in);
+  return Status::OK();
+}
+
+// Epoch seconds to microseconds; false when not representable.
+bool SecondsToMicros(double seconds, int64_t* us) {
+  if (!std::isfinite(seconds) || std::fabs(seconds) > 9.2e12) return false;
+  *us = static_cast<int64_t>(std::llround(seconds * 1e6));
+  return true;
+}
+
+Str ToStr(const std::string& s) { return Str(s.data(), s.size()); }
+
+std::optional<std::string> Opt(Str s) {
+  if (IsNull(s)) return std::nullopt;
+  return std::string(s);
+}
+
+std::optional<std::string> ReadOnlyString(OptBool b) {
+  if (b == OptBool::kNull) return std::nullopt;
+  return std::string(b == OptBool::kTrue ? "true" : "false");
+}
+
+// The category value a plan selects (categories are derived by the parser, spec P1).
+std::string_view CategoryOf(const LookupPlan& plan) { return plan.insight ? "Insight" : "Management"; }
+
+// Newer first: (eventTime desc, eventID desc).
+bool Before(int64_t ta, std::string_view ida, int64_t tb, std::string_view idb) {
+  return ta != tb ? ta > tb : ida > idb;
+}
+
+// The K best results so far. The worst kept result is at the top of the heap.
+class TopK {
+ public:
+  explicit TopK(size_t k) : k_(k) {}
+
+  bool full() const { return heap_.size() >= k_; }
+  const LookupEventResult& worst() const { return heap_.front(); }
+
+  // Whether an event at this position would be kept.
+  bool Wants(int64_t t, std::string_view id) const {
+    return !full() || Before(t, id, worst().event_time_us, worst().event_id);
+  }
+  void Add(LookupEventResult r) {
+    heap_.push_back(std::move(r));
+    std::push_heap(heap_.begin(), heap_.end(), Cmp);
+    if (heap_.size() > k_) {
+      std::pop_heap(heap_.begin(), heap_.end(), Cmp);
+      heap_.pop_back();
+    }
+  }
+  std::vector<LookupEventResult> TakeSorted() {
+    std::sort(heap_.begin(), heap_.end(), Cmp);
+    return std::move(heap_);
+  }
+
+ private:
+  static bool Cmp(const LookupEventResult& a, const LookupEventResult& b) {
+    return Before(a.event_time_us, a.event_id, b.event_time_us, b.event_id);
+  }
+  size_t k_;
+  std::vector<LookupEventResult> heap_;
+};
+
+// Whether (t, id) lies inside the plan's window, after its cursor.
+bool InRange(const LookupPlan& plan, int64_t min_time, int64_t t, std::string_view id) {
+  if (t < min_time || t > plan.max_time_us) return false;
+  if (plan.has_cursor && !Before(plan.cursor_time_us, plan.cursor_event_id, t, id)) return false;
+  return true;
+}
+
+LookupEventResult ResultOf(const Event& e, const EventBatch& batch) {
+  LookupEventResult r;
+  r.event_id = std::string(e.event_id);
+  r.event_name = Opt(e.event_name);
+  r.read_only = ReadOnlyString(e.read_only);
+  r.access_key_id = e.user_identity.present ? Opt(e.user_identity.access_key_id) : std::nullopt;
+  r.event_time_us = e.event_time_us;
+  r.event_source = Opt(e.event_source);
+  r.username = Opt(DerivedUsername(e));
+  for (const Resource& res : batch.ResourcesOf(e)) r.resources.push_back({Opt(res.type), Opt(res.arn)});
+  r.cloud_trail_event = std::string(e.raw);
+  return r;
+}
+
+// The projection of segment scans, in this order.
+enum Slot { kTime, kId, kName, kSource, kReadOnly, kAccessKey, kUser, kResType, kResName, kJson };
+const std::vector<ColumnId>& ScanProjection() {
+  static const std::vector<ColumnId> kProjection = {
+      ColumnId::kEventTime,     ColumnId::kEventId,       ColumnId::kEventName,
+      ColumnId::kEventSource,   ColumnId::kReadOnly,      ColumnId::kUserIdentityAccessKeyId,
+      ColumnId::kUsername,      ColumnId::kResourcesType, ColumnId::kResourcesArn,
+      ColumnId::kEventJson};
+  return kProjection;
+}
+
+LookupEventResult ResultOfRow(const ColumnBatch& b, uint32_t row) {
+  LookupEventResult r;
+  r.event_time_us = b.columns[kTime].i64[row];
+  r.event_id = std::string(b.columns[kId].StringAt(row));
+  r.event_name = Opt(b.columns[kName].StringAt(row));
+  r.event_source = Opt(b.columns[kSource].StringAt(row));
+  r.read_only = ReadOnlyString(b.columns[kReadOnly].bools[row]);
+  r.access_key_id = Opt(b.columns[kAccessKey].StringAt(row));
+  r.username = Opt(b.columns[kUser].StringAt(row));
+  const ColumnVector& types = b.columns[kResType];
+  const ColumnVector& names = b.columns[kResName];
+  if (!types.offsets.empty()) {
+    for (uint32_t k = types.offsets[row]; k < types.offsets[row + 1]; ++k) {
+      r.resources.push_back({Opt(types.StringAt(k)), Opt(names.StringAt(k))});
+    }
+  }
+  Str raw = b.columns[kJson].StringAt(row);
+  r.cloud_trail_event.assign(raw.data() ? raw.data() : "", raw.size());
+  return r;
+}
+
+std::vector<ScanPredicate> ScanPredicates(const LookupPlan& plan) {
+  std::vector<ScanPredicate> preds;
+  preds.push_back(ScanPredicate::Eq(ColumnId::kEventCategory, std::string(CategoryOf(plan))));
+  switch (plan.attribute) {
+    case Attribute::kNone: break;
+    case Attribute::kEventId: preds.push_back(ScanPredicate::Eq(ColumnId::kEventId, plan.value)); break;
+    case Attribute::kEventName:
+      preds.push_back(ScanPredicate::Eq(ColumnId::kEventName, plan.value));
+      break;
+    case Attribute::kEventSource:
+      preds.push_back(ScanPredicate::Eq(ColumnId::kEventSource, plan.value));
+      break;
+    case Attribute::kReadOnly:
+      preds.push_back(ScanPredicate::BoolEq(ColumnId::kReadOnly, plan.value == "true"));
+      break;
+    case Attribute::kUsername: preds.push_back(ScanPredicate::Eq(ColumnId::kUsername, plan.value)); break;
+    case Attribute::kResourceType:
+      preds.push_back(ScanPredicate::Eq(ColumnId::kResourcesType, plan.value));
+      break;
+    case Attribute::kResourceName:
+      preds.push_back(ScanPredicate::Eq(ColumnId::kResourcesArn, plan.value));
+      break;
+    case Attribute::kAccessKeyId:
+      preds.push_back(ScanPredicate::Eq(ColumnId::kUserIdentityAccessKeyId, plan.value));
+      break;
+  }
+  return preds;
+}
+
+}  // namespace
+
+size_t LookupAttributeLength(std::string_view value) {
+  size_t n = 0;
+  for (unsigned char c : value) {
+    if ((c & 0xC0) == 0x80) continue;  // a UTF-8 continuation byte
+    n += (c == '_' || c == ' ' || c == ',' || c == '\n') ? 2 : 1;
+  }
+  return n;
+}
+
+std::string_view LookupExceptionName(const Status& status) {
+  if (status.code() != StatusCode::kInvalidArgument) return {};
+  std::string_view m = status.message();
+  const size_t colon = m.find(':');
+  if (colon == std::string_view::npos) return {};
+  std::string_view name = m.substr(0, colon);
+  static constexpr std::string_view kNames[] = {
+      "InvalidLookupAttributesException", "InvalidTimeRangeException", "InvalidMaxResultsException",
+      "InvalidNextTokenException", "InvalidEventCategoryException"};
+  for (std::string_view k : kNames) {
+    if (name == k) return k;
+  }
+  return {};
+}
+
+Result<LookupPlan> PlanLookup(const LookupEventsRequest& req, const LookupContext& ctx) {
+  LookupPlan plan;
+  if (req.event_category) {
+    if (*req.event_category != "insight") {
+      return LookupError("InvalidEventCategoryException",
+                         "EventCategory '" + *req.event_category + "' is not valid; the only value is 'insight'");
+    }
+    plan.insight = true;
+  }
+  if (req.attributes.size() > 1) {
+    return LookupError("InvalidLookupAttributesException",
+                       "at most one lookup attribute is allowed, got " +
+                           std::to_string(req.attributes.size()));
+  }
+  uint8_t attr_code = 0;
+  if (!req.attributes.empty()) {
+    const LookupAttribute& a = req.attributes[0];
+    for (size_t i = 0; i < std::size(kAttributes); ++i) {
+      if (a.key == kAttributes[i].name) {
+        plan.attribute = kAttributes[i].attribute;
+        attr_code = static_cast<uint8_t>(i + 1);
+      }
+    }
+    if (plan.attribute == Attribute::kNone) {
+      return LookupError("InvalidLookupAttributesException",
+                         "unknown AttributeKey '" + a.key +
+                             "'; valid keys: EventId, EventName, EventSource, ReadOnly, Username, "
+                             "ResourceType, ResourceName, AccessKeyId");
+    }
+    if (plan.insight && plan.attribute != Attribute::kEventId &&
+        plan.attribute != Attribute::kEventName && plan.attribute != Attribute::kEventSource) {
+      return LookupError("InvalidLookupAttributesException",
+                         "AttributeKey '" + a.key +
+                             "' is not supported for insight events; use EventId, EventName or EventSource");
+    }
+    const size_t len = LookupAttributeLength(a.value);
+    if (len < 1 || len > kLookupMaxAttributeLength) {
+      return LookupError("InvalidLookupAttributesException",
+                         "AttributeValue for " + a.key + " must be 1 to 2000 characters, got " +
+                             std::to_string(len));
+    }
+    plan.value = a.value;
+    if (plan.attribute == Attribute::kReadOnly) {
+      if (a.value != "true" && a.value != "false") {
+        return LookupError("InvalidLookupAttributesException",
+                           "AttributeValue for ReadOnly must be 'true' or 'false', got '" + a.value + "'");
+      }
+    }
+  }
+  int64_t start_us = INT64_MIN, end_us = INT64_MAX;
+  if (req.start_time && !SecondsToMicros(*req.start_time, &start_us)) {
+    return LookupError("InvalidTimeRangeException", "StartTime is not a valid timestamp");
+  }
+  if (req.end_time && !SecondsToMicros(*req.end_time, &end_us)) {
+    return LookupError("InvalidTimeRangeException", "EndTime is not a valid timestamp");
+  }
+  if (req.start_time && req.end_time && start_us > end_us) {
+    return LookupError("InvalidTimeRangeException", "StartTime " + std::to_string(*req.start_time) +
+                                                        " is after EndTime " +
+                                                        std::to_string(*req.end_time));
+  }
+  if (req.max_results) {
+    if (*req.max_results < 1 || *req.max_results > kLookupMaxResults) {
+      return LookupError("InvalidMaxResultsException",
+                         "MaxResults must be between 1 and 50, got " + std::to_string(*req.max_results));
+    }
+    plan.max_results = static_cast<uint32_t>(*req.max_results);
+  }
+  plan.min_time_us = std::max(start_us, ctx.now_us - ctx.window_us);
+  plan.max_time_us = req.end_time ? end_us : ctx.now_us;
+
+  std::string& p = plan.params;
+  p.push_back('a');
+  p.push_back(static_cast<char>(attr_code));
+  PutVarint(&p, plan.value.size());
+  p += plan.value;
+  p.push_back('s');
+  p.push_back(req.start_time ? 1 : 0);
+  if (req.start_time) PutFixed64(&p, static_cast<uint64_t>(start_us));
+  p.push_back('e');
+  p.push_back(req.end_time ? 1 : 0);
+  if (req.end_time) PutFixed64(&p, static_cast<uint64_t>(end_us));
+  p.push_back('c');
+  p.push_back(plan.insight ? 1 : 0);
+
+  if (req.next_token) RETURN_IF_ERROR(DecodeToken(*req.next_token, ctx, &plan));
+  return plan;
+}
+
+std::string EncodeLookupToken(const LookupPlan& plan, const LookupContext& ctx, int64_t time_us,
+                              std::string_view event_id) {
+  std::string body;
+  body.push_back(static_cast<char>(kTokenVersion));
+  PutFixed64(&body, static_cast<uint64_t>(time_us));
+  PutVarint(&body, event_id.size());
+  body += event_id;
+  return Base64Encode(body + Mac(ctx, plan.params, body));
+}
+
+bool MatchesLookup(const Event& e, const EventBatch& batch, const LookupPlan& plan) {
+  if (IsNull(e.event_category) || e.event_category != CategoryOf(plan)) return false;
+  const Str v = ToStr(plan.value);
+  auto eq = [&](Str s) { return !IsNull(s) && s == v; };
+  switch (plan.attribute) {
+    case Attribute::kNone: return true;
+    case Attribute::kEventId: return eq(e.event_id);
+    case Attribute::kEventName: return eq(e.event_name);
+    case Attribute::kEventSource: return eq(e.event_source);
+    case Attribute::kReadOnly:
+      return e.read_only == (plan.value == "true" ? OptBool::kTrue : OptBool::kFalse);
+    case Attribute::kUsername: return eq(DerivedUsername(e));
+    case Attribute::kAccessKeyId: return e.user_identity.present && eq(e.user_identity.access_key_id);
+    case Attribute::kResourceType:
+    case Attribute::kResourceName:
+      for (const Resource& r : batch.ResourcesOf(e)) {
+        if (eq(plan.attribute == Attribute::kResourceType ? r.type : r.arn)) return true;
+      }
+      return false;
+  }
+  return false;
+}
+
+Result<LookupEventsResponse> LookupEvents(const LookupSource& source, const LookupEventsRequest& req,
+                                          const LookupContext& ctx) {
+  ASSIGN_OR_RETURN(LookupPlan plan, PlanLookup(req, ctx));
+  return ExecuteLookup(source, plan, ctx);
+}
+
+Result<LookupEventsResponse> ExecuteLookup(const LookupSource& source, const LookupPlan& plan,
+                                           const LookupContext& ctx) {
+  const int64_t min_time = std::max(plan.min_time_us, source.min_time_us);
+  const int64_t max_time = plan.has_cursor ? std::min(plan.max_time_us, plan.cursor_time_us)
+                                           : plan.max_time_us;
+  // One more than a page tells whether another page follows.
+  TopK top(plan.max_results + 1);
+  LookupEventsResponse response;
+  if (min_time > max_time) return response;
+
+  // The memtable holds the newest events: taking them first lets the segment scans below start
+  // with a full page and skip whatever is older than its worst event.
+  for (const EventRef& ref : source.memtable) {
+    const Event& e = *ref.event;
+    if (IsNull(e.event_id) || !InRange(plan, min_time, e.event_time_us, e.event_id)) continue;
+    if (!top.Wants(e.event_time_us, e.event_id) || !MatchesLookup(e, *ref.batch, plan)) continue;
+    top.Add(ResultOf(e, *ref.batch));
+  }
+
+  std::vector<const SegmentReader*> segments;
+  for (const SegmentReader* s : source.segments) {
+    const SegmentMeta& m = s->meta();
+    if (m.event_count == 0 || m.max_event_time_us < min_time || m.min_event_time_us > max_time) continue;
+    segments.push_back(s);
+  }
+  std::sort(segments.begin(), segments.end(), [](const SegmentReader* a, const SegmentReader* b) {
+    return a->meta().max_event_time_us > b->meta().max_event_time_us;
+  });
+  const std::vector<ScanPredicate> predicates = ScanPredicates(plan);
+  ColumnBatch batch;
+  for (const SegmentReader* segment : segments) {
+    ScanSpec spec;
+    spec.projection = ScanProjection();
+    spec.min_time_us = min_time;
+    spec.max_time_us = max_time;
+    if (top.full()) {
+      // Only events at or above the worst kept one can still make the page.
+      if (segment->meta().max_event_time_us < top.worst().event_time_us) continue;
+      spec.min_time_us = std::max(spec.min_time_us, top.worst().event_time_us);
+    }
+    spec.predicates = predicates;
+    spec.reverse = true;
+    // Small batches: each batch rebuilds the original records of its selected rows.
+    spec.batch_rows = plan.max_results + 1;
+    ASSIGN_OR_RETURN(std::unique_ptr<SegmentScanner> scan, segment->NewScan(spec));
+    bool done = false;
+    while (!done) {
+      ASSIGN_OR_RETURN(bool more, scan->Next(&batch));
+      if (!more) break;
+      for (uint32_t row : batch.sel) {
+        const int64_t t = batch.columns[kTime].i64[row];
+        const Str id = batch.columns[kId].StringAt(row);
+        if (IsNull(id)) continue;
+        if (top.full() && t < top.worst().event_time_us) {
+          done = true;  // rows come newest first: nothing later in this segment can be kept
+          break;
+        }
+        if (!InRange(plan, min_time, t, id) || !top.Wants(t, id)) continue;
+        top.Add(ResultOfRow(batch, row));
+      }
+    }
+  }
+
+  response.events = top.TakeSorted();
+  if (response.events.size() > plan.max_results) {
+    response.events.resize(plan.max_results);
+    const LookupEventResult& last = response.events.back();
+    response.next_token = EncodeLookupToken(plan, ctx, last.event_time_us, last.event_id);
+  }
+  return response;
+}
+
+}  // namespace cairn
