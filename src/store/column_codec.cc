@@ -6,8 +6,8 @@
 
 #include <cstring>
 
+#include "common/crc32c.h"
 #include "store/segment_coding.h"
-#include "store/segment_crc32c.h"
 
 namespace cairn::segment {
 
@@ -233,7 +233,7 @@ void PageCompressor::Compress(std::string_view payload, const ZstdDictionary* di
       page->csize = static_cast<uint32_t>(n);
       page->compression =
           dict && dict->cdict() ? PageCompression::kZstdDict : PageCompression::kZstd;
-      page->crc = Crc32c(std::string_view(out->data() + at, n));
+      page->crc = crc32c::Value(std::string_view(out->data() + at, n));
       return;
     }
     out->resize(at);
@@ -241,7 +241,7 @@ void PageCompressor::Compress(std::string_view payload, const ZstdDictionary* di
   out->append(payload);
   page->csize = page->usize;
   page->compression = PageCompression::kNone;
-  page->crc = Crc32c(payload);
+  page->crc = crc32c::Value(payload);
 }
 
 namespace {
@@ -257,7 +257,7 @@ ZSTD_DCtx* ThreadDCtx() {
 
 bool DecompressPage(std::string_view stored, const PageInfo& page, const ZstdDictionary* dict,
                     std::string* out) {
-  if (stored.size() != page.csize || Crc32c(stored) != page.crc) return false;
+  if (stored.size() != page.csize || crc32c::Value(stored) != page.crc) return false;
   switch (page.compression) {
     case PageCompression::kNone:
       out->assign(stored.data(), stored.size());

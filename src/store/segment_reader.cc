@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "common/crc32c.h"
 #include "store/segment_coding.h"
-#include "store/segment_crc32c.h"
 #include "store/segment_file.h"
 
 namespace cairn {
@@ -54,7 +54,7 @@ Result<std::unique_ptr<SegmentReader>> SegmentReader::Open(Env* env, const std::
   ASSIGN_OR_RETURN(std::string_view footer_bytes,
                    file->Read(footer_offset, footer_size, footer_buf.data()));
   const std::string footer_where = path + ": footer at offset " + std::to_string(footer_offset);
-  if (footer_bytes.size() != footer_size || Crc32c(footer_bytes) != footer_crc) {
+  if (footer_bytes.size() != footer_size || crc32c::Value(footer_bytes) != footer_crc) {
     return Status::DataLoss(footer_where + ": checksum mismatch");
   }
   Footer footer;
@@ -96,7 +96,8 @@ Result<const DecodedDict*> SegmentFile::Dict(uint16_t id) const {
   const std::string where = Where("dictionary of " + std::to_string(id), col->dict.offset);
   std::string section;
   RETURN_IF_ERROR(ReadBytes(col->dict.offset, col->dict.size, &section));
-  if (Crc32c(section) != col->dict.crc) return Status::DataLoss(where + ": checksum mismatch");
+  if (crc32c::Value(section) != col->dict.crc)
+    return Status::DataLoss(where + ": checksum mismatch");
   Decoder d(section);
   const uint64_t usize = d.Varint();
   if (!d.ok() || usize > (uint64_t{1} << 32)) return Status::DataLoss(where + ": malformed");
@@ -133,7 +134,8 @@ Result<const ZstdDictionary*> SegmentFile::Zdict(uint16_t id) const {
   const std::string where = Where("zstd dictionary of " + std::to_string(id), col->zdict.offset);
   std::string bytes;
   RETURN_IF_ERROR(ReadBytes(col->zdict.offset, col->zdict.size, &bytes));
-  if (Crc32c(bytes) != col->zdict.crc) return Status::DataLoss(where + ": checksum mismatch");
+  if (crc32c::Value(bytes) != col->zdict.crc)
+    return Status::DataLoss(where + ": checksum mismatch");
   std::unique_ptr<ZstdDictionary> z = ZstdDictionary::ForDecompression(bytes);
   if (!z) return Status::DataLoss(where + ": rejected by zstd");
   std::lock_guard<std::mutex> lock(mu_);
@@ -155,7 +157,7 @@ Result<std::optional<BloomFilterView>> SegmentFile::Bloom(uint32_t block, uint16
       RETURN_IF_ERROR(ReadBytes(ref.offset, ref.size, bytes.get()));
       const std::string where =
           Where("bloom filters of block " + std::to_string(block), ref.offset);
-      if (Crc32c(*bytes) != ref.crc) return Status::DataLoss(where + ": checksum mismatch");
+      if (crc32c::Value(*bytes) != ref.crc) return Status::DataLoss(where + ": checksum mismatch");
       std::vector<BloomEntry> entries;
       if (!DecodeBlooms(*bytes, &entries)) return Status::DataLoss(where + ": malformed");
       bloom_sections_[block] = std::move(bytes);
@@ -386,7 +388,7 @@ Status BlockCursor::ReadChunk(const ChunkInfo& chunk, DecodedStream* s) {
   std::string_view dir(s->chunk_bytes.data(), chunk.dir_size);
   const std::string where = "page directory of stream " + std::to_string(chunk.id) + " in block " +
                             std::to_string(block_);
-  if (Crc32c(dir) != chunk.dir_crc) {
+  if (crc32c::Value(dir) != chunk.dir_crc) {
     return Status::DataLoss(file_->Where(where + ": checksum mismatch", chunk.offset));
   }
   if (!DecodePageDirectory(dir, chunk.offset + chunk.dir_size, chunk.offset + chunk.size,

@@ -37,12 +37,12 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include "common/crc32c.h"
 #include "store/bloom_filter.h"
 #include "store/column_codec.h"
 #include "store/columns.h"
 #include "store/raw_skeleton.h"
 #include "store/segment_coding.h"
-#include "store/segment_crc32c.h"
 #include "store/segment_format.h"
 
 namespace cairn {
@@ -162,7 +162,7 @@ class Writer {
     buf_ += footer;
     PutFixed64(&buf_, footer_offset);
     PutFixed32(&buf_, static_cast<uint32_t>(footer.size()));
-    PutFixed32(&buf_, Crc32c(footer));
+    PutFixed32(&buf_, crc32c::Value(footer));
     PutFixed32(&buf_, kVersion);
     buf_.append(kEndMagic, 8);
     offset_ += footer.size() + kTailSize;
@@ -186,7 +186,7 @@ class Writer {
   }
 
   Result<SectionRef> AppendSection(std::string_view data) {
-    SectionRef ref{offset_, data.size(), Crc32c(data)};
+    SectionRef ref{offset_, data.size(), crc32c::Value(data)};
     buf_.append(data);
     offset_ += data.size();
     if (buf_.size() >= kWriteBufferBytes) RETURN_IF_ERROR(FlushBuffer());
@@ -207,7 +207,7 @@ class Writer {
     EncodePageDirectory(pages, &dir);
     chunk.offset = offset_;
     chunk.dir_size = static_cast<uint32_t>(dir.size());
-    chunk.dir_crc = Crc32c(dir);
+    chunk.dir_crc = crc32c::Value(dir);
     chunk.size = dir.size() + pages_buf_.size();
     buf_ += dir;
     buf_ += pages_buf_;
