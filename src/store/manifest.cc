@@ -109,14 +109,16 @@ Result<Manifest> DecodeManifest(std::string_view bytes, std::string_view name) {
   const uint32_t version = wire::DecodeFixed32(bytes.data() + 8);
   const uint32_t body_length = wire::DecodeFixed32(bytes.data() + 12);
   if (body_length != bytes.size() - kFixed) {
-    return bad(fmt::format("body length {} does not match file size {}", body_length, bytes.size()));
+    return bad(
+        fmt::format("body length {} does not match file size {}", body_length, bytes.size()));
   }
   const size_t crc_at = bytes.size() - 4;
   if (wire::DecodeFixed32(bytes.data() + crc_at) != crc32c::Value(bytes.substr(0, crc_at))) {
     return bad("checksum mismatch");
   }
   if (version == 0 || version > kManifestFormatVersion) {
-    return Status::DataLoss(fmt::format("{}: unsupported manifest format version {}", name, version));
+    return Status::DataLoss(
+        fmt::format("{}: unsupported manifest format version {}", name, version));
   }
   // Version 1 is the only version so far; later versions branch here and keep this decoder.
   Manifest m;
@@ -128,13 +130,31 @@ Result<Manifest> DecodeManifest(std::string_view bytes, std::string_view name) {
     if (!in.ok()) break;
     wire::WireReader v(value);
     switch (tag) {
-      case kTagSequence: m.sequence = v.Varint64(); have_seq = true; break;
-      case kTagStoreId: m.settings.id = std::string(value); break;
-      case kTagKind: m.settings.kind = std::string(value); break;
-      case kTagRetentionDays: m.settings.retention_days = v.Varint32(); have_retention = true; break;
-      case kTagNextFile: m.next_file_number = v.Varint64(); have_next = true; break;
-      case kTagLogNumber: m.log_number = v.Varint64(); have_log = true; break;
-      case kTagRetentionFloor: m.retention_floor_us = v.Zigzag64(); break;
+      case kTagSequence:
+        m.sequence = v.Varint64();
+        have_seq = true;
+        break;
+      case kTagStoreId:
+        m.settings.id = std::string(value);
+        break;
+      case kTagKind:
+        m.settings.kind = std::string(value);
+        break;
+      case kTagRetentionDays:
+        m.settings.retention_days = v.Varint32();
+        have_retention = true;
+        break;
+      case kTagNextFile:
+        m.next_file_number = v.Varint64();
+        have_next = true;
+        break;
+      case kTagLogNumber:
+        m.log_number = v.Varint64();
+        have_log = true;
+        break;
+      case kTagRetentionFloor:
+        m.retention_floor_us = v.Zigzag64();
+        break;
       case kTagSegment: {
         SegmentInfo s;
         s.number = v.Varint64();
@@ -147,12 +167,14 @@ Result<Manifest> DecodeManifest(std::string_view bytes, std::string_view name) {
         m.segments.push_back(s);
         break;
       }
-      default: break;  // a field added by a later version: skipped
+      default:
+        break;  // a field added by a later version: skipped
     }
     if (!v.ok()) return bad(fmt::format("field with tag {} is malformed", tag));
   }
   if (!in.ok()) return bad("truncated field");
-  if (!have_seq || !have_retention || !have_next || !have_log) return bad("a required field is missing");
+  if (!have_seq || !have_retention || !have_next || !have_log)
+    return bad("a required field is missing");
   for (const SegmentInfo& s : m.segments) {
     if (s.number >= m.next_file_number) {
       return bad(fmt::format("segment {} is not below the next file number {}", s.number,

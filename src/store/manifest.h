@@ -33,21 +33,21 @@ struct StoreSettings {
 
 // What the store knows about one live segment without opening it.
 struct SegmentInfo {
-  uint64_t number = 0;       // the file is segments/<number>.seg
+  uint64_t number = 0;  // the file is segments/<number>.seg
   uint64_t event_count = 0;
-  int64_t min_time_us = 0;   // eventTime range of its events (inclusive)
+  int64_t min_time_us = 0;  // eventTime range of its events (inclusive)
   int64_t max_time_us = 0;
   uint64_t file_bytes = 0;
-  uint64_t raw_bytes = 0;    // sum of the events' raw record sizes (memory needed to rewrite it)
-  uint32_t level = 0;        // 0 = written by a flush; n = made by compaction from level < n
+  uint64_t raw_bytes = 0;  // sum of the events' raw record sizes (memory needed to rewrite it)
+  uint32_t level = 0;      // 0 = written by a flush; n = made by compaction from level < n
   bool operator==(const SegmentInfo&) const = default;
 };
 
 struct Manifest {
-  uint64_t sequence = 0;          // +1 on every write; tells versions apart in logs and tests
+  uint64_t sequence = 0;  // +1 on every write; tells versions apart in logs and tests
   StoreSettings settings;
-  uint64_t next_file_number = 1;  // WAL and segment files share one number space
-  uint64_t log_number = 0;        // WAL files numbered below this are covered by segments
+  uint64_t next_file_number = 1;           // WAL and segment files share one number space
+  uint64_t log_number = 0;                 // WAL files numbered below this are covered by segments
   int64_t retention_floor_us = INT64_MIN;  // events before this are expired (last retention pass)
   std::vector<SegmentInfo> segments;
   bool operator==(const Manifest&) const = default;

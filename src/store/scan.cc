@@ -73,6 +73,7 @@ class Scanner final : public SegmentScanner {
 
   Result<bool> Next(ColumnBatch* out) override {
     while (true) {
+      if (returned_ >= spec_.limit) return false;
       if (cursor_ && next_batch_ < batch_count_) {
         ASSIGN_OR_RETURN(bool filled, EmitBatch(out));
         if (filled) return true;
@@ -284,7 +285,12 @@ class Scanner final : public SegmentScanner {
     out->sel.clear();
     for (auto it = lo; it != hi; ++it) out->sel.push_back(*it - r0);
     if (spec_.reverse) std::reverse(out->sel.begin(), out->sel.end());
-    std::span<const uint32_t> abs_rows(&*lo, static_cast<size_t>(hi - lo));
+    if (out->sel.size() > spec_.limit - returned_) out->sel.resize(spec_.limit - returned_);
+    returned_ += out->sel.size();
+    std::vector<uint32_t>& abs_rows = abs_rows_;
+    abs_rows.clear();
+    for (uint32_t r : out->sel) abs_rows.push_back(r0 + r);
+    if (spec_.reverse) std::reverse(abs_rows.begin(), abs_rows.end());
     out->columns.resize(spec_.projection.size());
     raw_bufs_.resize(spec_.projection.size());
     for (size_t i = 0; i < spec_.projection.size(); ++i) {
@@ -371,6 +377,8 @@ class Scanner final : public SegmentScanner {
   std::vector<RawBuffer> raw_bufs_;
   ScanStats stats_;
   Status pending_error_;
+  uint64_t returned_ = 0;
+  std::vector<uint32_t> abs_rows_;
 };
 
 }  // namespace

@@ -73,6 +73,8 @@ struct ScanSpec {
   uint32_t batch_rows = 2048;
   // Newest first: blocks last to first, and each batch's selection in descending row order.
   bool reverse = false;
+  // Stop after this many selected rows (in scan order): LIMIT pushdown, LookupEvents pages.
+  uint64_t limit = std::numeric_limits<uint64_t>::max();
 };
 
 // How a ColumnVector holds its values.

@@ -45,6 +45,8 @@ class SegmentFile final : public SegmentReader {
         file_(std::move(file)) {}
 
   Result<bool> ContainsEvent(Str event_id, Str recipient_account_id) const override;
+  Result<bool> ContainsEvent(Str event_id, Str recipient_account_id,
+                             int64_t event_time_us) const override;
   Result<std::optional<std::string>> FetchRawByEventId(Str event_id,
                                                        Str recipient_account_id) const override;
   Status ForEachEvent(
@@ -66,18 +68,24 @@ class SegmentFile final : public SegmentReader {
   Result<const DecodedDict*> Dict(uint16_t id) const;
   // The zstd dictionary of a stream, or nullptr if it has none.
   Result<const ZstdDictionary*> Zdict(uint16_t id) const;
-  // The bloom filter of stream `id` in block `block`; an empty view when there is none.
+  // The bloom filter of stream `id` in block `block`; nullopt when there is none. All blooms of
+  // the segment are read at the first call (one read), then lookups take no lock.
   Result<std::optional<BloomFilterView>> Bloom(uint32_t block, uint16_t id) const;
 
  private:
+  Result<bool> Contains(Str event_id, Str recipient_account_id, int64_t lo, int64_t hi) const;
+  void LoadBlooms() const;
+
   Footer footer_;
   std::unique_ptr<RandomAccessFile> file_;
 
   mutable std::mutex mu_;
   mutable std::array<std::unique_ptr<DecodedDict>, kStreamCount> dicts_;
   mutable std::array<std::unique_ptr<ZstdDictionary>, kStreamCount> zdicts_;
-  mutable std::vector<std::unique_ptr<std::string>> bloom_sections_;  // per block, once loaded
-  mutable std::vector<std::vector<BloomEntry>> blooms_;
+  mutable std::once_flag blooms_once_;
+  mutable std::string bloom_bytes_;                      // the span of all bloom sections
+  mutable std::vector<std::vector<BloomEntry>> blooms_;  // per block
+  mutable std::vector<Status> bloom_status_;             // per block: the section's check
 };
 
 // The decoded values of one stream in one block.

@@ -143,44 +143,87 @@ Result<const ZstdDictionary*> SegmentFile::Zdict(uint16_t id) const {
   return zdicts_[index].get();
 }
 
+void SegmentFile::LoadBlooms() const {
+  const size_t n = footer_.blocks.size();
+  blooms_.resize(n);
+  bloom_status_.assign(n, Status::OK());
+  uint64_t lo = UINT64_MAX, hi = 0;
+  for (const BlockInfo& b : footer_.blocks) {
+    if (b.bloom.size == 0) continue;
+    lo = std::min(lo, b.bloom.offset);
+    hi = std::max(hi, b.bloom.offset + b.bloom.size);
+  }
+  if (lo >= hi) return;
+  // The writer puts all bloom sections one after the other: one read fetches them all.
+  Status read = ReadBytes(lo, hi - lo, &bloom_bytes_);
+  for (size_t i = 0; i < n; ++i) {
+    const SectionRef& ref = footer_.blocks[i].bloom;
+    if (ref.size == 0) continue;
+    const std::string where = Where("bloom filters of block " + std::to_string(i), ref.offset);
+    if (!read.ok()) {
+      bloom_status_[i] = read;
+      continue;
+    }
+    std::string_view bytes(bloom_bytes_.data() + (ref.offset - lo), ref.size);
+    if (crc32c::Value(bytes) != ref.crc) {
+      bloom_status_[i] = Status::DataLoss(where + ": checksum mismatch");
+    } else if (!DecodeBlooms(bytes, &blooms_[i])) {
+      bloom_status_[i] = Status::DataLoss(where + ": malformed");
+    }
+  }
+}
+
 Result<std::optional<BloomFilterView>> SegmentFile::Bloom(uint32_t block, uint16_t id) const {
-  const SectionRef& ref = footer_.blocks[block].bloom;
-  if (ref.size == 0) return std::optional<BloomFilterView>();
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (bloom_sections_.empty()) {
-      bloom_sections_.resize(footer_.blocks.size());
-      blooms_.resize(footer_.blocks.size());
-    }
-    if (!bloom_sections_[block]) {
-      auto bytes = std::make_unique<std::string>();
-      RETURN_IF_ERROR(ReadBytes(ref.offset, ref.size, bytes.get()));
-      const std::string where =
-          Where("bloom filters of block " + std::to_string(block), ref.offset);
-      if (crc32c::Value(*bytes) != ref.crc) return Status::DataLoss(where + ": checksum mismatch");
-      std::vector<BloomEntry> entries;
-      if (!DecodeBlooms(*bytes, &entries)) return Status::DataLoss(where + ": malformed");
-      bloom_sections_[block] = std::move(bytes);
-      blooms_[block] = std::move(entries);
-    }
-    for (const BloomEntry& e : blooms_[block]) {
-      if (e.id == id) return std::optional<BloomFilterView>(BloomFilterView(e.bits));
-    }
+  std::call_once(blooms_once_, [this] { LoadBlooms(); });
+  if (!bloom_status_[block].ok()) return bloom_status_[block];
+  for (const BloomEntry& e : blooms_[block]) {
+    if (e.id == id) return std::optional<BloomFilterView>(BloomFilterView(e.bits));
   }
   return std::optional<BloomFilterView>();
 }
 
 Result<bool> SegmentFile::ContainsEvent(Str event_id, Str recipient_account_id) const {
+  return Contains(event_id, recipient_account_id, INT64_MIN, INT64_MAX);
+}
+
+Result<bool> SegmentFile::ContainsEvent(Str event_id, Str recipient_account_id,
+                                        int64_t event_time_us) const {
+  return Contains(event_id, recipient_account_id, event_time_us, event_time_us);
+}
+
+// The ingest path asks this for every event: probe the blooms directly, decode a block only on a
+// bloom hit.
+Result<bool> SegmentFile::Contains(Str event_id, Str recipient_account_id, int64_t lo,
+                                   int64_t hi) const {
   if (IsNull(event_id)) return false;
-  ScanSpec spec;
-  spec.predicates.push_back(ScanPredicate::Eq(ColumnId::kEventId, std::string(event_id)));
-  spec.predicates.push_back(
-      IsNull(recipient_account_id)
-          ? ScanPredicate::IsNull(ColumnId::kRecipientAccountId)
-          : ScanPredicate::Eq(ColumnId::kRecipientAccountId, std::string(recipient_account_id)));
-  ASSIGN_OR_RETURN(std::unique_ptr<SegmentScanner> scan, NewScan(spec));
-  ColumnBatch batch;
-  return scan->Next(&batch);
+  const uint16_t kId = static_cast<uint16_t>(ColumnId::kEventId);
+  const uint16_t kAccount = static_cast<uint16_t>(ColumnId::kRecipientAccountId);
+  if (!column_info(kId)) return false;
+  const uint64_t h = BloomHash(event_id);
+  const auto& blocks = footer_.blocks;
+  // Blocks are in time order: start at the first that can hold `lo`.
+  size_t b = std::partition_point(blocks.begin(), blocks.end(),
+                                  [lo](const BlockInfo& x) { return x.max_time < lo; }) -
+             blocks.begin();
+  for (; b < blocks.size() && blocks[b].min_time <= hi; ++b) {
+    if (!blocks[b].FindChunk(kId)) continue;
+    ASSIGN_OR_RETURN(std::optional<BloomFilterView> bloom, Bloom(static_cast<uint32_t>(b), kId));
+    if (bloom && !bloom->MayContainHash(h)) continue;
+    BlockCursor cursor(this, static_cast<uint32_t>(b));
+    const DecodedStream* ids;
+    ASSIGN_OR_RETURN(ids, cursor.Load(kId));
+    const DecodedStream* accounts = nullptr;
+    for (uint32_t r = 0; r < cursor.rows(); ++r) {
+      Str v = ids->StringAt(r);
+      if (IsNull(v) || v != event_id) continue;
+      if (!accounts) {
+        ASSIGN_OR_RETURN(accounts, cursor.Load(kAccount));
+      }
+      Str a = accounts->StringAt(r);
+      if (IsNull(a) == IsNull(recipient_account_id) && a == recipient_account_id) return true;
+    }
+  }
+  return false;
 }
 
 Result<std::optional<std::string>> SegmentFile::FetchRawByEventId(Str event_id,
@@ -188,6 +231,7 @@ Result<std::optional<std::string>> SegmentFile::FetchRawByEventId(Str event_id,
   if (IsNull(event_id)) return std::optional<std::string>();
   ScanSpec spec;
   spec.projection = {ColumnId::kEventJson};
+  spec.limit = 1;
   spec.predicates.push_back(ScanPredicate::Eq(ColumnId::kEventId, std::string(event_id)));
   if (!IsNull(recipient_account_id)) {
     spec.predicates.push_back(

@@ -39,6 +39,10 @@ class SegmentReader {
   // The deduplication check of the ingest path: a bloom filter rules most segments out without
   // reading block data.
   virtual Result<bool> ContainsEvent(Str event_id, Str recipient_account_id) const = 0;
+  // The same, searching only the blocks whose time range holds `event_time_us` (a re-imported
+  // event has the same eventTime as the original): usually one block instead of all.
+  virtual Result<bool> ContainsEvent(Str event_id, Str recipient_account_id,
+                                     int64_t event_time_us) const = 0;
 
   // The original record bytes of the event with this eventID, or nullopt if absent. With a
   // non-NULL recipient_account_id only that account's event matches.

@@ -180,6 +180,15 @@ TEST(SegmentLookup, ContainsAndFetchRaw) {
     auto c = (*reader)->ContainsEvent(e.event_id, e.recipient_account_id);
     ASSERT_TRUE(c.ok()) << c.status().ToString();
     EXPECT_TRUE(*c) << i;
+    c = (*reader)->ContainsEvent(e.event_id, e.recipient_account_id, e.event_time_us);
+    ASSERT_TRUE(c.ok()) << c.status().ToString();
+    EXPECT_TRUE(*c) << i;
+    if (e.event_id.starts_with("id-")) {  // unique: not found at another time
+      c = (*reader)->ContainsEvent(e.event_id, e.recipient_account_id,
+                                   e.event_time_us - 3600000000);
+      ASSERT_TRUE(c.ok());
+      EXPECT_FALSE(*c) << i;
+    }
     if (!IsNull(e.recipient_account_id)) {
       std::string other = std::string(e.recipient_account_id) + "x";
       auto c2 = (*reader)->ContainsEvent(e.event_id, other);

@@ -28,8 +28,8 @@ void EncodeBatch(std::span<const Event* const> events, std::string* out);
 // One event as stored in a batch payload. Views point into the payload.
 struct WalEvent {
   int64_t event_time_us;
-  bool has_event_id;         // false: the parser reads eventID from raw
-  Str event_id;              // when has_event_id; may be NULL (the event had no eventID)
+  bool has_event_id;  // false: the parser reads eventID from raw
+  Str event_id;       // when has_event_id; may be NULL (the event had no eventID)
   std::string_view raw;
 };
 

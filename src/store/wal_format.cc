@@ -2,8 +2,8 @@
 
 #include <charconv>
 
-#include "common/status.h"
 #include "common/crc32c.h"
+#include "common/status.h"
 #include "store/wire.h"
 
 namespace cairn::wal {

@@ -1,7 +1,7 @@
 // src/store/wal_format.h
 //
-// The framing of write-ahead-log records, shared by WalWriter and WalReader. The full byte grammar is
-// in doc/format/wal.md and atop wal_writer.cc.
+// The framing of write-ahead-log records, shared by WalWriter and WalReader. The full byte grammar
+// is in doc/format/wal.md and atop wal_writer.cc.
 //
 // Thread-safety: pure functions and constants.
 #pragma once

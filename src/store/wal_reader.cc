@@ -13,8 +13,9 @@ Result<std::unique_ptr<WalReader>> WalReader::Open(Env* env, const std::string& 
   ASSIGN_OR_RETURN(bool have, r->ReadRecord(&header));
   if (!have) return r;  // empty or torn before its header completed: no batches
   if (header.type != wal::RecordType::kFileHeader) {
-    return Status::DataLoss(fmt::format("{}: record 0 at offset 0: expected a WAL file header, found type {}",
-                                        path, static_cast<int>(header.type)));
+    return Status::DataLoss(
+        fmt::format("{}: record 0 at offset 0: expected a WAL file header, found type {}", path,
+                    static_cast<int>(header.type)));
   }
   wire::WireReader in(header.payload);
   std::string_view magic = in.Raw(wal::kFileMagic.size());
@@ -63,8 +64,8 @@ Result<bool> WalReader::ReadRecord(WalRecord* rec) {
       torn_ = true;
       return false;
     }
-    return Status::DataLoss(fmt::format("{}: record {} at offset {}: checksum mismatch", path_,
-                                        index_, pos_));
+    return Status::DataLoss(
+        fmt::format("{}: record {} at offset {}: checksum mismatch", path_, index_, pos_));
   }
   rec->type = type;
   rec->payload = payload;
@@ -79,7 +80,8 @@ Result<bool> WalReader::Next(WalRecord* rec) {
   if (!have) return false;
   if (rec->type != wal::RecordType::kBatch) {
     return Status::DataLoss(fmt::format("{}: record {} at offset {}: unexpected record type {}",
-                                        path_, rec->index, rec->offset, static_cast<int>(rec->type)));
+                                        path_, rec->index, rec->offset,
+                                        static_cast<int>(rec->type)));
   }
   return true;
 }

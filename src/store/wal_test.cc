@@ -221,9 +221,8 @@ TEST(WalBatch, RoundTripsEventsAndTheFieldsTheParserMayInvent) {
 
   // Every truncation is reported, never read past.
   for (size_t cut = 0; cut < payload.size(); ++cut) {
-    Status s = wal::DecodeBatch(payload.substr(0, cut), "w", [](const wal::WalEvent&) {
-      return Status::OK();
-    });
+    Status s = wal::DecodeBatch(payload.substr(0, cut), "w",
+                                [](const wal::WalEvent&) { return Status::OK(); });
     EXPECT_EQ(s.code(), StatusCode::kDataLoss) << cut;
   }
 }

@@ -1,7 +1,7 @@
 // src/store/wal_writer.h
 //
-// WalWriter appends framed records to one write-ahead-log file (format: doc/format/wal.md) and makes
-// them durable. The store's group commit hands it one buffer per group: one Append, one Sync.
+// WalWriter appends framed records to one write-ahead-log file (format: doc/format/wal.md) and
+// makes them durable. The store's group commit hands it one buffer per group: one Append, one Sync.
 //
 // Failure model: after any failed Append or Sync the writer is broken. The file's tail is then
 // undefined (a torn record, or a whole record that may or may not be on disk), so nothing more may

@@ -1,8 +1,8 @@
 // src/store/wire.h
 //
 // Little-endian fixed-width and varint encoding helpers shared by the store's own byte formats (WAL
-// records and their batch payloads, the MANIFEST). WireReader decodes with bounds checks: a short or
-// malformed input makes it fail (ok() == false), never read past its buffer.
+// records and their batch payloads, the MANIFEST). WireReader decodes with bounds checks: a short
+// or malformed input makes it fail (ok() == false), never read past its buffer.
 //
 // Thread-safety: free functions are pure; a WireReader is used by one thread at a time.
 #pragma once
