@@ -1,0 +1,61 @@
+// src/event/generator/generator.h
+//
+// `cairn generate`: writes the trail log files of a synthetic organization (organization.h) in
+// CloudTrail's organization-trail S3 layout, one gzip {"Records":[...]} file per account, region
+// and 5-minute window (spec/trails.md §8), optionally with injected anomalies and their manifest.
+//
+// Determinism: the output bytes depend only on the options (seed, sizes, end date), never on the
+// thread count, the clock or the order in which threads finish: every (account, region, day) has
+// its own random stream derived from the seed, and summaries add integer counters.
+//
+// Thread-safety: Generate may run concurrently with other calls; it uses `options.threads`
+// threads of its own.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "common/env.h"
+#include "common/status.h"
+#include "event/generator/anomalies.h"
+
+namespace cairn::gen {
+
+struct GenerateOptions {
+  std::string out_dir;       // files go under out_dir/AWSLogs/...
+  int accounts = 3;          // the management account and accounts-1 members
+  int regions = 2;           // the first `regions` of KnownRegions(); us-east-1 is first
+  int days = 2;              // whole UTC days ending at end_day (exclusive)
+  uint64_t events = 5000;    // expected number of records, anomalies excluded
+  uint64_t seed = 1;
+  bool anomalies = false;    // inject anomalies and write out_dir/anomalies.json
+  int64_t end_day = 0;       // days since 1970-01-01 of the first day NOT generated
+  int threads = 2;
+  int gzip_level = 1;        // libdeflate level, 1..9 (1: fastest; 6: ~17% smaller files)
+  // Called from worker threads, serialized, at most ~100 times: units done, units total, records
+  // written so far.
+  std::function<void(uint64_t, uint64_t, uint64_t)> progress;
+};
+
+struct GenerateSummary {
+  std::string organization_id;
+  std::vector<std::pair<std::string, std::string>> accounts;  // (id, name), management first
+  std::vector<std::string> regions;
+  int64_t start = 0, end = 0;  // span [start, end), seconds since the epoch
+  uint64_t files = 0, records = 0, errors = 0, anomaly_records = 0;
+  uint64_t json_bytes = 0, gzip_bytes = 0;
+  std::map<std::string, uint64_t> by_category;  // "Management", "Data"
+  std::map<std::string, uint64_t> by_source;    // eventSource -> records
+  std::map<std::string, uint64_t> by_type;      // eventType -> records
+  std::vector<Anomaly> anomalies;
+};
+
+// Writes the dataset into `options.out_dir` through `env`. Fails with kInvalidArgument on bad
+// options, or with the Env's error (naming the file) if a write fails; files written before the
+// failure are left in place.
+Result<GenerateSummary> Generate(Env* env, const GenerateOptions& options);
+
+}  // namespace cairn::gen
