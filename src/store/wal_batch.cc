@@ -27,22 +27,22 @@ bool IsSliceOf(Str part, std::string_view whole) {
 
 }  // namespace
 
-void EncodeBatch(std::span<const Event* const> events, std::string* out) {
+void EncodeBatch(std::span<const Event> events, std::string* out) {
   size_t bytes = 8;
-  for (const Event* e : events) bytes += e->raw.size() + 16;
+  for (const Event& e : events) bytes += e.raw.size() + 16;
   out->reserve(out->size() + bytes);
   wire::PutVarint32(out, static_cast<uint32_t>(events.size()));
-  for (const Event* e : events) {
-    wire::PutZigzag64(out, e->event_time_us);
-    if (IsNull(e->event_id)) {
+  for (const Event& e : events) {
+    wire::PutZigzag64(out, e.event_time_us);
+    if (IsNull(e.event_id)) {
       out->push_back(static_cast<char>(kFlagNullEventId));
-    } else if (IsSliceOf(e->event_id, e->raw)) {
+    } else if (IsSliceOf(e.event_id, e.raw)) {
       out->push_back('\0');
     } else {
       out->push_back(static_cast<char>(kFlagEventId));
-      wire::PutBytes(out, e->event_id);
+      wire::PutBytes(out, e.event_id);
     }
-    wire::PutBytes(out, e->raw);
+    wire::PutBytes(out, e.raw);
   }
 }
 

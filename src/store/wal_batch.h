@@ -23,7 +23,7 @@ namespace cairn::wal {
 
 // Appends the batch payload for `events` to `out`.
 // REQUIRES: every event's raw is non-NULL.
-void EncodeBatch(std::span<const Event* const> events, std::string* out);
+void EncodeBatch(std::span<const Event> events, std::string* out);
 
 // One event as stored in a batch payload. Views point into the payload.
 struct WalEvent {

@@ -190,7 +190,10 @@ TEST(WalBatch, RoundTripsEventsAndTheFieldsTheParserMayInvent) {
   Str raw1 = batch.Own(R"({"eventID":"id-1","eventTime":"2025-01-01T00:00:00Z"})");
   Str raw2 = batch.Own(R"({"eventTime":"2025-01-01T00:00:01Z"})");
   Str raw3 = batch.Own(R"({"no":"id"})");
-  Event e1, e2, e3;
+  std::vector<Event> events(3);
+  Event& e1 = events[0];
+  Event& e2 = events[1];
+  Event& e3 = events[2];
   e1.raw = raw1;
   e1.event_id = raw1.substr(raw1.find("id-1"), 4);  // a slice of raw: not stored
   e1.event_time_us = 1735689600000000;
@@ -199,7 +202,6 @@ TEST(WalBatch, RoundTripsEventsAndTheFieldsTheParserMayInvent) {
   e2.event_time_us = -5;
   e3.raw = raw3;  // NULL eventID
   e3.event_time_us = 0;
-  std::vector<const Event*> events = {&e1, &e2, &e3};
   std::string payload;
   wal::EncodeBatch(events, &payload);
 
