@@ -32,7 +32,7 @@ namespace {
 
 constexpr int64_t kWindow = 300;
 constexpr int kWindowsPerDay = static_cast<int>(kSecondsPerDay / kWindow);
-constexpr double kHumanShare = 0.25;  // of all records; the rest is machine traffic
+constexpr double kHumanShare = 0.15;  // of all records; the rest is machine traffic
 enum Stream { kHuman = 0, kMachine = 1 };
 
 // Cumulative weights for weighted picks.

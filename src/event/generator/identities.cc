@@ -267,8 +267,8 @@ void Builder::AddIamUsers() {
   tf->ips = {HumanIp(rng_), MachineIp(rng_)};
   // A long-lived key in a legacy workload: machine traffic from a fixed address.
   for (const string& app : acct_.apps) {
-    if (!rng_.Chance(0.5)) continue;
-    Identity* svc = add_user(app + "-legacy-svc", false, 0.6, false, false);
+    if (!rng_.Chance(0.7)) continue;
+    Identity* svc = add_user(app + "-legacy-svc", false, 1.5, false, false);
     Agents(*svc, {kSdkAgents[4]});
     svc->ips = {MachineIp(rng_)};
   }
@@ -290,7 +290,7 @@ void Builder::AddWorkloads() {
         Identity& id = Add(IdentityKind::kAppRole, false, 1.5);
         SetRoleSession(id, acct_.id, "service-role/", *r, app + "-" + string(c), false);
         id.session_seconds = 3600 * (1 + rng_.Below(6));
-        static constexpr int kLambdaAgents[] = {0, 1, 7, 8};
+        static constexpr int kLambdaAgents[] = {1, 7, 8, 7};
         Agents(id, {kSdkAgents[kLambdaAgents[rng_.Below(4)]]});
         id.ips = {MachineIp(rng_), MachineIp(rng_)};
         id.via_vpce = rng_.Chance(0.3);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <string_view>
 
 #include "event/generator/identity_builder.h"
@@ -78,6 +79,9 @@ void BuildRegionPools(const Organization& org, const Account& acct, string_view 
                       Rng& rng, RegionPools* p) {
   const string env = acct.name.substr(0, acct.name.find('-'));
   const int scale = acct.management ? 1 : 2;
+  // Numbered accounts share workload names: their buckets carry part of the account id.
+  const string account_suffix =
+      std::isdigit(static_cast<unsigned char>(acct.name.back())) ? "-" + acct.id.substr(8) : "";
   // "eu-west-1" -> "-euw1"; none for the home region.
   string region_suffix;
   if (rindex > 0) {
@@ -89,7 +93,7 @@ void BuildRegionPools(const Organization& org, const Account& acct, string_view 
     for (int i = 0; i < nb; ++i) {
       int purpose = static_cast<int>(rng.Below(kBucketPurposes.size()));
       string name = org.company + "-" + app + "-" + string(kBucketPurposes[purpose]) + "-" + env +
-                    "-" + acct.id.substr(8) + region_suffix;
+                    account_suffix + region_suffix;
       p->buckets.push_back({name, purpose});
     }
     for (string_view c : {"api-handler", "worker", "scheduler", "stream-consumer", "authorizer"}) {

@@ -186,7 +186,7 @@ std::string_view RecordWriter::Compute(Var v, std::string* b) {
     case Var::kSessionToken:
       // Real tokens start with this prefix; the rest is opaque.
       b->append("IQoJb3JpZ2luX2Vj");
-      AppendRandom(b, rng, kBase64, 192);
+      AppendRandom(b, rng, kBase64, 160);
       b->append("==");
       return *b;
     case Var::kEncodedMessage: AppendRandom(b, rng, kMixedAlnum, 180); return *b;

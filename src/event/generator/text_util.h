@@ -69,18 +69,20 @@ inline void Append4(std::string* out, int v) {
 // "2025-03-04T10:15:02Z"
 inline void AppendIsoTime(std::string* out, int64_t epoch_seconds) {
   CivilTime c = ToCivil(epoch_seconds);
-  Append4(out, c.year);
-  out->push_back('-');
-  Append2(out, c.month);
-  out->push_back('-');
-  Append2(out, c.day);
-  out->push_back('T');
-  Append2(out, c.hour);
-  out->push_back(':');
-  Append2(out, c.minute);
-  out->push_back(':');
-  Append2(out, c.second);
-  out->push_back('Z');
+  char b[20] = {static_cast<char>('0' + c.year / 1000), static_cast<char>('0' + c.year / 100 % 10),
+                static_cast<char>('0' + c.year / 10 % 10), static_cast<char>('0' + c.year % 10),
+                '-',
+                static_cast<char>('0' + c.month / 10), static_cast<char>('0' + c.month % 10),
+                '-',
+                static_cast<char>('0' + c.day / 10), static_cast<char>('0' + c.day % 10),
+                'T',
+                static_cast<char>('0' + c.hour / 10), static_cast<char>('0' + c.hour % 10),
+                ':',
+                static_cast<char>('0' + c.minute / 10), static_cast<char>('0' + c.minute % 10),
+                ':',
+                static_cast<char>('0' + c.second / 10), static_cast<char>('0' + c.second % 10),
+                'Z'};
+  out->append(b, sizeof(b));
 }
 
 // "Mar 4, 2025, 11:15:02 AM": the form STS and other Java services use in responseElements.
@@ -105,12 +107,12 @@ inline void AppendJavaTime(std::string* out, int64_t epoch_seconds) {
 
 inline void AppendUint(std::string* out, uint64_t v) {
   char buf[20];
-  int n = 0;
+  int n = 20;
   do {
-    buf[n++] = static_cast<char>('0' + v % 10);
+    buf[--n] = static_cast<char>('0' + v % 10);
     v /= 10;
   } while (v != 0);
-  while (n > 0) out->push_back(buf[--n]);
+  out->append(buf + n, 20 - n);
 }
 
 inline constexpr std::string_view kLowerHex = "0123456789abcdef";
@@ -124,22 +126,18 @@ inline constexpr std::string_view kBase64 =
 
 // Appends `n` characters drawn from `alphabet` (size <= 64), six bits at a time from `rng`.
 inline void AppendRandom(std::string* out, Rng& rng, std::string_view alphabet, int n) {
-  uint64_t bits = 0;
-  int avail = 0;
   const uint32_t size = static_cast<uint32_t>(alphabet.size());
-  const bool pow2 = (size & (size - 1)) == 0;
-  for (int i = 0; i < n; ++i) {
-    if (pow2) {
-      if (avail < 6) {
-        bits = rng.Next();
-        avail = 64;
-      }
-      out->push_back(alphabet[bits & (size - 1)]);
-      bits >>= 6;
-      avail -= 6;
-    } else {
-      out->push_back(alphabet[rng.Below(size)]);
+  const size_t at = out->size();
+  out->resize(at + n);
+  char* p = out->data() + at;
+  if ((size & (size - 1)) == 0) {
+    // Power-of-two alphabets: ten 6-bit draws per 64-bit number.
+    for (int i = 0; i < n; i += 10) {
+      uint64_t bits = rng.Next();
+      for (int k = i; k < n && k < i + 10; ++k, bits >>= 6) p[k] = alphabet[bits & (size - 1)];
     }
+  } else {
+    for (int i = 0; i < n; ++i) p[i] = alphabet[rng.Below(size)];
   }
 }
 
