@@ -18,19 +18,41 @@ struct GenerateArgs {
   OutputFormat format = OutputFormat::kTable;
 };
 
-// Parses "YYYY-MM-DD" into days since the epoch.
-Result<int64_t> ParseDate(const std::string& s) {
-  int y, m, d;
-  char tail;
-  if (s.size() != 10 || s[4] != '-' || s[7] != '-' ||
-      std::sscanf(s.c_str(), "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || m < 1 || m > 12 ||
-      d < 1 || d > 31 || y < 1971 || y > 9999) {
-    return Status::InvalidArgument("--end: expected a date YYYY-MM-DD, got '" + s + "'");
+// Parses --end: "YYYY-MM-DD" (midnight UTC), "YYYY-MM-DDTHH:MMZ" or "YYYY-MM-DDTHH:MM:SSZ", into
+// seconds since the epoch.
+Result<int64_t> ParseEnd(const std::string& s) {
+  auto bad = [&] {
+    return Status::InvalidArgument(
+        "--end: expected YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]Z (UTC), got '" + s + "'");
+  };
+  auto digits = [&](size_t at, size_t n, int* v) {
+    if (at + n > s.size()) return false;
+    *v = 0;
+    for (size_t i = at; i < at + n; ++i) {
+      if (s[i] < '0' || s[i] > '9') return false;
+      *v = *v * 10 + (s[i] - '0');
+    }
+    return true;
+  };
+  int y, mo, d, h = 0, mi = 0, se = 0;
+  if (!digits(0, 4, &y) || s.size() < 10 || s[4] != '-' || !digits(5, 2, &mo) || s[7] != '-' ||
+      !digits(8, 2, &d)) {
+    return bad();
   }
-  int64_t days = gen::DaysFromCivil(y, m, d);
-  gen::CivilTime c = gen::ToCivil(days * gen::kSecondsPerDay);
-  if (c.day != d) return Status::InvalidArgument("--end: no such date: " + s);
-  return days;
+  if (s.size() > 10) {
+    const bool with_seconds = s.size() == 20;
+    if ((s.size() != 17 && !with_seconds) || s[10] != 'T' || !digits(11, 2, &h) || s[13] != ':' ||
+        !digits(14, 2, &mi) || (with_seconds && (s[16] != ':' || !digits(17, 2, &se))) ||
+        s.back() != 'Z' || h > 23 || mi > 59 || se > 59) {
+      return bad();
+    }
+  }
+  if (y < 1971 || mo < 1 || mo > 12 || d < 1 || d > 31) return bad();
+  const int64_t days = gen::DaysFromCivil(y, mo, d);
+  if (gen::ToCivil(days * gen::kSecondsPerDay).day != d) {
+    return Status::InvalidArgument("--end: no such date: " + s);
+  }
+  return days * gen::kSecondsPerDay + h * 3600 + mi * 60 + se;
 }
 
 std::string IsoTime(int64_t t) {
@@ -153,8 +175,8 @@ std::function<int()> SetupGenerate(CLI::App* cmd) {
       ->capture_default_str();
   cmd->add_flag("--anomalies", o.anomalies, "Inject anomalies and write OUT/anomalies.json");
   cmd->add_option("--end", args->end,
-                  "First day NOT generated, YYYY-MM-DD (UTC); default today: the span ends at "
-                  "today's midnight");
+                  "End of the span (exclusive, UTC): YYYY-MM-DD (midnight) or "
+                  "YYYY-MM-DDTHH:MM[:SS]Z, rounded down to 5 minutes; default: today's midnight");
   cmd->add_option("--threads", o.threads, "Worker threads (output does not depend on it)")
       ->capture_default_str();
   cmd->add_option("--gzip-level", o.gzip_level, "gzip level 1..9")->capture_default_str();
@@ -163,11 +185,12 @@ std::function<int()> SetupGenerate(CLI::App* cmd) {
     Env* env = Env::Default();
     gen::GenerateOptions& o = args->options;
     if (args->end.empty()) {
-      o.end_day = env->NowMicros() / (gen::kSecondsPerDay * 1000000);
+      const int64_t now = env->NowMicros() / 1000000;
+      o.end = now - now % gen::kSecondsPerDay;
     } else {
-      Result<int64_t> day = ParseDate(args->end);
-      if (!day.ok()) return ReportError(day.status());
-      o.end_day = *day;
+      Result<int64_t> end = ParseEnd(args->end);
+      if (!end.ok()) return ReportError(end.status());
+      o.end = *end;
     }
     int last_decile = -1;
     o.progress = [&last_decile](uint64_t done, uint64_t total, uint64_t records) {

@@ -2,6 +2,7 @@
 #include <cstdio>
 
 #include "cli/command.h"
+#include "event/generator/generator.h"
 
 namespace cairn::cli {
 namespace {
@@ -11,9 +12,9 @@ std::function<int()> SetupVersion(CLI::App* cmd) {
   AddFormatOption(cmd, format.get());
   return [format] {
     if (*format == OutputFormat::kJson) {
-      std::printf("{\"version\":\"0.1.0\"}\n");
+      std::printf("{\"version\":\"0.1.0\",\"generator_version\":%d}\n", gen::kGeneratorVersion);
     } else {
-      std::printf("cairn 0.1.0\n");
+      std::printf("cairn 0.1.0 (generator %d)\n", gen::kGeneratorVersion);
     }
     return kExitOk;
   };

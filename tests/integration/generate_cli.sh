@@ -58,6 +58,14 @@ diff -r "$tmp/a" "$tmp/b" >/dev/null || { echo "same seed gave different output"
 grep -q "^files" "$tmp/c.txt"
 [ "$(ls "$tmp/c/AWSLogs")" != "$(ls "$tmp/a/AWSLogs")" ] || { echo "another seed, same org"; exit 1; }
 
+# --end also takes a time (rounded down to 5 minutes); `cairn version` names the generator version.
+"$CAIRN_BIN" generate --out "$tmp/e" --end 2025-01-15T10:07:30Z --days 1 --events 300 --format json \
+  2>/dev/null | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert d["start"] == "2025-01-14T10:05:00Z" and d["end"] == "2025-01-15T10:05:00Z", (d["start"], d["end"])'
+"$CAIRN_BIN" version --format json | python3 -c 'import json,sys; assert json.load(sys.stdin)["generator_version"] >= 1'
+
 expect_rc() {
   local want=$1; shift
   set +e; "$@" >/dev/null 2>&1; local rc=$?; set -e
@@ -68,5 +76,6 @@ expect_rc 2 "$CAIRN_BIN" generate --out "$tmp/d" --regions 17
 expect_rc 2 "$CAIRN_BIN" generate --out "$tmp/d" --accounts 0
 expect_rc 2 "$CAIRN_BIN" generate --out "$tmp/d" --end 2025-02-30
 expect_rc 2 "$CAIRN_BIN" generate --out "$tmp/d" --end yesterday
+expect_rc 2 "$CAIRN_BIN" generate --out "$tmp/d" --end 2025-01-15T25:00Z
 touch "$tmp/file"
 expect_rc 1 "$CAIRN_BIN" generate --out "$tmp/file/x" --events 100  # cannot create the folder

@@ -170,7 +170,7 @@ class Run {
 };
 
 Status Run::Prepare() {
-  end_ = o_.end_day * kSecondsPerDay;
+  end_ = o_.end - o_.end % kWindow;
   start_ = end_ - static_cast<int64_t>(o_.days) * kSecondsPerDay;
   for (int a = 0; a < static_cast<int>(org_.accounts.size()); ++a) {
     tables_.push_back(BuildTables(org_, a));
@@ -438,6 +438,9 @@ Result<GenerateSummary> Generate(Env* env, const GenerateOptions& options) {
   if (options.gzip_level < 1 || options.gzip_level > 9) {
     return Status::InvalidArgument("gzip level must be between 1 and 9, got " +
                                    std::to_string(options.gzip_level));
+  }
+  if (options.end < static_cast<int64_t>(options.days) * kSecondsPerDay) {
+    return Status::InvalidArgument("--end must be at least --days after 1970-01-01");
   }
   if (options.events > (uint64_t{1} << 40)) {
     return Status::InvalidArgument("--events is too large: " + std::to_string(options.events));

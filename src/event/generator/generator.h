@@ -24,15 +24,20 @@
 
 namespace cairn::gen {
 
+// Bumped whenever the same options start giving different bytes, so caches of generated data
+// (bench/lib/datasets.py) know to regenerate. `cairn version --format json` reports it.
+inline constexpr int kGeneratorVersion = 1;
+
 struct GenerateOptions {
   std::string out_dir;       // files go under out_dir/AWSLogs/...
   int accounts = 3;          // the management account and accounts-1 members
   int regions = 2;           // the first `regions` of KnownRegions(); us-east-1 is first
-  int days = 2;              // whole UTC days ending at end_day (exclusive)
+  int days = 2;              // days of activity: the span is [end - days * 86400, end)
   uint64_t events = 5000;    // expected number of records, anomalies excluded
   uint64_t seed = 1;
   bool anomalies = false;    // inject anomalies and write out_dir/anomalies.json
-  int64_t end_day = 0;       // days since 1970-01-01 of the first day NOT generated
+  int64_t end = 0;           // end of the span (exclusive), seconds since the epoch, UTC;
+                             // rounded down to a multiple of 5 minutes
   int threads = 2;
   int gzip_level = 1;        // libdeflate level, 1..9 (1: fastest; 6: ~17% smaller files)
   // Called from worker threads, serialized, at most ~100 times: units done, units total, records

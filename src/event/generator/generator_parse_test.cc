@@ -5,6 +5,7 @@
 #include <set>
 
 #include "event/generator/generator.h"
+#include "event/generator/text_util.h"
 #include "event/input_walker.h"
 
 namespace cairn::gen {
@@ -14,7 +15,7 @@ TEST(GeneratorParse, CairnParserAcceptsEveryRecord) {
   auto env = NewMemEnv();
   GenerateOptions o;
   o.out_dir = "/out";
-  o.end_day = 20156;
+  o.end = 20156 * kSecondsPerDay;
   o.anomalies = true;
   auto sum = Generate(env.get(), o);
   ASSERT_TRUE(sum.ok()) << sum.status().ToString();

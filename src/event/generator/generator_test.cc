@@ -37,7 +37,7 @@ std::vector<std::string> ListFiles(Env* env, const std::string& dir) {
 GenerateOptions SmallOptions() {
   GenerateOptions o;
   o.out_dir = "/out";
-  o.end_day = kEndDay;
+  o.end = kEndDay * kSecondsPerDay;
   return o;
 }
 
