@@ -49,7 +49,7 @@ def envelope_format(files):
 
 
 def main():
-    p = options.parser(__doc__.splitlines()[0])
+    p = options.parser(__doc__.splitlines()[0], default_runs=3)
     args = p.parse_args()
     ds = options.dataset(args)
     log(ds.describe())
@@ -60,6 +60,7 @@ def main():
     cairn = options.cairn_bin()
     gunzip_bin = options.bench_program("gunzip")
 
+    load_before = os.getloadavg()[0]
     log(f"cairn: gunzip, {args.warmup}+{args.runs} runs")
     gz = time_command([gunzip_bin, ds.org, "--threads", str(args.threads)], args.runs, args.warmup)
     gz_out = json.loads(gz.stdout)
@@ -67,6 +68,10 @@ def main():
     pr = time_command([cairn, "parse", ds.org, "--format", "json"], args.runs, args.warmup)
     parse_out = json.loads(pr.stdout)
     cairn_events = parse_events(parse_out)
+    if parse_out.get("rejected"):
+        raise SystemExit(f"cairn parse rejected {parse_out['rejected']} records: {parse_out.get('errors')}")
+    if ds.meta.get("events") not in (None, cairn_events):
+        raise SystemExit(f"cairn parse found {cairn_events} events; the generator wrote {ds.meta['events']}")
 
     log(f"duckdb: {args.warmup}+{args.runs} runs of each statement in bench/parse.sql")
     with open(os.path.join(BENCH_DIR, "parse.sql")) as fh:
@@ -90,12 +95,19 @@ def main():
         {"name": "gunzip", "cairn_ms": gz.median_ms, "peer_ms": dk["gunzip"]["median_ms"]},
         {"name": "gunzip+parse", "cairn_ms": pr.median_ms, "peer_ms": dk[best]["median_ms"]},
     ]
+    cpu_rows = [
+        {"name": "gunzip", "cairn_ms": gz.median_cpu_ms, "peer_ms": dk["gunzip"]["median_cpu_ms"]},
+        {"name": "gunzip+parse", "cairn_ms": pr.median_cpu_ms, "peer_ms": dk[best]["median_cpu_ms"]},
+    ]
     doc = dk[None]
     print(ds.describe())
     print(f"{cairn_events:,} events; {args.threads} threads each; median of {args.runs} runs after "
-          f"{args.warmup} warm-up; DuckDB {doc['version']} (threads={doc['threads']})")
+          f"{args.warmup} warm-up; DuckDB {doc['version']} (threads={doc['threads']}); "
+          f"load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after")
     print()
     print(report.comparison_table(rows))
+    print()
+    print(report.comparison_table(cpu_rows, title="cpu (user+sys)"))
     print()
     tput = []
     for r in rows:
@@ -104,17 +116,18 @@ def main():
     print(report.format_table(["throughput (JSON)", "cairn MB/s", "cairn events/s", "duckdb MB/s",
                                "duckdb events/s"], tput))
     print()
-    details = [["cairn gunzip", gz.min_ms, gz.median_ms],
-               ["cairn gunzip+parse", pr.min_ms, pr.median_ms]]
+    details = [["cairn gunzip", gz.min_ms, gz.median_ms, gz.median_cpu_ms],
+               ["cairn gunzip+parse", pr.min_ms, pr.median_ms, pr.median_cpu_ms]]
     for name in ("gunzip", "parse_struct", "parse_extract"):
-        details.append([f"duckdb {name}" + (" (peer)" if name == best else ""), dk[name]["min_ms"],
-                        dk[name]["median_ms"]])
-    print(report.format_table(["runs", "min ms", "median ms"], details))
+        st = dk[name]
+        details.append([f"duckdb {name}" + (" (peer)" if name == best else ""), st["min_ms"],
+                        st["median_ms"], st["median_cpu_ms"]])
+    print(report.format_table(["runs", "min ms", "median ms", "median cpu ms"], details))
 
 
 def parse_events(doc):
     """The event count from `cairn parse --format json`."""
-    for key in ("events", "parsed", "records"):
+    for key in ("events", "accepted"):
         if isinstance(doc.get(key), int):
             return doc[key]
     raise SystemExit(f"cairn parse --format json printed no event count: {json.dumps(doc)[:300]}")

@@ -14,6 +14,7 @@
 // in-memory database. Output (stdout, one JSON document):
 //   {"engine":"duckdb","version":"v1.x","threads":2,"warmup":1,"runs":5,
 //    "statements":[{"name":..,"sql":..,"runs_ms":[..],"min_ms":..,"median_ms":..,
+//                   "cpu_ms":[..],"median_cpu_ms":..,     (user + system of the whole process)
 //                   "columns":[..],"first_row":[..],"row_count":N}]}
 // first_row / row_count come from the last run, so a benchmark can check what DuckDB computed.
 'use strict';
@@ -99,6 +100,10 @@ function median(xs) {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
+function round3(x) {
+  return Math.round(x * 1000) / 1000;
+}
+
 function toJson(v) {
   if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
   if (v === null || typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') return v;
@@ -120,21 +125,29 @@ async function main() {
   const statements = [];
   for (const b of blocks) {
     const runsMs = [];
+    const cpuMs = [];
     let last = null;
     for (let i = 0; i < opts.warmup + opts.runs; i++) {
       for (const s of b.before) await conn.run(s);
+      const c0 = process.cpuUsage();
       const t0 = performance.now();
       last = await conn.runAndReadAll(b.sql);
       const ms = performance.now() - t0;
-      if (i >= opts.warmup) runsMs.push(ms);
+      const c = process.cpuUsage(c0);
+      if (i >= opts.warmup) {
+        runsMs.push(ms);
+        cpuMs.push((c.user + c.system) / 1000);
+      }
     }
     const rows = last.getRows();
     statements.push({
       name: b.name,
       sql: b.sql,
-      runs_ms: runsMs.map((x) => Math.round(x * 1000) / 1000),
-      min_ms: Math.min(...runsMs),
-      median_ms: median(runsMs),
+      runs_ms: runsMs.map(round3),
+      min_ms: round3(Math.min(...runsMs)),
+      median_ms: round3(median(runsMs)),
+      cpu_ms: cpuMs.map(round3),
+      median_cpu_ms: round3(median(cpuMs)),
       columns: last.columnNames(),
       first_row: rows.length ? rows[0].map(toJson) : null,
       row_count: rows.length,

@@ -2,7 +2,7 @@
 
     --size tiny|1M|10M   a standard dataset (generated and cached, see datasets.py)
     --data DIR           or an existing folder of trail log files (*.json.gz)
-    --runs N             counted runs of each side (default 5)
+    --runs N             counted runs of each side (default 5, or what the benchmark says)
     --warmup N           uncounted runs first (default 1)
     --threads N          threads for both sides (default: the machine's cores)
 """
@@ -13,12 +13,13 @@ import datasets
 from timing import log
 
 
-def parser(description, default_size="1M"):
+def parser(description, default_size="1M", default_runs=5):
     p = argparse.ArgumentParser(description=description)
     p.add_argument("--size", default=default_size, choices=list(datasets.SIZES),
                    help=f"standard dataset (default {default_size})")
     p.add_argument("--data", metavar="DIR", help="use this folder of *.json.gz log files instead")
-    p.add_argument("--runs", type=int, default=5, help="counted runs of each side (default 5)")
+    p.add_argument("--runs", type=int, default=default_runs,
+                   help=f"counted runs of each side (default {default_runs})")
     p.add_argument("--warmup", type=int, default=1, help="uncounted runs first (default 1)")
     p.add_argument("--threads", type=int, default=os.cpu_count() or 1,
                    help="threads for cairn and the peer (default: the machine's cores)")

@@ -47,8 +47,9 @@ def geo_mean(values):
     return math.exp(sum(math.log(v) for v in values) / len(values))
 
 
-def comparison_table(rows, peer="duckdb"):
-    """rows: dicts with name, cairn_ms, peer_ms. Returns the table with a ratio column and geo-mean."""
+def comparison_table(rows, peer="duckdb", title="query"):
+    """rows: dicts with name, cairn_ms, peer_ms. Returns the table with a ratio column and geo-mean;
+    `title` heads the first column."""
     body = []
     ratios = []
     for r in rows:
@@ -57,7 +58,7 @@ def comparison_table(rows, peer="duckdb"):
         peer_ms = r.get("peer_ms")
         body.append([r["name"], float(r["cairn_ms"]), None if peer_ms is None else float(peer_ms), _x(x)])
     body.append(["geo-mean", None, None, _x(geo_mean(ratios))])
-    return format_table(["query", "cairn ms", f"{peer} ms", "ratio"], body)
+    return format_table([title, "cairn ms", f"{peer} ms", "ratio"], body)
 
 
 def _x(v):
