@@ -3,7 +3,7 @@
 
 cairn, as whole processes timed from outside (start-up included):
   gunzip        build/bench/gunzip DIR --threads N   (bench/gunzip.cc: cairn::gzip::Inflate per file)
-  gunzip+parse  cairn parse DIR --format json        (every record parsed into cairn's Event columns)
+  gunzip+parse  cairn parse DIR --format json --threads N  (every record parsed into Event columns)
 DuckDB, hot, inside one process (bench/parse.sql says exactly what it is asked):
   gunzip        read_json(Records JSON[]) -> unnest -> count(*)
   gunzip+parse  CREATE TABLE AS with the records' typed columns; the faster of two formulations
@@ -65,7 +65,8 @@ def main():
     gz = time_command([gunzip_bin, ds.org, "--threads", str(args.threads)], args.runs, args.warmup)
     gz_out = json.loads(gz.stdout)
     log(f"cairn: gunzip+parse, {args.warmup}+{args.runs} runs")
-    pr = time_command([cairn, "parse", ds.org, "--format", "json"], args.runs, args.warmup)
+    pr = time_command([cairn, "parse", ds.org, "--format", "json", "--threads", str(args.threads)],
+                      args.runs, args.warmup)
     parse_out = json.loads(pr.stdout)
     cairn_events = parse_events(parse_out)
     if parse_out.get("rejected"):
