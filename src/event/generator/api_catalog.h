@@ -61,7 +61,7 @@ struct ApiSpec {
   const char* not_found_message = nullptr;
   const char* host = nullptr;  // tlsDetails host header; default "<svc>.<region>.amazonaws.com"
   const char* api_version = nullptr;
-  double error_rate = 0.03;
+  double error_rate = 0.04;
   const char* error_response = nullptr;  // responseElements when the call failed
 };
 

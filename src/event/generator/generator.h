@@ -26,7 +26,7 @@ namespace cairn::gen {
 
 // Bumped whenever the same options start giving different bytes, so caches of generated data
 // (bench/lib/datasets.py) know to regenerate. `cairn version --format json` reports it.
-inline constexpr int kGeneratorVersion = 1;
+inline constexpr int kGeneratorVersion = 2;
 
 struct GenerateOptions {
   std::string out_dir;       // files go under out_dir/AWSLogs/...

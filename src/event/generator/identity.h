@@ -46,7 +46,7 @@ struct Identity {
   std::string account_id;
   Template user_identity;           // the JSON object, braces included
   Template sign_in_identity;        // for ConsoleLogin records when it differs (no access key)
-  std::vector<Template> user_agents;  // one is picked per record
+  std::vector<Template> user_agents;  // one is picked per record; console identities: browser last
   std::vector<std::string> ips;       // source addresses; one is picked per record
   bool console = false;               // console session: sessionCredentialFromConsole "true"
   bool mfa = false;                   // signed in with MFA (ConsoleLogin MFAUsed, mfaAuthenticated)

@@ -232,6 +232,7 @@ Result<Organization> Organization::Build(uint64_t seed, int accounts, int region
       add_role(app + "-task");
       add_role(app + "-ec2");
     }
+    acct.workload_roles = acct.roles.size();
     add_role("github-actions-deploy");
     if (!acct.management) add_role("OrganizationAccountAccessRole");
     add_role("AWSServiceRoleForConfig");

@@ -52,7 +52,8 @@ struct Account {
   bool management = false;
   double weight = 1;  // share of the organization's activity, relative
   std::vector<std::string> apps;  // workload names its resources are named after
-  std::vector<Role> roles;
+  std::vector<Role> roles;  // the first workload_roles are the apps' Lambda/ECS/EC2 roles
+  size_t workload_roles = 0;
   std::vector<std::string> iam_users, policies, hosted_zones, record_names;
   std::vector<Identity> identities;
   std::vector<RegionPools> regions;  // parallel to Organization::regions

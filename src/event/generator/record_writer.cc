@@ -61,7 +61,9 @@ void AppendString(std::string* out, std::string_view key, std::string_view value
 
 void RecordWriter::PickRole() {
   const auto& roles = acct_->roles;
-  const Role& r = roles[rng_->Below(static_cast<uint32_t>(roles.size()))];
+  // Services assume workload roles (listed first); people and tools assume any role.
+  const size_t n = spec_->invoked_by.empty() ? roles.size() : acct_->workload_roles;
+  const Role& r = roles[rng_->Below(static_cast<uint32_t>(n))];
   const int kr = static_cast<int>(Var::kRole), ki = static_cast<int>(Var::kRoleId);
   values_[kr] = r.name;
   values_[ki] = r.id;
@@ -395,10 +397,16 @@ void RecordWriter::Write(const RecordSpec& spec, Rng& rng, std::string* out, Rec
     ip_ = "AWS Internal";
   }
 
+  const bool sign_in = api.kind == ApiKind::kConsoleSignIn;
+  // AWS services acting for the account do not fail in these logs, and sign-in failures (wrong
+  // password) happen to IAM users and root; Identity Center users fail at the portal instead.
+  const bool may_fail =
+      !id.service_caller &&
+      (!sign_in || id.kind == IdentityKind::kIamUser || id.kind == IdentityKind::kRoot);
   int error = spec.error;
   if (error == -2) {
     error = -1;
-    if (!api.error_kinds.empty() && rng.Chance(api.error_rate)) {
+    if (may_fail && !api.error_kinds.empty() && rng.Chance(api.error_rate)) {
       double u = rng.Unit();
       error = 0;
       for (size_t i = 0; i < api.error_kinds.size(); ++i) {
@@ -412,7 +420,6 @@ void RecordWriter::Write(const RecordSpec& spec, Rng& rng, std::string* out, Rec
   out->append("{\"eventVersion\":\"");
   out->append(api.version);
   out->append("\",\"userIdentity\":");
-  const bool sign_in = api.kind == ApiKind::kConsoleSignIn;
   Render(sign_in && !id.sign_in_identity.empty() ? id.sign_in_identity : id.user_identity, out);
   out->append(",\"eventTime\":\"");
   AppendIsoTime(out, spec.time);
@@ -423,7 +430,10 @@ void RecordWriter::Write(const RecordSpec& spec, Rng& rng, std::string* out, Rec
   AppendString(out, "sourceIPAddress", ip_);
   out->append(",\"userAgent\":\"");
   const auto& agents = id.user_agents;
-  Render(agents[agents.size() == 1 ? 0 : rng.Below(static_cast<uint32_t>(agents.size()))], out);
+  // Sign-in pages see the browser, which console identities list last.
+  Render(agents[sign_in || agents.size() == 1 ? agents.size() - 1
+                                              : rng.Below(static_cast<uint32_t>(agents.size()))],
+         out);
   out->push_back('"');
   if (error >= 0) {
     const ApiError& e = api.error_kinds[error];
