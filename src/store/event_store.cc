@@ -226,7 +226,8 @@ Status EventStore::ReplayWal(const std::string& path, MemTable* mem) {
       if (we.has_event_id) e.event_id = IsNull(we.event_id) ? Str() : owned(we.event_id);
       // Replay only deduplicates within the replayed WAL files: the events were checked against
       // the segments when they were appended.
-      if (!mem->InsertKey(e.event_id, e.recipient_account_id)) {
+      if (!mem->InsertKey(MemTable::KeyHash(e.event_id, e.recipient_account_id), e.event_id,
+                          e.recipient_account_id)) {
         batch->events.pop_back();
         return Status::OK();
       }
@@ -353,7 +354,11 @@ Status EventStore::CommitGroup(const std::vector<Writer*>& group, MemTable* mem,
     for (size_t i = 0; i <= writers_done && i < group.size(); ++i) {
       const EventBatch& b = *group[i]->batch;
       size_t n = i < writers_done ? b.events.size() : events_done;
-      for (size_t j = 0; j < n; ++j) mem->EraseKey(b.events[j].event_id, b.events[j].recipient_account_id);
+      for (size_t j = 0; j < n; ++j) {
+        const Event& e = b.events[j];
+        mem->EraseKey(MemTable::KeyHash(e.event_id, e.recipient_account_id), e.event_id,
+                      e.recipient_account_id);
+      }
     }
   };
 
@@ -366,9 +371,10 @@ Status EventStore::CommitGroup(const std::vector<Writer*>& group, MemTable* mem,
     for (size_t i = 0; i < events.size(); ++i) {
       const Event& e = events[i];
       bool dup = false;
+      const uint64_t hash = MemTable::KeyHash(e.event_id, e.recipient_account_id);
       if (!IsNull(e.event_id)) {
-        dup = mem->ContainsKey(e.event_id, e.recipient_account_id) ||
-              (imm != nullptr && imm->ContainsKey(e.event_id, e.recipient_account_id));
+        dup = mem->ContainsKey(hash, e.event_id, e.recipient_account_id) ||
+              (imm != nullptr && imm->ContainsKey(hash, e.event_id, e.recipient_account_id));
         for (size_t c = 0; !dup && c < candidates.size(); ++c) {
           const SegmentInfo& info = candidates[c]->info();
           if (e.event_time_us < info.min_time_us || e.event_time_us > info.max_time_us) continue;
@@ -385,7 +391,7 @@ Status EventStore::CommitGroup(const std::vector<Writer*>& group, MemTable* mem,
         ++dups;
         continue;
       }
-      mem->InsertKey(e.event_id, e.recipient_account_id);
+      mem->InsertKey(hash, e.event_id, e.recipient_account_id);
       if (kept != i) events[kept] = events[i];
       ++kept;
     }
@@ -529,7 +535,9 @@ void EventStore::FlushThread() {
     bg_cv_.notify_all();
     if (!s.ok()) {
       // Retry later (a full disk may get room); waiters see flush_error_ meanwhile.
-      bg_cv_.wait_for(l, std::chrono::milliseconds(options_.maintenance_interval_ms));
+      const auto retry_at = std::chrono::steady_clock::now() +
+                            std::chrono::milliseconds(options_.maintenance_interval_ms);
+      while (!stop_ && std::chrono::steady_clock::now() < retry_at) bg_cv_.wait_until(l, retry_at);
     }
   }
 }

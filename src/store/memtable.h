@@ -19,7 +19,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <unordered_set>
+#include <vector>
 
 #include "event/event.h"
 
@@ -34,12 +34,16 @@ class MemTable {
 
   // --- writer only ---
 
+  // The hash the key methods take, computed once per event by the caller.
+  static uint64_t KeyHash(Str event_id, Str recipient_account_id);
+
   // Whether an event with this key was inserted. A NULL eventID is never a duplicate.
-  bool ContainsKey(Str event_id, Str recipient_account_id) const;
+  bool ContainsKey(uint64_t hash, Str event_id, Str recipient_account_id) const;
   // Inserts the key; returns false if it was already present. The views must stay valid while the
   // key is in the set (they point into a batch the memtable will own, or the key is erased first).
-  bool InsertKey(Str event_id, Str recipient_account_id);
-  void EraseKey(Str event_id, Str recipient_account_id);
+  bool InsertKey(uint64_t hash, Str event_id, Str recipient_account_id);
+  void EraseKey(uint64_t hash, Str event_id, Str recipient_account_id);
+  size_t key_count() const { return key_count_; }
 
   // Appends an acknowledged batch (its events already deduplicated, keys inserted) and publishes
   // it to readers. `bytes` is the memory it accounts for.
@@ -76,18 +80,20 @@ class MemTable {
     std::array<std::shared_ptr<const EventBatch>, kChunkSlots> slots;
     std::atomic<Chunk*> next{nullptr};
   };
-  struct Key {
-    Str event_id;
-    Str account;
+  // The key set: open addressing with linear probing over a power-of-two table, so a lookup is
+  // usually one cache miss. Slot hash 0 = empty, 1 = erased; real hashes are mapped to >= 2.
+  struct Slot {
+    uint64_t hash = 0;
+    const char* id = nullptr;
+    const char* account = nullptr;  // nullptr: NULL recipientAccountId
+    uint32_t id_len = 0;
+    uint32_t account_len = 0;
   };
-  struct KeyHash {
-    size_t operator()(const Key& k) const;
-  };
-  struct KeyEq {
-    bool operator()(const Key& a, const Key& b) const {
-      return a.event_id == b.event_id && IsNull(a.account) == IsNull(b.account) && a.account == b.account;
-    }
-  };
+  static uint64_t SlotHash(uint64_t h) { return h < 2 ? h + 2 : h; }
+  static bool SlotMatches(const Slot& s, uint64_t h, Str id, Str account);
+  // Index of the slot holding the key, or of the first free slot of its probe sequence.
+  size_t Find(uint64_t h, Str id, Str account, bool* found) const;
+  void Grow();
 
   Chunk head_;
   Chunk* tail_ = &head_;  // writer only
@@ -98,7 +104,9 @@ class MemTable {
   std::atomic<int64_t> min_time_{INT64_MAX};
   std::atomic<int64_t> max_time_{INT64_MIN};
   std::atomic<int64_t> first_add_us_{0};
-  std::unordered_set<Key, KeyHash, KeyEq> keys_;  // writer only
+  std::vector<Slot> slots_;  // writer only
+  size_t key_count_ = 0;     // live keys
+  size_t used_slots_ = 0;    // live + erased
 };
 
 }  // namespace cairn
