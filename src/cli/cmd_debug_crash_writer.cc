@@ -64,6 +64,11 @@ int RunCrashWriter(const CrashWriterArgs& a) {
     });
   }
   for (auto& th : threads) th.join();
+  StoreStats st = (*store)->Stats();
+  std::fprintf(stderr, "crash-writer: %llu flushes, %llu compactions, %llu segments\n",
+               static_cast<unsigned long long>(st.flushes),
+               static_cast<unsigned long long>(st.compactions),
+               static_cast<unsigned long long>(st.segment_count));
   Status s = (*store)->Close();
   if (!s.ok()) return ReportError(s);
   return failed ? kExitFailed : kExitOk;

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <vector>
@@ -23,8 +24,12 @@
 namespace cairn {
 
 struct CompactionOptions {
-  // A segment is "small" below this many bytes on disk.
-  uint64_t small_segment_bytes = 32ull << 20;
+  // A segment is "small" while its events' raw records total less than this. A merge's output is
+  // also cut into several segments at UTC day boundaries once the current one reaches it, so every
+  // output but the last is big (each merge leaves fewer small segments: compaction ends), and
+  // outputs cover disjoint time ranges (the dedupe lookups of the ingest path and time-bounded
+  // scans ask fewer segments).
+  uint64_t small_segment_raw_bytes = 64ull << 20;
   // Compact automatically when more than this many small segments exist.
   size_t trigger_count = 8;
   // Upper bound of one merge's input, in raw record bytes (bounds its memory: the inputs are read
@@ -39,12 +44,20 @@ struct CompactionOptions {
 std::vector<size_t> PickCompaction(std::span<const SegmentInfo> segments,
                                    const CompactionOptions& opts, bool force);
 
-// Reads every event of `inputs`, drops those with eventTime < floor_us, and writes the rest sorted
-// by eventTime (ties: input order, then the order within an input) to `out_path`. Returns the new
-// segment's meta, or nullopt-like meta with event_count == 0 and no file written when nothing is
-// left.
-Result<SegmentMeta> MergeSegments(Env* env, std::span<const SegmentReader* const> inputs,
-                                  int64_t floor_us, const std::string& out_path,
-                                  const SegmentWriteOptions& opts);
+struct MergeOutput {
+  uint64_t number;
+  SegmentMeta meta;
+};
+
+// Reads every event of `inputs`, drops those with eventTime < floor_us, sorts the rest by eventTime
+// (ties: input order, then the order within an input) and writes them as one or more segments
+// (see CompactionOptions::small_segment_raw_bytes), each at path_of(number) with number = new_number().
+// Each output is synced; the caller syncs the folder. Returns the outputs in time order (none when
+// every event was expired). On error the outputs written so far are removed.
+Result<std::vector<MergeOutput>> MergeSegments(
+    Env* env, std::span<const SegmentReader* const> inputs, int64_t floor_us,
+    const CompactionOptions& copts, const SegmentWriteOptions& opts,
+    const std::function<uint64_t()>& new_number,
+    const std::function<std::string(uint64_t)>& path_of);
 
 }  // namespace cairn

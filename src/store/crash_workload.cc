@@ -61,7 +61,7 @@ StoreOptions StoreOptionsForCrashTest() {
   o.settings = {"crash-test", "event-data-store", 3653};
   o.memtable_bytes = 192 << 10;
   o.compaction.trigger_count = 3;
-  o.compaction.small_segment_bytes = 4 << 20;
+  o.compaction.small_segment_raw_bytes = 2 << 20;
   o.compaction.max_input_raw_bytes = 8 << 20;
   o.maintenance_interval_ms = 5;
   o.flush_segment_options.compression_level = 1;

@@ -690,29 +690,31 @@ Status EventStore::CompactOnce(bool force, bool* did_work) {
     inputs.push_back(handles[i]->reader());
     level = std::max(level, infos[i].level + 1);
   }
-  uint64_t number;
-  {
+  auto new_number = [this] {
     std::lock_guard<std::mutex> l(mu_);
-    number = next_file_number_++;
-  }
-  const std::string path = SegmentPath(number);
-  auto meta = MergeSegments(env_, inputs, ReadFloor(*v, retention_days), path,
-                            options_.compaction_segment_options);
-  Status s = meta.status();
-  std::shared_ptr<LiveSegment> seg;
-  SegmentInfo info;
-  if (s.ok() && meta->event_count > 0) {
-    s = env_->SyncDir(segment_dir_);
-    if (s.ok()) {
-      info = SegmentInfo{number,          meta->event_count, meta->min_event_time_us,
-                         meta->max_event_time_us, meta->file_bytes, meta->raw_bytes, level};
-      seg = OpenSegment(info);
-      if (seg->bad()) s = seg->error();
-    }
+    return next_file_number_++;
+  };
+  auto merged = MergeSegments(env_, inputs, ReadFloor(*v, retention_days), options_.compaction,
+                              options_.compaction_segment_options, new_number,
+                              [this](uint64_t n) { return SegmentPath(n); });
+  if (!merged.ok()) return merged.status().WithPrefix(fmt::format("{}: compaction", dir_));
+  std::vector<std::shared_ptr<LiveSegment>> outputs;
+  std::vector<SegmentInfo> output_infos;
+  auto discard = [&] {
+    outputs.clear();
+    for (const MergeOutput& o : *merged) env_->RemoveFile(SegmentPath(o.number)).IgnoreError();
+  };
+  Status s = merged->empty() ? Status::OK() : env_->SyncDir(segment_dir_);
+  for (size_t i = 0; s.ok() && i < merged->size(); ++i) {
+    const MergeOutput& o = (*merged)[i];
+    SegmentInfo info{o.number,           o.meta.event_count, o.meta.min_event_time_us,
+                     o.meta.max_event_time_us, o.meta.file_bytes,  o.meta.raw_bytes, level};
+    outputs.push_back(OpenSegment(info));
+    output_infos.push_back(info);
+    if (outputs.back()->bad()) s = outputs.back()->error();
   }
   if (!s.ok()) {
-    seg.reset();
-    env_->RemoveFile(path).IgnoreError();
+    discard();
     return s.WithPrefix(fmt::format("{}: compaction", dir_));
   }
 
@@ -726,18 +728,18 @@ Status EventStore::CompactOnce(bool force, bool* did_work) {
     if (inputs_left.erase(x.number) == 0) {
       out.push_back(x);
     } else if (!placed) {
-      if (seg != nullptr) out.push_back(info);
+      out.insert(out.end(), output_infos.begin(), output_infos.end());
       placed = true;
     }
   }
   if (!inputs_left.empty()) {
     // Retention dropped an input meanwhile; its events must not come back. Try again later.
-    seg.reset();
-    env_->RemoveFile(path).IgnoreError();
+    discard();
     return Status::OK();
   }
   m.segments = std::move(out);
-  RETURN_IF_ERROR(InstallManifest(std::move(m), {seg}).WithPrefix(fmt::format("{}: compaction", dir_)));
+  RETURN_IF_ERROR(InstallManifest(std::move(m), std::move(outputs))
+                      .WithPrefix(fmt::format("{}: compaction", dir_)));
   {
     std::lock_guard<std::mutex> l(mu_);
     ++compactions_;
