@@ -474,30 +474,38 @@ Status EventStore::RecoverFromWalError(std::unique_lock<std::mutex>& l) {
                                           dir_, wal_error_.message(), why.message()));
   };
   if (recovery_seq_ == 0) {
-    while (imm_ != nullptr) {
-      if (!flush_error_.ok()) return refused(flush_error_);
-      bg_cv_.wait(l);
-    }
-    Status s = SwitchMemtable(l);
+    Status s = WaitForFlushState(l, [&] { return imm_ == nullptr; });
+    if (s.ok()) s = SwitchMemtable(l);
     if (!s.ok()) return refused(s);
     recovery_seq_ = switch_seq_;
   }
-  while (flushed_seq_ < recovery_seq_) {
-    if (!flush_error_.ok()) return refused(flush_error_);
-    bg_cv_.wait(l);
-  }
+  const uint64_t seq = recovery_seq_;
+  Status s = WaitForFlushState(l, [&] { return flushed_seq_ >= seq; });
+  if (!s.ok()) return refused(s);
   wal_error_ = Status::OK();
   recovery_seq_ = 0;
   return Status::OK();
 }
 
-Status EventStore::WaitForFlush(std::unique_lock<std::mutex>& l, uint64_t seq) {
-  while (flushed_seq_ < seq) {
-    if (!flush_error_.ok()) return flush_error_;
+Status EventStore::WaitForFlushState(std::unique_lock<std::mutex>& l,
+                                     const std::function<bool()>& done) {
+  const uint64_t start = flush_attempts_;
+  while (!done()) {
     if (stop_) return Status::FailedPrecondition(fmt::format("{}: the store is closing", dir_));
+    if (!flush_error_.ok()) {
+      // Only an attempt that began after we started waiting says the disk still fails; an older
+      // error may be stale (space was freed since), so ask for a retry now.
+      if (flush_error_attempt_ > start) return flush_error_;
+      retry_flush_now_ = true;
+      bg_cv_.notify_all();
+    }
     bg_cv_.wait(l);
   }
   return Status::OK();
+}
+
+Status EventStore::WaitForFlush(std::unique_lock<std::mutex>& l, uint64_t seq) {
+  return WaitForFlushState(l, [&] { return flushed_seq_ >= seq; });
 }
 
 Status EventStore::Flush() {
@@ -519,6 +527,8 @@ void EventStore::FlushThread() {
     }
     std::shared_ptr<MemTable> imm = imm_;
     const uint64_t next_log = imm_next_log_number_;
+    const uint64_t attempt = ++flush_attempts_;
+    retry_flush_now_ = false;
     l.unlock();
     Status s = FlushImmutable(imm, next_log);
     l.lock();
@@ -531,13 +541,16 @@ void EventStore::FlushThread() {
       maintenance_cv_.notify_all();
     } else {
       flush_error_ = s;
+      flush_error_attempt_ = attempt;
     }
     bg_cv_.notify_all();
     if (!s.ok()) {
       // Retry later (a full disk may get room); waiters see flush_error_ meanwhile.
       const auto retry_at = std::chrono::steady_clock::now() +
                             std::chrono::milliseconds(options_.maintenance_interval_ms);
-      while (!stop_ && std::chrono::steady_clock::now() < retry_at) bg_cv_.wait_until(l, retry_at);
+      while (!stop_ && !retry_flush_now_ && std::chrono::steady_clock::now() < retry_at) {
+        bg_cv_.wait_until(l, retry_at);
+      }
     }
   }
 }

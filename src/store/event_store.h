@@ -20,6 +20,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -156,6 +157,8 @@ class EventStore {
                      const std::shared_ptr<const Version>& version, WalWriter* wal,
                      bool* wal_failed);
   Status WaitForFlush(std::unique_lock<std::mutex>& l, uint64_t switch_seq);
+  // Waits (mu_ held) until done(); see the definition for how flush failures end the wait.
+  Status WaitForFlushState(std::unique_lock<std::mutex>& l, const std::function<bool()>& done);
 
   // Background.
   void FlushThread();
@@ -197,6 +200,9 @@ class EventStore {
   uint64_t switch_seq_ = 0;                 // +1 per memtable switch
   uint64_t flushed_seq_ = 0;                // switches whose memtable is in a segment
   Status flush_error_;                      // last flush attempt's error, cleared on success
+  uint64_t flush_attempts_ = 0;             // flush attempts started
+  uint64_t flush_error_attempt_ = 0;        // the attempt that set flush_error_
+  bool retry_flush_now_ = false;            // a waiter wants a failed flush retried at once
   std::unique_ptr<WalWriter> wal_;
   Status wal_error_;                        // set while appends are refused
   uint64_t recovery_seq_ = 0;               // the switch that abandoned the failed WAL, or 0
