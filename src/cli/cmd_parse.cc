@@ -139,7 +139,7 @@ int RunParse(const ParseArgs& args) {
   const int64_t start = env->NowMicros();
   std::string buffer;
   Status st = ParseInputs(env, args.paths, options, &summary, [&](ParsedFile& f) -> Status {
-    progress.AddItems();
+    if (f.last_part) progress.AddItems();
     progress.AddBytes(f.summary.bytes_read);
     accepted.Add(f.summary.accepted);
     rejected.Add(f.summary.rejected_total());

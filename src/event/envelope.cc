@@ -4,14 +4,13 @@
 
 #include <cstring>
 
-#include "event/json_scan.h"
-
 namespace cairn {
 namespace {
 
 using json_scan::FindContainerEnd;
 using json_scan::kNotFound;
 using json_scan::SkipValue;
+using json_scan::SkipWhitespace;
 
 constexpr std::string_view kBom = "\xEF\xBB\xBF";
 
@@ -28,122 +27,95 @@ std::string_view TypeOfFirstByte(char c) {
   }
 }
 
-// Cuts one input's text into records and feeds them to the RecordParser.
-class Splitter {
- public:
-  Splitter(Str json, std::string_view name, RecordParser* parser, EventBatch* batch,
-           ParseSummary* summary)
-      : data_(json.data()),
-        end_(json.size()),
-        name_(name),
-        parser_(parser),
-        batch_(batch),
-        summary_(summary) {}
-
-  Envelope Run();
-  // See ParseOwnedJson's `cut_short_because`.
-  void SetCutShort(std::string_view cause) { cut_short_because_ = cause; }
-  bool damage_reported() const { return damage_reported_; }
-
- private:
-  struct TopScan {
-    size_t records_at = kNotFound;  // offset of the '[' of "Records"
-    size_t events_at = kNotFound;   // offset of the '[' of "Events"
-    size_t records_not_array = kNotFound;  // offset of a "Records" value that is not an array
-    size_t end = kNotFound;         // offset just past the object, when it was scanned whole
-  };
-  // Walks the keys of the top-level object at `pos` without parsing values.
-  TopScan ScanTopObject(size_t pos) const;
-
-  // E1/E2: the array whose '[' is at `pos`. `lookup_events` selects E5 entries.
-  // Returns the offset after the array's ']', or kNotFound if it was damaged (already reported).
-  size_t SplitArray(size_t pos, bool lookup_events);
-  void SplitLines(size_t pos);
-  void SplitSequence(size_t pos);
-
-  // Parses the record [begin, end) (whitespace already trimmed). `has_backslash` as for
-  // RecordParser::Parse.
-  void Record(size_t begin, size_t end, int64_t line, bool has_backslash = true);
-  // Rejects a non-object value at [begin, ...) (`first` is its first byte).
-  void NotObject(size_t begin, char first, int64_t line);
-  void LookupEventsEntry(size_t begin, size_t end);
-  void Damaged(size_t offset, const std::string& what);
-
-  RecordSource Source(size_t offset, int64_t line) const {
-    RecordSource s;
-    s.file = name_;
-    s.index = index_;
-    s.offset = offset;
-    s.line = line;
-    return s;
-  }
-
-  const char* data_;
-  size_t end_;
-  std::string_view name_;
-  RecordParser* parser_;
-  EventBatch* batch_;
-  ParseSummary* summary_;
-  uint64_t index_ = 0;  // index of the next record
-  std::string_view cut_short_because_;
-  bool damage_reported_ = false;
-  std::unique_ptr<simdjson::ondemand::parser> lookup_parser_;  // E5 only
+struct TopScan {
+  size_t records_at = kNotFound;         // offset of the '[' of "Records"
+  size_t events_at = kNotFound;          // offset of the '[' of "Events"
+  size_t records_not_array = kNotFound;  // offset of a "Records" value that is not an array
+  size_t end = kNotFound;                // offset just past the object, when scanned whole
 };
 
-Splitter::TopScan Splitter::ScanTopObject(size_t pos) const {
+// Walks the keys of the top-level object at `pos` without parsing values. Stops at "Records" or
+// "Events" (the envelope keys); returns with nothing found if the object is damaged or cut short.
+TopScan ScanTopObject(const char* data, size_t pos, size_t end) {
   TopScan scan;
-  size_t p = json_scan::SkipWhitespace(data_, pos + 1, end_);
-  if (p < end_ && data_[p] == '}') {
+  size_t p = SkipWhitespace(data, pos + 1, end);
+  if (p < end && data[p] == '}') {
     scan.end = p + 1;
     return scan;
   }
-  while (p < end_) {
-    if (data_[p] != '"') return scan;
-    size_t ke = json_scan::FindStringEnd(data_, p, end_);
+  while (p < end) {
+    if (data[p] != '"') return scan;
+    size_t ke = json_scan::FindStringEnd(data, p, end);
     if (ke == kNotFound) return scan;
-    std::string_view key(data_ + p + 1, ke - p - 2);
-    p = json_scan::SkipWhitespace(data_, ke, end_);
-    if (p >= end_ || data_[p] != ':') return scan;
-    p = json_scan::SkipWhitespace(data_, p + 1, end_);
-    if (p >= end_) return scan;
-    if (data_[p] == '[') {
-      if (key == "Records") {
-        scan.records_at = p;
-        return scan;
-      }
-      if (key == "Events") {
-        scan.events_at = p;
-        return scan;
-      }
-    }
+    std::string_view key(data + p + 1, ke - p - 2);
+    p = SkipWhitespace(data, ke, end);
+    if (p >= end || data[p] != ':') return scan;
+    p = SkipWhitespace(data, p + 1, end);
+    if (p >= end) return scan;
     if (key == "Records") {
-      scan.records_not_array = p;
+      (data[p] == '[' ? scan.records_at : scan.records_not_array) = p;
       return scan;
     }
-    size_t ve = SkipValue(data_, p, end_);
+    if (key == "Events" && data[p] == '[') {
+      scan.events_at = p;
+      return scan;
+    }
+    size_t ve = SkipValue(data, p, end);
     if (ve == kNotFound) return scan;
-    p = json_scan::SkipWhitespace(data_, ve, end_);
-    if (p >= end_) return scan;
-    if (data_[p] == '}') {
+    p = SkipWhitespace(data, ve, end);
+    if (p >= end) return scan;
+    if (data[p] == '}') {
       scan.end = p + 1;
       return scan;
     }
-    if (data_[p] != ',') return scan;
-    p = json_scan::SkipWhitespace(data_, p + 1, end_);
+    if (data[p] != ',') return scan;
+    p = SkipWhitespace(data, p + 1, end);
   }
   return scan;
 }
 
-void Splitter::Damaged(size_t offset, const std::string& what) {
-  if (damage_reported_) return;  // one error per damaged input
-  damage_reported_ = true;
-  std::string m = std::string(name_) + ": offset " + std::to_string(offset) + ": " + what;
-  if (!cut_short_because_.empty()) m += " (" + std::string(cut_short_because_) + ")";
-  summary_->Reject(RejectReason::kTruncated,
-                   Status::DataLoss(m + "; records after this point are lost"));
+}  // namespace
+
+struct EnvelopeParser::LookupParser {
+  simdjson::ondemand::parser parser;
+};
+
+EnvelopeParser::EnvelopeParser(std::string_view name, RecordParser* parser, ParseSummary* summary)
+    : name_(name),
+      parser_(parser),
+      summary_(summary),
+      max_record_(parser->options().max_record_bytes) {}
+
+EnvelopeParser::~EnvelopeParser() = default;
+
+RecordSource EnvelopeParser::Source(size_t offset, int64_t line) const {
+  RecordSource s;
+  s.file = name_;
+  s.index = index_;
+  s.offset = Offset(offset);
+  s.line = line;
+  return s;
 }
 
-void Splitter::Record(size_t begin, size_t end, int64_t line, bool has_backslash) {
+void EnvelopeParser::Damaged(size_t offset, const std::string& what) {
+  if (damage_reported_) return;  // one error per damaged input
+  damage_reported_ = true;
+  std::string m = name_ + ": offset " + std::to_string(Offset(offset)) + ": " + what;
+  if (!cut_short_because_.empty()) m += " (" + cut_short_because_ + ")";
+  summary_->Reject(RejectReason::kTruncated,
+                   Status::DataLoss(m + "; records after this point are lost"));
+  phase_ = Phase::kDone;
+}
+
+void EnvelopeParser::TooLarge(size_t begin, int64_t line) {
+  summary_->Reject(RejectReason::kTooLarge,
+                   Status::InvalidArgument(RecordLocation(Source(begin, line)) +
+                                           ": record is over the limit of " +
+                                           std::to_string(max_record_) + " bytes"));
+  ++index_;
+}
+
+void EnvelopeParser::Record(size_t begin, size_t end, int64_t line, bool has_backslash) {
   RejectReason reason;
   Status st = parser_->Parse(Str(data_ + begin, end - begin), Source(begin, line), batch_, &reason,
                              has_backslash);
@@ -155,7 +127,7 @@ void Splitter::Record(size_t begin, size_t end, int64_t line, bool has_backslash
   ++index_;
 }
 
-void Splitter::NotObject(size_t begin, char first, int64_t line) {
+void EnvelopeParser::NotObject(size_t begin, char first, int64_t line) {
   summary_->Reject(RejectReason::kNotObject,
                    Status::InvalidArgument(RecordLocation(Source(begin, line)) + ": the record is " +
                                            std::string(TypeOfFirstByte(first)) +
@@ -163,22 +135,23 @@ void Splitter::NotObject(size_t begin, char first, int64_t line) {
   ++index_;
 }
 
-void Splitter::LookupEventsEntry(size_t begin, size_t end) {
+void EnvelopeParser::LookupEventsEntry(size_t begin, size_t end) {
   namespace od = simdjson::ondemand;
-  if (!lookup_parser_) lookup_parser_ = std::make_unique<od::parser>();
+  if (!lookup_parser_) lookup_parser_ = std::make_unique<LookupParser>();
   const RecordSource src = Source(begin, -1);
   auto reject = [&](RejectReason reason, const std::string& what) {
     summary_->Reject(reason, Status::InvalidArgument(RecordLocation(src) + ": " + what));
     ++index_;
   };
-  if (end - begin > parser_->options().max_record_bytes * 2 + 4096) {
+  if (end - begin > max_record_ * 2 + 4096) {
     // The entry holds the record escaped (up to ~2x longer) plus a few short fields.
     return reject(RejectReason::kTooLarge, "LookupEvents entry is " + std::to_string(end - begin) +
                                                " bytes, over the record limit");
   }
   od::document doc;
   od::object obj;
-  auto err = lookup_parser_->iterate(data_ + begin, end - begin, end - begin + simdjson::SIMDJSON_PADDING)
+  auto err = lookup_parser_->parser
+                 .iterate(data_ + begin, end - begin, end - begin + simdjson::SIMDJSON_PADDING)
                  .get(doc);
   if (!err) err = doc.get_object().get(obj);
   std::string_view inner;
@@ -203,7 +176,7 @@ void Splitter::LookupEventsEntry(size_t begin, size_t end) {
   if (!found) return reject(RejectReason::kWrongType, "LookupEvents entry has no CloudTrailEvent");
   // The decoded record gets its own padded buffer, owned by the batch (Event::raw points into it).
   Str record = OwnPadded(std::string(inner), batch_);
-  size_t s = json_scan::SkipWhitespace(record.data(), 0, record.size());
+  size_t s = SkipWhitespace(record.data(), 0, record.size());
   size_t e = record.size();
   while (e > s && json_scan::IsSpace(record[e - 1])) --e;
   RejectReason reason;
@@ -216,189 +189,317 @@ void Splitter::LookupEventsEntry(size_t begin, size_t end) {
   ++index_;
 }
 
-size_t Splitter::SplitArray(size_t pos, bool lookup_events) {
-  size_t p = json_scan::SkipWhitespace(data_, pos + 1, end_);
-  if (p < end_ && data_[p] == ']') return p + 1;
+size_t EnvelopeParser::Detect(size_t pos) {
+  if (Offset(pos) == 0) {
+    std::string_view head(data_, end_);
+    if (head.substr(0, kBom.size()) == kBom) {
+      pos = kBom.size();
+    } else if (!final_ && head.size() < kBom.size() && kBom.substr(0, head.size()) == head) {
+      need_more_ = true;  // maybe the start of a BOM
+      return 0;
+    }
+  }
+  const size_t p = SkipWhitespace(data_, pos, end_);
+  // Newlines skipped here count for NDJSON line numbers.
+  for (size_t i = pos; i < p; ++i) line_ += data_[i] == '\n';
+  if (p >= end_) {
+    if (final_) phase_ = Phase::kDone;
+    return end_;
+  }
+  const char first = data_[p];
+  if (first == '[') {
+    envelope_ = Envelope::kArray;
+    in_array_ = true;
+    phase_ = Phase::kValue;
+    return p + 1;
+  }
+  if (first != '{') {
+    envelope_ = Envelope::kUnknown;
+    summary_->Reject(RejectReason::kBadEnvelope,
+                     Status::InvalidArgument(name_ + ": not a CloudTrail file: the text starts with " +
+                                             std::string(TypeOfFirstByte(first)) +
+                                             ", not '{' or '['"));
+    phase_ = Phase::kDone;
+    return end_;
+  }
+  const TopScan scan = ScanTopObject(data_, p, end_);
+  if (scan.records_at != kNotFound || scan.events_at != kNotFound) {
+    lookup_events_ = scan.records_at == kNotFound;
+    envelope_ = lookup_events_ ? Envelope::kLookupEvents : Envelope::kRecords;
+    in_array_ = true;
+    phase_ = Phase::kValue;
+    return (lookup_events_ ? scan.events_at : scan.records_at) + 1;
+  }
+  if (scan.records_not_array != kNotFound) {
+    envelope_ = Envelope::kUnknown;
+    summary_->Reject(RejectReason::kBadEnvelope,
+                     Status::InvalidArgument(
+                         name_ + ": offset " + std::to_string(Offset(scan.records_not_array)) +
+                         ": \"Records\" is " +
+                         std::string(TypeOfFirstByte(data_[scan.records_not_array])) +
+                         ", not an array of records"));
+    phase_ = Phase::kDone;
+    return end_;
+  }
+  const void* nl = std::memchr(data_ + p, '\n', end_ - p);
+  if (scan.end == kNotFound) {
+    // The first object is cut by the end of this chunk, or damaged. Wait for more text while it
+    // could still be a record; past that, or at the end, a damaged first object with more lines
+    // after it is read as NDJSON so that the lines after the damage still come through.
+    if (!final_ && end_ - p <= max_record_ + 64) {
+      need_more_ = true;
+      return p;
+    }
+    const bool more_lines =
+        nl != nullptr &&
+        SkipWhitespace(data_, static_cast<const char*>(nl) - data_ + 1, end_) < end_;
+    if (more_lines) {
+      envelope_ = Envelope::kLines;
+      phase_ = Phase::kLines;
+      return p;
+    }
+    envelope_ = Envelope::kSingle;
+    in_array_ = false;
+    phase_ = Phase::kValue;  // the value reader rejects it (too large, damaged or truncated)
+    return p;
+  }
+  const size_t rest = SkipWhitespace(data_, scan.end, end_);
+  if (rest >= end_) {
+    if (!final_) {  // one record, or the first of several: the next bytes decide
+      need_more_ = true;
+      return p;
+    }
+    envelope_ = Envelope::kSingle;
+    bool has_backslash = true;
+    FindContainerEnd(data_, p, scan.end, &has_backslash);
+    Record(p, scan.end, -1, has_backslash);
+    phase_ = Phase::kDone;
+    return end_;
+  }
+  if (std::memchr(data_ + p, '\n', scan.end - p) == nullptr) {
+    envelope_ = Envelope::kLines;
+    phase_ = Phase::kLines;
+    return p;
+  }
+  envelope_ = Envelope::kSequence;
+  in_array_ = false;
+  phase_ = Phase::kValue;
+  return p;
+}
+
+size_t EnvelopeParser::ParseValues(size_t pos) {
   while (true) {
-    if (p >= end_) {
-      Damaged(p, "the file ends inside the array, after " + std::to_string(index_) + " records");
-      return kNotFound;
-    }
-    const char c = data_[p];
-    if (c == '{') {
-      bool has_backslash = true;
-      size_t e = FindContainerEnd(data_, p, end_, &has_backslash);
-      if (e == kNotFound) {
-        Damaged(p, "record " + std::to_string(index_) + " is not closed (truncated or damaged)");
-        return kNotFound;
+    switch (phase_) {
+      case Phase::kSkipValue: {
+        size_t e = json_scan::ResumeContainerEnd(data_, pos, end_, &skip_state_);
+        if (e == kNotFound) {
+          if (final_) Damaged(end_, "the input ends inside record " + std::to_string(index_ - 1));
+          return end_;
+        }
+        pos = e;
+        phase_ = in_array_ ? Phase::kSeparator : Phase::kValue;
+        break;
       }
-      if (lookup_events) {
-        LookupEventsEntry(p, e);
-      } else {
-        Record(p, e, -1, has_backslash);
+      case Phase::kValue: {
+        const size_t p = SkipWhitespace(data_, pos, end_);
+        if (p >= end_) {
+          if (!final_) return p;
+          if (in_array_) {
+            Damaged(p, "the input ends inside the array, after " + std::to_string(index_) +
+                           " records");
+          } else if (envelope_ == Envelope::kSingle && index_ == 0) {
+            Damaged(p, "the input has no record");
+          }
+          phase_ = Phase::kDone;
+          return end_;
+        }
+        const char c = data_[p];
+        if (in_array_ && c == ']') {
+          phase_ = Phase::kAfterArray;
+          pos = p + 1;
+          break;
+        }
+        if (c == ',' || c == ':' || c == ']' || c == '}') {
+          Damaged(p, std::string("expected a record, found '") + c + "'");
+          return end_;
+        }
+        size_t e;
+        bool has_backslash = true;
+        if (c == '{' || c == '[') {
+          e = FindContainerEnd(data_, p, end_, &has_backslash);
+          if (e == kNotFound) {
+            if (final_) {
+              Damaged(p, "record " + std::to_string(index_) +
+                             " is not closed (truncated or damaged)");
+              return end_;
+            }
+            if (end_ - p <= max_record_ + 64) {
+              need_more_ = true;
+              return p;
+            }
+            // Longer than any record may be: reject it now and skip it as the text arrives.
+            TooLarge(p, -1);
+            skip_state_ = json_scan::ScanState{};
+            json_scan::ResumeContainerEnd(data_, p, end_, &skip_state_);
+            phase_ = Phase::kSkipValue;
+            return end_;
+          }
+        } else {
+          e = SkipValue(data_, p, end_);
+          if (e == kNotFound || (e == end_ && !final_)) {
+            if (!final_ && end_ - p <= 2 * max_record_) {
+              need_more_ = true;
+              return p;
+            }
+            Damaged(p, "record " + std::to_string(index_) + " is not closed (truncated or damaged)");
+            return end_;
+          }
+        }
+        if (c != '{') {
+          NotObject(p, c, -1);
+        } else if (lookup_events_) {
+          LookupEventsEntry(p, e);
+        } else {
+          Record(p, e, -1, has_backslash);
+        }
+        pos = e;
+        if (in_array_) {
+          phase_ = Phase::kSeparator;
+        } else if (envelope_ == Envelope::kSingle) {
+          phase_ = Phase::kDone;
+          return end_;
+        }
+        break;
       }
-      p = e;
-    } else if (c == ',' || c == ']' || c == ':' || c == '}') {
-      Damaged(p, std::string("expected a record, found '") + c + "'");
-      return kNotFound;
-    } else {
-      size_t e = SkipValue(data_, p, end_);
-      if (e == kNotFound) {
-        Damaged(p, "record " + std::to_string(index_) + " is not closed (truncated or damaged)");
-        return kNotFound;
+      case Phase::kSeparator: {
+        const size_t p = SkipWhitespace(data_, pos, end_);
+        if (p >= end_) {
+          if (!final_) return p;
+          Damaged(p, "the input ends inside the array, after " + std::to_string(index_) +
+                         " records");
+          return end_;
+        }
+        if (data_[p] == ',') {
+          phase_ = Phase::kValue;
+          pos = p + 1;  // a trailing comma before ']' is forgiven
+        } else if (data_[p] == ']') {
+          phase_ = Phase::kAfterArray;
+          pos = p + 1;
+        } else {
+          Damaged(p, "expected ',' or ']' after record " + std::to_string(index_ - 1) +
+                         ", found '" + std::string(1, data_[p]) + "'");
+          return end_;
+        }
+        break;
       }
-      NotObject(p, c, -1);
-      p = e;
+      case Phase::kAfterArray: {
+        const size_t p = SkipWhitespace(data_, pos, end_);
+        if (p >= end_) {
+          if (!final_) return p;
+          // E1/E5: other top-level keys may follow the array, but the object must go on.
+          if (envelope_ != Envelope::kArray) Damaged(p, "the input ends before the closing '}'");
+          phase_ = Phase::kDone;
+          return end_;
+        }
+        if (envelope_ == Envelope::kArray) Damaged(p, "content after the array");
+        phase_ = Phase::kDone;
+        return end_;
+      }
+      default:
+        return pos;
     }
-    p = json_scan::SkipWhitespace(data_, p, end_);
-    if (p >= end_) {
-      Damaged(p, "the file ends inside the array, after " + std::to_string(index_) + " records");
-      return kNotFound;
-    }
-    if (data_[p] == ']') return p + 1;
-    if (data_[p] != ',') {
-      Damaged(p, std::string("expected ',' or ']' after record ") + std::to_string(index_ - 1) +
-                     ", found '" + data_[p] + "'");
-      return kNotFound;
-    }
-    p = json_scan::SkipWhitespace(data_, p + 1, end_);
-    if (p < end_ && data_[p] == ']') return p + 1;  // a trailing comma is forgiven
   }
 }
 
-void Splitter::SplitLines(size_t pos) {
-  int64_t line = 1;  // `pos` is at the start of the text, or just after its BOM
+size_t EnvelopeParser::ParseLines(size_t pos) {
   while (pos < end_) {
     const void* nl = std::memchr(data_ + pos, '\n', end_ - pos);
+    if (phase_ == Phase::kSkipLine) {
+      if (nl == nullptr) return end_;
+      pos = static_cast<const char*>(nl) - data_ + 1;
+      ++line_;
+      phase_ = Phase::kLines;
+      continue;
+    }
+    if (nl == nullptr && !final_) {
+      const size_t s = SkipWhitespace(data_, pos, end_);
+      if (end_ - s <= max_record_ + 64) {
+        need_more_ = true;
+        return pos;
+      }
+      TooLarge(s, line_);
+      phase_ = Phase::kSkipLine;
+      return end_;
+    }
     const size_t line_end = nl ? static_cast<const char*>(nl) - data_ : end_;
-    size_t s = json_scan::SkipWhitespace(data_, pos, line_end);
+    const size_t s = SkipWhitespace(data_, pos, line_end);
     size_t e = line_end;
     while (e > s && json_scan::IsSpace(data_[e - 1])) --e;
     if (s < e) {
       const char c = data_[s];
-      if (c == '{') {
+      if (c != '{') {
+        NotObject(s, c, line_);
+      } else {
         bool has_backslash = true;
-        size_t ce = FindContainerEnd(data_, s, e, &has_backslash);
+        const size_t ce = FindContainerEnd(data_, s, e, &has_backslash);
         if (ce == e) {
-          Record(s, e, line, has_backslash);
+          Record(s, e, line_, has_backslash);
         } else if (ce == kNotFound && nl == nullptr) {
           Damaged(s, "the last line's record is not closed (truncated)");
           ++index_;
         } else {
-          summary_->Reject(
-              RejectReason::kInvalidJson,
-              Status::InvalidArgument(RecordLocation(Source(s, line)) + ": " +
-                                      (ce == kNotFound ? "the record is not closed on its line"
-                                                       : "content after the record on its line")));
+          summary_->Reject(RejectReason::kInvalidJson,
+                           Status::InvalidArgument(
+                               RecordLocation(Source(s, line_)) + ": " +
+                               (ce == kNotFound ? "the record is not closed on its line"
+                                                : "content after the record on its line")));
           ++index_;
         }
-      } else {
-        NotObject(s, c, line);
       }
     }
     pos = line_end + 1;
-    ++line;
+    ++line_;
   }
+  return end_;
 }
 
-void Splitter::SplitSequence(size_t pos) {
-  while (true) {
-    size_t p = json_scan::SkipWhitespace(data_, pos, end_);
-    if (p >= end_) return;
-    const char c = data_[p];
-    bool has_backslash = true;
-    size_t e = c == '{' ? FindContainerEnd(data_, p, end_, &has_backslash) : SkipValue(data_, p, end_);
-    if (e == kNotFound) {
-      Damaged(p, "record " + std::to_string(index_) + " is not closed (truncated or damaged)");
-      return;
+size_t EnvelopeParser::Parse(Str text, bool final, EventBatch* batch) {
+  data_ = text.data();
+  end_ = text.size();
+  final_ = final;
+  batch_ = batch;
+  need_more_ = false;
+  // Room for the records (compact trail records are ~1-2 KB) so the vector rarely regrows;
+  // over-reserving costs address space only, untouched pages are never faulted in.
+  batch->events.reserve(batch->events.size() + text.size() / 768 + 4);
+  size_t pos = 0;
+  while (!need_more_ && pos < end_) {
+    switch (phase_) {
+      case Phase::kDetect: pos = Detect(pos); break;
+      case Phase::kLines:
+      case Phase::kSkipLine: pos = ParseLines(pos); break;
+      case Phase::kDone: pos = end_; break;
+      default: pos = ParseValues(pos); break;
     }
-    if (c == '{') {
-      Record(p, e, -1, has_backslash);
-    } else {
-      NotObject(p, c, -1);
-    }
-    pos = e;
   }
+  if (final) {
+    // The text may end exactly where a phase expects more.
+    if (phase_ != Phase::kDone && phase_ != Phase::kDetect && phase_ != Phase::kLines &&
+        phase_ != Phase::kSkipLine) {
+      ParseValues(end_);
+    }
+    if (!cut_short_because_.empty() && !damage_reported_) {
+      damage_reported_ = true;
+      summary_->Reject(RejectReason::kTruncated,
+                       Status::DataLoss(name_ + ": offset " + std::to_string(Offset(end_)) +
+                                        " of the JSON: " + cut_short_because_));
+    }
+    phase_ = Phase::kDone;
+    pos = end_;
+  }
+  base_ += pos;
+  return pos;
 }
-
-Envelope Splitter::Run() {
-  size_t bom_end = 0;
-  if (std::string_view(data_, end_).substr(0, kBom.size()) == kBom) bom_end = kBom.size();
-  const size_t start = json_scan::SkipWhitespace(data_, bom_end, end_);
-  if (start >= end_) return Envelope::kEmpty;
-  const char first = data_[start];
-  if (first == '[') {
-    size_t e = SplitArray(start, /*lookup_events=*/false);
-    if (e != kNotFound) {
-      size_t rest = json_scan::SkipWhitespace(data_, e, end_);
-      if (rest < end_) Damaged(rest, "content after the array");
-    }
-    return Envelope::kArray;
-  }
-  if (first != '{') {
-    summary_->Reject(RejectReason::kBadEnvelope,
-                     Status::InvalidArgument(std::string(name_) +
-                                             ": not a CloudTrail file: the text starts with " +
-                                             std::string(TypeOfFirstByte(first)) +
-                                             ", not '{' or '['"));
-    return Envelope::kUnknown;
-  }
-  TopScan scan = ScanTopObject(start);
-  if (scan.records_at != kNotFound || scan.events_at != kNotFound) {
-    const bool e5 = scan.records_at == kNotFound;
-    size_t e = SplitArray(e5 ? scan.events_at : scan.records_at, e5);
-    if (e != kNotFound) {
-      // Other top-level keys may follow; only a missing end of the object is worth reporting.
-      size_t rest = json_scan::SkipWhitespace(data_, e, end_);
-      if (rest >= end_) Damaged(rest, "the file ends before the closing '}'");
-    }
-    return e5 ? Envelope::kLookupEvents : Envelope::kRecords;
-  }
-  if (scan.records_not_array != kNotFound) {
-    summary_->Reject(RejectReason::kBadEnvelope,
-                     Status::InvalidArgument(
-                         std::string(name_) + ": offset " + std::to_string(scan.records_not_array) +
-                         ": \"Records\" is " +
-                         std::string(TypeOfFirstByte(data_[scan.records_not_array])) +
-                         ", not an array of records"));
-    return Envelope::kUnknown;
-  }
-  const bool has_newline_after_first_line = [&] {
-    const void* nl = std::memchr(data_ + start, '\n', end_ - start);
-    if (nl == nullptr) return false;
-    size_t after = static_cast<const char*>(nl) - data_ + 1;
-    return json_scan::SkipWhitespace(data_, after, end_) < end_;
-  }();
-  if (scan.end == kNotFound) {
-    // The first object is damaged. With more lines, treat the text as NDJSON so that the lines
-    // after the damage still come through; otherwise it is one bad (or truncated) record.
-    if (has_newline_after_first_line) {
-      SplitLines(bom_end);
-      return Envelope::kLines;
-    }
-    size_t e = end_;
-    while (e > start && json_scan::IsSpace(data_[e - 1])) --e;
-    if (FindContainerEnd(data_, start, e) == kNotFound) {
-      Damaged(start, "the record is not closed (truncated or damaged)");
-    } else {
-      Record(start, e, -1);
-    }
-    return Envelope::kSingle;
-  }
-  size_t rest = json_scan::SkipWhitespace(data_, scan.end, end_);
-  if (rest >= end_) {
-    Record(start, scan.end, -1);
-    return Envelope::kSingle;
-  }
-  if (std::memchr(data_ + start, '\n', scan.end - start) == nullptr) {
-    SplitLines(bom_end);
-    return Envelope::kLines;
-  }
-  SplitSequence(start);
-  return Envelope::kSequence;
-}
-
-}  // namespace
 
 std::string_view EnvelopeName(Envelope e) {
   switch (e) {
@@ -416,24 +517,18 @@ std::string_view EnvelopeName(Envelope e) {
 
 Str OwnPadded(std::string buffer, EventBatch* batch) {
   const size_t n = buffer.size();
-  if (buffer.capacity() < n + simdjson::SIMDJSON_PADDING) buffer.reserve(n + simdjson::SIMDJSON_PADDING);
+  if (buffer.capacity() < n + simdjson::SIMDJSON_PADDING) {
+    buffer.reserve(n + simdjson::SIMDJSON_PADDING);
+  }
   return batch->Own(std::move(buffer));
 }
 
 Envelope ParseOwnedJson(Str json, std::string_view name, RecordParser* parser, EventBatch* batch,
                         ParseSummary* summary, std::string_view cut_short_because) {
-  // Room for the records (compact trail records are ~1-2 KB) so the vector rarely regrows.
-  // Over-reserving costs address space only: untouched pages are never faulted in.
-  batch->events.reserve(batch->events.size() + json.size() / 768 + 4);
-  Splitter splitter(json, name, parser, batch, summary);
-  splitter.SetCutShort(cut_short_because);
-  Envelope e = splitter.Run();
-  if (!cut_short_because.empty() && !splitter.damage_reported()) {
-    summary->Reject(RejectReason::kTruncated,
-                    Status::DataLoss(std::string(name) + ": offset " + std::to_string(json.size()) +
-                                     " of the JSON: " + std::string(cut_short_because)));
-  }
-  return e;
+  EnvelopeParser envelope(name, parser, summary);
+  if (!cut_short_because.empty()) envelope.SetCutShort(std::string(cut_short_because));
+  envelope.Parse(json, /*final=*/true, batch);
+  return envelope.envelope();
 }
 
 Envelope ParseJsonText(std::string json, std::string_view name, RecordParser* parser,

@@ -241,6 +241,107 @@ TEST(EnvelopeTest, HugeRecordIsRejectedAndTheRestKept) {
   EXPECT_TRUE(r.HasError("over the limit of 1048576"));
 }
 
+// Parses `text` fed in pieces of `chunk` bytes, the way the streaming reader does: each piece is
+// the unused rest of the previous one followed by the next bytes.
+Outcome ParseChunked(const std::string& text, size_t chunk, RecordParserOptions options = {}) {
+  Outcome r;
+  RecordParser parser(options);
+  EnvelopeParser envelope("f.json", &parser, &r.summary);
+  std::string carry;
+  size_t pos = 0;
+  while (true) {
+    std::string piece = carry + text.substr(std::min(pos, text.size()), chunk);
+    pos += chunk;
+    const bool final = pos >= text.size();
+    Str owned = OwnPadded(std::move(piece), &r.batch);
+    const size_t used = envelope.Parse(owned, final, &r.batch);
+    EXPECT_LE(used, owned.size());
+    if (final) {
+      EXPECT_EQ(used, owned.size());
+      break;
+    }
+    carry = std::string(owned.substr(used));
+  }
+  r.envelope = envelope.envelope();
+  return r;
+}
+
+std::vector<std::string> EnvelopeSamples() {
+  const std::string two = Rec("a") + "," + Rec("b");
+  std::vector<std::string> samples = {
+      R"({"Records":[)" + two + "]}",
+      "\xEF\xBB\xBF \n{\n  \"Version\": {\"x\": [\"Records\"]},\n  \"Records\" : [\n    " + Rec("a") +
+          " ,\n    " + Rec("b") + "\n  ],\n  \"After\": 1\n}\n",
+      R"({"Records":[]})",
+      "[\n" + Rec("a") + ",\n" + Rec("b") + "\n]\n",
+      Rec("a") + "\n\n" + Rec("b") + "\r\n  " + Rec("c"),
+      "\n\n" + Rec("a") + "\n" + "{\"eventTime\": \n" + "[1,2]\n" + Rec("b") + " x\n" + "\"str\"\n" +
+          Rec("c") + "\n",
+      "{\"eventTime\": \"2024\n" + Rec("b") + "\n",
+      "{\n \"eventTime\": \"2024-05-01T10:00:00Z\",\n \"eventID\": \"a\"\n}\n{\n \"eventTime\": "
+      "\"2024-05-01T10:00:00Z\",\n \"eventID\": \"b\"\n}",
+      "  " + Rec("a") + "\n",
+      R"({"Records":[)" + Rec("a") + R"(,42,"x",null,[{"a":1}],true,)" + Rec("b") + "]}",
+      "[" + Rec("a") + R"(,{"eventID":"nt"},{"eventTime":"x","eventID":"bt"},)" + Rec("b") + "]",
+      R"({"Records":[)" + two + "," + Rec("c").substr(0, 30),
+      R"({"Records":[)" + two + ",",
+      R"({"Records":[)" + two + "]",
+      "[" + Rec("a") + " x " + Rec("b") + "]",
+      "[" + Rec("a") + "] x",
+      "hello world\n",
+      R"({"Records": {"a": 1}})",
+      " \n\t",
+      "",
+      R"({"Events":[{"EventId":"a","CloudTrailEvent":"{\"eventTime\":\"2024-05-01T10:00:00Z\",\"eventID\":\"a\"}"},{"EventId":"c"}],"NextToken":"t"})",
+  };
+  return samples;
+}
+
+void ExpectSameOutcome(const Outcome& whole, const Outcome& chunked, const std::string& what) {
+  EXPECT_EQ(chunked.ids(), whole.ids()) << what;
+  EXPECT_EQ(chunked.envelope, whole.envelope) << what;
+  EXPECT_EQ(chunked.summary.accepted, whole.summary.accepted) << what;
+  EXPECT_EQ(chunked.summary.rejected, whole.summary.rejected) << what;
+  EXPECT_EQ(chunked.summary.errors, whole.summary.errors) << what;
+  ASSERT_EQ(chunked.batch.size(), whole.batch.size()) << what;
+  for (size_t i = 0; i < whole.batch.size(); ++i) {
+    EXPECT_EQ(chunked.batch.events[i].raw, whole.batch.events[i].raw) << what;
+  }
+}
+
+TEST(EnvelopeTest, ChunkedParsingMatchesWholeParsing) {
+  for (const std::string& text : EnvelopeSamples()) {
+    Outcome whole = ParseBytes(text);
+    for (size_t chunk : {1, 2, 3, 7, 64, 100, 1000}) {
+      ExpectSameOutcome(whole, ParseChunked(text, chunk),
+                        "chunk " + std::to_string(chunk) + " of: " + text.substr(0, 60));
+    }
+  }
+}
+
+TEST(EnvelopeTest, ChunkedParsingSkipsOversizedRecords) {
+  RecordParserOptions small;
+  small.max_record_bytes = 1024;
+  const std::string big = R"({"eventTime":"2024-05-01T10:00:00Z","eventID":"big","pad":")" +
+                          std::string(5000, 'x') + R"(\"}]{"})";
+  const std::vector<std::string> texts = {
+      R"({"Records":[)" + Rec("a") + "," + big + "," + Rec("b") + "]}",
+      Rec("a") + "\n" + big + "\n" + Rec("b") + "\n",
+      "{\n\"eventTime\": \"2024-05-01T10:00:00Z\", \"eventID\": \"a\"\n}\n" + big + "\n" + Rec("b"),
+  };
+  for (const std::string& text : texts) {
+    RecordParser parser(small);
+    Outcome whole;
+    ParseJsonText(text, "f.json", &parser, &whole.batch, &whole.summary);
+    for (size_t chunk : {1, 100, 1000, 3000}) {
+      Outcome c = ParseChunked(text, chunk, small);
+      EXPECT_EQ(c.ids(), (Ids{"a", "b"})) << chunk;
+      EXPECT_EQ(c.summary.rejected, whole.summary.rejected) << chunk;
+      EXPECT_EQ(c.summary.rejected[static_cast<size_t>(RejectReason::kTooLarge)], 1u) << chunk;
+    }
+  }
+}
+
 // --- The Stratus Red Team detonation logs: 35 bare arrays, 310 real records. ---
 
 struct Corpus {
@@ -354,6 +455,17 @@ TEST(StratusCorpusTest, SpotChecks) {
     }
   }
   EXPECT_EQ(ssm_resources, 42u);
+}
+
+TEST(StratusCorpusTest, ChunkedParsingMatchesWholeParsing) {
+  const Corpus& c = Stratus();
+  for (size_t f = 0; f < c.files.size(); f += 7) {
+    std::string text = *Env::Default()->ReadFile(c.files[f]);
+    Outcome whole = ParseBytes(text);
+    for (size_t chunk : {5, 333, 4096}) {
+      ExpectSameOutcome(whole, ParseChunked(text, chunk), c.files[f] + " chunk " + std::to_string(chunk));
+    }
+  }
 }
 
 // Every field cairn extracts agrees with simdjson's DOM reading of the same files (an independent

@@ -32,6 +32,13 @@ void Unreadable(std::string_view name, const Status& status, ParseSummary* summa
   summary->Reject(RejectReason::kUnreadable, Status(status.code(), std::move(m)));
 }
 
+// The message of a gzip error without the input's name in front (the caller adds its own).
+std::string WithoutName(const Status& status, std::string_view name) {
+  std::string m = status.message();
+  if (m.rfind(name, 0) == 0) m = m.substr(std::min(m.size(), name.size() + 2));
+  return m;
+}
+
 // Parses gzip bytes. When the stream is damaged, the bytes decoded before the damage still go
 // through the parser and the gzip error becomes the input's one kTruncated error.
 Envelope ParseGzip(std::string_view gz, std::string_view name, RecordParser* parser,
@@ -62,13 +69,117 @@ Envelope ParseGzip(std::string_view gz, std::string_view name, RecordParser* par
     return Envelope::kUnknown;
   }
   summary->bytes_json += prefix.size();
-  std::string cause = broke.message();
-  if (cause.rfind(name, 0) == 0) cause = cause.substr(std::min(cause.size(), name.size() + 2));
+  std::string cause = WithoutName(broke, name);
   Str owned = OwnPadded(std::move(prefix), batch);
   return ParseOwnedJson(owned, name, parser, batch, summary, "gzip stream broken: " + cause);
 }
 
+// Streams `source` (gzip or not) through an EnvelopeParser, one part per `part_bytes` of JSON.
+Status StreamInput(SequentialFile* source, std::string_view name, RecordParser* parser,
+                   const ReadOptions& options, const std::function<Status(InputPart&)>& sink) {
+  gzip::GzipStreamReader::Options gz;
+  gz.pass_through_if_not_gzip = true;
+  // Chunks (and, for plain text, reads) well under a part, so parts stay near part_bytes.
+  gz.chunk_size = std::min<size_t>(size_t{1} << 20, std::max<size_t>(options.part_bytes / 4, 512));
+  gz.read_size = std::min<size_t>(size_t{256} << 10, gz.chunk_size);
+  gzip::GzipStreamReader reader(source, std::string(name), gz);
+  EnvelopeParser envelope(name, parser, nullptr);
+  std::string carry;  // the unused end of the previous part's text
+  uint64_t compressed_before = 0;
+  uint64_t json_total = 0;
+  bool eof = false;
+  for (size_t index = 0; !eof; ++index) {
+    InputPart part;
+    part.index = index;
+    part.summary.files_read = index == 0 ? 1 : 0;
+    envelope.set_summary(&part.summary);
+    std::string text;
+    text.reserve(carry.size() + options.part_bytes + simdjson::SIMDJSON_PADDING);
+    text.assign(carry);
+    Status broke;
+    while (text.size() < carry.size() + options.part_bytes) {
+      Result<std::string_view> chunk = reader.Next();
+      if (!chunk.ok()) {
+        broke = chunk.status();
+        eof = true;
+        break;
+      }
+      if (chunk->empty()) {
+        eof = true;
+        break;
+      }
+      text.append(*chunk);
+    }
+    part.summary.bytes_json += text.size() - carry.size();
+    json_total += text.size() - carry.size();
+    part.summary.bytes_read += reader.compressed_offset() - compressed_before;
+    compressed_before = reader.compressed_offset();
+    if (!broke.ok() && json_total == 0) {
+      Unreadable(name, broke, &part.summary);
+      part.last = true;
+      part.envelope = Envelope::kUnknown;
+      return sink(part);
+    }
+    if (!broke.ok()) envelope.SetCutShort("gzip stream broken: " + WithoutName(broke, name));
+    Str owned = OwnPadded(std::move(text), &part.batch);
+    const size_t used = envelope.Parse(owned, eof, &part.batch);
+    carry.assign(owned.substr(used));
+    part.envelope = envelope.envelope();
+    part.last = eof;
+    RETURN_IF_ERROR(sink(part));
+  }
+  return Status::OK();
+}
+
 }  // namespace
+
+Status ReadInput(Env* env, const std::string& path, std::string_view name, RecordParser* parser,
+                 const ReadOptions& options, const std::function<Status(InputPart&)>& sink) {
+  auto unreadable = [&](const Status& status) {
+    InputPart part;
+    part.last = true;
+    part.summary.files_read = 1;
+    Unreadable(name, status, &part.summary);
+    return sink(part);
+  };
+  if (path == "-") {
+    Result<std::unique_ptr<SequentialFile>> in = env->NewSequentialFile("/dev/stdin");
+    if (!in.ok()) return unreadable(in.status());
+    return StreamInput(in->get(), name, parser, options, sink);
+  }
+  // Small enough to parse whole? Plain text by its size; gzip by its size and the ISIZE trailer
+  // (the last member's length mod 2^32; exact for the usual single member under 4 GiB).
+  bool whole = false;
+  {
+    Result<std::unique_ptr<RandomAccessFile>> file = env->NewRandomAccessFile(path);
+    if (!file.ok()) return unreadable(file.status());
+    const uint64_t size = (*file)->Size();
+    char head[4];
+    Result<std::string_view> magic = (*file)->Read(0, std::min<uint64_t>(size, 2), head);
+    if (!magic.ok()) return unreadable(magic.status());
+    if (!gzip::IsGzip(*magic)) {
+      whole = size <= options.part_bytes;
+    } else if (size >= 18 && size <= options.part_bytes / 4) {
+      char tail[4];
+      Result<std::string_view> isize = (*file)->Read(size - 4, 4, tail);
+      if (!isize.ok()) return unreadable(isize.status());
+      const auto* b = reinterpret_cast<const unsigned char*>(isize->data());
+      const uint64_t n = b[0] | (b[1] << 8) | (b[2] << 16) | (uint64_t{b[3]} << 24);
+      whole = n <= options.part_bytes;
+    } else {
+      whole = size < 18;  // too short to be whole gzip: let the whole path report it
+    }
+  }
+  if (whole) {
+    InputPart part;
+    part.last = true;
+    part.envelope = ParseInputFile(env, path, parser, &part.batch, &part.summary);
+    return sink(part);
+  }
+  Result<std::unique_ptr<SequentialFile>> in = env->NewSequentialFile(path);
+  if (!in.ok()) return unreadable(in.status());
+  return StreamInput(in->get(), name, parser, options, sink);
+}
 
 Envelope ParseInputBytes(std::string bytes, std::string_view name, RecordParser* parser,
                          EventBatch* batch, ParseSummary* summary) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -68,34 +69,6 @@ void Walk(Env* env, const std::string& dir, int depth, std::vector<InputFile>* o
   }
 }
 
-// Reads all of stdin through the Env (so tests can substitute it).
-Result<std::string> ReadStdin(Env* env) {
-  ASSIGN_OR_RETURN(std::unique_ptr<SequentialFile> in, env->NewSequentialFile("/dev/stdin"));
-  std::string data;
-  std::string scratch(1 << 20, '\0');
-  while (true) {
-    ASSIGN_OR_RETURN(std::string_view got, in->Read(scratch.size(), scratch.data()));
-    if (got.empty()) break;
-    data.append(got);
-  }
-  return data;
-}
-
-void ParseOne(Env* env, const InputFile& file, RecordParser* parser, ParsedFile* out) {
-  out->file = file;
-  if (file.path == "-") {
-    Result<std::string> data = ReadStdin(env);
-    if (!data.ok()) {
-      ++out->summary.files_read;
-      out->summary.Reject(RejectReason::kUnreadable, data.status().WithPrefix(kStdinName));
-      return;
-    }
-    out->envelope = ParseInputBytes(std::move(*data), kStdinName, parser, &out->batch, &out->summary);
-    return;
-  }
-  out->envelope = ParseInputFile(env, file.path, parser, &out->batch, &out->summary);
-}
-
 }  // namespace
 
 std::vector<InputFile> ExpandInputs(Env* env, const std::vector<std::string>& inputs,
@@ -125,55 +98,78 @@ Status ParseInputs(Env* env, const std::vector<std::string>& inputs, const Parse
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   threads = std::min(threads, files.size());
   const size_t window = options.max_in_flight ? options.max_in_flight : 2 * threads;
+  constexpr size_t kMaxQueuedParts = 2;
 
-  // Results wait in their slot until the sink has taken every earlier file: output order is
-  // input order whatever the workers' timing.
-  std::vector<std::unique_ptr<ParsedFile>> slots(files.size());
+  // Parts wait in their file's queue until the sink has taken every earlier file: output order is
+  // input order whatever the workers' timing. Tasks start in file order (the pool is FIFO), so the
+  // file the sink waits for always has a worker.
+  std::vector<std::deque<std::unique_ptr<ParsedFile>>> queues(files.size());
   std::mutex mu;
-  std::condition_variable ready;
+  std::condition_variable ready;  // a part was queued
+  std::condition_variable space;  // a part was taken, or the run was cancelled
   std::vector<std::unique_ptr<RecordParser>> idle_parsers;  // one per worker, reused
-  std::atomic<bool> cancelled{false};
-  ThreadPool pool(threads);  // declared last: its destructor drains the tasks before the above go
+  bool cancelled = false;  // guarded by mu
 
-  auto schedule = [&](size_t i) {
-    pool.Schedule([&, i] {
-      auto result = std::make_unique<ParsedFile>();
-      if (!cancelled.load(std::memory_order_relaxed)) {
-        std::unique_ptr<RecordParser> parser;
-        {
-          std::lock_guard<std::mutex> lock(mu);
-          if (!idle_parsers.empty()) {
-            parser = std::move(idle_parsers.back());
-            idle_parsers.pop_back();
-          }
-        }
-        if (!parser) parser = std::make_unique<RecordParser>(options.record);
-        ParseOne(env, files[i], parser.get(), result.get());
-        std::lock_guard<std::mutex> lock(mu);
-        idle_parsers.push_back(std::move(parser));
-      }
+  auto task = [&](size_t i) {
+    std::unique_ptr<RecordParser> parser;
+    {
       std::lock_guard<std::mutex> lock(mu);
-      slots[i] = std::move(result);
+      if (cancelled) return;
+      if (!idle_parsers.empty()) {
+        parser = std::move(idle_parsers.back());
+        idle_parsers.pop_back();
+      }
+    }
+    if (!parser) parser = std::make_unique<RecordParser>(options.record);
+    const std::string name = files[i].path == "-" ? kStdinName : files[i].path;
+    Status s = ReadInput(env, files[i].path, name, parser.get(), options.read,
+                         [&](InputPart& part) -> Status {
+      auto parsed = std::make_unique<ParsedFile>();
+      parsed->file = files[i];
+      parsed->envelope = part.envelope;
+      parsed->batch = std::move(part.batch);
+      parsed->summary = std::move(part.summary);
+      parsed->part = part.index;
+      parsed->last_part = part.last;
+      std::unique_lock<std::mutex> lock(mu);
+      space.wait(lock, [&] { return cancelled || queues[i].size() < kMaxQueuedParts; });
+      if (cancelled) return Status::Cancelled("parse cancelled");
+      queues[i].push_back(std::move(parsed));
       ready.notify_all();
+      return Status::OK();
     });
+    s.IgnoreError();  // only the cancellation above, which the sink's error already reports
+    std::lock_guard<std::mutex> lock(mu);
+    idle_parsers.push_back(std::move(parser));
   };
+  ThreadPool pool(threads);  // declared last: its destructor drains the tasks before the above go
 
   Status status;
   size_t scheduled = 0;
-  for (size_t i = 0; i < files.size(); ++i) {
-    while (scheduled < files.size() && scheduled < i + window) schedule(scheduled++);
-    std::unique_ptr<ParsedFile> parsed;
-    {
-      std::unique_lock<std::mutex> lock(mu);
-      ready.wait(lock, [&] { return slots[i] != nullptr; });
-      parsed = std::move(slots[i]);
+  for (size_t i = 0; i < files.size() && status.ok(); ++i) {
+    while (scheduled < files.size() && scheduled < i + window) {
+      const size_t j = scheduled++;
+      pool.Schedule([&task, j] { task(j); });
     }
-    summary->Merge(parsed->summary);
-    status = sink(*parsed);
-    if (!status.ok()) {
-      cancelled = true;
-      break;
+    bool last = false;
+    while (!last && status.ok()) {
+      std::unique_ptr<ParsedFile> parsed;
+      {
+        std::unique_lock<std::mutex> lock(mu);
+        ready.wait(lock, [&] { return !queues[i].empty(); });
+        parsed = std::move(queues[i].front());
+        queues[i].pop_front();
+        space.notify_all();
+      }
+      last = parsed->last_part;
+      summary->Merge(parsed->summary);
+      status = sink(*parsed);
     }
+  }
+  if (!status.ok()) {
+    std::lock_guard<std::mutex> lock(mu);
+    cancelled = true;
+    space.notify_all();
   }
   return status;
 }

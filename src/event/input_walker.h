@@ -21,6 +21,7 @@
 #include "common/env.h"
 #include "common/status.h"
 #include "event/envelope.h"
+#include "event/input_reader.h"
 #include "event/event.h"
 #include "event/key_layout.h"
 #include "event/parse_summary.h"
@@ -40,24 +41,30 @@ struct InputFile {
 std::vector<InputFile> ExpandInputs(Env* env, const std::vector<std::string>& inputs,
                                     ParseSummary* summary);
 
-// One parsed file, handed to the sink.
+// One parsed file, or one part of a large one, handed to the sink.
 struct ParsedFile {
   InputFile file;
   Envelope envelope = Envelope::kUnknown;
   EventBatch batch;
-  ParseSummary summary;  // this file's counts and errors
+  ParseSummary summary;  // this part's counts and errors
+  size_t part = 0;       // parts of one file arrive in order, 0, 1, ...
+  bool last_part = true;
 };
 
 struct ParseOptions {
   RecordParserOptions record;
+  // JSON per batch for large inputs (see input_reader.h); smaller inputs are one batch.
+  ReadOptions read;
   // Worker threads; 0 means one per hardware thread.
   size_t threads = 0;
   // Files parsed ahead of the sink at most (bounds memory); 0 means 2 per thread.
   size_t max_in_flight = 0;
 };
 
-// Parses every input and calls `sink` once per file, in the order of ExpandInputs, on the
-// calling thread, while workers parse the next files. The sink may move the batch away.
+// Parses every input and calls `sink` once per file (once per part for large files), in the
+// order of ExpandInputs, on the calling thread, while workers parse the next files. Memory stays
+// bounded: at most max_in_flight files, and two parts of each, wait for the sink. The sink may
+// move the batch away.
 // Counts go into `*summary` (files, bytes, accepted, rejected by reason, first errors). Returns
 // the sink's first error (parsing stops early), else OK: rejected records are counts, not errors.
 Status ParseInputs(Env* env, const std::vector<std::string>& inputs, const ParseOptions& options,

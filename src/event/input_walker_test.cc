@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -134,6 +135,62 @@ TEST_F(InputWalkerTest, ExplicitFilesMissingInputsAndSinkErrors) {
   });
   EXPECT_EQ(stop.code(), StatusCode::kAborted);
   EXPECT_EQ(seen, 2u);
+}
+
+TEST_F(InputWalkerTest, LargeInputsAreStreamedInParts) {
+  std::vector<std::string> all;
+  for (int f = 0; f < 3; ++f) {
+    std::vector<std::string> ids;
+    for (int i = 0; i < 300; ++i) ids.push_back("f" + std::to_string(f) + "-" + std::to_string(i));
+    all.insert(all.end(), ids.begin(), ids.end());
+    std::string gz = TrailFile(ids);
+    Write("big/f" + std::to_string(f) + ".json.gz", gz);
+  }
+  // A plain NDJSON file and stdin (MemEnv's /dev/stdin), each larger than a part.
+  std::string ndjson;
+  for (int i = 0; i < 300; ++i) {
+    all.push_back("n" + std::to_string(i));
+    ndjson += Rec(all.back()) + "\n";
+  }
+  Write("big/g.ndjson", ndjson);
+  std::string stdin_text = "[";
+  for (int i = 0; i < 300; ++i) {
+    all.push_back("s" + std::to_string(i));
+    stdin_text += (i ? ",\n" : "") + Rec(all.back());
+  }
+  Write("/dev/stdin", gzip::Deflate(stdin_text + "]"));
+
+  ParseOptions options;
+  options.read.part_bytes = 4096;
+  options.threads = 2;
+  ParseSummary summary;
+  std::vector<std::string> ids;
+  std::map<std::string, size_t> parts;
+  Status s = ParseInputs(env_.get(), {"big", "-"}, options, &summary, [&](ParsedFile& f) {
+    EXPECT_EQ(f.part, parts[f.file.path]++);
+    for (const Event& e : f.batch.events) ids.emplace_back(e.event_id);
+    return Status::OK();
+  });
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(ids, all);
+  EXPECT_TRUE(summary.clean()) << summary.errors[0];
+  EXPECT_EQ(summary.files_read, 5u);
+  EXPECT_EQ(summary.accepted, all.size());
+  for (const auto& [path, n] : parts) EXPECT_GT(n, 5u) << path;
+
+  // A broken gzip stream: the records decoded before the break, then one truncated error.
+  std::string gz = TrailFile(std::vector<std::string>(all.begin(), all.begin() + 300));
+  Write("cut/f.json.gz", gz.substr(0, gz.size() * 2 / 3));
+  ParseSummary cut;
+  size_t accepted = 0;
+  ASSERT_TRUE(ParseInputs(env_.get(), {"cut"}, options, &cut, [&](ParsedFile& f) {
+    accepted += f.batch.size();
+    return Status::OK();
+  }).ok());
+  EXPECT_GT(accepted, 100u);
+  EXPECT_LT(accepted, 300u);
+  EXPECT_EQ(cut.rejected_total(), 1u);
+  EXPECT_EQ(cut.rejected[static_cast<size_t>(RejectReason::kTruncated)], 1u) << cut.errors[0];
 }
 
 }  // namespace

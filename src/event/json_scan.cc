@@ -29,7 +29,7 @@ namespace {
 #define CAIRN_HAVE_AVX2_SCAN 1
 #endif
 
-using ScanFn = size_t (*)(const char*, size_t, size_t, bool*);
+using ScanFn = size_t (*)(const char*, size_t, size_t, ScanState*, bool*);
 
 ScanFn ChooseScan() {
 #if defined(CAIRN_HAVE_AVX2_SCAN)
@@ -47,11 +47,17 @@ const ScanFn kScan = ChooseScan();
 }  // namespace
 
 size_t FindContainerEnd(const char* data, size_t begin, size_t end, bool* saw_backslash) {
-  return kScan(data, begin, end, saw_backslash);
+  ScanState st;
+  return kScan(data, begin, end, &st, saw_backslash);
+}
+
+size_t ResumeContainerEnd(const char* data, size_t pos, size_t end, ScanState* state) {
+  return kScan(data, pos, end, state, nullptr);
 }
 
 size_t FindContainerEndBaseline(const char* data, size_t begin, size_t end) {
-  return baseline::FindContainerEnd(data, begin, end, nullptr);
+  ScanState st;
+  return baseline::FindContainerEnd(data, begin, end, &st, nullptr);
 }
 
 size_t FindContainerEndScalar(const char* data, size_t begin, size_t end) {

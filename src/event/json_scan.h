@@ -40,6 +40,19 @@ inline size_t SkipWhitespace(const char* data, size_t pos, size_t end) {
 size_t FindContainerEnd(const char* data, size_t begin, size_t end,
                         bool* saw_backslash = nullptr);
 
+// Where a container scan stopped, to go on in the next buffer (a value split across chunks).
+struct ScanState {
+  int64_t depth = 0;
+  uint64_t in_string = 0;     // all ones inside a string
+  uint64_t escape_carry = 0;  // 1 when the last byte scanned was an unescaped backslash
+};
+
+// FindContainerEnd in pieces: scans [pos, end) continuing from `*state` (a default ScanState at
+// the container's first byte). Returns the offset just past the container's end, or kNotFound
+// after updating `*state` so that scanning resumes with the next bytes of the text (which the
+// caller may hand over in another buffer, starting at offset 0).
+size_t ResumeContainerEnd(const char* data, size_t pos, size_t end, ScanState* state);
+
 // REQUIRES: data[begin] is '"'. Returns the offset just past the closing quote, or kNotFound.
 size_t FindStringEnd(const char* data, size_t begin, size_t end);
 

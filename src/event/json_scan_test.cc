@@ -128,6 +128,26 @@ TEST(JsonScanTest, BlockScannerAgreesWithScalar) {
   }
 }
 
+// A value cut into two buffers at every position (inside strings, right after a backslash, at
+// block boundaries) is found by resuming the scan in the second buffer.
+TEST(JsonScanTest, ResumesAcrossBuffers) {
+  std::mt19937 rng(9);
+  for (int iter = 0; iter < 60; ++iter) {
+    std::string s;
+    RandomValue(&rng, 5, &s);  // depth 5: a few levels at most
+    s = "{\"k\":" + s + ",\"e\":\"a\\\\\\\"b\"}";
+    for (size_t cut = 1; cut < s.size(); ++cut) {
+      std::string a = Padded(s.substr(0, cut));
+      std::string b = Padded(s.substr(cut));
+      ScanState st;
+      size_t first = ResumeContainerEnd(a.data(), 0, cut, &st);
+      ASSERT_EQ(first, kNotFound) << s << " cut " << cut;
+      size_t second = ResumeContainerEnd(b.data(), 0, s.size() - cut, &st);
+      ASSERT_EQ(second, s.size() - cut) << s << " cut " << cut;
+    }
+  }
+}
+
 TEST(JsonScanTest, StringsAndScalars) {
   std::string s = Padded(R"("ab\"c\\" , tru})");
   EXPECT_EQ(FindStringEnd(s.data(), 0, 16), 9u);
