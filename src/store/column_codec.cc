@@ -74,6 +74,77 @@ void EncodeCounts(std::span<const uint32_t> values, std::string* out) {
   for (uint32_t v : values) PutVarint(out, v);
 }
 
+namespace {
+constexpr char kHex[] = "0123456789abcdef";
+constexpr int kDashAt[] = {8, 13, 18, 23};
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  return -1;
+}
+}  // namespace
+
+bool IsCanonicalUuid(Str s) {
+  if (IsNull(s) || s.size() != 36) return false;
+  for (int i = 0, d = 0; i < 36; ++i) {
+    if (d < 4 && i == kDashAt[d]) {
+      if (s[i] != '-') return false;
+      ++d;
+    } else if (HexValue(s[i]) < 0) {
+      return false;
+    }
+  }
+  return true;
+}
+
+void EncodeUuids(std::span<const Str> values, std::string* out) {
+  for (Str v : values) out->push_back(IsNull(v) ? 0 : 1);
+  for (Str v : values) {
+    if (IsNull(v)) continue;
+    uint8_t bytes[16];
+    int n = 0, high = -1;
+    for (char c : v) {
+      if (c == '-') continue;
+      if (high < 0) {
+        high = HexValue(c);
+      } else {
+        bytes[n++] = static_cast<uint8_t>(high << 4 | HexValue(c));
+        high = -1;
+      }
+    }
+    out->append(reinterpret_cast<const char*>(bytes), 16);
+  }
+}
+
+bool DecodeUuids(std::string_view payload, uint32_t rows, std::string* text,
+                 std::vector<bool>* present) {
+  if (payload.size() < rows) return false;
+  size_t count = 0;
+  for (uint32_t i = 0; i < rows; ++i) {
+    const char f = payload[i];
+    if (f != 0 && f != 1) return false;
+    present->push_back(f == 1);
+    count += f;
+  }
+  if (payload.size() != rows + 16 * count) return false;
+  const auto* p = reinterpret_cast<const uint8_t*>(payload.data()) + rows;
+  for (size_t k = 0; k < count; ++k, p += 16) {
+    char u[36];
+    for (int i = 0, b = 0, d = 0; i < 36;) {
+      if (d < 4 && i == kDashAt[d]) {
+        u[i++] = '-';
+        ++d;
+        continue;
+      }
+      u[i++] = kHex[p[b] >> 4];
+      u[i++] = kHex[p[b] & 15];
+      ++b;
+    }
+    text->append(u, 36);
+  }
+  return true;
+}
+
 bool DecodeCodes(std::string_view payload, uint32_t rows, uint8_t width, uint32_t dict_count,
                  std::vector<uint32_t>* out) {
   if (payload.size() != static_cast<size_t>(rows) * width) return false;

@@ -12,6 +12,7 @@
 //   kTimeRelative per row varint: 0 = NULL, else zigzag(value - eventtime of the row) + 1
 //   kBool         one byte per row: 0 = NULL, 1 = false, 2 = true
 //   kCount        one varint per row
+//   kUuid         per row one byte (0 = NULL, 1 = present), then 16 bytes per present value
 //
 // Thread-safety: the free functions are pure; a PageCompressor is used by one thread at a time;
 // a ZstdDictionary is immutable once built and may be shared.
@@ -41,6 +42,10 @@ void EncodeTimeRelative(std::span<const int64_t> values, std::span<const int64_t
                         std::string* out);
 void EncodeBools(std::span<const OptBool> values, std::string* out);
 void EncodeCounts(std::span<const uint32_t> values, std::string* out);
+// True for a canonical lower-case UUID: 8-4-4-4-12 hex digits [0-9a-f] with dashes.
+bool IsCanonicalUuid(Str s);
+// REQUIRES: every non-NULL value IsCanonicalUuid.
+void EncodeUuids(std::span<const Str> values, std::string* out);
 
 // --- payload decoders: append exactly `rows` values; false when the payload is malformed.
 // Codes come out 0-based with kNullCode (0xFFFFFFFF) for NULL; a code >= dict_count is malformed.
@@ -55,6 +60,10 @@ bool DecodeTimeRelative(std::string_view payload, uint32_t rows,
                         std::vector<int64_t>* out);
 bool DecodeBools(std::string_view payload, uint32_t rows, std::vector<OptBool>* out);
 bool DecodeCounts(std::string_view payload, uint32_t rows, std::vector<uint32_t>* out);
+// Appends the text of the present values (36 bytes each, in row order) to `text` and one flag per
+// row (present or NULL) to `present`.
+bool DecodeUuids(std::string_view payload, uint32_t rows, std::string* text,
+                 std::vector<bool>* present);
 
 // A zstd dictionary trained for one stream of one segment, ready for compression and/or
 // decompression.

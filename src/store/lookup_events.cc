@@ -2,7 +2,8 @@
 //
 // A NextToken is the standard base64 (with '=' padding) of:
 //   token    := version:uint8(=1)  time_us:fixed64le  id_len:varint  event_id[id_len]  mac[16]
-//   mac      := the first 16 bytes of HMAC-SHA256(key, "cairn.lookup.v1" 0x00 scope_len:varint scope
+//   mac      := the first 16 bytes of HMAC-SHA256(key, "cairn.lookup.v1" 0x00 scope_len:varint
+//   scope
 //               params_len:varint params  version time_us id_len event_id)
 //   params   := "a" attr_key:uint8 value_len:varint value
 //               "s" (0x00 | 0x01 start_us:fixed64le)  "e" (0x00 | 0x01 end_us:fixed64le)
@@ -59,7 +60,8 @@ void PutVarint(std::string* out, uint64_t v) {
 bool GetFixed64(std::string_view* in, uint64_t* v) {
   if (in->size() < 8) return false;
   *v = 0;
-  for (int i = 0; i < 8; ++i) *v |= static_cast<uint64_t>(static_cast<uint8_t>((*in)[i])) << (8 * i);
+  for (int i = 0; i < 8; ++i)
+    *v |= static_cast<uint64_t>(static_cast<uint8_t>((*in)[i])) << (8 * i);
   in->remove_prefix(8);
   return true;
 }
@@ -81,8 +83,8 @@ std::string Base64Encode(std::string_view in) {
   out.reserve((in.size() + 2) / 3 * 4);
   size_t i = 0;
   for (; i + 3 <= in.size(); i += 3) {
-    const uint32_t v = (static_cast<uint8_t>(in[i]) << 16) | (static_cast<uint8_t>(in[i + 1]) << 8) |
-                       static_cast<uint8_t>(in[i + 2]);
+    const uint32_t v = (static_cast<uint8_t>(in[i]) << 16) |
+                       (static_cast<uint8_t>(in[i + 1]) << 8) | static_cast<uint8_t>(in[i + 2]);
     for (int k = 3; k >= 0; --k) out.push_back(kBase64[(v >> (6 * k)) & 63]);
   }
   if (i + 1 == in.size()) {
@@ -192,7 +194,9 @@ std::optional<std::string> ReadOnlyString(OptBool b) {
 }
 
 // The category value a plan selects (categories are derived by the parser, spec P1).
-std::string_view CategoryOf(const LookupPlan& plan) { return plan.insight ? "Insight" : "Management"; }
+std::string_view CategoryOf(const LookupPlan& plan) {
+  return plan.insight ? "Insight" : "Management";
+}
 
 // Newer first: (eventTime desc, eventID desc).
 bool Before(int64_t ta, std::string_view ida, int64_t tb, std::string_view idb) {
@@ -248,7 +252,8 @@ LookupEventResult ResultOf(const Event& e, const EventBatch& batch) {
   r.event_time_us = e.event_time_us;
   r.event_source = Opt(e.event_source);
   r.username = Opt(DerivedUsername(e));
-  for (const Resource& res : batch.ResourcesOf(e)) r.resources.push_back({Opt(res.type), Opt(res.arn)});
+  for (const Resource& res : batch.ResourcesOf(e))
+    r.resources.push_back({Opt(res.type), Opt(res.arn)});
   r.cloud_trail_event = std::string(e.raw);
   return r;
 }
@@ -257,9 +262,9 @@ LookupEventResult ResultOf(const Event& e, const EventBatch& batch) {
 enum Slot { kTime, kId, kName, kSource, kReadOnly, kAccessKey, kUser, kResType, kResName, kJson };
 const std::vector<ColumnId>& ScanProjection() {
   static const std::vector<ColumnId> kProjection = {
-      ColumnId::kEventTime,     ColumnId::kEventId,       ColumnId::kEventName,
-      ColumnId::kEventSource,   ColumnId::kReadOnly,      ColumnId::kUserIdentityAccessKeyId,
-      ColumnId::kUsername,      ColumnId::kResourcesType, ColumnId::kResourcesArn,
+      ColumnId::kEventTime,   ColumnId::kEventId,       ColumnId::kEventName,
+      ColumnId::kEventSource, ColumnId::kReadOnly,      ColumnId::kUserIdentityAccessKeyId,
+      ColumnId::kUsername,    ColumnId::kResourcesType, ColumnId::kResourcesArn,
       ColumnId::kEventJson};
   return kProjection;
 }
@@ -289,8 +294,11 @@ std::vector<ScanPredicate> ScanPredicates(const LookupPlan& plan) {
   std::vector<ScanPredicate> preds;
   preds.push_back(ScanPredicate::Eq(ColumnId::kEventCategory, std::string(CategoryOf(plan))));
   switch (plan.attribute) {
-    case Attribute::kNone: break;
-    case Attribute::kEventId: preds.push_back(ScanPredicate::Eq(ColumnId::kEventId, plan.value)); break;
+    case Attribute::kNone:
+      break;
+    case Attribute::kEventId:
+      preds.push_back(ScanPredicate::Eq(ColumnId::kEventId, plan.value));
+      break;
     case Attribute::kEventName:
       preds.push_back(ScanPredicate::Eq(ColumnId::kEventName, plan.value));
       break;
@@ -300,7 +308,9 @@ std::vector<ScanPredicate> ScanPredicates(const LookupPlan& plan) {
     case Attribute::kReadOnly:
       preds.push_back(ScanPredicate::BoolEq(ColumnId::kReadOnly, plan.value == "true"));
       break;
-    case Attribute::kUsername: preds.push_back(ScanPredicate::Eq(ColumnId::kUsername, plan.value)); break;
+    case Attribute::kUsername:
+      preds.push_back(ScanPredicate::Eq(ColumnId::kUsername, plan.value));
+      break;
     case Attribute::kResourceType:
       preds.push_back(ScanPredicate::Eq(ColumnId::kResourcesType, plan.value));
       break;
@@ -344,15 +354,16 @@ Result<LookupPlan> PlanLookup(const LookupEventsRequest& req, const LookupContex
   LookupPlan plan;
   if (req.event_category) {
     if (*req.event_category != "insight") {
-      return LookupError("InvalidEventCategoryException",
-                         "EventCategory '" + *req.event_category + "' is not valid; the only value is 'insight'");
+      return LookupError(
+          "InvalidEventCategoryException",
+          "EventCategory '" + *req.event_category + "' is not valid; the only value is 'insight'");
     }
     plan.insight = true;
   }
   if (req.attributes.size() > 1) {
-    return LookupError("InvalidLookupAttributesException",
-                       "at most one lookup attribute is allowed, got " +
-                           std::to_string(req.attributes.size()));
+    return LookupError(
+        "InvalidLookupAttributesException",
+        "at most one lookup attribute is allowed, got " + std::to_string(req.attributes.size()));
   }
   uint8_t attr_code = 0;
   if (!req.attributes.empty()) {
@@ -371,9 +382,10 @@ Result<LookupPlan> PlanLookup(const LookupEventsRequest& req, const LookupContex
     }
     if (plan.insight && plan.attribute != Attribute::kEventId &&
         plan.attribute != Attribute::kEventName && plan.attribute != Attribute::kEventSource) {
-      return LookupError("InvalidLookupAttributesException",
-                         "AttributeKey '" + a.key +
-                             "' is not supported for insight events; use EventId, EventName or EventSource");
+      return LookupError(
+          "InvalidLookupAttributesException",
+          "AttributeKey '" + a.key +
+              "' is not supported for insight events; use EventId, EventName or EventSource");
     }
     const size_t len = LookupAttributeLength(a.value);
     if (len < 1 || len > kLookupMaxAttributeLength) {
@@ -384,8 +396,9 @@ Result<LookupPlan> PlanLookup(const LookupEventsRequest& req, const LookupContex
     plan.value = a.value;
     if (plan.attribute == Attribute::kReadOnly) {
       if (a.value != "true" && a.value != "false") {
-        return LookupError("InvalidLookupAttributesException",
-                           "AttributeValue for ReadOnly must be 'true' or 'false', got '" + a.value + "'");
+        return LookupError(
+            "InvalidLookupAttributesException",
+            "AttributeValue for ReadOnly must be 'true' or 'false', got '" + a.value + "'");
       }
     }
   }
@@ -403,8 +416,8 @@ Result<LookupPlan> PlanLookup(const LookupEventsRequest& req, const LookupContex
   }
   if (req.max_results) {
     if (*req.max_results < 1 || *req.max_results > kLookupMaxResults) {
-      return LookupError("InvalidMaxResultsException",
-                         "MaxResults must be between 1 and 50, got " + std::to_string(*req.max_results));
+      return LookupError("InvalidMaxResultsException", "MaxResults must be between 1 and 50, got " +
+                                                           std::to_string(*req.max_results));
     }
     plan.max_results = static_cast<uint32_t>(*req.max_results);
   }
@@ -444,14 +457,20 @@ bool MatchesLookup(const Event& e, const EventBatch& batch, const LookupPlan& pl
   const Str v = ToStr(plan.value);
   auto eq = [&](Str s) { return !IsNull(s) && s == v; };
   switch (plan.attribute) {
-    case Attribute::kNone: return true;
-    case Attribute::kEventId: return eq(e.event_id);
-    case Attribute::kEventName: return eq(e.event_name);
-    case Attribute::kEventSource: return eq(e.event_source);
+    case Attribute::kNone:
+      return true;
+    case Attribute::kEventId:
+      return eq(e.event_id);
+    case Attribute::kEventName:
+      return eq(e.event_name);
+    case Attribute::kEventSource:
+      return eq(e.event_source);
     case Attribute::kReadOnly:
       return e.read_only == (plan.value == "true" ? OptBool::kTrue : OptBool::kFalse);
-    case Attribute::kUsername: return eq(DerivedUsername(e));
-    case Attribute::kAccessKeyId: return e.user_identity.present && eq(e.user_identity.access_key_id);
+    case Attribute::kUsername:
+      return eq(DerivedUsername(e));
+    case Attribute::kAccessKeyId:
+      return e.user_identity.present && eq(e.user_identity.access_key_id);
     case Attribute::kResourceType:
     case Attribute::kResourceName:
       for (const Resource& r : batch.ResourcesOf(e)) {
@@ -462,7 +481,8 @@ bool MatchesLookup(const Event& e, const EventBatch& batch, const LookupPlan& pl
   return false;
 }
 
-Result<LookupEventsResponse> LookupEvents(const LookupSource& source, const LookupEventsRequest& req,
+Result<LookupEventsResponse> LookupEvents(const LookupSource& source,
+                                          const LookupEventsRequest& req,
                                           const LookupContext& ctx) {
   ASSIGN_OR_RETURN(LookupPlan plan, PlanLookup(req, ctx));
   return ExecuteLookup(source, plan, ctx);
@@ -471,8 +491,8 @@ Result<LookupEventsResponse> LookupEvents(const LookupSource& source, const Look
 Result<LookupEventsResponse> ExecuteLookup(const LookupSource& source, const LookupPlan& plan,
                                            const LookupContext& ctx) {
   const int64_t min_time = std::max(plan.min_time_us, source.min_time_us);
-  const int64_t max_time = plan.has_cursor ? std::min(plan.max_time_us, plan.cursor_time_us)
-                                           : plan.max_time_us;
+  const int64_t max_time =
+      plan.has_cursor ? std::min(plan.max_time_us, plan.cursor_time_us) : plan.max_time_us;
   // One more than a page tells whether another page follows.
   TopK top(plan.max_results + 1);
   LookupEventsResponse response;
@@ -490,7 +510,8 @@ Result<LookupEventsResponse> ExecuteLookup(const LookupSource& source, const Loo
   std::vector<const SegmentReader*> segments;
   for (const SegmentReader* s : source.segments) {
     const SegmentMeta& m = s->meta();
-    if (m.event_count == 0 || m.max_event_time_us < min_time || m.min_event_time_us > max_time) continue;
+    if (m.event_count == 0 || m.max_event_time_us < min_time || m.min_event_time_us > max_time)
+      continue;
     segments.push_back(s);
   }
   std::sort(segments.begin(), segments.end(), [](const SegmentReader* a, const SegmentReader* b) {

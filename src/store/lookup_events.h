@@ -87,7 +87,7 @@ struct LookupEventsResponse {
 // duration of the LookupEvents call.
 struct LookupSource {
   std::vector<const SegmentReader*> segments;
-  std::vector<EventRef> memtable;  // any order
+  std::vector<EventRef> memtable;   // any order
   int64_t min_time_us = INT64_MIN;  // events before this are expired (retention floor)
 };
 
@@ -115,8 +115,8 @@ struct LookupPlan {
     kAccessKeyId,
   };
   Attribute attribute = Attribute::kNone;
-  std::string value;       // the attribute's value (kReadOnly: "true" / "false")
-  bool insight = false;    // EventCategory=insight
+  std::string value;                // the attribute's value (kReadOnly: "true" / "false")
+  bool insight = false;             // EventCategory=insight
   int64_t min_time_us = INT64_MIN;  // inclusive
   int64_t max_time_us = INT64_MAX;  // inclusive
   uint32_t max_results = 50;
@@ -135,8 +135,8 @@ inline constexpr size_t kLookupMaxAttributeLength = 2000;
 Result<LookupPlan> PlanLookup(const LookupEventsRequest& req, const LookupContext& ctx);
 
 // Runs a lookup: one page of results and the token for the next.
-Result<LookupEventsResponse> LookupEvents(const LookupSource& source, const LookupEventsRequest& req,
-                                          const LookupContext& ctx);
+Result<LookupEventsResponse> LookupEvents(const LookupSource& source,
+                                          const LookupEventsRequest& req, const LookupContext& ctx);
 // The same for an already validated plan.
 Result<LookupEventsResponse> ExecuteLookup(const LookupSource& source, const LookupPlan& plan,
                                            const LookupContext& ctx);

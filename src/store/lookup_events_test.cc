@@ -28,12 +28,13 @@ struct Truth {
   std::string category;  // Management, Insight or Data
   std::optional<std::string> name, source, access_key, username;
   OptBool read_only = OptBool::kNull;
-  std::vector<std::pair<std::optional<std::string>, std::optional<std::string>>> resources;  // type, ARN
+  std::vector<std::pair<std::optional<std::string>, std::optional<std::string>>>
+      resources;  // type, ARN
   std::string raw;
 };
 
-const char* kNames[] = {"ConsoleLogin", "CreateBucket", "DescribeInstances", "AssumeRole", "PutObject",
-                        "GetCallerIdentity", "Delete_Thing"};
+const char* kNames[] = {"ConsoleLogin", "CreateBucket",      "DescribeInstances", "AssumeRole",
+                        "PutObject",    "GetCallerIdentity", "Delete_Thing"};
 const char* kSources[] = {"iam.amazonaws.com", "s3.amazonaws.com", "ec2.amazonaws.com",
                           "sts.amazonaws.com"};
 const char* kKeys[] = {"AKIAAAAAAAAAAAAAAAAA", "AKIABBBBBBBBBBBBBBBB", "ASIACCCCCCCCCCCCCCCC"};
@@ -63,8 +64,8 @@ class Generator {
       const int64_t step = std::max<int64_t>(1, span / 300);
       t.time_us = lo + static_cast<int64_t>(rng_() % (span / step + 1)) * step * kSecond;
       char id[40];
-      std::snprintf(id, sizeof id, "%08x-%04x-4000-8000-%012llx", static_cast<unsigned>(rng_() % 50),
-                    static_cast<unsigned>(rng_() & 0xFFFF),
+      std::snprintf(id, sizeof id, "%08x-%04x-4000-8000-%012llx",
+                    static_cast<unsigned>(rng_() % 50), static_cast<unsigned>(rng_() & 0xFFFF),
                     static_cast<unsigned long long>(next_id_++));
       t.id = id;
       const uint32_t c = rng_() % 20;
@@ -155,8 +156,9 @@ std::vector<const Truth*> Expected(const std::vector<Truth>& all, const LookupEv
                                    int64_t floor_us = INT64_MIN) {
   std::vector<const Truth*> out;
   const bool insight = req.event_category.has_value();
-  const int64_t lo = std::max({req.start_time ? static_cast<int64_t>(*req.start_time * 1e6) : INT64_MIN,
-                               kNow - 90 * kDay, floor_us});
+  const int64_t lo =
+      std::max({req.start_time ? static_cast<int64_t>(*req.start_time * 1e6) : INT64_MIN,
+                kNow - 90 * kDay, floor_us});
   const int64_t hi = req.end_time ? static_cast<int64_t>(*req.end_time * 1e6) : kNow;
   for (const Truth& t : all) {
     if (t.time_us < lo || t.time_us > hi) continue;
@@ -300,7 +302,8 @@ std::vector<LookupEventsRequest> Requests(const std::vector<Truth>& truth, std::
   for (size_t i = 0; i < n; i += 3) {
     LookupEventsRequest r = reqs[i];
     const int64_t a = kNow - static_cast<int64_t>(rng() % 100) * kDay;
-    const int64_t b = a + static_cast<int64_t>(rng() % 20) * kDay + static_cast<int64_t>(rng() % 1000) * kSecond;
+    const int64_t b =
+        a + static_cast<int64_t>(rng() % 20) * kDay + static_cast<int64_t>(rng() % 1000) * kSecond;
     r.start_time = static_cast<double>(a / kSecond);
     r.end_time = static_cast<double>(b / kSecond);
     reqs.push_back(r);
@@ -425,11 +428,11 @@ TEST_P(LookupBruteForceTest, PagingStaysStableWhileEventsArrive) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Layouts, LookupBruteForceTest,
-    ::testing::Combine(::testing::Values(Layout::kMemtable, Layout::kOneSegment,
-                                         Layout::kSegmentsAndMemtable),
-                       ::testing::Values(1u, 2u, 3u)));
+INSTANTIATE_TEST_SUITE_P(Layouts, LookupBruteForceTest,
+                         ::testing::Combine(::testing::Values(Layout::kMemtable,
+                                                              Layout::kOneSegment,
+                                                              Layout::kSegmentsAndMemtable),
+                                            ::testing::Values(1u, 2u, 3u)));
 
 TEST(LookupEventsTest, WindowAndRetentionFloorHideOldEvents) {
   Fixture f(7);

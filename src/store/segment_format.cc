@@ -23,7 +23,7 @@ SectionRef GetSection(Decoder* d, uint64_t data_end) {
   return s;
 }
 
-bool ValidEncoding(uint8_t e) { return e >= 1 && e <= 6; }
+bool ValidEncoding(uint8_t e) { return e >= 1 && e <= 7; }
 
 }  // namespace
 
@@ -78,6 +78,7 @@ void EncodeFooter(const Footer& f, std::string* out) {
           PutVarint(out, c.max_code - c.min_code);
           break;
         case Encoding::kPlain:
+        case Encoding::kUuid:
           PutBytes(out, c.min_prefix);
           PutBytes(out, c.max_prefix);
           break;
@@ -159,6 +160,7 @@ bool DecodeFooter(std::string_view data, uint64_t data_end, Footer* f) {
           if (c.max_code < c.min_code) return false;
           break;
         case Encoding::kPlain:
+        case Encoding::kUuid:
           c.min_prefix = std::string(d.LengthPrefixed());
           c.max_prefix = std::string(d.LengthPrefixed());
           break;

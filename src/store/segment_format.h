@@ -37,6 +37,7 @@ enum class Encoding : uint8_t {
   kTimeRelative = 4,  // other timestamps: 0 = NULL, else zigzag(value - eventtime) + 1
   kBool = 5,          // one byte per row: OptBool + 1
   kCount = 6,         // varint per row
+  kUuid = 7,          // canonical lower-case UUID strings as 16 bytes each
 };
 
 // A byte range of the file with its CRC32C.

@@ -486,6 +486,7 @@ Status BlockCursor::Decode(uint16_t id, DecodedStream* s, std::span<const uint32
         break;
       }
       case Encoding::kPlain:
+      case Encoding::kUuid:
         s->kind = VectorKind::kString;
         s->strs.assign(n, Str());
         break;
@@ -516,7 +517,7 @@ Status BlockCursor::Decode(uint16_t id, DecodedStream* s, std::span<const uint32
                                              std::to_string(block_) + ": value count mismatch",
                                          chunk->offset));
   }
-  const bool partial = !all && s->kind == VectorKind::kString;
+  const bool partial = !all && s->kind == VectorKind::kString;  // plain, uuid
   size_t next_row = 0;
   for (size_t p = 0; p < s->pages.size(); ++p) {
     if (s->page_loaded[p]) continue;
@@ -569,6 +570,22 @@ Status BlockCursor::DecodePage(uint16_t id, const ColumnInfo* col, DecodedStream
       std::vector<Str> strs;
       ok = DecodePlain(owned, page.rows, &strs);
       if (ok) std::copy(strs.begin(), strs.end(), s->strs.begin() + page.first);
+      break;
+    }
+    case Encoding::kUuid: {
+      std::string text;
+      std::vector<bool> present;
+      ok = DecodeUuids(page_scratch_, page.rows, &text, &present);
+      if (ok) {
+        Str owned = Own(std::move(text));
+        size_t at = 0;
+        for (uint32_t i = 0; i < page.rows; ++i) {
+          if (present[i]) {
+            s->strs[page.first + i] = owned.substr(at, 36);
+            at += 36;
+          }
+        }
+      }
       break;
     }
     case Encoding::kTimeDelta: {

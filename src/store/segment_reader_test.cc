@@ -84,10 +84,29 @@ TEST(SegmentRoundTrip, BigValuesUseTrainedDictionariesAndManyPages) {
     std::string json = "{\"bucketName\":\"bucket-" + std::to_string(gen.rng()() % 50) +
                        "\",\"key\":\"" + std::string(200 + gen.rng()() % 300, 'k') + "\"}";
     e.request_parameters_json = batch.Copy(json);
+    // Every eventID a canonical UUID: the 16-byte encoding.
+    char id[40];
+    snprintf(id, sizeof id, "%08x-%04x-4%03x-8%03x-%012llx", static_cast<unsigned>(gen.rng()()),
+             static_cast<unsigned>(gen.rng()() & 0xFFFF),
+             static_cast<unsigned>(gen.rng()() & 0xFFF), static_cast<unsigned>(gen.rng()() & 0xFFF),
+             static_cast<unsigned long long>(gen.rng()() & 0xFFFFFFFFFFFFull));
+    e.event_id = gen.rng()() % 10 ? batch.Copy(id) : Str();
   }
   auto reader = WriteAndOpen(env.get(), batch);
   ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  const auto& footer = dynamic_cast<const segment::SegmentFile&>(**reader).footer();
+  ASSERT_NE(footer.FindColumn(static_cast<uint16_t>(ColumnId::kEventId)), nullptr);
+  EXPECT_EQ(footer.FindColumn(static_cast<uint16_t>(ColumnId::kEventId))->encoding,
+            segment::Encoding::kUuid);
+  EXPECT_GT(footer.FindColumn(static_cast<uint16_t>(ColumnId::kRequestParameters))->zdict.size, 0u);
   ExpectSameEvents(batch, **reader);
+  for (size_t i = 0; i < batch.size(); i += 500) {
+    const Event& e = batch.events[i];
+    if (IsNull(e.event_id) || IsNull(e.raw)) continue;
+    auto raw = (*reader)->FetchRawByEventId(e.event_id);
+    ASSERT_TRUE(raw.ok() && raw->has_value());
+    EXPECT_EQ(**raw, e.raw);
+  }
 }
 
 TEST(SegmentRoundTrip, EmptySegment) {

@@ -245,6 +245,7 @@ class Writer {
     std::vector<uint32_t> ids;  // insertion id + 1 per value, 0 = NULL
     uint64_t values = 0, non_null = 0, bytes = 0, distinct_bytes = 0;
     bool dict_ok = true;
+    bool all_uuid = true;  // every value a canonical UUID: 16 bytes each instead of 36
     std::vector<Str> block_values, samples;
     size_t sample_bytes = 0;
     const size_t sample_every = std::max<size_t>(1, events_.size() / 4096);
@@ -259,6 +260,7 @@ class Writer {
         }
         ++non_null;
         bytes += v.size();
+        all_uuid = all_uuid && IsCanonicalUuid(v);
         if ((values % sample_every) == 0 && sample_bytes < kZdictSampleBytes && v.size() >= 8) {
           samples.push_back(v);
           sample_bytes += v.size();
@@ -313,6 +315,8 @@ class Writer {
       PutVarint(&section, page.compression == PageCompression::kNone ? 0 : payload.size());
       section += body;
       ASSIGN_OR_RETURN(info.dict, AppendSection(section));
+    } else if (all_uuid) {
+      info.encoding = Encoding::kUuid;
     } else {
       info.encoding = Encoding::kPlain;
       zdict_ = TrainZdict(samples, bytes);
@@ -380,7 +384,11 @@ class Writer {
         }
         chunk.min_prefix = std::string(lo.substr(0, kZonePrefix));
         chunk.max_prefix = std::string(hi.substr(0, kZonePrefix));
-        AppendPlainPages(block_values, &payloads);
+        if (info.encoding == Encoding::kUuid) {
+          AppendUuidPages(block_values, &payloads);
+        } else {
+          AppendPlainPages(block_values, &payloads);
+        }
         if (c.needle) {
           BloomFilterBuilder bloom(block_values.size() - nulls, BloomBitsPerKey(id));
           for (Str v : block_values) {
@@ -410,6 +418,16 @@ class Writer {
       EncodePlain(std::span<const Str>(values.data() + begin, end - begin),
                   &payloads->back().first);
       begin = end;
+    }
+  }
+
+  static void AppendUuidPages(const std::vector<Str>& values,
+                              std::vector<std::pair<std::string, uint32_t>>* payloads) {
+    const size_t per_page = kPlainPageBytes / 17;
+    for (size_t begin = 0; begin < values.size(); begin += per_page) {
+      const size_t n = std::min(per_page, values.size() - begin);
+      payloads->emplace_back(std::string(), static_cast<uint32_t>(n));
+      EncodeUuids(std::span<const Str>(values.data() + begin, n), &payloads->back().first);
     }
   }
 
