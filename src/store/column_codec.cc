@@ -4,6 +4,7 @@
 #include <zdict.h>
 #include <zstd.h>
 
+#include <array>
 #include <cstring>
 
 #include "common/crc32c.h"
@@ -44,23 +45,34 @@ void EncodePlain(std::span<const Str> values, std::string* out) {
   for (Str v : values) out->append(v.data() ? v.data() : "", v.size());
 }
 
+// Timestamps are usually whole seconds: their deltas are then written in seconds (unit byte 1).
 void EncodeTimeDelta(std::span<const int64_t> values, std::string* out) {
+  bool seconds = true;
+  for (int64_t v : values) seconds = seconds && v % 1000000 == 0;
+  out->push_back(seconds ? 1 : 0);
+  const int64_t unit = seconds ? 1000000 : 1;
   int64_t prev = 0;
   for (int64_t v : values) {
-    PutSignedVarint(out,
-                    static_cast<int64_t>(static_cast<uint64_t>(v) - static_cast<uint64_t>(prev)));
-    prev = v;
+    PutSignedVarint(out, v / unit - prev);
+    prev = v / unit;
   }
 }
 
 void EncodeTimeRelative(std::span<const int64_t> values, std::span<const int64_t> event_times,
                         std::string* out) {
+  bool seconds = true;
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (values[i] == INT64_MIN) continue;
+    seconds = seconds && values[i] % 1000000 == 0 && event_times[i] % 1000000 == 0;
+  }
+  out->push_back(seconds ? 1 : 0);
+  const int64_t unit = seconds ? 1000000 : 1;
   for (size_t i = 0; i < values.size(); ++i) {
     if (values[i] == INT64_MIN) {
       PutVarint(out, 0);
     } else {
-      int64_t d = static_cast<int64_t>(static_cast<uint64_t>(values[i]) -
-                                       static_cast<uint64_t>(event_times[i]));
+      const int64_t d = static_cast<int64_t>(static_cast<uint64_t>(values[i] / unit) -
+                                             static_cast<uint64_t>(event_times[i] / unit));
       PutVarint(out, ZigZag(d) + 1);
     }
   }
@@ -97,50 +109,150 @@ bool IsCanonicalUuid(Str s) {
   return true;
 }
 
-void EncodeUuids(std::span<const Str> values, std::string* out) {
-  for (Str v : values) out->push_back(IsNull(v) ? 0 : 1);
-  for (Str v : values) {
-    if (IsNull(v)) continue;
-    uint8_t bytes[16];
-    int n = 0, high = -1;
-    for (char c : v) {
-      if (c == '-') continue;
-      if (high < 0) {
-        high = HexValue(c);
-      } else {
-        bytes[n++] = static_cast<uint8_t>(high << 4 | HexValue(c));
-        high = -1;
-      }
+void UuidBytes(Str v, uint8_t bytes[16]) {
+  int n = 0, high = -1;
+  for (char c : v) {
+    if (c == '-') continue;
+    if (high < 0) {
+      high = HexValue(c);
+    } else {
+      bytes[n++] = static_cast<uint8_t>(high << 4 | HexValue(c));
+      high = -1;
     }
-    out->append(reinterpret_cast<const char*>(bytes), 16);
   }
 }
 
-bool DecodeUuids(std::string_view payload, uint32_t rows, std::string* text,
-                 std::vector<bool>* present) {
-  if (payload.size() < rows) return false;
-  size_t count = 0;
-  for (uint32_t i = 0; i < rows; ++i) {
-    const char f = payload[i];
-    if (f != 0 && f != 1) return false;
-    present->push_back(f == 1);
-    count += f;
+void EncodeUuids(std::span<const Str> values, std::string* out) {
+  // tags, then the UUIDs as 16 bytes each, then the other values as in kPlain (without NULLs).
+  for (Str v : values) out->push_back(IsNull(v) ? 0 : IsCanonicalUuid(v) ? 1 : 2);
+  for (Str v : values) {
+    if (!IsCanonicalUuid(v)) continue;
+    uint8_t bytes[16];
+    UuidBytes(v, bytes);
+    out->append(reinterpret_cast<const char*>(bytes), 16);
   }
-  if (payload.size() != rows + 16 * count) return false;
-  const auto* p = reinterpret_cast<const uint8_t*>(payload.data()) + rows;
-  for (size_t k = 0; k < count; ++k, p += 16) {
-    char u[36];
-    for (int i = 0, b = 0, d = 0; i < 36;) {
-      if (d < 4 && i == kDashAt[d]) {
-        u[i++] = '-';
-        ++d;
-        continue;
-      }
-      u[i++] = kHex[p[b] >> 4];
-      u[i++] = kHex[p[b] & 15];
-      ++b;
+  for (Str v : values) {
+    if (!IsNull(v) && !IsCanonicalUuid(v)) PutVarint(out, v.size());
+  }
+  for (Str v : values) {
+    if (!IsNull(v) && !IsCanonicalUuid(v)) out->append(v.data(), v.size());
+  }
+}
+
+bool FilterUuidPage(std::string_view payload, uint32_t page_rows,
+                    const std::vector<std::string>& uuids, const std::vector<std::string>& others,
+                    std::vector<uint32_t>* rows) {
+  if (payload.size() < page_rows) return false;
+  size_t n_uuids = 0, n_others = 0;
+  for (uint32_t i = 0; i < page_rows; ++i) {
+    const char tag = payload[i];
+    if (tag < 0 || tag > 2) return false;
+    n_uuids += tag == 1;
+    n_others += tag == 2;
+  }
+  if (payload.size() < page_rows + 16 * n_uuids) return false;
+  const char* bins = payload.data() + page_rows;
+  // Other strings: lengths, then bytes (decoded only if someone asks for a non-UUID value).
+  std::vector<std::pair<size_t, size_t>> other_spans;  // offset, length
+  if (!others.empty() && n_others > 0) {
+    Decoder d(payload.substr(page_rows + 16 * n_uuids));
+    uint64_t total = 0;
+    std::vector<uint64_t> lengths(n_others);
+    for (uint64_t& len : lengths) {
+      len = d.Varint();
+      total += len;
+      if (total > payload.size()) return false;
     }
-    text->append(u, 36);
+    if (!d.ok() || d.remaining() != total) return false;
+    size_t at = payload.size() - total;
+    for (uint64_t len : lengths) {
+      other_spans.emplace_back(at, len);
+      at += len;
+    }
+  }
+  size_t kept = 0, next = 0;
+  size_t uuid_index = 0, other_index = 0;
+  for (uint32_t i = 0; i < page_rows && next < rows->size(); ++i) {
+    const char tag = payload[i];
+    const bool asked = (*rows)[next] == i;
+    if (asked) {
+      bool match = false;
+      if (tag == 1) {
+        for (const std::string& w : uuids)
+          match |= std::memcmp(bins + 16 * uuid_index, w.data(), 16) == 0;
+      } else if (tag == 2 && !other_spans.empty()) {
+        const auto [at, len] = other_spans[other_index];
+        for (const std::string& w : others)
+          match |= std::string_view(payload.data() + at, len) == w;
+      }
+      if (match) (*rows)[kept++] = i;
+      ++next;
+    }
+    uuid_index += tag == 1;
+    other_index += tag == 2;
+  }
+  rows->resize(kept);
+  return true;
+}
+
+bool DecodeUuids(std::string_view payload, uint32_t rows, std::string* text,
+                 std::vector<std::pair<int64_t, uint32_t>>* spans) {
+  if (payload.size() < rows) return false;
+  size_t uuids = 0, others = 0;
+  for (uint32_t i = 0; i < rows; ++i) {
+    const char tag = payload[i];
+    if (tag < 0 || tag > 2) return false;
+    uuids += tag == 1;
+    others += tag == 2;
+  }
+  if (payload.size() < rows + 16 * uuids) return false;
+  Decoder d(payload.substr(rows + 16 * uuids));
+  std::vector<uint64_t> lengths(others);
+  uint64_t total = 0;
+  for (uint64_t& n : lengths) {
+    n = d.Varint();
+    total += n;
+    if (total > payload.size()) return false;
+  }
+  if (!d.ok() || d.remaining() != total) return false;
+  const char* other = payload.data() + (payload.size() - total);
+  const auto* p = reinterpret_cast<const uint8_t*>(payload.data()) + rows;
+  // Two hex digits per byte from a table: decoding a block's eventIDs is on the lookup path.
+  static const auto kPairs = [] {
+    std::array<char, 512> t{};
+    for (int i = 0; i < 256; ++i) {
+      t[2 * i] = kHex[i >> 4];
+      t[2 * i + 1] = kHex[i & 15];
+    }
+    return t;
+  }();
+  size_t at = text->size();
+  text->resize(at + 36 * uuids + total);
+  char* out = text->data();
+  size_t k = 0;
+  for (uint32_t i = 0; i < rows; ++i) {
+    const char tag = payload[i];
+    if (tag == 0) {
+      spans->emplace_back(-1, 0);
+      continue;
+    }
+    if (tag == 2) {
+      std::memcpy(out + at, other, lengths[k]);
+      spans->emplace_back(static_cast<int64_t>(at), static_cast<uint32_t>(lengths[k]));
+      at += lengths[k];
+      other += lengths[k++];
+      continue;
+    }
+    char* u = out + at;
+    // 8-4-4-4-12 hex digits: bytes 0-3, 4-5, 6-7, 8-9, 10-15.
+    static constexpr int kGroupEnd[5] = {4, 6, 8, 10, 16};
+    for (int b = 0, g = 0; g < 5; ++g) {
+      if (g) *u++ = '-';
+      for (; b < kGroupEnd[g]; ++b, u += 2) std::memcpy(u, &kPairs[2 * p[b]], 2);
+    }
+    p += 16;
+    spans->emplace_back(static_cast<int64_t>(at), 36u);
+    at += 36;
   }
   return true;
 }
@@ -197,10 +309,13 @@ bool DecodePlain(std::string_view payload, uint32_t rows, std::vector<Str>* out)
 
 bool DecodeTimeDelta(std::string_view payload, uint32_t rows, std::vector<int64_t>* out) {
   Decoder d(payload);
+  const uint8_t unit_code = d.U8();
+  if (unit_code > 1) return false;
+  const uint64_t unit = unit_code ? 1000000 : 1;
   uint64_t prev = 0;
   for (uint32_t i = 0; i < rows; ++i) {
     prev += static_cast<uint64_t>(d.SignedVarint());
-    out->push_back(static_cast<int64_t>(prev));
+    out->push_back(static_cast<int64_t>(prev * unit));
   }
   return d.ok() && d.done();
 }
@@ -210,13 +325,17 @@ bool DecodeTimeRelative(std::string_view payload, uint32_t rows,
                         std::vector<int64_t>* out) {
   if (static_cast<uint64_t>(first_row) + rows > event_times.size()) return false;
   Decoder d(payload);
+  const uint8_t unit_code = d.U8();
+  if (unit_code > 1) return false;
+  const int64_t unit = unit_code ? 1000000 : 1;
   for (uint32_t i = 0; i < rows; ++i) {
     uint64_t v = d.Varint();
     if (v == 0) {
       out->push_back(INT64_MIN);
     } else {
-      out->push_back(static_cast<int64_t>(static_cast<uint64_t>(event_times[first_row + i]) +
-                                          static_cast<uint64_t>(UnZigZag(v - 1))));
+      const uint64_t base = static_cast<uint64_t>(event_times[first_row + i] / unit);
+      out->push_back(static_cast<int64_t>((base + static_cast<uint64_t>(UnZigZag(v - 1))) *
+                                          static_cast<uint64_t>(unit)));
     }
   }
   return d.ok() && d.done();

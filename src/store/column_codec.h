@@ -8,11 +8,14 @@
 // Payloads (uncompressed):
 //   kDict         code[rows] as code_width-byte little-endian integers; 0 = NULL, else index + 1
 //   kPlain        len[rows] as varints (0 = NULL, else length + 1), then the bytes of all values
-//   kTimeDelta    first:svarint, then rows-1 deltas:svarint
-//   kTimeRelative per row varint: 0 = NULL, else zigzag(value - eventtime of the row) + 1
+//   kTimeDelta    unit:u8, then rows svarints: value/unit - previous value/unit (previous of the
+//                 first is 0); unit byte 1 = whole seconds (all values divisible), 0 = microseconds
+//   kTimeRelative unit:u8, then per row a varint: 0 = NULL, else zigzag(value/unit -
+//                 eventtime/unit) + 1
 //   kBool         one byte per row: 0 = NULL, 1 = false, 2 = true
 //   kCount        one varint per row
-//   kUuid         per row one byte (0 = NULL, 1 = present), then 16 bytes per present value
+//   kUuid         tag[rows] (0 = NULL, 1 = canonical UUID, 2 = other string), then 16 bytes per
+//                 UUID, then per other string its length as a varint, then their bytes
 //
 // Thread-safety: the free functions are pure; a PageCompressor is used by one thread at a time;
 // a ZstdDictionary is immutable once built and may be shared.
@@ -44,7 +47,14 @@ void EncodeBools(std::span<const OptBool> values, std::string* out);
 void EncodeCounts(std::span<const uint32_t> values, std::string* out);
 // True for a canonical lower-case UUID: 8-4-4-4-12 hex digits [0-9a-f] with dashes.
 bool IsCanonicalUuid(Str s);
-// REQUIRES: every non-NULL value IsCanonicalUuid.
+// The 16 bytes of a canonical UUID. REQUIRES: IsCanonicalUuid(s).
+void UuidBytes(Str s, uint8_t out[16]);
+// Keeps the entries of `rows` (ascending, relative to the page's first row) whose value in the
+// kUuid `payload` equals one of `uuids` (16 bytes each) or `others` (non-UUID strings): evaluates
+// = / IN without rendering UUIDs as text. Returns false when the payload is malformed.
+bool FilterUuidPage(std::string_view payload, uint32_t page_rows,
+                    const std::vector<std::string>& uuids, const std::vector<std::string>& others,
+                    std::vector<uint32_t>* rows);
 void EncodeUuids(std::span<const Str> values, std::string* out);
 
 // --- payload decoders: append exactly `rows` values; false when the payload is malformed.
@@ -60,10 +70,10 @@ bool DecodeTimeRelative(std::string_view payload, uint32_t rows,
                         std::vector<int64_t>* out);
 bool DecodeBools(std::string_view payload, uint32_t rows, std::vector<OptBool>* out);
 bool DecodeCounts(std::string_view payload, uint32_t rows, std::vector<uint32_t>* out);
-// Appends the text of the present values (36 bytes each, in row order) to `text` and one flag per
-// row (present or NULL) to `present`.
+// Appends the text of the values to `text` and per row (offset in `text`, length) to `spans`;
+// offset -1 for NULL.
 bool DecodeUuids(std::string_view payload, uint32_t rows, std::string* text,
-                 std::vector<bool>* present);
+                 std::vector<std::pair<int64_t, uint32_t>>* spans);
 
 // A zstd dictionary trained for one stream of one segment, ready for compression and/or
 // decompression.

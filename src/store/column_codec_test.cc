@@ -89,17 +89,24 @@ TEST(ColumnCodec, Uuids) {
   EXPECT_FALSE(IsCanonicalUuid("0ebbaee4-6e67-431d-8225-ba0d81df597"));
   EXPECT_FALSE(IsCanonicalUuid("0ebbaee4x6e67-431d-8225-ba0d81df5972"));
   EXPECT_FALSE(IsCanonicalUuid(Str()));
-  std::vector<Str> values = {"0ebbaee4-6e67-431d-8225-ba0d81df5972", Str(),
-                             "ffffffff-0000-4000-8000-123456789abc"};
+  std::vector<Str> values = {"0ebbaee4-6e67-431d-8225-ba0d81df5972", Str(), "P5W1HYN3P65ZQ2IA",
+                             Str("", 0), "ffffffff-0000-4000-8000-123456789abc"};
   std::string payload;
   EncodeUuids(values, &payload);
-  EXPECT_EQ(payload.size(), 3u + 32u);
+  EXPECT_EQ(payload.size(), 5u + 32u + 2u + 16u);
   std::string text;
-  std::vector<bool> present;
-  ASSERT_TRUE(DecodeUuids(payload, 3, &text, &present));
-  EXPECT_EQ(present, (std::vector<bool>{true, false, true}));
-  EXPECT_EQ(text, std::string(values[0]) + std::string(values[2]));
-  EXPECT_FALSE(DecodeUuids(payload.substr(0, 20), 3, &text, &present));
+  std::vector<std::pair<int64_t, uint32_t>> spans;
+  ASSERT_TRUE(DecodeUuids(payload, 5, &text, &spans));
+  ASSERT_EQ(spans.size(), 5u);
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (IsNull(values[i])) {
+      EXPECT_EQ(spans[i].first, -1);
+    } else {
+      EXPECT_EQ(text.substr(spans[i].first, spans[i].second), values[i]) << i;
+    }
+  }
+  EXPECT_FALSE(DecodeUuids(payload.substr(0, 20), 5, &text, &spans));
+  EXPECT_FALSE(DecodeUuids(payload + "x", 5, &text, &spans));
 }
 
 TEST(ColumnCodec, PagesCompressAndDetectDamage) {
@@ -181,15 +188,15 @@ TEST(RawSkeleton, CutsValuesThatPointIntoTheRecordAndRebuildsExactly) {
   std::string out;
   std::vector<SplicedValue> spliced;
   auto value = [&](ColumnId c, uint32_t) { return StringValue(e, c); };
-  ASSERT_TRUE(RebuildRecord(skeleton, e.event_time_us, value, &out, &spliced));
+  ASSERT_TRUE(RebuildRecord(skeleton, e.event_time_us, INT64_MIN, value, &out, &spliced));
   EXPECT_EQ(out, record);
   ASSERT_EQ(spliced.size(), 2u);
   EXPECT_EQ(out.substr(spliced[1].offset, spliced[1].size), "abc-123");
   // A missing value or a truncated marker is malformed, not a crash.
   auto none = [](ColumnId, uint32_t) { return Str(); };
-  EXPECT_FALSE(RebuildRecord(skeleton, e.event_time_us, none, &out, nullptr));
-  EXPECT_FALSE(RebuildRecord("ab\x01", 0, value, &out, nullptr));
-  EXPECT_FALSE(RebuildRecord(std::string("\x01\x7f", 2), 0, value, &out, nullptr));
+  EXPECT_FALSE(RebuildRecord(skeleton, e.event_time_us, INT64_MIN, none, &out, nullptr));
+  EXPECT_FALSE(RebuildRecord("ab\x01", 0, 0, value, &out, nullptr));
+  EXPECT_FALSE(RebuildRecord(std::string("\x01\x7f", 2), 0, 0, value, &out, nullptr));
 }
 
 TEST(RawSkeleton, RendersEventTime) {

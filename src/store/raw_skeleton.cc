@@ -11,6 +11,7 @@ namespace {
 constexpr char kEscape = 0x01;
 constexpr uint8_t kListChild = 0xF0;
 constexpr uint8_t kEventTimeMarker = 0xF1;
+constexpr uint8_t kCreationDateMarker = 0xF2;
 constexpr uint8_t kLiteralEscape = 0xFF;
 constexpr size_t kMinCut = 3;  // a cut must save more than the 2-byte marker
 
@@ -111,17 +112,20 @@ void BuildSkeleton(const Event& e, const EventBatch& batch, std::string* out) {
     consider(resources[i].account_id, static_cast<uint16_t>(ColumnId::kResourcesAccountId), i);
     consider(resources[i].type, static_cast<uint16_t>(ColumnId::kResourcesType), i);
   }
-  // eventTime has no view: look for its usual spelling.
-  char when[20];
-  if (RenderEventTime(e.event_time_us, when)) {
-    static constexpr std::string_view kKey = "\"eventTime\":\"";
-    const void* hit = memmem(begin, raw.size(), kKey.data(), kKey.size());
-    if (hit) {
-      size_t at = static_cast<const char*>(hit) - begin + kKey.size();
-      if (at + 20 <= raw.size() && std::memcmp(begin + at, when, 20) == 0) {
-        cuts[n++] = Cut{static_cast<uint32_t>(at), 20, kSplicedEventTime, -1};
-      }
+  // Timestamps have no view: look for their usual spelling.
+  auto cut_time = [&](std::string_view key, int64_t us, uint16_t marker) {
+    char when[20];
+    if (!RenderEventTime(us, when)) return;
+    const void* hit = memmem(begin, raw.size(), key.data(), key.size());
+    if (!hit) return;
+    const size_t at = static_cast<const char*>(hit) - begin + key.size();
+    if (at + 20 <= raw.size() && std::memcmp(begin + at, when, 20) == 0) {
+      cuts[n++] = Cut{static_cast<uint32_t>(at), 20, marker, -1};
     }
+  };
+  cut_time("\"eventTime\":\"", e.event_time_us, kSplicedEventTime);
+  if (e.user_identity.creation_date_us != INT64_MIN) {
+    cut_time("\"creationDate\":\"", e.user_identity.creation_date_us, kSplicedCreationDate);
   }
   std::sort(cuts, cuts + n, [](const Cut& a, const Cut& b) {
     return a.offset != b.offset ? a.offset < b.offset : a.size > b.size;
@@ -134,6 +138,8 @@ void BuildSkeleton(const Event& e, const EventBatch& batch, std::string* out) {
     out->push_back(kEscape);
     if (c.column == kSplicedEventTime) {
       out->push_back(static_cast<char>(kEventTimeMarker));
+    } else if (c.column == kSplicedCreationDate) {
+      out->push_back(static_cast<char>(kCreationDateMarker));
     } else if (c.element >= 0) {
       out->push_back(static_cast<char>(kListChild));
       out->push_back(static_cast<char>(c.column));
@@ -146,8 +152,9 @@ void BuildSkeleton(const Event& e, const EventBatch& batch, std::string* out) {
   AppendLiteral(raw.substr(at), out);
 }
 
-bool RebuildRecord(std::string_view skeleton, int64_t event_time_us, const SkeletonValueFn& value,
-                   std::string* out, std::vector<SplicedValue>* spliced) {
+bool RebuildRecord(std::string_view skeleton, int64_t event_time_us, int64_t creation_date_us,
+                   const SkeletonValueFn& value, std::string* out,
+                   std::vector<SplicedValue>* spliced) {
   const size_t base = out->size();
   size_t at = 0;
   while (at < skeleton.size()) {
@@ -165,11 +172,13 @@ bool RebuildRecord(std::string_view skeleton, int64_t event_time_us, const Skele
       out->push_back(kEscape);
       continue;
     }
-    if (tag == kEventTimeMarker) {
+    if (tag == kEventTimeMarker || tag == kCreationDateMarker) {
       char when[20];
-      if (!RenderEventTime(event_time_us, when)) return false;
+      const bool event_time = tag == kEventTimeMarker;
+      if (!RenderEventTime(event_time ? event_time_us : creation_date_us, when)) return false;
       if (spliced) {
-        spliced->push_back({kSplicedEventTime, 0, static_cast<uint32_t>(out->size() - base), 20});
+        spliced->push_back({event_time ? kSplicedEventTime : kSplicedCreationDate, 0,
+                            static_cast<uint32_t>(out->size() - base), 20});
       }
       out->append(when, 20);
       continue;

@@ -11,6 +11,7 @@
 //   marker   := 0x01 c:u8              c < 0xF0: the value of scalar column c (ColumnId)
 //             | 0x01 0xF0 c:u8 i:varint      element i of list-child column c (resources.*)
 //             | 0x01 0xF1                    eventTime rendered as YYYY-MM-DDTHH:MM:SSZ
+//             | 0x01 0xF2                    sessionContext.attributes.creationDate, the same way
 //             | 0x01 0xFF                    a literal 0x01 byte
 // A value is cut out only where the event's field view points into Event::raw (the parser's
 // zero-copy views), so the cut bytes equal the column value by construction.
@@ -39,16 +40,19 @@ struct SplicedValue {
   uint32_t size;
 };
 inline constexpr uint16_t kSplicedEventTime = 0xFFFF;
+inline constexpr uint16_t kSplicedCreationDate = 0xFFFE;
 
 // Supplies the value of column `column` (element `element` for list children) of the record being
 // rebuilt. Returns a NULL Str when there is no such value (a corrupt skeleton).
 using SkeletonValueFn = std::function<Str(ColumnId column, uint32_t element)>;
 
 // Appends the record rebuilt from `skeleton` to `out`. `event_time_us` renders the eventTime
-// marker. Records where each value went in `spliced` (if not null; offsets relative to the start
-// of the appended record). Returns false when the skeleton is malformed or a value is missing.
-bool RebuildRecord(std::string_view skeleton, int64_t event_time_us, const SkeletonValueFn& value,
-                   std::string* out, std::vector<SplicedValue>* spliced);
+// marker, `creation_date_us` the creationDate marker. Records where each value went in `spliced`
+// (if not null; offsets relative to the start of the appended record). Returns false when the
+// skeleton is malformed or a value is missing.
+bool RebuildRecord(std::string_view skeleton, int64_t event_time_us, int64_t creation_date_us,
+                   const SkeletonValueFn& value, std::string* out,
+                   std::vector<SplicedValue>* spliced);
 
 // "YYYY-MM-DDTHH:MM:SSZ" for whole-second times in years 0..9999; false otherwise.
 bool RenderEventTime(int64_t us, char out[20]);

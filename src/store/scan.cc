@@ -20,10 +20,26 @@ struct Prepared {
   const ColumnDef* def = nullptr;
   const ColumnInfo* col = nullptr;  // nullptr: the column is NULL in every row of the segment
   bool is_dict = false;
-  std::vector<uint32_t> codes;   // dictionary codes that match (sorted)
-  std::vector<uint8_t> bitmap;   // over the dictionary
+  std::vector<uint32_t> codes;  // dictionary codes that match (sorted)
+  std::vector<uint8_t> bitmap;  // over the dictionary (Eq/In on dictionaries up to 1M values)
+  bool is_range = false;        // prefix: the codes [range_lo, range_hi)
+  uint32_t range_lo = 0, range_hi = 0;
   std::vector<uint64_t> hashes;  // bloom hashes of the wanted values (Eq/In)
   int cost = 0;                  // evaluation order: cheap first
+
+  bool MatchCode(uint32_t c) const {
+    if (c == kNullCode) return false;
+    if (is_range) return c >= range_lo && c < range_hi;
+    if (!bitmap.empty()) return bitmap[c];
+    return std::binary_search(codes.begin(), codes.end(), c);
+  }
+
+  // Could a code in [lo, hi] match?
+  bool MayMatchCodes(uint32_t lo, uint32_t hi) const {
+    if (is_range) return range_lo < range_hi && range_lo <= hi && range_hi > lo;
+    auto it = std::lower_bound(codes.begin(), codes.end(), lo);
+    return it != codes.end() && *it <= hi;
+  }
 
   bool MatchString(Str v) const {
     if (IsNull(v)) return false;
@@ -116,8 +132,7 @@ class Scanner final : public SegmentScanner {
         case PredicateOp::kIn:
         case PredicateOp::kPrefix: {
           if (p.is_dict) {
-            auto it = std::lower_bound(p.codes.begin(), p.codes.end(), chunk->min_code);
-            if (it == p.codes.end() || *it > chunk->max_code) return false;
+            if (!p.MayMatchCodes(chunk->min_code, chunk->max_code)) return false;
           } else {
             bool any = false;
             for (const std::string& v : p.pred.values) {
@@ -188,13 +203,19 @@ class Scanner final : public SegmentScanner {
       const std::vector<uint32_t>* offsets;
       ASSIGN_OR_RETURN(offsets, cursor_->ElementOffsets());
       const DecodedStream* s;
-      ASSIGN_OR_RETURN(s, cursor_->Load(p.id));
+      if (p.is_dict) {
+        ASSIGN_OR_RETURN(s, cursor_->LoadCodes(p.id));
+      } else {
+        ASSIGN_OR_RETURN(s, cursor_->Load(p.id));
+      }
       for (uint32_t r : sel_) {
         const uint32_t begin = (*offsets)[r], end = (*offsets)[r + 1];
         bool match = false;
         if (p.pred.op == PredicateOp::kIsNull) {
           match = begin == end;
-          for (uint32_t k = begin; k < end && !match; ++k) match = IsNull(s->StringAt(k));
+          for (uint32_t k = begin; k < end && !match; ++k) {
+            match = p.is_dict ? s->codes[k] == kNullCode : IsNull(s->strs[k]);
+          }
         } else {
           for (uint32_t k = begin; k < end && !match; ++k) match = ElementMatches(p, *s, k);
         }
@@ -205,22 +226,31 @@ class Scanner final : public SegmentScanner {
       return Status::OK();
     }
     const DecodedStream* s;
+    if (p.is_dict) {
+      ASSIGN_OR_RETURN(s, cursor_->LoadCodes(p.id));
+      for (uint32_t r : sel_) {
+        const uint32_t c = s->codes[r];
+        bool match;
+        if (p.pred.op == PredicateOp::kIsNull) {
+          match = c == kNullCode;
+        } else if (p.pred.op == PredicateOp::kIsNotNull) {
+          match = c != kNullCode;
+        } else {
+          match = p.MatchCode(c);
+        }
+        sel_[n] = r;
+        n += match;
+      }
+      sel_.resize(n);
+      return Status::OK();
+    }
+    if (p.col->encoding == Encoding::kUuid &&
+        (p.pred.op == PredicateOp::kEq || p.pred.op == PredicateOp::kIn)) {
+      return cursor_->FilterUuidRows(p.id, p.pred.values, &sel_);
+    }
     ASSIGN_OR_RETURN(s, cursor_->LoadRows(p.id, sel_));
     switch (s->kind) {
-      case VectorKind::kDict:
-        for (uint32_t r : sel_) {
-          const uint32_t c = s->codes[r];
-          bool match;
-          if (p.pred.op == PredicateOp::kIsNull) {
-            match = c == kNullCode;
-          } else if (p.pred.op == PredicateOp::kIsNotNull) {
-            match = c != kNullCode;
-          } else {
-            match = c != kNullCode && p.bitmap[c];
-          }
-          sel_[n] = r;
-          n += match;
-        }
+      case VectorKind::kDict:  // not reached: dictionary streams are handled above
         break;
       case VectorKind::kString:
         for (uint32_t r : sel_) {
@@ -265,8 +295,11 @@ class Scanner final : public SegmentScanner {
   }
 
   static bool ElementMatches(const Prepared& p, const DecodedStream& s, uint32_t k) {
-    if (p.pred.op == PredicateOp::kIsNotNull) return !IsNull(s.StringAt(k));
-    if (s.kind == VectorKind::kDict) return s.codes[k] != kNullCode && p.bitmap[s.codes[k]];
+    if (p.is_dict) {
+      if (p.pred.op == PredicateOp::kIsNotNull) return s.codes[k] != kNullCode;
+      return p.MatchCode(s.codes[k]);
+    }
+    if (p.pred.op == PredicateOp::kIsNotNull) return !IsNull(s.strs[k]);
     return p.MatchString(s.strs[k]);
   }
 
@@ -314,7 +347,7 @@ class Scanner final : public SegmentScanner {
         const DecodedStream* skel;
         const uint32_t one[1] = {r};
         ASSIGN_OR_RETURN(skel, cursor_->LoadRows(kRawSkeletonId, one));
-        if (IsNull(skel->strs[r])) continue;
+        if (IsNull(skel->StringAt(r))) continue;
         RETURN_IF_ERROR(cursor_->RebuildRaw(r, &rb.bytes, nullptr));
         at.emplace_back(r, start);
       }
@@ -352,7 +385,7 @@ class Scanner final : public SegmentScanner {
         break;
       case VectorKind::kDict:
         v->codes = std::span<const uint32_t>(s.codes.data() + from, n);
-        v->dict = s.dict->values;
+        v->dict = s.dict;
         break;
       case VectorKind::kString:
         v->strs = std::span<const Str>(s.strs.data() + from, n);
@@ -440,28 +473,28 @@ Result<std::unique_ptr<SegmentScanner>> SegmentFile::NewScan(const ScanSpec& spe
     const bool value_op =
         sp.op == PredicateOp::kEq || sp.op == PredicateOp::kIn || sp.op == PredicateOp::kPrefix;
     if (p.is_dict && value_op) {
-      const DecodedDict* dict;
+      const SegmentDictionary* dict;
       ASSIGN_OR_RETURN(dict, Dict(p.id));
-      p.bitmap.assign(dict->values.size(), 0);
       if (sp.op == PredicateOp::kPrefix) {
-        // The dictionary is sorted: values with the prefix form one range of codes.
-        const std::string& prefix = sp.values[0];
-        auto it = std::lower_bound(dict->values.begin(), dict->values.end(), Str(prefix));
-        for (; it != dict->values.end() && StartsWith(*it, prefix); ++it) {
-          p.codes.push_back(static_cast<uint32_t>(it - dict->values.begin()));
-        }
+        // The dictionary is sorted: values with the prefix are one range of codes.
+        ASSIGN_OR_RETURN(auto range, dict->PrefixRange(sp.values[0]));
+        p.is_range = true;
+        p.range_lo = range.first;
+        p.range_hi = range.second;
+        if (range.first == range.second) never = true;
       } else {
         for (const std::string& v : sp.values) {
-          auto it = std::lower_bound(dict->values.begin(), dict->values.end(), Str(v));
-          if (it != dict->values.end() && *it == v) {
-            p.codes.push_back(static_cast<uint32_t>(it - dict->values.begin()));
-          }
+          ASSIGN_OR_RETURN(std::optional<uint32_t> code, dict->Find(v));
+          if (code) p.codes.push_back(*code);
         }
         std::sort(p.codes.begin(), p.codes.end());
         p.codes.erase(std::unique(p.codes.begin(), p.codes.end()), p.codes.end());
+        if (dict->size() <= (1u << 20) && p.codes.size() > 8) {
+          p.bitmap.assign(dict->size(), 0);
+          for (uint32_t c : p.codes) p.bitmap[c] = 1;
+        }
+        if (p.codes.empty()) never = true;
       }
-      for (uint32_t c : p.codes) p.bitmap[c] = 1;
-      if (p.codes.empty()) never = true;
     }
     if (p.def->needle && (sp.op == PredicateOp::kEq || sp.op == PredicateOp::kIn) &&
         sp.values.size() <= 64) {

@@ -19,6 +19,7 @@
 #include "store/column_codec.h"
 #include "store/columns.h"
 #include "store/raw_skeleton.h"
+#include "store/segment_dict.h"
 #include "store/segment_format.h"
 #include "store/segment_reader.h"
 
@@ -31,17 +32,13 @@ inline bool IsValidStreamId(uint16_t id) {
   return id < kColumnCount || (id >= kResourcesCountId && id <= kRawSkeletonId);
 }
 
-// A segment dictionary decoded: sorted distinct values.
-struct DecodedDict {
-  std::string bytes;
-  std::vector<Str> values;
-};
-
 class SegmentFile final : public SegmentReader {
  public:
-  SegmentFile(std::string path, Footer footer, std::unique_ptr<RandomAccessFile> file)
+  SegmentFile(std::string path, Footer footer, uint64_t footer_offset,
+              std::unique_ptr<RandomAccessFile> file)
       : SegmentReader(std::move(path), footer.meta),
         footer_(std::move(footer)),
+        footer_offset_(footer_offset),
         file_(std::move(file)) {}
 
   Result<bool> ContainsEvent(Str event_id, Str recipient_account_id) const override;
@@ -57,6 +54,8 @@ class SegmentFile final : public SegmentReader {
   Result<std::unique_ptr<SegmentScanner>> NewScan(const ScanSpec& spec) const override;
 
   const Footer& footer() const { return footer_; }
+  // Where the data sections end (the footer begins).
+  uint64_t footer_offset() const { return footer_offset_; }
   const ColumnInfo* column_info(uint16_t id) const { return footer_.FindColumn(id); }
 
   // "<path>: <what> at offset <offset>" for error messages.
@@ -64,8 +63,9 @@ class SegmentFile final : public SegmentReader {
 
   // Reads `size` bytes at `offset` into `*out` (kDataLoss if the file is shorter).
   Status ReadBytes(uint64_t offset, uint64_t size, std::string* out) const;
-  // The decoded dictionary of a kDict stream. REQUIRES: column_info(id)->encoding == kDict.
-  Result<const DecodedDict*> Dict(uint16_t id) const;
+  // The dictionary of a kDict stream (its directory read on first use).
+  // REQUIRES: column_info(id)->encoding == kDict.
+  Result<const SegmentDictionary*> Dict(uint16_t id) const;
   // The zstd dictionary of a stream, or nullptr if it has none.
   Result<const ZstdDictionary*> Zdict(uint16_t id) const;
   // The bloom filter of stream `id` in block `block`; nullopt when there is none. All blooms of
@@ -77,10 +77,11 @@ class SegmentFile final : public SegmentReader {
   void LoadBlooms() const;
 
   Footer footer_;
+  uint64_t footer_offset_;
   std::unique_ptr<RandomAccessFile> file_;
 
   mutable std::mutex mu_;
-  mutable std::array<std::unique_ptr<DecodedDict>, kStreamCount> dicts_;
+  mutable std::array<std::unique_ptr<SegmentDictionary>, kStreamCount> dicts_;
   mutable std::array<std::unique_ptr<ZstdDictionary>, kStreamCount> zdicts_;
   mutable std::once_flag blooms_once_;
   mutable std::string bloom_bytes_;                      // the span of all bloom sections
@@ -88,16 +89,20 @@ class SegmentFile final : public SegmentReader {
   mutable std::vector<Status> bloom_status_;             // per block: the section's check
 };
 
-// The decoded values of one stream in one block.
+// The decoded values of one stream in one block. Dictionary streams keep their codes; with a
+// small dictionary they are kDict, with a large one kString, their values looked up for the rows
+// asked for (the others stay NULL).
 struct DecodedStream {
-  bool loaded = false;  // every value decoded
+  bool initialized = false;  // representation chosen, every value NULL until decoded
+  bool loaded = false;       // every value decoded
   VectorKind kind = VectorKind::kString;
-  const DecodedDict* dict = nullptr;
-  std::vector<uint32_t> codes;   // kDict
-  std::vector<Str> strs;         // kString
-  std::vector<int64_t> i64;      // kInt64
-  std::vector<OptBool> bools;    // kBool
-  std::vector<uint32_t> counts;  // resources count stream
+  const SegmentDictionary* dictionary = nullptr;  // dictionary streams
+  std::span<const Str> dict;                      // kDict: every value of the dictionary
+  std::vector<uint32_t> codes;                    // dictionary streams
+  std::vector<Str> strs;                          // kString
+  std::vector<int64_t> i64;                       // kInt64
+  std::vector<OptBool> bools;                     // kBool
+  std::vector<uint32_t> counts;                   // resources count stream
   // Partially loaded plain streams: pages decoded so far.
   std::vector<PageInfo> pages;
   std::vector<bool> page_loaded;
@@ -105,7 +110,7 @@ struct DecodedStream {
   bool chunk_read = false;
 
   Str StringAt(size_t i) const {
-    if (kind == VectorKind::kDict) return codes[i] == kNullCode ? Str() : dict->values[codes[i]];
+    if (kind == VectorKind::kDict) return codes[i] == kNullCode ? Str() : dict[codes[i]];
     return strs[i];
   }
 };
@@ -126,6 +131,15 @@ class BlockCursor {
   // Decodes at least the values of `rows` (ascending) of scalar stream `id`; other values may stay
   // NULL. Only plain streams are decoded partially; others are loaded whole.
   Result<const DecodedStream*> LoadRows(uint16_t id, std::span<const uint32_t> rows);
+  // Decodes the codes of dictionary stream `id` (values not looked up): for predicates.
+  Result<const DecodedStream*> LoadCodes(uint16_t id);
+  // Keeps the rows of `sel` (ascending) whose value of kUuid stream `id` equals one of `wanted`,
+  // comparing UUIDs as 16 bytes (no text is rendered).
+  Status FilterUuidRows(uint16_t id, const std::vector<std::string>& wanted,
+                        std::vector<uint32_t>* sel);
+  // Value `index` (row, or element for list children) of string stream `id`, decoding as little
+  // as it can (dictionary streams: only the codes and one dictionary page).
+  Result<Str> ValueAt(uint16_t id, uint32_t index);
   // Row r's elements of resources.* are [element_offsets()[r], element_offsets()[r+1]).
   Result<const std::vector<uint32_t>*> ElementOffsets();
 
@@ -133,10 +147,13 @@ class BlockCursor {
   Status RebuildRaw(uint32_t row, std::string* out, std::vector<SplicedValue>* spliced);
 
  private:
-  Status Decode(uint16_t id, DecodedStream* s, std::span<const uint32_t> rows, bool all);
+  Status Decode(uint16_t id, DecodedStream* s, std::span<const uint32_t> rows, bool all,
+                bool values = true);
   Status ReadChunk(const ChunkInfo& chunk, DecodedStream* s);
   Status DecodePage(uint16_t id, const ColumnInfo* col, DecodedStream* s, size_t page,
                     uint32_t value_count);
+  // Large dictionaries: looks up the values of `rows` (all when `all`).
+  Status Materialize(DecodedStream* s, std::span<const uint32_t> rows, bool all);
   Str Own(std::string s);
   uint32_t ValueCount(uint16_t id);
 

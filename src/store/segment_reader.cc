@@ -66,7 +66,8 @@ Result<std::unique_ptr<SegmentReader>> SegmentReader::Open(Env* env, const std::
   }
   footer.meta.format_version = version;
   footer.meta.file_bytes = size;
-  return std::unique_ptr<SegmentReader>(new SegmentFile(path, std::move(footer), std::move(file)));
+  return std::unique_ptr<SegmentReader>(
+      new SegmentFile(path, std::move(footer), footer_offset, std::move(file)));
 }
 
 namespace segment {
@@ -83,7 +84,7 @@ Status SegmentFile::ReadBytes(uint64_t offset, uint64_t size, std::string* out) 
   return Status::OK();
 }
 
-Result<const DecodedDict*> SegmentFile::Dict(uint16_t id) const {
+Result<const SegmentDictionary*> SegmentFile::Dict(uint16_t id) const {
   const int index = StreamIndex(id);
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -93,31 +94,7 @@ Result<const DecodedDict*> SegmentFile::Dict(uint16_t id) const {
   if (!col || col->encoding != Encoding::kDict) {
     return Status::Internal(path_ + ": stream " + std::to_string(id) + " has no dictionary");
   }
-  const std::string where = Where("dictionary of " + std::to_string(id), col->dict.offset);
-  std::string section;
-  RETURN_IF_ERROR(ReadBytes(col->dict.offset, col->dict.size, &section));
-  if (crc32c::Value(section) != col->dict.crc)
-    return Status::DataLoss(where + ": checksum mismatch");
-  Decoder d(section);
-  const uint64_t usize = d.Varint();
-  if (!d.ok() || usize > (uint64_t{1} << 32)) return Status::DataLoss(where + ": malformed");
-  auto dict = std::make_unique<DecodedDict>();
-  std::string_view body = std::string_view(section).substr(section.size() - d.remaining());
-  if (usize == 0) {
-    dict->bytes = std::string(body);
-  } else {
-    dict->bytes.resize(usize);
-    size_t n = ZSTD_decompress(dict->bytes.data(), usize, body.data(), body.size());
-    if (ZSTD_isError(n) || n != usize) return Status::DataLoss(where + ": bad compressed data");
-  }
-  if (!DecodePlain(dict->bytes, col->dict_count, &dict->values)) {
-    return Status::DataLoss(where + ": malformed");
-  }
-  for (size_t i = 0; i < dict->values.size(); ++i) {
-    if (IsNull(dict->values[i]) || (i && !(dict->values[i - 1] < dict->values[i]))) {
-      return Status::DataLoss(where + ": values not sorted");
-    }
-  }
+  ASSIGN_OR_RETURN(std::unique_ptr<SegmentDictionary> dict, SegmentDictionary::Load(this, *col));
   std::lock_guard<std::mutex> lock(mu_);
   if (!dicts_[index]) dicts_[index] = std::move(dict);
   return dicts_[index].get();
@@ -297,7 +274,7 @@ Status DecodeBlockEvents(const SegmentFile* file, uint32_t block, EventBatch* ou
   for (uint32_t r = 0; r < rows; ++r) {
     Event& e = out->events[first_event + r];
     e.user_identity.present = present->bools[r] == OptBool::kTrue;
-    if (IsNull(skeleton->strs[r])) {
+    if (IsNull(skeleton->StringAt(r))) {
       e.raw = Str();
       continue;
     }
@@ -308,7 +285,7 @@ Status DecodeBlockEvents(const SegmentFile* file, uint32_t block, EventBatch* ou
     // Point the fields at their bytes inside the record, as the parser does, so that writing this
     // event again cuts them out of the skeleton again.
     for (const SplicedValue& v : spliced) {
-      if (v.column == kSplicedEventTime) continue;
+      if (v.column == kSplicedEventTime || v.column == kSplicedCreationDate) continue;
       Str view(e.raw.data() + v.offset, v.size);
       const ColumnId id = static_cast<ColumnId>(v.column);
       if (GetColumn(id).list_child) {
@@ -363,7 +340,10 @@ Status SegmentFile::ReadBlock(uint32_t block, EventBatch* out) const {
 
 Status SegmentFile::Verify() const {
   for (const ColumnInfo& c : footer_.columns) {
-    if (c.encoding == Encoding::kDict) RETURN_IF_ERROR(Dict(c.id).status());
+    if (c.encoding == Encoding::kDict) {
+      ASSIGN_OR_RETURN(const SegmentDictionary* dict, Dict(c.id));
+      RETURN_IF_ERROR(dict->All().status());
+    }
     RETURN_IF_ERROR(Zdict(c.id).status());
   }
   for (uint32_t b = 0; b < footer_.blocks.size(); ++b) {
@@ -426,6 +406,68 @@ Result<const DecodedStream*> BlockCursor::LoadRows(uint16_t id, std::span<const 
   return &s;
 }
 
+Result<Str> BlockCursor::ValueAt(uint16_t id, uint32_t index) {
+  const ColumnInfo* col = file_->column_info(id);
+  if (col && col->encoding == Encoding::kDict) {
+    const DecodedStream* s;
+    ASSIGN_OR_RETURN(s, LoadCodes(id));
+    if (index >= s->codes.size() || s->codes[index] == kNullCode) return Str();
+    if (s->kind == VectorKind::kDict) return s->dict[s->codes[index]];
+    return s->dictionary->Value(s->codes[index]);
+  }
+  const DecodedStream* s;
+  ASSIGN_OR_RETURN(s, Load(id));
+  return index < s->strs.size() ? s->strs[index] : Str();
+}
+
+Status BlockCursor::FilterUuidRows(uint16_t id, const std::vector<std::string>& wanted,
+                                   std::vector<uint32_t>* sel) {
+  const ChunkInfo* chunk = info_->FindChunk(id);
+  if (!chunk) {
+    sel->clear();  // every value NULL in this block
+    return Status::OK();
+  }
+  std::vector<std::string> uuids, others;
+  for (const std::string& w : wanted) {
+    if (IsCanonicalUuid(w)) {
+      uint8_t b[16];
+      UuidBytes(w, b);
+      uuids.emplace_back(reinterpret_cast<const char*>(b), 16);
+    } else {
+      others.push_back(w);
+    }
+  }
+  DecodedStream& s = streams_[StreamIndex(id)];
+  RETURN_IF_ERROR(ReadChunk(*chunk, &s));
+  std::vector<uint32_t> kept, page_rows;
+  size_t next = 0;
+  for (size_t p = 0; p < s.pages.size() && next < sel->size(); ++p) {
+    const PageInfo& page = s.pages[p];
+    page_rows.clear();
+    while (next < sel->size() && (*sel)[next] < page.first + page.rows) {
+      page_rows.push_back((*sel)[next++] - page.first);
+    }
+    if (page_rows.empty()) continue;
+    const std::string where = "page " + std::to_string(p) + " of stream " + std::to_string(id) +
+                              " in block " + std::to_string(block_);
+    std::string_view stored(s.chunk_bytes.data() + (page.offset - chunk->offset), page.csize);
+    if (page.usize > (uint32_t{1} << 30) ||
+        !DecompressPage(stored, page, nullptr, &page_scratch_) ||
+        !FilterUuidPage(page_scratch_, page.rows, uuids, others, &page_rows)) {
+      return Status::DataLoss(file_->Where(where + ": corrupt", page.offset));
+    }
+    for (uint32_t r : page_rows) kept.push_back(page.first + r);
+  }
+  *sel = std::move(kept);
+  return Status::OK();
+}
+
+Result<const DecodedStream*> BlockCursor::LoadCodes(uint16_t id) {
+  DecodedStream& s = streams_[StreamIndex(id)];
+  if (!s.loaded) RETURN_IF_ERROR(Decode(id, &s, {}, true, /*values=*/false));
+  return &s;
+}
+
 Status BlockCursor::ReadChunk(const ChunkInfo& chunk, DecodedStream* s) {
   if (s->chunk_read) return Status::OK();
   RETURN_IF_ERROR(file_->ReadBytes(chunk.offset, chunk.size, &s->chunk_bytes));
@@ -444,17 +486,17 @@ Status BlockCursor::ReadChunk(const ChunkInfo& chunk, DecodedStream* s) {
   return Status::OK();
 }
 
-Status BlockCursor::Decode(uint16_t id, DecodedStream* s, std::span<const uint32_t> rows,
-                           bool all) {
+Status BlockCursor::Decode(uint16_t id, DecodedStream* s, std::span<const uint32_t> rows, bool all,
+                           bool values) {
   const ColumnInfo* col = file_->column_info(id);
   if (id < kColumnCount && GetColumn(static_cast<ColumnId>(id)).list_child) {
     RETURN_IF_ERROR(ElementOffsets().status());
   }
   const uint32_t n = ValueCount(id);
   const ChunkInfo* chunk = info_->FindChunk(id);
-  const bool first_time = !s->chunk_read && s->strs.empty() && s->codes.empty() && s->i64.empty() &&
-                          s->bools.empty() && s->counts.empty();
+  const bool first_time = !s->initialized;
   if (first_time) {
+    s->initialized = true;
     // Choose the representation, and start with every value NULL.
     Encoding enc;
     if (col) {
@@ -480,9 +522,15 @@ Status BlockCursor::Decode(uint16_t id, DecodedStream* s, std::span<const uint32
     }
     switch (enc) {
       case Encoding::kDict: {
-        s->kind = VectorKind::kDict;
         s->codes.assign(n, kNullCode);
-        ASSIGN_OR_RETURN(s->dict, file_->Dict(id));
+        ASSIGN_OR_RETURN(s->dictionary, file_->Dict(id));
+        if (s->dictionary->small()) {
+          s->kind = VectorKind::kDict;
+          ASSIGN_OR_RETURN(s->dict, s->dictionary->All());
+        } else {
+          s->kind = VectorKind::kString;
+          s->strs.assign(n, Str());
+        }
         break;
       }
       case Encoding::kPlain:
@@ -517,20 +565,44 @@ Status BlockCursor::Decode(uint16_t id, DecodedStream* s, std::span<const uint32
                                              std::to_string(block_) + ": value count mismatch",
                                          chunk->offset));
   }
-  const bool partial = !all && s->kind == VectorKind::kString;  // plain, uuid
+  // String streams (plain, UUID, dictionary codes) decode only the pages holding the rows asked
+  // for; the fixed-width streams are one page per block and decode whole.
+  const bool strings = s->kind == VectorKind::kString || s->kind == VectorKind::kDict;
+  const bool partial = !all && strings;
   size_t next_row = 0;
+  bool every_page = true;
   for (size_t p = 0; p < s->pages.size(); ++p) {
     if (s->page_loaded[p]) continue;
     const PageInfo& page = s->pages[p];
     if (partial) {
       while (next_row < rows.size() && rows[next_row] < page.first) ++next_row;
-      if (next_row == rows.size() || rows[next_row] >= page.first + page.rows) continue;
+      if (next_row == rows.size() || rows[next_row] >= page.first + page.rows) {
+        every_page = false;
+        continue;
+      }
     }
     RETURN_IF_ERROR(DecodePage(id, col, s, p, n));
   }
-  if (!partial) {
+  const bool large_dict = s->dictionary && !s->dictionary->small();
+  if (values && large_dict) RETURN_IF_ERROR(Materialize(s, rows, all));
+  // Loaded: every page decoded, and for large dictionaries every value looked up.
+  if (every_page && (!large_dict || (values && all))) {
     s->loaded = true;
     s->chunk_bytes = std::string();  // no longer needed
+  }
+  return Status::OK();
+}
+
+Status BlockCursor::Materialize(DecodedStream* s, std::span<const uint32_t> rows, bool all) {
+  auto fill = [&](size_t i) -> Status {
+    if (s->codes[i] == kNullCode || !IsNull(s->strs[i])) return Status::OK();
+    ASSIGN_OR_RETURN(s->strs[i], s->dictionary->Value(s->codes[i]));
+    return Status::OK();
+  };
+  if (all) {
+    for (size_t i = 0; i < s->codes.size(); ++i) RETURN_IF_ERROR(fill(i));
+  } else {
+    for (uint32_t r : rows) RETURN_IF_ERROR(fill(r));
   }
   return Status::OK();
 }
@@ -574,16 +646,13 @@ Status BlockCursor::DecodePage(uint16_t id, const ColumnInfo* col, DecodedStream
     }
     case Encoding::kUuid: {
       std::string text;
-      std::vector<bool> present;
-      ok = DecodeUuids(page_scratch_, page.rows, &text, &present);
+      std::vector<std::pair<int64_t, uint32_t>> spans;
+      ok = DecodeUuids(page_scratch_, page.rows, &text, &spans);
       if (ok) {
         Str owned = Own(std::move(text));
-        size_t at = 0;
         for (uint32_t i = 0; i < page.rows; ++i) {
-          if (present[i]) {
-            s->strs[page.first + i] = owned.substr(at, 36);
-            at += 36;
-          }
+          if (spans[i].first >= 0)
+            s->strs[page.first + i] = owned.substr(spans[i].first, spans[i].second);
         }
       }
       break;
@@ -625,6 +694,8 @@ Status BlockCursor::RebuildRaw(uint32_t row, std::string* out, std::vector<Splic
   ASSIGN_OR_RETURN(skeleton, LoadRows(kRawSkeletonId, one));
   const DecodedStream* event_times;
   ASSIGN_OR_RETURN(event_times, Load(static_cast<uint16_t>(ColumnId::kEventTime)));
+  const DecodedStream* creation;
+  ASSIGN_OR_RETURN(creation, Load(static_cast<uint16_t>(ColumnId::kSessionCreationDate)));
   Status error;
   auto value = [&](ColumnId column, uint32_t element) -> Str {
     const uint16_t id = static_cast<uint16_t>(column);
@@ -636,12 +707,12 @@ Status BlockCursor::RebuildRaw(uint32_t row, std::string* out, std::vector<Splic
       }
       const uint32_t begin = (**offsets)[row], end = (**offsets)[row + 1];
       if (element >= end - begin) return Str();
-      auto s = Load(id);
-      if (!s.ok()) {
-        error = s.status();
+      auto v = ValueAt(id, begin + element);
+      if (!v.ok()) {
+        error = v.status();
         return Str();
       }
-      return (*s)->StringAt(begin + element);
+      return *v;
     }
     auto s = LoadRows(id, one);
     if (!s.ok()) {
@@ -651,7 +722,8 @@ Status BlockCursor::RebuildRaw(uint32_t row, std::string* out, std::vector<Splic
     return (*s)->StringAt(row);
   };
   const size_t before = out->size();
-  if (!RebuildRecord(skeleton->strs[row], event_times->i64[row], value, out, spliced)) {
+  if (!RebuildRecord(skeleton->StringAt(row), event_times->i64[row], creation->i64[row], value, out,
+                     spliced)) {
     out->resize(before);
     if (!error.ok()) return error;
     const ChunkInfo* chunk = info_->FindChunk(kRawSkeletonId);

@@ -170,6 +170,15 @@ class RandomEvents {
     j += "\"";
     j += when;
     j += "\"";
+    if (e->user_identity.creation_date_us != INT64_MIN && rng_() % 4) {
+      key("creationDate");
+      tt = static_cast<std::time_t>(e->user_identity.creation_date_us / 1000000);
+      gmtime_r(&tt, &tm);
+      std::strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+      j += "\"";
+      j += when;
+      j += "\"";
+    }
     for (const ColumnDef& c : AllColumns()) {
       if (c.list_child || !c.stored || c.id == ColumnId::kUsername || c.id == ColumnId::kEventJson)
         continue;

@@ -1,41 +1,47 @@
 // src/store/segment_writer.cc
 //
+// clang-format off
 // Segment file format, version 1 (full description: doc/format/segment.md). Integers are
 // little-endian; varint = LEB128; svarint = zigzag varint; crc = CRC32C.
 //
-//   file       := header section* footer tail
-//   header     := "CAIRNSEG" version:fixed32(=1)
-//   section    := dictionary | zstd-dictionary | chunk | blooms    (located by the footer)
-//   dictionary := usize:varint zstd(plain-payload of the sorted distinct values)
-//   chunk      := directory page*                                   (one stream of one block)
-//   directory  := page_count:varint (rows:varint usize:varint csize:varint compression:u8
-//   crc:fixed32)* page       := payload, stored as-is (0), zstd (1) or zstd with the stream's
-//   dictionary (2) blooms     := count:varint (stream:varint size:varint bits[size])* footer     :=
-//   event_count:varint min_time:svarint max_time:svarint raw_bytes:varint
-//                 stream_count:varint stream_info* block_count:varint block_info*
-//   stream_info:= id:varint encoding:u8 [dict_count:varint code_width:u8 section_ref]?
-//   zdict:section_ref block_info := rows:varint min_time:svarint (max_time-min_time):svarint
-//   blooms:section_ref
-//                 chunk_count:varint chunk_info*
-//   chunk_info := id:varint null_count:varint offset:varint size:varint dir_size:varint
-//   dir_crc:fixed32 zone zone       := min_code:varint (max-min):varint     (dictionary streams)
-//               | min_prefix:bytes max_prefix:bytes   (plain strings, 16-byte prefixes)
-//               | min:svarint max:svarint             (timestamps)
-//               | true_count:varint false_count:varint (bools)  | nothing (counts)
-//   section_ref:= offset:varint size:varint [crc:fixed32 if size > 0]
-//   tail       := footer_offset:fixed64 footer_size:fixed32 footer_crc:fixed32 version:fixed32
-//   "CAIRNEND"
+//   file        := header section* footer tail
+//   header      := "CAIRNSEG" version:fixed32(=1)
+//   tail        := footer_offset:fixed64 footer_size:fixed32 footer_crc:fixed32 version:fixed32 "CAIRNEND"
+//   section     := dictionary | zstd_dictionary | chunk | blooms      (located by the footer)
+//   dictionary  := usize:varint data        (plain payload of the sorted values; zstd if usize > 0)
+//   chunk       := directory page*                                    (one stream of one block)
+//   directory   := page_count:varint (rows:varint usize:varint csize:varint compression:u8 crc:fixed32)*
+//   page        := payload stored as-is (0), as zstd (1), or as zstd with the stream's dictionary (2)
+//   blooms      := count:varint (stream:varint bits:bytes)*
+//   footer      := event_count:varint min_time:svarint max_time:svarint raw_bytes:varint
+//                  stream_count:varint stream_info* block_count:varint block_info*
+//   stream_info := id:varint encoding:u8 [dict_count:varint code_width:u8 dict:section_ref] zdict:section_ref
+//   block_info  := rows:varint min_time:svarint (max_time - min_time):svarint blooms:section_ref
+//                  chunk_count:varint chunk_info*
+//   chunk_info  := id:varint null_count:varint offset:varint size:varint dir_size:varint dir_crc:fixed32 zone
+//   zone        := min_code:varint (max_code - min_code):varint           (dict)
+//                | min_prefix:bytes max_prefix:bytes                      (plain, uuid)
+//                | min:svarint max:svarint                                (timestamps)
+//                | true_count:varint false_count:varint                   (bools)
+//                | nothing                                                (counts)
+//   section_ref := offset:varint size:varint [crc:fixed32 when size > 0]
+// clang-format on
 //
-// Page payloads are described in column_codec.h; the record skeleton stream in raw_skeleton.h.
-// A stream absent from a block is entirely NULL there (counts: 0). Streams are catalog column ids
+// Page payloads are described in column_codec.h, record skeletons in raw_skeleton.h. A stream
+// absent from a block is entirely NULL there (counts: 0). Streams are catalog column ids
 // (columns.h) plus 1000 resources count, 1001 userIdentity present, 1002 record skeletons.
 //
-// The writer works stream by stream (all blocks of one column, then the next), so that it holds
-// only one column's codes in memory at a time.
+// How the writer works, for speed (an Event is ~1 KB; touching it once per column would make the
+// writer memory-bound):
+//   1. one pass over the events, row by row: every string stream counts its distinct values
+//      (interning them, until there are too many for a dictionary) and keeps samples;
+//   2. per stream: dictionary or plain or UUID; dictionaries sorted and written; zstd dictionaries
+//      trained for large plain streams;
+//   3. block by block: the block's values gathered row by row, then each stream's chunk encoded.
 #include "store/segment_writer.h"
 
 #include <algorithm>
-#include <unordered_map>
+#include <deque>
 
 #include "common/crc32c.h"
 #include "store/bloom_filter.h"
@@ -43,6 +49,7 @@
 #include "store/columns.h"
 #include "store/raw_skeleton.h"
 #include "store/segment_coding.h"
+#include "store/segment_dict.h"
 #include "store/segment_format.h"
 
 namespace cairn {
@@ -66,19 +73,129 @@ namespace {
 using namespace segment;
 
 constexpr size_t kPlainPageBytes = 32 * 1024;
+constexpr size_t kCodePageRows = 2048;
 constexpr size_t kWriteBufferBytes = 1 << 20;
 constexpr uint32_t kMaxDictValues = 1 << 20;
 constexpr size_t kZdictMinStreamBytes = 256 * 1024;
 constexpr size_t kZdictSampleBytes = 512 * 1024;
 
 int BloomBitsPerKey(uint16_t id) {
-  // eventID checks run on every ingested event (deduplication): keep false positives rare.
-  return id == static_cast<uint16_t>(ColumnId::kEventId) ? 16 : 10;
+  // eventID is checked for every ingested event (deduplication), usually in one block.
+  return id == static_cast<uint16_t>(ColumnId::kEventId) ? 12 : 10;
 }
 
-struct StringLess {
-  bool operator()(Str a, Str b) const { return a < b; }
+// Maps distinct strings to dense ids (0, 1, ...) with open addressing. Keys are views; with
+// `copy` set, new keys are first copied into the interner's own arena.
+class Interner {
+ public:
+  explicit Interner(bool copy) : copy_(copy) { slots_.assign(1024, Slot{}); }
+
+  uint32_t Insert(Str v) {
+    const uint64_t h = BloomHash(v);
+    size_t mask = slots_.size() - 1;
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
+      Slot& s = slots_[i];
+      if (s.id == 0) {
+        if (copy_) v = Copy(v);
+        values_.push_back(v);
+        s = Slot{h, static_cast<uint32_t>(values_.size())};
+        if (values_.size() * 2 > slots_.size()) Grow();
+        return static_cast<uint32_t>(values_.size() - 1);
+      }
+      if (s.hash == h && values_[s.id - 1] == v) return s.id - 1;
+    }
+  }
+  size_t size() const { return values_.size(); }
+  const std::vector<Str>& values() const { return values_; }
+  void Clear() {
+    slots_ = {};
+    values_ = {};
+    arena_.clear();
+  }
+
+ private:
+  struct Slot {
+    uint64_t hash = 0;
+    uint32_t id = 0;  // value index + 1; 0 = empty
+  };
+  void Grow() {
+    std::vector<Slot> old = std::move(slots_);
+    slots_.assign(old.size() * 2, Slot{});
+    const size_t mask = slots_.size() - 1;
+    for (const Slot& s : old) {
+      if (s.id == 0) continue;
+      size_t i = s.hash & mask;
+      while (slots_[i].id != 0) i = (i + 1) & mask;
+      slots_[i] = s;
+    }
+  }
+  Str Copy(Str v) {
+    if (arena_.empty() || arena_.back().capacity() - arena_.back().size() < v.size()) {
+      arena_.emplace_back();
+      arena_.back().reserve(std::max<size_t>(v.size(), 1 << 20));
+    }
+    std::string& a = arena_.back();
+    const size_t at = a.size();
+    a.append(v.data(), v.size());
+    return Str(a.data() + at, v.size());
+  }
+
+  bool copy_;
+  std::vector<Slot> slots_;
+  std::vector<Str> values_;
+  std::deque<std::string> arena_;
 };
+
+// One string-valued stream (a string or map column, a resources child, or the skeletons).
+struct StringStream {
+  uint16_t id = 0;
+  bool list_child = false;
+  bool needle = false;
+  // Pass 1.
+  Interner distinct{false};
+  bool dict_ok = true;
+  std::vector<uint32_t> ids;  // per value: distinct id + 1, 0 = NULL (while dict_ok)
+  uint64_t values = 0, non_null = 0, bytes = 0, distinct_bytes = 0, uuids = 0;
+  std::vector<Str> samples;
+  size_t sample_bytes = 0;
+  // Decisions.
+  ColumnInfo info;
+  std::vector<uint32_t> remap;  // distinct id -> sorted code
+  std::vector<uint64_t> dict_hash;
+  std::unique_ptr<ZstdDictionary> zdict;
+  size_t next_id = 0;  // pass 3: position in `ids`
+
+  explicit StringStream(uint16_t stream, bool copy) : id(stream), distinct(copy) {}
+
+  void Observe(Str v, bool sample) {
+    ++values;
+    if (IsNull(v)) {
+      if (dict_ok) ids.push_back(0);
+      return;
+    }
+    ++non_null;
+    bytes += v.size();
+    uuids += IsCanonicalUuid(v);
+    if (sample && sample_bytes < kZdictSampleBytes && v.size() >= 8) {
+      samples.push_back(v);
+      sample_bytes += v.size();
+    }
+    if (!dict_ok) return;
+    const size_t before = distinct.size();
+    const uint32_t d = distinct.Insert(v);
+    if (distinct.size() > before) distinct_bytes += v.size();
+    ids.push_back(d + 1);
+    // Give up on a dictionary once values are mostly distinct.
+    if (distinct.size() > kMaxDictValues ||
+        (non_null >= 4096 && distinct.size() * 4 > non_null * 3)) {
+      dict_ok = false;
+      distinct.Clear();
+      ids = {};
+    }
+  }
+};
+
+using Payloads = std::vector<std::pair<std::string, uint32_t>>;  // page payload, value count
 
 class Writer {
  public:
@@ -107,76 +224,176 @@ class Writer {
     SegmentMeta& meta = footer_.meta;
     meta.format_version = kVersion;
     meta.event_count = events_.size();
-    for (size_t b = 0; b * block_rows_ < events_.size(); ++b) {
-      BlockInfo info;
-      size_t begin = b * block_rows_, end = std::min(events_.size(), begin + block_rows_);
-      info.rows = static_cast<uint32_t>(end - begin);
-      info.min_time = events_[begin].event->event_time_us;
-      info.max_time = events_[end - 1].event->event_time_us;
-      footer_.blocks.push_back(std::move(info));
-    }
-    blooms_.resize(footer_.blocks.size());
     if (!events_.empty()) {
       meta.min_event_time_us = events_.front().event->event_time_us;
       meta.max_event_time_us = events_.back().event->event_time_us;
     }
-    for (const EventRef& r : events_) meta.raw_bytes += r.event->raw.size();
 
-    for (const ColumnDef& c : AllColumns()) {
-      if (!c.stored || c.id == ColumnId::kEventJson) continue;
-      switch (c.type) {
-        case ColumnType::kString:
-        case ColumnType::kMap:
-          RETURN_IF_ERROR(WriteStringStream(c));
-          break;
-        case ColumnType::kTimestamp:
-          RETURN_IF_ERROR(WriteTimestamps(c.id));
-          break;
-        case ColumnType::kBool:
-          RETURN_IF_ERROR(WriteBools(static_cast<uint16_t>(c.id),
-                                     [&](const Event& e) { return BoolField(e, c.id); }));
-          break;
-      }
+    ObserveStrings();
+    for (StringStream& s : streams_) RETURN_IF_ERROR(Decide(&s));
+    for (size_t b = 0; b * block_rows_ < events_.size(); ++b) RETURN_IF_ERROR(WriteBlock(b));
+    for (const StringStream& s : streams_) {
+      if (s.non_null > 0) footer_.columns.push_back(s.info);
     }
-    RETURN_IF_ERROR(WriteResourceCounts());
-    RETURN_IF_ERROR(WriteBools(kUserIdentityPresentId, [](const Event& e) {
-      return e.user_identity.present ? OptBool::kTrue : OptBool::kFalse;
-    }));
-    RETURN_IF_ERROR(WriteSkeletons());
-    for (size_t b = 0; b < blooms_.size(); ++b) {
-      if (blooms_[b].empty()) continue;
+    for (const ColumnInfo& c : fixed_columns_) footer_.columns.push_back(c);
+    for (BlockState& b : footer_.blocks) {
+      if (b.bloom_entries.empty()) continue;
       std::string section;
-      EncodeBlooms(blooms_[b], &section);
-      ASSIGN_OR_RETURN(footer_.blocks[b].bloom, AppendSection(section));
+      EncodeBlooms(b.bloom_entries, &section);
+      ASSIGN_OR_RETURN(b.info.bloom, AppendSection(section));
     }
-    std::sort(footer_.columns.begin(), footer_.columns.end(),
+    Footer footer;
+    footer.meta = meta;
+    footer.columns = std::move(footer_.columns);
+    std::sort(footer.columns.begin(), footer.columns.end(),
               [](const ColumnInfo& a, const ColumnInfo& b) { return a.id < b.id; });
-    for (BlockInfo& b : footer_.blocks) {
-      std::sort(b.chunks.begin(), b.chunks.end(),
+    for (BlockState& b : footer_.blocks) {
+      std::sort(b.info.chunks.begin(), b.info.chunks.end(),
                 [](const ChunkInfo& x, const ChunkInfo& y) { return x.id < y.id; });
+      footer.blocks.push_back(std::move(b.info));
     }
 
-    std::string footer;
-    EncodeFooter(footer_, &footer);
+    std::string encoded;
+    EncodeFooter(footer, &encoded);
     const uint64_t footer_offset = offset_;
-    buf_ += footer;
+    buf_ += encoded;
     PutFixed64(&buf_, footer_offset);
-    PutFixed32(&buf_, static_cast<uint32_t>(footer.size()));
-    PutFixed32(&buf_, crc32c::Value(footer));
+    PutFixed32(&buf_, static_cast<uint32_t>(encoded.size()));
+    PutFixed32(&buf_, crc32c::Value(encoded));
     PutFixed32(&buf_, kVersion);
     buf_.append(kEndMagic, 8);
-    offset_ += footer.size() + kTailSize;
+    offset_ += encoded.size() + kTailSize;
     RETURN_IF_ERROR(FlushBuffer());
     if (opts_.sync) RETURN_IF_ERROR(file_->Sync());
     RETURN_IF_ERROR(file_->Close());
     meta.file_bytes = offset_;
-    meta.block_count = static_cast<uint32_t>(footer_.blocks.size());
+    meta.block_count = static_cast<uint32_t>(footer.blocks.size());
     return meta;
   }
 
  private:
+  struct BlockState {
+    BlockInfo info;
+    std::vector<std::pair<uint16_t, std::string>> bloom_entries;
+  };
+  struct FooterState {
+    SegmentMeta meta;
+    std::vector<ColumnInfo> columns;
+    std::vector<BlockState> blocks;
+  };
+
   size_t BlockBegin(size_t b) const { return b * block_rows_; }
   size_t BlockEnd(size_t b) const { return std::min(events_.size(), (b + 1) * block_rows_); }
+
+  // Pass 1: every string stream sees its values, row by row.
+  void ObserveStrings() {
+    streams_.reserve(kColumnCount + 1);
+    for (const ColumnDef& c : AllColumns()) {
+      if (!c.stored || c.id == ColumnId::kEventJson) continue;
+      if (c.type != ColumnType::kString && c.type != ColumnType::kMap) continue;
+      StringStream& s = streams_.emplace_back(static_cast<uint16_t>(c.id), false);
+      s.list_child = c.list_child;
+      s.needle = c.needle;
+      if (c.list_child) {
+        list_streams_.push_back(streams_.size() - 1);
+      } else {
+        scalar_streams_.push_back(streams_.size() - 1);
+      }
+    }
+    streams_.emplace_back(kRawSkeletonId, /*copy=*/true);
+    skeleton_ = streams_.size() - 1;
+    const size_t sample_every = std::max<size_t>(1, events_.size() / 4096);
+    std::string skeleton;
+    for (size_t r = 0; r < events_.size(); ++r) {
+      const Event& e = *events_[r].event;
+      const bool sample = r % sample_every == 0;
+      for (size_t i : scalar_streams_)
+        streams_[i].Observe(StringValue(e, ColumnId{streams_[i].id}), sample);
+      for (const Resource& res : events_[r].batch->ResourcesOf(e)) {
+        for (size_t i : list_streams_) {
+          streams_[i].Observe(*ResourceField(res, ColumnId{streams_[i].id}), sample);
+        }
+      }
+      meta_raw_bytes_ += e.raw.size();
+      if (IsNull(e.raw)) {
+        streams_[skeleton_].Observe(Str(), false);
+        continue;
+      }
+      skeleton.clear();
+      BuildSkeleton(e, *events_[r].batch, &skeleton);
+      streams_[skeleton_].Observe(skeleton, false);  // the interner copies new skeletons
+      if (sample && skeleton_sample_bytes_ < kZdictSampleBytes) {
+        skeleton_sample_bytes_ += skeleton.size();
+        skeleton_samples_.push_back(skeleton);
+      }
+    }
+    footer_.meta.raw_bytes = meta_raw_bytes_;
+  }
+
+  // Pass 2: the encoding of a string stream, and its dictionaries.
+  Status Decide(StringStream* s) {
+    ColumnInfo& info = s->info;
+    info.id = s->id;
+    if (s->non_null == 0) return Status::OK();  // all NULL: no stream at all
+    // A dictionary pays when values repeat: on average at least twice, or the distinct values
+    // are a small part of the bytes.
+    const size_t distinct = s->distinct.size();
+    if (s->dict_ok && (distinct * 2 <= s->non_null || s->distinct_bytes * 4 <= s->bytes)) {
+      const std::vector<Str>& values = s->distinct.values();
+      std::vector<uint32_t> order(values.size());
+      for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+      std::sort(order.begin(), order.end(),
+                [&](uint32_t a, uint32_t b) { return values[a] < values[b]; });
+      s->remap.resize(values.size());
+      std::vector<Str> sorted(values.size());
+      for (uint32_t k = 0; k < order.size(); ++k) {
+        s->remap[order[k]] = k;
+        sorted[k] = values[order[k]];
+      }
+      if (s->needle) {
+        s->dict_hash.resize(sorted.size());
+        for (size_t k = 0; k < sorted.size(); ++k) s->dict_hash[k] = BloomHash(sorted[k]);
+      }
+      info.encoding = Encoding::kDict;
+      info.dict_count = static_cast<uint32_t>(sorted.size());
+      info.code_width = sorted.size() < 255 ? 1 : sorted.size() < 65535 ? 2 : 4;
+      // Large dictionaries are paged; a trained zstd dictionary keeps small pages small.
+      if (s->distinct_bytes >= kZdictMinStreamBytes) RETURN_IF_ERROR(TrainZdict(s));
+      std::string directory, pages;
+      PageCompressor dict_compressor(std::max(opts_.compression_level, 6));
+      EncodeDictionary(sorted, &dict_compressor, s->zdict.get(), &directory, &pages);
+      ASSIGN_OR_RETURN(info.dict, AppendSection(directory));
+      RETURN_IF_ERROR(AppendSection(pages).status());  // the pages follow their directory
+      s->zdict.reset();
+      s->samples = {};
+      return Status::OK();
+    }
+    s->dict_ok = false;
+    s->distinct.Clear();
+    s->ids = {};
+    if (s->uuids * 2 >= s->non_null) {
+      info.encoding = Encoding::kUuid;  // mostly UUIDs: 16 bytes each, the others as text
+      return Status::OK();
+    }
+    info.encoding = Encoding::kPlain;
+    if (s->bytes >= kZdictMinStreamBytes) RETURN_IF_ERROR(TrainZdict(s));
+    s->samples = {};
+    skeleton_samples_.clear();
+    return Status::OK();
+  }
+
+  // Trains a zstd dictionary for `s` from its samples and writes it.
+  Status TrainZdict(StringStream* s) {
+    std::vector<std::string_view> views(s->samples.begin(), s->samples.end());
+    if (s->id == kRawSkeletonId) views.assign(skeleton_samples_.begin(), skeleton_samples_.end());
+    if (views.empty()) return Status::OK();
+    const size_t max_bytes = std::clamp<size_t>(s->bytes / 64, 4096, 64 * 1024);
+    s->zdict = ZstdDictionary::Train(views, max_bytes, opts_.compression_level);
+    if (s->zdict) {
+      ASSIGN_OR_RETURN(s->info.zdict, AppendSection(s->zdict->bytes()));
+    }
+    return Status::OK();
+  }
 
   Status FlushBuffer() {
     if (buf_.empty()) return Status::OK();
@@ -193,10 +410,8 @@ class Writer {
     return ref;
   }
 
-  // Compresses `payloads` (each with its value count) into one chunk and records it in block `b`.
-  Status AppendChunk(size_t b, ChunkInfo chunk,
-                     const std::vector<std::pair<std::string, uint32_t>>& payloads,
-                     const ZstdDictionary* zdict) {
+  // Compresses `payloads` into one chunk of the current block.
+  Status AppendChunk(ChunkInfo chunk, const Payloads& payloads, const ZstdDictionary* zdict) {
     std::vector<PageInfo> pages(payloads.size());
     pages_buf_.clear();
     for (size_t i = 0; i < payloads.size(); ++i) {
@@ -213,384 +428,237 @@ class Writer {
     buf_ += pages_buf_;
     offset_ += chunk.size;
     if (buf_.size() >= kWriteBufferBytes) RETURN_IF_ERROR(FlushBuffer());
-    footer_.blocks[b].chunks.push_back(std::move(chunk));
+    footer_.blocks.back().info.chunks.push_back(std::move(chunk));
     return Status::OK();
   }
 
-  // Values of a string stream for the rows of block `b` (elements for list children).
-  void BlockValues(const ColumnDef& c, size_t b, std::vector<Str>* out) const {
-    out->clear();
-    for (size_t r = BlockBegin(b); r < BlockEnd(b); ++r) {
-      const Event& e = *events_[r].event;
-      if (c.list_child) {
-        for (const Resource& res : events_[r].batch->ResourcesOf(e))
-          out->push_back(*ResourceField(res, c.id));
-      } else {
-        out->push_back(StringValue(e, c.id));
-      }
-    }
-  }
-
-  std::unique_ptr<ZstdDictionary> TrainZdict(const std::vector<Str>& samples, size_t total_bytes) {
-    if (total_bytes < kZdictMinStreamBytes || samples.empty()) return nullptr;
-    std::vector<std::string_view> views(samples.begin(), samples.end());
-    size_t max_bytes = std::clamp<size_t>(total_bytes / 64, 4096, 64 * 1024);
-    return ZstdDictionary::Train(views, max_bytes, opts_.compression_level);
-  }
-
-  Status WriteStringStream(const ColumnDef& c) {
-    const uint16_t id = static_cast<uint16_t>(c.id);
-    // Pass 1: distinct values (until there are too many for a dictionary) and sizes.
-    std::unordered_map<Str, uint32_t> distinct;
-    std::vector<uint32_t> ids;  // insertion id + 1 per value, 0 = NULL
-    uint64_t values = 0, non_null = 0, bytes = 0, distinct_bytes = 0;
-    bool dict_ok = true;
-    bool all_uuid = true;  // every value a canonical UUID: 16 bytes each instead of 36
-    std::vector<Str> block_values, samples;
-    size_t sample_bytes = 0;
-    const size_t sample_every = std::max<size_t>(1, events_.size() / 4096);
-    for (size_t b = 0; b < footer_.blocks.size(); ++b) {
-      BlockValues(c, b, &block_values);
-      for (size_t i = 0; i < block_values.size(); ++i) {
-        Str v = block_values[i];
-        ++values;
-        if (IsNull(v)) {
-          if (dict_ok) ids.push_back(0);
-          continue;
-        }
-        ++non_null;
-        bytes += v.size();
-        all_uuid = all_uuid && IsCanonicalUuid(v);
-        if ((values % sample_every) == 0 && sample_bytes < kZdictSampleBytes && v.size() >= 8) {
-          samples.push_back(v);
-          sample_bytes += v.size();
-        }
-        if (!dict_ok) continue;
-        auto [it, inserted] = distinct.try_emplace(v, static_cast<uint32_t>(distinct.size()));
-        if (inserted) distinct_bytes += v.size();
-        ids.push_back(it->second + 1);
-        // Give up on a dictionary once values are mostly distinct.
-        if (distinct.size() > kMaxDictValues ||
-            (non_null >= 4096 && distinct.size() * 4 > non_null * 3)) {
-          dict_ok = false;
-          distinct.clear();
-          ids = {};
-        }
-      }
-    }
-    if (non_null == 0) return Status::OK();  // all NULL: no stream at all
-    // A dictionary pays when values repeat: on average at least twice, or the distinct values
-    // are a small part of the bytes.
-    const bool use_dict =
-        dict_ok && (distinct.size() * 2 <= non_null || distinct_bytes * 4 <= bytes);
-    ColumnInfo info;
-    info.id = id;
-    std::vector<uint32_t> remap;
-    std::vector<uint64_t> dict_hash;
-    if (use_dict) {
-      std::vector<Str> dict(distinct.size());
-      for (const auto& [v, i] : distinct) dict[i] = v;
-      std::vector<uint32_t> order(dict.size());
-      for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
-      std::sort(order.begin(), order.end(),
-                [&](uint32_t a, uint32_t b) { return dict[a] < dict[b]; });
-      remap.resize(dict.size());
-      std::vector<Str> sorted(dict.size());
-      for (uint32_t k = 0; k < order.size(); ++k) {
-        remap[order[k]] = k;
-        sorted[k] = dict[order[k]];
-      }
-      if (c.needle) {
-        dict_hash.resize(sorted.size());
-        for (size_t k = 0; k < sorted.size(); ++k) dict_hash[k] = BloomHash(sorted[k]);
-      }
-      info.encoding = Encoding::kDict;
-      info.dict_count = static_cast<uint32_t>(sorted.size());
-      info.code_width = sorted.size() < 255 ? 1 : sorted.size() < 65535 ? 2 : 4;
-      std::string payload, body, section;
-      EncodePlain(sorted, &payload);
-      PageInfo page;
-      PageCompressor dict_compressor(std::max(opts_.compression_level, 9));
-      dict_compressor.Compress(payload, nullptr, &page, &body);
-      PutVarint(&section, page.compression == PageCompression::kNone ? 0 : payload.size());
-      section += body;
-      ASSIGN_OR_RETURN(info.dict, AppendSection(section));
-    } else if (all_uuid) {
-      info.encoding = Encoding::kUuid;
-    } else {
-      info.encoding = Encoding::kPlain;
-      zdict_ = TrainZdict(samples, bytes);
-      if (zdict_) {
-        ASSIGN_OR_RETURN(info.zdict, AppendSection(zdict_->bytes()));
-      }
-    }
-
-    // Pass 2: chunks.
-    size_t at = 0;  // into ids
-    std::vector<uint32_t> codes;
-    std::vector<std::pair<std::string, uint32_t>> payloads;
-    std::vector<uint8_t> seen;
-    for (size_t b = 0; b < footer_.blocks.size(); ++b) {
-      BlockValues(c, b, &block_values);
-      ChunkInfo chunk;
-      chunk.id = id;
-      payloads.clear();
-      uint32_t nulls = 0;
-      for (Str v : block_values) nulls += IsNull(v);
-      if (nulls == block_values.size()) {
-        at += block_values.size();
-        continue;
-      }
-      chunk.null_count = nulls;
-      if (use_dict) {
-        codes.resize(block_values.size());
-        uint32_t lo = UINT32_MAX, hi = 0;
-        if (c.needle) seen.assign(info.dict_count, 0);
-        size_t distinct_in_block = 0;
-        for (size_t i = 0; i < block_values.size(); ++i) {
-          uint32_t raw_id = ids[at++];
-          if (raw_id == 0) {
-            codes[i] = 0;
-            continue;
-          }
-          uint32_t code = remap[raw_id - 1];
-          codes[i] = code + 1;
-          lo = std::min(lo, code);
-          hi = std::max(hi, code);
-          if (c.needle && !seen[code]) {
-            seen[code] = 1;
-            ++distinct_in_block;
-          }
-        }
-        chunk.min_code = lo;
-        chunk.max_code = hi;
-        payloads.emplace_back(std::string(), static_cast<uint32_t>(codes.size()));
-        EncodeCodes(codes, info.code_width, &payloads.back().first);
-        if (c.needle) {
-          BloomFilterBuilder bloom(distinct_in_block, BloomBitsPerKey(id));
-          for (uint32_t k = 0; k < info.dict_count; ++k) {
-            if (seen[k]) bloom.AddHash(dict_hash[k]);
-          }
-          blooms_[b].emplace_back(id, bloom.data());
-        }
-      } else {
-        Str lo, hi;
-        bool any = false;
-        for (Str v : block_values) {
-          if (IsNull(v)) continue;
-          if (!any || v < lo) lo = v;
-          if (!any || v > hi) hi = v;
-          any = true;
-        }
-        chunk.min_prefix = std::string(lo.substr(0, kZonePrefix));
-        chunk.max_prefix = std::string(hi.substr(0, kZonePrefix));
-        if (info.encoding == Encoding::kUuid) {
-          AppendUuidPages(block_values, &payloads);
-        } else {
-          AppendPlainPages(block_values, &payloads);
-        }
-        if (c.needle) {
-          BloomFilterBuilder bloom(block_values.size() - nulls, BloomBitsPerKey(id));
-          for (Str v : block_values) {
-            if (!IsNull(v)) bloom.Add(v);
-          }
-          blooms_[b].emplace_back(id, bloom.data());
-        }
-      }
-      RETURN_IF_ERROR(AppendChunk(b, std::move(chunk), payloads, zdict_.get()));
-    }
-    footer_.columns.push_back(info);
-    zdict_.reset();
-    return Status::OK();
-  }
-
-  // Splits `values` into plain pages of about kPlainPageBytes.
-  static void AppendPlainPages(const std::vector<Str>& values,
-                               std::vector<std::pair<std::string, uint32_t>>* payloads) {
+  // Splits `values` into pages of about kPlainPageBytes.
+  static void PlainPages(std::span<const Str> values, Encoding encoding, Payloads* payloads) {
     size_t begin = 0;
     while (begin < values.size()) {
       size_t end = begin, bytes = 0;
       while (end < values.size() && (end == begin || bytes < kPlainPageBytes)) {
-        bytes += values[end].size() + 2;
+        bytes += encoding == Encoding::kUuid ? 17 : values[end].size() + 2;
         ++end;
       }
       payloads->emplace_back(std::string(), static_cast<uint32_t>(end - begin));
-      EncodePlain(std::span<const Str>(values.data() + begin, end - begin),
-                  &payloads->back().first);
+      auto page = values.subspan(begin, end - begin);
+      if (encoding == Encoding::kUuid) {
+        EncodeUuids(page, &payloads->back().first);
+      } else {
+        EncodePlain(page, &payloads->back().first);
+      }
       begin = end;
     }
   }
 
-  static void AppendUuidPages(const std::vector<Str>& values,
-                              std::vector<std::pair<std::string, uint32_t>>* payloads) {
-    const size_t per_page = kPlainPageBytes / 17;
-    for (size_t begin = 0; begin < values.size(); begin += per_page) {
-      const size_t n = std::min(per_page, values.size() - begin);
-      payloads->emplace_back(std::string(), static_cast<uint32_t>(n));
-      EncodeUuids(std::span<const Str>(values.data() + begin, n), &payloads->back().first);
+  // Pass 3: one block.
+  Status WriteBlock(size_t b) {
+    const size_t begin = BlockBegin(b), end = BlockEnd(b), rows = end - begin;
+    BlockState& block = footer_.blocks.emplace_back();
+    block.info.rows = static_cast<uint32_t>(rows);
+    block.info.min_time = events_[begin].event->event_time_us;
+    block.info.max_time = events_[end - 1].event->event_time_us;
+
+    // Gather, row by row, what the plain streams and the fixed-width streams need.
+    values_.resize(streams_.size());
+    for (StringStream& s : streams_) {
+      if (s.non_null > 0 && !s.dict_ok) values_[&s - &streams_[0]].clear();
     }
+    times_.clear();
+    creation_.clear();
+    read_only_.clear();
+    management_.clear();
+    present_.clear();
+    counts_.clear();
+    for (size_t r = begin; r < end; ++r) {
+      const Event& e = *events_[r].event;
+      for (size_t i : scalar_streams_) {
+        const StringStream& s = streams_[i];
+        if (s.non_null > 0 && !s.dict_ok) values_[i].push_back(StringValue(e, ColumnId{s.id}));
+      }
+      for (size_t i : list_streams_) {
+        const StringStream& s = streams_[i];
+        if (s.non_null == 0 || s.dict_ok) continue;
+        for (const Resource& res : events_[r].batch->ResourcesOf(e)) {
+          values_[i].push_back(*ResourceField(res, ColumnId{s.id}));
+        }
+      }
+      times_.push_back(e.event_time_us);
+      creation_.push_back(e.user_identity.creation_date_us);
+      read_only_.push_back(e.read_only);
+      management_.push_back(e.management_event);
+      present_.push_back(e.user_identity.present ? OptBool::kTrue : OptBool::kFalse);
+      counts_.push_back(e.resources_count);
+    }
+    StringStream& skel = streams_[skeleton_];
+    if (skel.non_null > 0 && !skel.dict_ok) {
+      // Too many distinct skeletons for a dictionary: build them again for this block.
+      skeleton_text_.clear();
+      std::vector<size_t> ends;
+      for (size_t r = begin; r < end; ++r) {
+        BuildSkeleton(*events_[r].event, *events_[r].batch, &skeleton_text_);
+        ends.push_back(skeleton_text_.size());
+      }
+      size_t start = 0;
+      for (size_t r = begin; r < end; ++r) {
+        const size_t stop = ends[r - begin];
+        values_[skeleton_].push_back(IsNull(events_[r].event->raw)
+                                         ? Str()
+                                         : Str(skeleton_text_.data() + start, stop - start));
+        start = stop;
+      }
+    }
+
+    for (StringStream& s : streams_) RETURN_IF_ERROR(WriteStringChunk(&s, &block));
+    RETURN_IF_ERROR(WriteTimeChunk(static_cast<uint16_t>(ColumnId::kEventTime), times_));
+    RETURN_IF_ERROR(
+        WriteTimeChunk(static_cast<uint16_t>(ColumnId::kSessionCreationDate), creation_));
+    RETURN_IF_ERROR(WriteBoolChunk(static_cast<uint16_t>(ColumnId::kReadOnly), read_only_));
+    RETURN_IF_ERROR(WriteBoolChunk(static_cast<uint16_t>(ColumnId::kManagementEvent), management_));
+    RETURN_IF_ERROR(WriteBoolChunk(kUserIdentityPresentId, present_));
+    RETURN_IF_ERROR(WriteCountChunk());
+    return Status::OK();
   }
 
-  Status WriteTimestamps(ColumnId id) {
-    ColumnInfo info;
-    info.id = static_cast<uint16_t>(id);
-    info.encoding = id == ColumnId::kEventTime ? Encoding::kTimeDelta : Encoding::kTimeRelative;
-    bool any_chunk = false;
-    std::vector<int64_t> values, times;
-    std::vector<std::pair<std::string, uint32_t>> payloads;
-    for (size_t b = 0; b < footer_.blocks.size(); ++b) {
-      values.clear();
-      times.clear();
-      for (size_t r = BlockBegin(b); r < BlockEnd(b); ++r) {
-        values.push_back(TimestampField(*events_[r].event, id));
-        times.push_back(events_[r].event->event_time_us);
-      }
-      ChunkInfo chunk;
-      chunk.id = info.id;
-      bool any = false;
-      for (int64_t v : values) {
-        if (v == INT64_MIN) {
+  Status WriteStringChunk(StringStream* s, BlockState* block) {
+    if (s->non_null == 0) return Status::OK();
+    ChunkInfo chunk;
+    chunk.id = s->id;
+    payloads_.clear();
+    if (s->dict_ok) {
+      // Codes come from pass 1's ids: no value is looked at again.
+      const size_t n = s->list_child ? ElementCount() : block->info.rows;
+      codes_.resize(n);
+      uint32_t lo = UINT32_MAX, hi = 0;
+      if (s->needle) seen_.clear();
+      for (size_t i = 0; i < n; ++i) {
+        const uint32_t id = s->ids[s->next_id++];
+        if (id == 0) {
+          codes_[i] = 0;
           ++chunk.null_count;
           continue;
         }
-        chunk.min_i64 = any ? std::min(chunk.min_i64, v) : v;
-        chunk.max_i64 = any ? std::max(chunk.max_i64, v) : v;
-        any = true;
+        const uint32_t code = s->remap[id - 1];
+        codes_[i] = code + 1;
+        lo = std::min(lo, code);
+        hi = std::max(hi, code);
+        if (s->needle) seen_.push_back(code);
       }
-      if (!any) continue;
-      payloads.clear();
-      payloads.emplace_back(std::string(), static_cast<uint32_t>(values.size()));
-      if (info.encoding == Encoding::kTimeDelta) {
-        EncodeTimeDelta(values, &payloads.back().first);
-      } else {
-        EncodeTimeRelative(values, times, &payloads.back().first);
+      if (chunk.null_count == n) return Status::OK();
+      chunk.min_code = lo;
+      chunk.max_code = hi;
+      // Pages of kCodePageRows: a point read decompresses a quarter of a block's codes.
+      for (size_t at = 0; at < n; at += kCodePageRows) {
+        const size_t m = std::min(kCodePageRows, n - at);
+        payloads_.emplace_back(std::string(), static_cast<uint32_t>(m));
+        EncodeCodes(std::span<const uint32_t>(codes_.data() + at, m), s->info.code_width,
+                    &payloads_.back().first);
       }
-      RETURN_IF_ERROR(AppendChunk(b, std::move(chunk), payloads, nullptr));
-      any_chunk = true;
+      if (s->needle) {
+        std::sort(seen_.begin(), seen_.end());
+        seen_.erase(std::unique(seen_.begin(), seen_.end()), seen_.end());
+        BloomFilterBuilder bloom(seen_.size(), BloomBitsPerKey(s->id));
+        for (uint32_t code : seen_) bloom.AddHash(s->dict_hash[code]);
+        block->bloom_entries.emplace_back(s->id, bloom.data());
+      }
+      return AppendChunk(std::move(chunk), payloads_, nullptr);
     }
-    if (any_chunk) footer_.columns.push_back(info);
-    return Status::OK();
+    const std::vector<Str>& values = values_[s - &streams_[0]];
+    Str lo, hi;
+    bool any = false;
+    for (Str v : values) {
+      if (IsNull(v)) {
+        ++chunk.null_count;
+        continue;
+      }
+      if (!any || v < lo) lo = v;
+      if (!any || v > hi) hi = v;
+      any = true;
+    }
+    if (!any) return Status::OK();
+    if (s->id != kRawSkeletonId) {
+      chunk.min_prefix = std::string(lo.substr(0, kZonePrefix));
+      chunk.max_prefix = std::string(hi.substr(0, kZonePrefix));
+    }
+    PlainPages(values, s->info.encoding, &payloads_);
+    if (s->needle) {
+      BloomFilterBuilder bloom(values.size() - chunk.null_count, BloomBitsPerKey(s->id));
+      for (Str v : values) {
+        if (!IsNull(v)) bloom.Add(v);
+      }
+      block->bloom_entries.emplace_back(s->id, bloom.data());
+    }
+    return AppendChunk(std::move(chunk), payloads_, s->zdict.get());
   }
 
-  template <typename Fn>
-  Status WriteBools(uint16_t id, Fn get) {
-    ColumnInfo info;
-    info.id = id;
-    info.encoding = Encoding::kBool;
-    bool any_chunk = false;
-    std::vector<OptBool> values;
-    std::vector<std::pair<std::string, uint32_t>> payloads;
-    for (size_t b = 0; b < footer_.blocks.size(); ++b) {
-      values.clear();
-      ChunkInfo chunk;
-      chunk.id = id;
-      for (size_t r = BlockBegin(b); r < BlockEnd(b); ++r) {
-        OptBool v = get(*events_[r].event);
-        values.push_back(v);
-        chunk.null_count += v == OptBool::kNull;
-        chunk.true_count += v == OptBool::kTrue;
-        chunk.false_count += v == OptBool::kFalse;
-      }
-      if (chunk.null_count == values.size()) continue;
-      payloads.clear();
-      payloads.emplace_back(std::string(), static_cast<uint32_t>(values.size()));
-      EncodeBools(values, &payloads.back().first);
-      RETURN_IF_ERROR(AppendChunk(b, std::move(chunk), payloads, nullptr));
-      any_chunk = true;
-    }
-    if (any_chunk) footer_.columns.push_back(info);
-    return Status::OK();
+  size_t ElementCount() const {
+    size_t n = 0;
+    for (uint32_t c : counts_) n += c;
+    return n;
   }
 
-  Status WriteResourceCounts() {
-    ColumnInfo info;
-    info.id = kResourcesCountId;
-    info.encoding = Encoding::kCount;
-    bool any_chunk = false;
-    std::vector<uint32_t> values;
-    std::vector<std::pair<std::string, uint32_t>> payloads;
-    for (size_t b = 0; b < footer_.blocks.size(); ++b) {
-      values.clear();
-      bool any = false;
-      for (size_t r = BlockBegin(b); r < BlockEnd(b); ++r) {
-        values.push_back(events_[r].event->resources_count);
-        any |= values.back() != 0;
-      }
-      if (!any) continue;
-      ChunkInfo chunk;
-      chunk.id = kResourcesCountId;
-      payloads.clear();
-      payloads.emplace_back(std::string(), static_cast<uint32_t>(values.size()));
-      EncodeCounts(values, &payloads.back().first);
-      RETURN_IF_ERROR(AppendChunk(b, std::move(chunk), payloads, nullptr));
-      any_chunk = true;
+  ColumnInfo* FixedColumn(uint16_t id, Encoding encoding) {
+    for (ColumnInfo& c : fixed_columns_) {
+      if (c.id == id) return &c;
     }
-    if (any_chunk) footer_.columns.push_back(info);
-    return Status::OK();
+    ColumnInfo& c = fixed_columns_.emplace_back();
+    c.id = id;
+    c.encoding = encoding;
+    return &c;
   }
 
-  Status WriteSkeletons() {
-    ColumnInfo info;
-    info.id = kRawSkeletonId;
-    info.encoding = Encoding::kPlain;
-    // Samples for the zstd dictionary: skeletons of events spread over the segment.
-    uint64_t total = 0;
-    bool any_raw = false;
-    for (const EventRef& r : events_) {
-      total += r.event->raw.size() / 4;  // skeletons are a fraction of the record
-      any_raw |= !IsNull(r.event->raw);
+  Status WriteTimeChunk(uint16_t id, const std::vector<int64_t>& values) {
+    ChunkInfo chunk;
+    chunk.id = id;
+    bool any = false;
+    for (int64_t v : values) {
+      if (v == INT64_MIN) {
+        ++chunk.null_count;
+        continue;
+      }
+      chunk.min_i64 = any ? std::min(chunk.min_i64, v) : v;
+      chunk.max_i64 = any ? std::max(chunk.max_i64, v) : v;
+      any = true;
     }
-    if (!any_raw) return Status::OK();
-    std::vector<std::string> sample_store;
-    if (total >= kZdictMinStreamBytes) {
-      const size_t every = std::max<size_t>(1, events_.size() / 2048);
-      size_t bytes = 0;
-      for (size_t i = 0; i < events_.size() && bytes < kZdictSampleBytes; i += every) {
-        std::string s;
-        BuildSkeleton(*events_[i].event, *events_[i].batch, &s);
-        bytes += s.size();
-        sample_store.push_back(std::move(s));
-      }
-      std::vector<Str> samples(sample_store.begin(), sample_store.end());
-      zdict_ = TrainZdict(samples, total);
-      if (zdict_) {
-        ASSIGN_OR_RETURN(info.zdict, AppendSection(zdict_->bytes()));
-      }
+    if (!any) return Status::OK();
+    const bool event_time = id == static_cast<uint16_t>(ColumnId::kEventTime);
+    FixedColumn(id, event_time ? Encoding::kTimeDelta : Encoding::kTimeRelative);
+    payloads_.clear();
+    payloads_.emplace_back(std::string(), static_cast<uint32_t>(values.size()));
+    if (event_time) {
+      EncodeTimeDelta(values, &payloads_.back().first);
+    } else {
+      EncodeTimeRelative(values, times_, &payloads_.back().first);
     }
-    std::string skeletons;
-    std::vector<size_t> ends;
-    std::vector<Str> values;
-    std::vector<std::pair<std::string, uint32_t>> payloads;
-    for (size_t b = 0; b < footer_.blocks.size(); ++b) {
-      skeletons.clear();
-      ends.clear();
-      values.clear();
-      uint32_t nulls = 0;
-      for (size_t r = BlockBegin(b); r < BlockEnd(b); ++r) {
-        BuildSkeleton(*events_[r].event, *events_[r].batch, &skeletons);
-        ends.push_back(skeletons.size());
-      }
-      size_t start = 0;
-      for (size_t i = 0; i < ends.size(); ++i) {
-        if (IsNull(events_[BlockBegin(b) + i].event->raw)) {
-          values.push_back(Str());
-          ++nulls;
-        } else {
-          values.push_back(Str(skeletons.data() + start, ends[i] - start));
-        }
-        start = ends[i];
-      }
-      if (nulls == values.size()) continue;
-      ChunkInfo chunk;
-      chunk.id = kRawSkeletonId;
-      chunk.null_count = nulls;
-      payloads.clear();
-      AppendPlainPages(values, &payloads);
-      RETURN_IF_ERROR(AppendChunk(b, std::move(chunk), payloads, zdict_.get()));
+    return AppendChunk(std::move(chunk), payloads_, nullptr);
+  }
+
+  Status WriteBoolChunk(uint16_t id, const std::vector<OptBool>& values) {
+    ChunkInfo chunk;
+    chunk.id = id;
+    for (OptBool v : values) {
+      chunk.null_count += v == OptBool::kNull;
+      chunk.true_count += v == OptBool::kTrue;
+      chunk.false_count += v == OptBool::kFalse;
     }
-    footer_.columns.push_back(info);
-    zdict_.reset();
-    return Status::OK();
+    if (chunk.null_count == values.size()) return Status::OK();
+    FixedColumn(id, Encoding::kBool);
+    payloads_.clear();
+    payloads_.emplace_back(std::string(), static_cast<uint32_t>(values.size()));
+    EncodeBools(values, &payloads_.back().first);
+    return AppendChunk(std::move(chunk), payloads_, nullptr);
+  }
+
+  Status WriteCountChunk() {
+    if (ElementCount() == 0) return Status::OK();
+    FixedColumn(kResourcesCountId, Encoding::kCount);
+    ChunkInfo chunk;
+    chunk.id = kResourcesCountId;
+    payloads_.clear();
+    payloads_.emplace_back(std::string(), static_cast<uint32_t>(counts_.size()));
+    EncodeCounts(counts_, &payloads_.back().first);
+    return AppendChunk(std::move(chunk), payloads_, nullptr);
   }
 
   Env* env_;
@@ -600,12 +668,25 @@ class Writer {
   uint32_t block_rows_;
   PageCompressor compressor_;
   std::unique_ptr<WritableFile> file_;
-  std::string buf_;
-  std::string pages_buf_;
+  std::string buf_, pages_buf_;
   uint64_t offset_ = 0;
-  Footer footer_;
-  std::vector<std::vector<std::pair<uint16_t, std::string>>> blooms_;  // per block
-  std::unique_ptr<ZstdDictionary> zdict_;
+  uint64_t meta_raw_bytes_ = 0;
+  FooterState footer_;
+
+  std::vector<StringStream> streams_;  // reserved up front: never reallocated
+  std::vector<size_t> scalar_streams_, list_streams_;
+  size_t skeleton_ = 0;
+  std::vector<ColumnInfo> fixed_columns_;
+  std::vector<std::string> skeleton_samples_;
+  size_t skeleton_sample_bytes_ = 0;
+
+  // Per-block scratch.
+  std::vector<std::vector<Str>> values_;
+  std::vector<int64_t> times_, creation_;
+  std::vector<OptBool> read_only_, management_, present_;
+  std::vector<uint32_t> counts_, codes_, seen_;
+  std::string skeleton_text_;
+  Payloads payloads_;
 };
 
 }  // namespace
