@@ -4,6 +4,7 @@
 
 #include <random>
 
+#include "store/segment_file.h"
 #include "store/segment_reader.h"
 #include "store/segment_test_util.h"
 
@@ -278,6 +279,115 @@ TEST_F(ScanTest, RejectsBadSpecs) {
   spec.predicates.clear();
   spec.projection = {ColumnId::kEventJsonChecksum};
   EXPECT_EQ(reader_->NewScan(spec).status().code(), StatusCode::kInvalidArgument);
+}
+
+// Large dictionaries (paged, looked up lazily) and mostly-UUID streams (16-byte encoding with
+// binary predicates) against brute force.
+TEST(ScanEncodings, LargeDictionaryAndUuidStreams) {
+  auto env = NewMemEnv();
+  EventBatch batch;
+  RandomEvents gen(99);
+  gen.Make(&batch, 4000);
+  std::mt19937_64& rng = gen.rng();
+  std::vector<std::string> pool;
+  for (int i = 0; i < 1500; ++i) {  // 1500 distinct values of ~900 bytes: a dictionary > 1 MB
+    pool.push_back("{\"key\":\"" + std::to_string(i) + std::string(880, 'a' + i % 26) + "\"}");
+  }
+  for (Event& e : batch.events) {
+    e.request_parameters_json = rng() % 10 ? batch.Copy(pool[rng() % pool.size()]) : Str();
+    if (rng() % 5 == 0) {
+      e.request_id = batch.Copy("S3ID" + std::to_string(rng() % 100000));
+    } else if (rng() % 10) {
+      char id[40];
+      snprintf(id, sizeof id, "%08x-%04x-4%03x-a%03x-%012llx", static_cast<unsigned>(rng()),
+               static_cast<unsigned>(rng() & 0xFFFF), static_cast<unsigned>(rng() & 0xFFF),
+               static_cast<unsigned>(rng() & 0xFFF),
+               static_cast<unsigned long long>(rng() & 0xFFFFFFFFFFFFull));
+      e.request_id = batch.Copy(id);
+    } else {
+      e.request_id = Str();
+    }
+  }
+  SegmentWriteOptions opts;
+  opts.block_rows = 1000;
+  ASSERT_TRUE(WriteSegment(env.get(), "seg", RefsOf(batch), opts).ok());
+  auto reader = SegmentReader::Open(env.get(), "seg");
+  ASSERT_TRUE(reader.ok());
+  const auto& file = dynamic_cast<const segment::SegmentFile&>(**reader);
+  const auto* rp_col = file.column_info(static_cast<uint16_t>(ColumnId::kRequestParameters));
+  ASSERT_TRUE(rp_col && rp_col->encoding == segment::Encoding::kDict);
+  auto dict = file.Dict(rp_col->id);
+  ASSERT_TRUE(dict.ok());
+  EXPECT_FALSE((*dict)->small());
+  const auto* rid_col = file.column_info(static_cast<uint16_t>(ColumnId::kRequestId));
+  ASSERT_TRUE(rid_col && rid_col->encoding == segment::Encoding::kUuid);
+  for (int trial = 0; trial < 30; ++trial) {
+    ScanSpec spec;
+    const Event& probe = batch.events[rng() % batch.size()];
+    std::string rp = IsNull(probe.request_parameters_json)
+                         ? "absent"
+                         : std::string(probe.request_parameters_json);
+    std::string rid = IsNull(probe.request_id) ? "absent" : std::string(probe.request_id);
+    switch (trial % 5) {
+      case 0:
+        spec.predicates = {ScanPredicate::Eq(ColumnId::kRequestParameters, rp)};
+        break;
+      case 1:
+        spec.predicates = {ScanPredicate::Prefix(ColumnId::kRequestParameters, rp.substr(0, 10))};
+        break;
+      case 2:
+        spec.predicates = {ScanPredicate::Eq(ColumnId::kRequestId, rid)};
+        break;
+      case 3:
+        spec.predicates = {ScanPredicate::In(
+            ColumnId::kRequestId,
+            {rid, std::string(batch.events[rng() % batch.size()].request_id), "S3ID7"})};
+        break;
+      case 4:
+        spec.predicates = {ScanPredicate::IsNull(ColumnId::kRequestId)};
+        break;
+    }
+    spec.projection = {ColumnId::kRequestParameters, ColumnId::kRequestId, ColumnId::kEventJson};
+    std::vector<size_t> want;
+    const ScanPredicate& p = spec.predicates[0];
+    for (size_t i = 0; i < batch.size(); ++i) {
+      Str v = StringValue(batch.events[i], p.column);
+      bool match = false;
+      if (p.op == PredicateOp::kIsNull) {
+        match = IsNull(v);
+      } else if (!IsNull(v)) {
+        for (const std::string& w : p.values) {
+          match |= p.op == PredicateOp::kPrefix ? v.starts_with(w) : v == w;
+        }
+      }
+      if (match) want.push_back(i);
+    }
+    std::vector<size_t> got;
+    auto scan = (*reader)->NewScan(spec);
+    ASSERT_TRUE(scan.ok()) << scan.status().ToString();
+    ColumnBatch b;
+    while (true) {
+      auto more = (*scan)->Next(&b);
+      ASSERT_TRUE(more.ok()) << more.status().ToString();
+      if (!*more) break;
+      for (uint32_t r : b.sel) {
+        const size_t index = b.block * 1000 + b.first_row + r;
+        got.push_back(index);
+        const Event& e = batch.events[index];
+        EXPECT_TRUE(segment_testing::SameStr(b.columns[0].StringAt(r), e.request_parameters_json));
+        EXPECT_TRUE(segment_testing::SameStr(b.columns[1].StringAt(r), e.request_id));
+        EXPECT_TRUE(segment_testing::SameStr(b.columns[2].StringAt(r), e.raw));
+      }
+    }
+    ASSERT_EQ(got, want) << "trial " << trial;
+  }
+  EventBatch all;
+  ASSERT_TRUE((*reader)->ReadAll(&all).ok());
+  ASSERT_EQ(all.size(), batch.size());
+  for (size_t i = 0; i < batch.size(); ++i) {
+    ASSERT_EQ(segment_testing::DiffEvents(batch.events[i], batch, all.events[i], all), "") << i;
+  }
+  EXPECT_TRUE((*reader)->Verify().ok());
 }
 
 }  // namespace
