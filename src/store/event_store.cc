@@ -378,6 +378,8 @@ Status EventStore::CommitGroup(const std::vector<Writer*>& group, MemTable* mem,
         for (size_t c = 0; !dup && c < candidates.size(); ++c) {
           const SegmentInfo& info = candidates[c]->info();
           if (e.event_time_us < info.min_time_us || e.event_time_us > info.max_time_us) continue;
+          const KeyDigest* digest = candidates[c]->digest();
+          if (digest != nullptr && !digest->MayContain(hash)) continue;
           Result<bool> has = candidates[c]->reader()->ContainsEvent(
               e.event_id, e.recipient_account_id, e.event_time_us);
           if (!has.ok()) {
@@ -582,6 +584,7 @@ Status EventStore::FlushImmutable(std::shared_ptr<MemTable> imm, uint64_t next_l
       env_->RemoveFile(path).IgnoreError();
       return s.WithPrefix(fmt::format("{}: flush", dir_));
     }
+    seg->set_digest(std::make_shared<const KeyDigest>(imm->KeyHashes()));
   }
   {
     std::lock_guard<std::mutex> ml(manifest_mu_);

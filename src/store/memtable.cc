@@ -35,7 +35,8 @@ uint64_t HashBytes(std::string_view s, uint64_t seed) {
 
 uint64_t MemTable::KeyHash(Str event_id, Str recipient_account_id) {
   uint64_t h = HashBytes(event_id, 0x51ED27);
-  return IsNull(recipient_account_id) ? Mix(h, 0x4E554C4C) : HashBytes(recipient_account_id, h);
+  h = IsNull(recipient_account_id) ? Mix(h, 0x4E554C4C) : HashBytes(recipient_account_id, h);
+  return h < 2 ? h + 2 : h;
 }
 
 MemTable::MemTable() : slots_(1024) {}
@@ -89,6 +90,15 @@ void MemTable::Grow() {
     slots_[i] = s;
   }
   used_slots_ = key_count_;
+}
+
+std::vector<uint64_t> MemTable::KeyHashes() const {
+  std::vector<uint64_t> out;
+  out.reserve(key_count_);
+  for (const Slot& s : slots_) {
+    if (s.hash >= 2) out.push_back(s.hash);
+  }
+  return out;
 }
 
 bool MemTable::ContainsKey(uint64_t hash, Str event_id, Str recipient_account_id) const {

@@ -34,7 +34,7 @@ class MemTable {
 
   // --- writer only ---
 
-  // The hash the key methods take, computed once per event by the caller.
+  // The hash the key methods take, computed once per event by the caller. Never 0 or 1.
   static uint64_t KeyHash(Str event_id, Str recipient_account_id);
 
   // Whether an event with this key was inserted. A NULL eventID is never a duplicate.
@@ -44,6 +44,8 @@ class MemTable {
   bool InsertKey(uint64_t hash, Str event_id, Str recipient_account_id);
   void EraseKey(uint64_t hash, Str event_id, Str recipient_account_id);
   size_t key_count() const { return key_count_; }
+  // The KeyHash of every key in the set (for a KeyDigest). REQUIRES: no concurrent writer.
+  std::vector<uint64_t> KeyHashes() const;
 
   // Appends an acknowledged batch (its events already deduplicated, keys inserted) and publishes
   // it to readers. `bytes` is the memory it accounts for.
@@ -89,6 +91,7 @@ class MemTable {
     uint32_t id_len = 0;
     uint32_t account_len = 0;
   };
+  // KeyHash never returns the reserved values; mapping them anyway keeps the table safe.
   static uint64_t SlotHash(uint64_t h) { return h < 2 ? h + 2 : h; }
   static bool SlotMatches(const Slot& s, uint64_t h, Str id, Str account);
   // Index of the slot holding the key, or of the first free slot of its probe sequence.

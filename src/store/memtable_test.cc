@@ -1,5 +1,7 @@
 #include "store/memtable.h"
 
+#include "store/key_digest.h"
+
 #include <gtest/gtest.h>
 
 #include <set>
@@ -80,6 +82,28 @@ TEST(MemTable, ReadersSeeAPublishedPrefixWhileTheWriterAdds) {
   EXPECT_EQ(m.bytes(), 300000u);
   EXPECT_EQ(m.min_time_us(), -2999);
   EXPECT_EQ(m.max_time_us(), 2999);
+}
+
+TEST(KeyDigest, HoldsExactlyTheMemtableKeys) {
+  MemTable m;
+  std::vector<std::string> ids;
+  for (int i = 0; i < 20000; ++i) ids.push_back("e-" + std::to_string(i));
+  const std::string acct = "111122223333";
+  for (int i = 0; i < 20000; i += 2) Insert(&m, ids[i], acct);
+  KeyDigest d(m.KeyHashes());
+  int false_hits = 0;
+  for (int i = 0; i < 20000; ++i) {
+    const bool in = d.MayContain(MemTable::KeyHash(ids[i], acct));
+    if (i % 2 == 0) {
+      EXPECT_TRUE(in) << i;
+    } else {
+      false_hits += in;
+    }
+  }
+  EXPECT_EQ(false_hits, 0);  // 64-bit hashes: a collision here would be a bug
+  EXPECT_FALSE(d.MayContain(MemTable::KeyHash(ids[0], "444455556666")));
+  KeyDigest empty({});
+  EXPECT_FALSE(empty.MayContain(12345));
 }
 
 }  // namespace

@@ -21,6 +21,7 @@
 
 #include "common/env.h"
 #include "common/status.h"
+#include "store/key_digest.h"
 #include "store/manifest.h"
 #include "store/segment_reader.h"
 
@@ -45,6 +46,10 @@ class LiveSegment {
   bool bad() const { return reader_ == nullptr; }
   const Status& error() const { return error_; }
 
+  // Set by the flush that wrote the segment (see key_digest.h), before the segment is published.
+  void set_digest(std::shared_ptr<const KeyDigest> d) { digest_ = std::move(d); }
+  const KeyDigest* digest() const { return digest_.get(); }
+
   // Called by the store once no current Version lists this segment.
   void MarkObsolete() { obsolete_.store(true); }
 
@@ -54,6 +59,7 @@ class LiveSegment {
   SegmentInfo info_;
   std::unique_ptr<SegmentReader> reader_;
   Status error_;
+  std::shared_ptr<const KeyDigest> digest_;
   std::atomic<bool> obsolete_{false};
 };
 
