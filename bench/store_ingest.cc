@@ -37,7 +37,8 @@ double Seconds(Clock::time_point a, Clock::time_point b) {
 double CpuSeconds() {
   rusage ru{};
   getrusage(RUSAGE_SELF, &ru);
-  return ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+  return ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + ru.ru_stime.tv_sec +
+         ru.ru_stime.tv_usec / 1e6;
 }
 
 long PeakRssMb() {
@@ -88,21 +89,29 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
-    if (a == "--data") data = next();
-    else if (a == "--store") store_dir = next();
-    else if (a == "--parse-threads") parse_threads = std::stoul(next());
-    else if (a == "--appenders") appenders = std::stoul(next());
-    else if (a == "--memtable-mb") memtable_mb = std::stoul(next());
-    else if (a == "--parse-only") parse_only = true;
-    else if (a == "--no-compaction") no_compaction = true;
+    if (a == "--data")
+      data = next();
+    else if (a == "--store")
+      store_dir = next();
+    else if (a == "--parse-threads")
+      parse_threads = std::stoul(next());
+    else if (a == "--appenders")
+      appenders = std::stoul(next());
+    else if (a == "--memtable-mb")
+      memtable_mb = std::stoul(next());
+    else if (a == "--parse-only")
+      parse_only = true;
+    else if (a == "--no-compaction")
+      no_compaction = true;
     else {
       std::fprintf(stderr, "unknown option %s\n", a.c_str());
       return 2;
     }
   }
   if (data.empty()) {
-    std::fprintf(stderr, "usage: store_ingest --data DIR [--store DIR] [--parse-threads N] "
-                         "[--appenders N] [--memtable-mb N] [--parse-only] [--no-compaction]\n");
+    std::fprintf(stderr,
+                 "usage: store_ingest --data DIR [--store DIR] [--parse-threads N] "
+                 "[--appenders N] [--memtable-mb N] [--parse-only] [--no-compaction]\n");
     return 2;
   }
   cairn::Env* env = cairn::Env::Default();
@@ -121,12 +130,13 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "%s\n", s.ToString().c_str());
       return 1;
     }
-    std::printf("parse only:  %llu events in %.2f s = %.0f events/s (%llu MB JSON), CPU %.2f s = "
-                "%.2f us/event\n",
-                static_cast<unsigned long long>(summary.accepted), Seconds(t0, t1),
-                summary.accepted / Seconds(t0, t1),
-                static_cast<unsigned long long>(summary.bytes_json >> 20), cpu,
-                cpu * 1e6 / summary.accepted);
+    std::printf(
+        "parse only:  %llu events in %.2f s = %.0f events/s (%llu MB JSON), CPU %.2f s = "
+        "%.2f us/event\n",
+        static_cast<unsigned long long>(summary.accepted), Seconds(t0, t1),
+        summary.accepted / Seconds(t0, t1),
+        static_cast<unsigned long long>(summary.bytes_json >> 20), cpu,
+        cpu * 1e6 / summary.accepted);
   }
   if (parse_only) return 0;
 
@@ -176,14 +186,15 @@ int main(int argc, char** argv) {
     return 1;
   }
   cairn::StoreStats st = (*store)->Stats();
-  std::printf("import:      %llu events in %.2f s = %.0f events/s durable (appends done at %.2f s, "
-              "%llu appends)\n",
-              static_cast<unsigned long long>(accepted.load()), Seconds(t0, t1),
-              accepted / Seconds(t0, t1), Seconds(t0, t_appended),
-              static_cast<unsigned long long>(appends.load()));
-  std::printf("CPU:         %.2f s = %.2f us/event (all threads: parse, WAL, memtable, flushes, "
-              "compactions); CPU-bound ceiling on 2 idle cores: %.0f events/s\n",
-              cpu, cpu * 1e6 / accepted, 2 * accepted / cpu);
+  std::printf(
+      "import:      %llu events in %.2f s = %.0f events/s durable (appends done at %.2f s, "
+      "%llu appends)\n",
+      static_cast<unsigned long long>(accepted.load()), Seconds(t0, t1), accepted / Seconds(t0, t1),
+      Seconds(t0, t_appended), static_cast<unsigned long long>(appends.load()));
+  std::printf(
+      "CPU:         %.2f s = %.2f us/event (all threads: parse, WAL, memtable, flushes, "
+      "compactions); CPU-bound ceiling on 2 idle cores: %.0f events/s\n",
+      cpu, cpu * 1e6 / accepted, 2 * accepted / cpu);
   std::printf("store:       %llu segments, %llu MB on disk, %llu flushes, %llu compactions\n",
               static_cast<unsigned long long>(st.segment_count),
               static_cast<unsigned long long>(st.bytes_on_disk >> 20),

@@ -51,13 +51,14 @@ struct MergeOutput {
 
 // Reads every event of `inputs`, drops those with eventTime < floor_us, sorts the rest by eventTime
 // (ties: input order, then the order within an input) and writes them as one or more segments
-// (see CompactionOptions::small_segment_raw_bytes), each at path_of(number) with number = new_number().
-// Each output is synced; the caller syncs the folder. Returns the outputs in time order (none when
-// every event was expired). On error the outputs written so far are removed.
-Result<std::vector<MergeOutput>> MergeSegments(
-    Env* env, std::span<const SegmentReader* const> inputs, int64_t floor_us,
-    const CompactionOptions& copts, const SegmentWriteOptions& opts,
-    const std::function<uint64_t()>& new_number,
-    const std::function<std::string(uint64_t)>& path_of);
+// (see CompactionOptions::small_segment_raw_bytes), each at path_of(number) with number =
+// new_number(). Each output is synced; the caller syncs the folder. Returns the outputs in time
+// order (none when every event was expired). On error the outputs written so far are removed.
+Result<std::vector<MergeOutput>> MergeSegments(Env* env,
+                                               std::span<const SegmentReader* const> inputs,
+                                               int64_t floor_us, const CompactionOptions& copts,
+                                               const SegmentWriteOptions& opts,
+                                               const std::function<uint64_t()>& new_number,
+                                               const std::function<std::string(uint64_t)>& path_of);
 
 }  // namespace cairn

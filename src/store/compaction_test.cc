@@ -25,7 +25,8 @@ TEST(PickCompaction, WaitsForMoreThanTriggerSmallSegmentsUnlessForced) {
   o.max_input_raw_bytes = 10000;
   std::vector<SegmentInfo> segs = {Seg(1, 30, 500), Seg(2, 10, 500), Seg(3, 20, 5000)};
   EXPECT_TRUE(PickCompaction(segs, o, false).empty());
-  EXPECT_EQ(PickCompaction(segs, o, true), (std::vector<size_t>{1, 0}));  // oldest first, big one left
+  EXPECT_EQ(PickCompaction(segs, o, true),
+            (std::vector<size_t>{1, 0}));  // oldest first, big one left
   segs.push_back(Seg(4, 5, 900));
   segs.push_back(Seg(5, 40, 100));
   EXPECT_EQ(PickCompaction(segs, o, false), (std::vector<size_t>{3, 1, 0, 4}));  // 4 small > 3
@@ -60,7 +61,8 @@ TEST(Compaction, SplitsOutputsAtDayBoundariesAndAlwaysFinishes) {
   }
   auto before = store->GetSnapshot();
   ASSERT_EQ(before->segments().size(), 5u);
-  for (const auto& s : before->segments()) EXPECT_GE(s.info.max_time_us - s.info.min_time_us, 9 * kDay);
+  for (const auto& s : before->segments())
+    EXPECT_GE(s.info.max_time_us - s.info.min_time_us, 9 * kDay);
   ASSERT_TRUE(store->Compact().ok());
   auto after = store->GetSnapshot();
   ASSERT_GT(after->segments().size(), 1u);

@@ -70,7 +70,9 @@ EventStore::~EventStore() { Close().IgnoreError(); }
 std::string EventStore::SegmentPath(uint64_t number) const {
   return JoinPath(segment_dir_, SegmentFileName(number));
 }
-std::string EventStore::WalPath(uint64_t number) const { return JoinPath(wal_dir_, wal::FileName(number)); }
+std::string EventStore::WalPath(uint64_t number) const {
+  return JoinPath(wal_dir_, wal::FileName(number));
+}
 
 Result<std::unique_ptr<EventStore>> EventStore::Create(Env* env, const std::string& dir,
                                                        const StoreOptions& options) {
@@ -208,8 +210,11 @@ Status EventStore::ReplayWal(const std::string& path, MemTable* mem) {
     copy.append(rec.payload);
     copy.append(64, '\0');
     const char* base = batch->Own(std::move(copy)).data();
-    auto owned = [&](std::string_view v) { return Str(base + (v.data() - rec.payload.data()), v.size()); };
-    const std::string where = fmt::format("{}: record {} at offset {}", path, rec.index, rec.offset);
+    auto owned = [&](std::string_view v) {
+      return Str(base + (v.data() - rec.payload.data()), v.size());
+    };
+    const std::string where =
+        fmt::format("{}: record {} at offset {}", path, rec.index, rec.offset);
     uint64_t bytes = 0;
     uint64_t index = 0;
     RETURN_IF_ERROR(wal::DecodeBatch(rec.payload, where, [&](const wal::WalEvent& we) -> Status {
@@ -217,8 +222,9 @@ Status EventStore::ReplayWal(const std::string& path, MemTable* mem) {
       RecordSource src{path, rec.index, rec.offset, -1};
       Status ps = parser.Parse(owned(we.raw), src, batch.get(), &reason);
       if (!ps.ok()) {
-        return Status::DataLoss(fmt::format("{}: event {}: an acknowledged record no longer parses: {}",
-                                            where, index, ps.message()));
+        return Status::DataLoss(
+            fmt::format("{}: event {}: an acknowledged record no longer parses: {}", where, index,
+                        ps.message()));
       }
       ++index;
       Event& e = batch->events.back();
@@ -252,7 +258,8 @@ Result<AppendResult> EventStore::Append(EventBatch&& batch) {
   for (size_t i = 0; i < batch.events.size(); ++i) {
     const Event& e = batch.events[i];
     if (IsNull(e.raw)) {
-      return Status::InvalidArgument(fmt::format("{}: append: event {} has no raw record bytes", dir_, i));
+      return Status::InvalidArgument(
+          fmt::format("{}: append: event {} has no raw record bytes", dir_, i));
     }
     payload += e.raw.size() + e.event_id.size() + 24;
   }
@@ -332,8 +339,8 @@ Status EventStore::CommitGroup(const std::vector<Writer*>& group, MemTable* mem,
                                const std::shared_ptr<const Version>& version, WalWriter* wal,
                                bool* wal_failed) {
   *wal_failed = false;
-  // Only segments whose eventTime range meets the group's can hold one of its events: a re-delivered
-  // event carries its original eventTime.
+  // Only segments whose eventTime range meets the group's can hold one of its events: a
+  // re-delivered event carries its original eventTime.
   int64_t lo = INT64_MAX, hi = INT64_MIN;
   for (const Writer* w : group) {
     for (const Event& e : w->batch->events) {
@@ -431,8 +438,8 @@ Status EventStore::MakeRoomForWrite(std::unique_lock<std::mutex>& l, bool force_
       continue;
     }
     const bool too_big = mem_->bytes() >= options_.memtable_bytes;
-    const bool too_old = !mem_->empty() &&
-                         env_->NowMicros() - mem_->first_add_us() >= options_.memtable_max_age_us;
+    const bool too_old =
+        !mem_->empty() && env_->NowMicros() - mem_->first_add_us() >= options_.memtable_max_age_us;
     const bool forced = force_switch && !switched && !mem_->empty();
     if (!too_big && !too_old && !forced) return Status::OK();
     if (imm_ != nullptr) {
@@ -562,7 +569,8 @@ Status EventStore::FlushImmutable(std::shared_ptr<MemTable> imm, uint64_t next_l
   SegmentInfo info;
   if (imm->event_count() > 0) {
     std::vector<const EventBatch*> batches;
-    imm->ForEachBatch(imm->published_batches(), [&](const EventBatch& b) { batches.push_back(&b); });
+    imm->ForEachBatch(imm->published_batches(),
+                      [&](const EventBatch& b) { batches.push_back(&b); });
     std::vector<EventRef> refs = SortedEventRefs(batches);
     uint64_t number;
     {
@@ -574,8 +582,13 @@ Status EventStore::FlushImmutable(std::shared_ptr<MemTable> imm, uint64_t next_l
     Status s = meta.status();
     if (s.ok()) s = env_->SyncDir(segment_dir_);
     if (s.ok()) {
-      info = SegmentInfo{number,          meta->event_count, meta->min_event_time_us,
-                         meta->max_event_time_us, meta->file_bytes, meta->raw_bytes, 0};
+      info = SegmentInfo{number,
+                         meta->event_count,
+                         meta->min_event_time_us,
+                         meta->max_event_time_us,
+                         meta->file_bytes,
+                         meta->raw_bytes,
+                         0};
       seg = OpenSegment(info);
       if (seg->bad()) s = seg->error();
     }
@@ -593,7 +606,8 @@ Status EventStore::FlushImmutable(std::shared_ptr<MemTable> imm, uint64_t next_l
     m.log_number = std::max(m.log_number, next_log_number);
     // On failure the segment file is left alone: the MANIFEST may have been replaced after all (a
     // failed directory sync), and then it names the file. An unnamed file is removed at next open.
-    RETURN_IF_ERROR(InstallManifest(std::move(m), {seg}).WithPrefix(fmt::format("{}: flush", dir_)));
+    RETURN_IF_ERROR(
+        InstallManifest(std::move(m), {seg}).WithPrefix(fmt::format("{}: flush", dir_)));
   }
   DeleteObsoleteWals(next_log_number);
   return Status::OK();
@@ -652,8 +666,9 @@ void EventStore::MaintenanceThread() {
                              [&] { return stop_ || maintenance_requested_; });
     if (stop_) break;
     maintenance_requested_ = false;
-    const bool old_memtable = !mem_->empty() && imm_ == nullptr &&
-                              env_->NowMicros() - mem_->first_add_us() >= options_.memtable_max_age_us;
+    const bool old_memtable =
+        !mem_->empty() && imm_ == nullptr &&
+        env_->NowMicros() - mem_->first_add_us() >= options_.memtable_max_age_us;
     l.unlock();
     if (old_memtable) Write(nullptr, /*force_switch=*/true).status().IgnoreError();
     if (options_.background_maintenance) {
@@ -723,8 +738,13 @@ Status EventStore::CompactOnce(bool force, bool* did_work) {
   Status s = merged->empty() ? Status::OK() : env_->SyncDir(segment_dir_);
   for (size_t i = 0; s.ok() && i < merged->size(); ++i) {
     const MergeOutput& o = (*merged)[i];
-    SegmentInfo info{o.number,           o.meta.event_count, o.meta.min_event_time_us,
-                     o.meta.max_event_time_us, o.meta.file_bytes,  o.meta.raw_bytes, level};
+    SegmentInfo info{o.number,
+                     o.meta.event_count,
+                     o.meta.min_event_time_us,
+                     o.meta.max_event_time_us,
+                     o.meta.file_bytes,
+                     o.meta.raw_bytes,
+                     level};
     outputs.push_back(OpenSegment(info));
     output_infos.push_back(info);
     if (outputs.back()->bad()) s = outputs.back()->error();
@@ -819,7 +839,8 @@ std::shared_ptr<const Snapshot> EventStore::GetSnapshot() {
   std::vector<std::pair<std::shared_ptr<const MemTable>, size_t>> mems;
   if (imm_ != nullptr) mems.emplace_back(imm_, imm_->published_batches());
   mems.emplace_back(mem_, mem_->published_batches());
-  return std::make_shared<Snapshot>(current_, std::move(mems), ReadFloor(*current_, retention_days_));
+  return std::make_shared<Snapshot>(current_, std::move(mems),
+                                    ReadFloor(*current_, retention_days_));
 }
 
 StoreStats EventStore::Stats() {
@@ -866,7 +887,8 @@ StoreStats EventStore::Stats() {
       if (auto size = env_->GetFileSize(JoinPath(wal_dir_, name)); size.ok()) st.wal_bytes += *size;
     }
   }
-  if (auto size = env_->GetFileSize(JoinPath(dir_, kManifestName)); size.ok()) st.manifest_bytes = *size;
+  if (auto size = env_->GetFileSize(JoinPath(dir_, kManifestName)); size.ok())
+    st.manifest_bytes = *size;
   st.bytes_on_disk = st.segment_bytes + st.wal_bytes + st.manifest_bytes;
   return st;
 }

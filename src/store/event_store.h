@@ -195,23 +195,23 @@ class EventStore {
   std::condition_variable maintenance_cv_;
   std::deque<Writer*> writers_;
   std::shared_ptr<MemTable> mem_;
-  std::shared_ptr<MemTable> imm_;           // being flushed, or null
-  uint64_t imm_next_log_number_ = 0;        // WALs below it are covered once imm_ is flushed
-  uint64_t switch_seq_ = 0;                 // +1 per memtable switch
-  uint64_t flushed_seq_ = 0;                // switches whose memtable is in a segment
-  Status flush_error_;                      // last flush attempt's error, cleared on success
-  uint64_t flush_attempts_ = 0;             // flush attempts started
-  uint64_t flush_error_attempt_ = 0;        // the attempt that set flush_error_
-  bool retry_flush_now_ = false;            // a waiter wants a failed flush retried at once
+  std::shared_ptr<MemTable> imm_;     // being flushed, or null
+  uint64_t imm_next_log_number_ = 0;  // WALs below it are covered once imm_ is flushed
+  uint64_t switch_seq_ = 0;           // +1 per memtable switch
+  uint64_t flushed_seq_ = 0;          // switches whose memtable is in a segment
+  Status flush_error_;                // last flush attempt's error, cleared on success
+  uint64_t flush_attempts_ = 0;       // flush attempts started
+  uint64_t flush_error_attempt_ = 0;  // the attempt that set flush_error_
+  bool retry_flush_now_ = false;      // a waiter wants a failed flush retried at once
   std::unique_ptr<WalWriter> wal_;
-  Status wal_error_;                        // set while appends are refused
-  uint64_t recovery_seq_ = 0;               // the switch that abandoned the failed WAL, or 0
+  Status wal_error_;           // set while appends are refused
+  uint64_t recovery_seq_ = 0;  // the switch that abandoned the failed WAL, or 0
   std::shared_ptr<const Version> current_;
   uint64_t next_file_number_ = 1;
   uint64_t flushes_ = 0, compactions_ = 0;
-  uint32_t retention_days_ = 0;             // copy of the manifest's, for readers
+  uint32_t retention_days_ = 0;  // copy of the manifest's, for readers
   bool maintenance_requested_ = false;
-  bool stop_ = false;                       // background threads exit
+  bool stop_ = false;  // background threads exit
   bool closing_ = false;
   bool closed_ = false;
   Status close_status_;

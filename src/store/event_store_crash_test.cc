@@ -7,12 +7,11 @@
 //   - no event is present twice (deduplication holds across kills and restarts).
 // CAIRN_CRASH_ITERATIONS and CAIRN_CRASH_SEED override the defaults (for soak runs).
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <chrono>
 #include <cstdlib>
@@ -113,20 +112,23 @@ TEST(EventStoreCrash, KilledWriterLosesNothingAcknowledgedAndNeverHalfABatch) {
     std::string pending;
     std::vector<uint64_t> acks;
     bool eof = false;
-    while (!eof && std::chrono::steady_clock::now() < deadline && (!by_acks || acks.size() < want_acks)) {
+    while (!eof && std::chrono::steady_clock::now() < deadline &&
+           (!by_acks || acks.size() < want_acks)) {
       Drain(child.out, 2, &pending, &acks, &eof);
     }
     if (by_acks && !eof) {
       const auto until = std::chrono::steady_clock::now() + extra;
-      while (!eof && std::chrono::steady_clock::now() < until) Drain(child.out, 1, &pending, &acks, &eof);
+      while (!eof && std::chrono::steady_clock::now() < until)
+        Drain(child.out, 1, &pending, &acks, &eof);
     }
     kill(child.pid, SIGKILL);
     int wstatus = 0;
     waitpid(child.pid, &wstatus, 0);
     while (!eof) Drain(child.out, 100, &pending, &acks, &eof);  // acks written before the kill
     close(child.out);
-    ASSERT_TRUE(WIFSIGNALED(wstatus)) << "crash-writer exited on its own (status " << wstatus
-                                       << "):\n" << ReadStderr(log);
+    ASSERT_TRUE(WIFSIGNALED(wstatus))
+        << "crash-writer exited on its own (status " << wstatus << "):\n"
+        << ReadStderr(log);
     ++kills;
     total_acks += acks.size();
     for (uint64_t b : acks) acked.insert(crash_workload::ContentOf(seed, b));
@@ -158,7 +160,8 @@ TEST(EventStoreCrash, KilledWriterLosesNothingAcknowledgedAndNeverHalfABatch) {
       }
     }
     for (uint64_t b : acked) {
-      ASSERT_TRUE(seen.count(b)) << "iteration " << it << ": acknowledged batch " << b << " is lost";
+      ASSERT_TRUE(seen.count(b)) << "iteration " << it << ": acknowledged batch " << b
+                                 << " is lost";
     }
     ASSERT_TRUE((*store)->Close().ok());
   }

@@ -71,16 +71,19 @@ TEST_F(EventStoreTest, CreateOpenAndSettings) {
     EXPECT_EQ(store->SetRetentionDays(6).code(), StatusCode::kInvalidArgument);
     ASSERT_TRUE(store->Close().ok());
   }
-  EXPECT_EQ(EventStore::Create(env_.get(), dir_, options_).status().code(), StatusCode::kAlreadyExists);
+  EXPECT_EQ(EventStore::Create(env_.get(), dir_, options_).status().code(),
+            StatusCode::kAlreadyExists);
   auto store = OpenStore();
   ASSERT_NE(store, nullptr);
   EXPECT_EQ(store->settings().retention_days, 400u);
   EXPECT_EQ(store->settings().id, "eds-1");
 
-  EXPECT_EQ(EventStore::Open(env_.get(), "/nowhere", options_).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(EventStore::Open(env_.get(), "/nowhere", options_).status().code(),
+            StatusCode::kNotFound);
   StoreOptions bad = options_;
   bad.settings.retention_days = 3;
-  EXPECT_EQ(EventStore::Create(env_.get(), "/other", bad).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(EventStore::Create(env_.get(), "/other", bad).status().code(),
+            StatusCode::kInvalidArgument);
 }
 
 TEST_F(EventStoreTest, AppendIsVisibleToSnapshotsAndCountsDuplicates) {
@@ -208,10 +211,12 @@ TEST_F(EventStoreTest, SnapshotKeepsItsViewAndItsFiles) {
   ASSERT_TRUE(store->ApplyRetention(kT0 + 20 * kDay).ok());
   EXPECT_EQ(CountIds(*snap), before);
   // The compacted inputs are still on disk for the snapshot.
-  for (const std::string& f : files_before) EXPECT_TRUE(env_->FileExists(dir_ + "/segments/" + f)) << f;
+  for (const std::string& f : files_before)
+    EXPECT_TRUE(env_->FileExists(dir_ + "/segments/" + f)) << f;
   EXPECT_EQ(CountIds(store.get()).size(), 50u);
   snap.reset();
-  for (const std::string& f : files_before) EXPECT_FALSE(env_->FileExists(dir_ + "/segments/" + f)) << f;
+  for (const std::string& f : files_before)
+    EXPECT_FALSE(env_->FileExists(dir_ + "/segments/" + f)) << f;
   EXPECT_EQ(Files("segments").size(), 1u);
 }
 
@@ -324,7 +329,8 @@ TEST_F(EventStoreTest, DiskFullAcknowledgesNothing) {
   fault->SetDiskLimit(0);  // everything from now on is over the limit
   auto r = store->Append(MakeBatch(Recs("full", 50)));
   EXPECT_EQ(r.status().code(), StatusCode::kResourceExhausted) << r.status().ToString();
-  EXPECT_EQ(store->Append(MakeBatch(Recs("full2", 1))).status().code(), StatusCode::kResourceExhausted);
+  EXPECT_EQ(store->Append(MakeBatch(Recs("full2", 1))).status().code(),
+            StatusCode::kResourceExhausted);
   EXPECT_FALSE(store->Flush().ok());
   EXPECT_EQ(CountIds(store.get()).size(), 5u);
   // Closed while the disk is still full, then reopened: a torn tail is all the failed batch left.
@@ -498,14 +504,24 @@ TEST_F(EventStoreTest, RandomFaultsThenPowerCut) {
     std::map<std::string, int> sizes;
     for (int b = 0; b < 120; ++b) {
       switch (rng() % 12) {
-        case 0: fault->SetFailSync(true); break;
-        case 1: fault->SetDiskLimit(0); break;
-        case 2: fault->TearNextAppend(); break;
-        default: fault->SetFailSync(false); fault->SetDiskLimit(-1); break;
+        case 0:
+          fault->SetFailSync(true);
+          break;
+        case 1:
+          fault->SetDiskLimit(0);
+          break;
+        case 2:
+          fault->TearNextAppend();
+          break;
+        default:
+          fault->SetFailSync(false);
+          fault->SetDiskLimit(-1);
+          break;
       }
       const std::string prefix = "s" + std::to_string(b) + "-";
       const int n = 1 + static_cast<int>(rng() % 12);
-      auto r = store->Append(MakeBatch(Recs(prefix, n, kT0 + static_cast<int64_t>(rng() % 1000) * 1000000)));
+      auto r = store->Append(
+          MakeBatch(Recs(prefix, n, kT0 + static_cast<int64_t>(rng() % 1000) * 1000000)));
       batches[prefix] = r.ok();
       sizes[prefix] = n;
       if (rng() % 10 == 0) store->Flush().IgnoreError();

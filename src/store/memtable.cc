@@ -115,9 +115,9 @@ bool MemTable::InsertKey(uint64_t hash, Str event_id, Str recipient_account_id) 
   size_t i = Find(h, event_id, recipient_account_id, &found);
   if (found) return false;
   const bool reuse = slots_[i].hash == 1;
-  slots_[i] = Slot{h, event_id.data(), recipient_account_id.data(),
-                   static_cast<uint32_t>(event_id.size()),
-                   static_cast<uint32_t>(recipient_account_id.size())};
+  slots_[i] =
+      Slot{h, event_id.data(), recipient_account_id.data(), static_cast<uint32_t>(event_id.size()),
+           static_cast<uint32_t>(recipient_account_id.size())};
   ++key_count_;
   if (!reuse && ++used_slots_ * 2 > slots_.size()) Grow();
   return true;

@@ -57,8 +57,8 @@ class MemTable {
   // Calls fn for each of the first `n` batches. REQUIRES: n <= published_batches().
   void ForEachBatch(size_t n, const std::function<void(const EventBatch&)>& fn) const;
   // The same, handing out shared ownership (for flushes that outlive nothing but want safety).
-  void ForEachBatchShared(size_t n,
-                          const std::function<void(const std::shared_ptr<const EventBatch>&)>& fn) const;
+  void ForEachBatchShared(
+      size_t n, const std::function<void(const std::shared_ptr<const EventBatch>&)>& fn) const;
 
   uint64_t event_count() const { return events_.load(std::memory_order_acquire); }
   uint64_t bytes() const { return bytes_.load(std::memory_order_acquire); }

@@ -1,17 +1,19 @@
 #include "store/memtable.h"
 
-#include "store/key_digest.h"
-
 #include <gtest/gtest.h>
 
 #include <set>
 #include <string>
 #include <thread>
 
+#include "store/key_digest.h"
+
 namespace cairn {
 namespace {
 
-bool Insert(MemTable* m, Str id, Str acct) { return m->InsertKey(MemTable::KeyHash(id, acct), id, acct); }
+bool Insert(MemTable* m, Str id, Str acct) {
+  return m->InsertKey(MemTable::KeyHash(id, acct), id, acct);
+}
 bool Contains(const MemTable& m, Str id, Str acct) {
   return m.ContainsKey(MemTable::KeyHash(id, acct), id, acct);
 }
@@ -25,10 +27,10 @@ TEST(MemTable, KeySetDistinguishesAccountsAndNullFromEmpty) {
   EXPECT_FALSE(Contains(m, id, b));
   EXPECT_TRUE(Insert(&m, id, b));
   EXPECT_FALSE(Contains(m, id, Str()));
-  EXPECT_TRUE(Insert(&m, id, Str()));                    // NULL account
-  EXPECT_TRUE(Insert(&m, id, Str(empty.data(), 0)));     // "" is not NULL
+  EXPECT_TRUE(Insert(&m, id, Str()));                 // NULL account
+  EXPECT_TRUE(Insert(&m, id, Str(empty.data(), 0)));  // "" is not NULL
   EXPECT_FALSE(Insert(&m, id, Str()));
-  EXPECT_TRUE(Insert(&m, Str(), a));                     // NULL eventID: never a duplicate
+  EXPECT_TRUE(Insert(&m, Str(), a));  // NULL eventID: never a duplicate
   EXPECT_TRUE(Insert(&m, Str(), a));
   EXPECT_FALSE(Contains(m, Str(), a));
   EXPECT_EQ(m.key_count(), 4u);

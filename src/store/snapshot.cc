@@ -29,7 +29,8 @@ std::vector<EventRef> Snapshot::MemtableEvents() const {
   return out;
 }
 
-Status Snapshot::ForEachEvent(const std::function<Status(const Event&, const EventBatch&)>& fn) const {
+Status Snapshot::ForEachEvent(
+    const std::function<Status(const Event&, const EventBatch&)>& fn) const {
   for (const SnapshotSegment& seg : segments_) {
     if (seg.info.max_time_us < min_time_us_) continue;
     RETURN_IF_ERROR(seg.reader->ForEachEvent([&](const Event& e, const EventBatch& b) {

@@ -44,8 +44,10 @@ inline std::string RecordJson(const Rec& r) {
          "\",\"eventSource\":\"s3.amazonaws.com\",\"eventName\":\"" + r.name +
          "\",\"awsRegion\":\"us-east-1\",\"sourceIPAddress\":\"192.0.2.1\",\"userAgent\":\"test\","
          "\"requestParameters\":{\"bucketName\":\"b\"},\"responseElements\":null,\"eventID\":\"" +
-         r.id + "\",\"readOnly\":true,\"eventType\":\"AwsApiCall\",\"managementEvent\":false,"
-         "\"recipientAccountId\":\"" + r.account + "\"}";
+         r.id +
+         "\",\"readOnly\":true,\"eventType\":\"AwsApiCall\",\"managementEvent\":false,"
+         "\"recipientAccountId\":\"" +
+         r.account + "\"}";
 }
 
 // Parses `recs` into one batch with the real parser. Aborts the test binary on a parse error (the
@@ -62,7 +64,8 @@ inline EventBatch MakeBatch(const std::vector<Rec>& recs) {
   return batch;
 }
 
-inline std::vector<Rec> Recs(const std::string& prefix, int n, int64_t t0 = kT0, int64_t step = 1000000) {
+inline std::vector<Rec> Recs(const std::string& prefix, int n, int64_t t0 = kT0,
+                             int64_t step = 1000000) {
   std::vector<Rec> out;
   for (int i = 0; i < n; ++i) out.push_back(Rec{prefix + std::to_string(i), t0 + i * step});
   return out;
@@ -79,6 +82,8 @@ inline std::map<std::string, int> CountIds(const Snapshot& snap) {
   return ids;
 }
 
-inline std::map<std::string, int> CountIds(EventStore* store) { return CountIds(*store->GetSnapshot()); }
+inline std::map<std::string, int> CountIds(EventStore* store) {
+  return CountIds(*store->GetSnapshot());
+}
 
 }  // namespace cairn::store_testing

@@ -31,9 +31,13 @@ class LiveSegment {
  public:
   LiveSegment(Env* env, std::string path, SegmentInfo info, std::unique_ptr<SegmentReader> reader,
               Status error)
-      : env_(env), path_(std::move(path)), info_(info), reader_(std::move(reader)), error_(std::move(error)) {}
+      : env_(env),
+        path_(std::move(path)),
+        info_(info),
+        reader_(std::move(reader)),
+        error_(std::move(error)) {}
   ~LiveSegment() {
-    reader_.reset();  // close before deleting
+    reader_.reset();                                              // close before deleting
     if (obsolete_.load()) env_->RemoveFile(path_).IgnoreError();  // a leftover is removed at open
   }
   LiveSegment(const LiveSegment&) = delete;
