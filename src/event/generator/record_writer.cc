@@ -110,7 +110,6 @@ std::string_view RecordWriter::Compute(Var v, std::string* b) {
       b->push_back(static_cast<char>('a' + rng.Below(3)));
       return *b;
     case Var::kSvc: return s.api->svc;
-    case Var::kAction: return s.api->action;
     case Var::kCliCommand: return s.api->cli_command;
     case Var::kCallerArn: return id.arn;
     case Var::kCallerName: return id.name;
@@ -129,12 +128,8 @@ std::string_view RecordWriter::Compute(Var v, std::string* b) {
       AppendHashed(b, id.key_seed + static_cast<uint64_t>(SessionAt(id, s.time).index), kMixedAlnum,
                    48);
       return *b;
-    case Var::kMfa: return id.mfa ? "true" : "false";
     case Var::kMfaUsed: return id.mfa ? "Yes" : "No";
     case Var::kInvokedBy: return s.invoked_by;
-    case Var::kIp: return ip_;
-    case Var::kIdcStore: return org_.idc_store;
-    case Var::kIdcUserId: return id.name;
     case Var::kTime: AppendIsoTime(b, s.time); return *b;
     case Var::kTimeMs:
       AppendIsoTime(b, s.time);
@@ -146,7 +141,6 @@ std::string_view RecordWriter::Compute(Var v, std::string* b) {
       return *b;
     case Var::kExpiration: AppendJavaTime(b, s.time + 3600); return *b;
     case Var::kJavaTime: AppendJavaTime(b, s.time); return *b;
-    case Var::kEpoch: AppendUint(b, static_cast<uint64_t>(s.time)); return *b;
     case Var::kEpochMs:
       AppendUint(b, static_cast<uint64_t>(s.time) * 1000 + rng.Below(1000));
       return *b;
@@ -167,8 +161,7 @@ std::string_view RecordWriter::Compute(Var v, std::string* b) {
       return *b;
     }
     case Var::kUuid:
-    case Var::kUuidB:
-    case Var::kRequestToken: AppendUuid(b, rng); return *b;
+    case Var::kUuidB: AppendUuid(b, rng); return *b;
     case Var::kHex8: AppendRandom(b, rng, kLowerHex, 8); return *b;
     case Var::kHex16: AppendRandom(b, rng, kLowerHex, 16); return *b;
     case Var::kHex32:
@@ -193,15 +186,12 @@ std::string_view RecordWriter::Compute(Var v, std::string* b) {
       return *b;
     case Var::kEncodedMessage: AppendRandom(b, rng, kMixedAlnum, 180); return *b;
     case Var::kN: AppendUint(b, 1 + rng.Below(20)); return *b;
-    case Var::kBigN: AppendUint(b, 10000 + rng.Below(900000)); return *b;
     case Var::kSessionName:
       if (id.human && !id.name.empty() && id.kind != IdentityKind::kWebIdentity) return id.name;
       b->append(s.invoked_by.empty() ? "botocore-session-" : "");
       AppendUint(b, static_cast<uint64_t>(s.time) * 1000 + rng.Below(1000));
       return *b;
-    case Var::kChangeId: AppendRandom(b, rng, kUpperAlnum, 21); return *b;
     case Var::kBucket:
-    case Var::kLogBucket:
       PickBucket();
       return values_[static_cast<int>(Var::kBucket)];
     case Var::kObjectKey: {
@@ -302,7 +292,6 @@ std::string_view RecordWriter::Compute(Var v, std::string* b) {
       AppendUint(b, size);
       return *b;
     }
-    case Var::kEtag: AppendRandom(b, rng, kLowerHex, 32); return *b;
     case Var::kFunction: return PickFrom(rng, p.functions);
     case Var::kTable: return PickFrom(rng, p.tables);
     case Var::kItemId:
@@ -326,19 +315,10 @@ std::string_view RecordWriter::Compute(Var v, std::string* b) {
       return *b;
     case Var::kKmsKey: return PickFrom(rng, p.kms_keys);
     case Var::kSecret: return PickFrom(rng, p.secrets);
-    case Var::kSecretSuffix: {
-      std::string_view secret = Resolve(Var::kSecret);
-      return secret.substr(secret.size() - 6);
-    }
     case Var::kParam: return PickFrom(rng, p.params);
     case Var::kQueue: return PickFrom(rng, p.queues);
     case Var::kTopic: return PickFrom(rng, p.topics);
     case Var::kLogGroup: return PickFrom(rng, p.log_groups);
-    case Var::kLogStream:
-      b->append(Resolve(Var::kYmd));
-      b->append("/[$LATEST]");
-      AppendRandom(b, rng, kLowerHex, 32);
-      return *b;
     case Var::kRole:
     case Var::kRoleId:
       PickRole();
@@ -356,10 +336,6 @@ std::string_view RecordWriter::Compute(Var v, std::string* b) {
     case Var::kLoadBalancer: return PickFrom(rng, p.load_balancers);
     case Var::kTargetGroup: return PickFrom(rng, p.target_groups);
     case Var::kAsg: return PickFrom(rng, p.asgs);
-    case Var::kTrail:
-      b->append(org_.org_id);
-      b->append("-trail");
-      return *b;
     case Var::kDetector: return p.detector;
     case Var::kPermissionSet: return PickFrom(rng, kPermissionSets);
     case Var::kGlueDb: return PickFrom(rng, kGlueDbs);
