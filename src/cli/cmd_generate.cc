@@ -92,17 +92,17 @@ void PrintJson(const GenerateArgs& args, const gen::GenerateSummary& s, double s
            ",\"management\":" + (i == 0 ? "true" : "false") + "}";
   }
   out += "],\"regions\":[";
-  for (size_t i = 0; i < s.regions.size(); ++i) out += (i > 0 ? "," : "") + JsonString(s.regions[i]);
+  for (size_t i = 0; i < s.regions.size(); ++i)
+    out += (i > 0 ? "," : "") + JsonString(s.regions[i]);
   char buf[256];
-  std::snprintf(buf, sizeof(buf),
-                "],\"start\":\"%s\",\"end\":\"%s\",\"days\":%d,\"seed\":%llu,\"files\":%llu,"
-                "\"events\":%llu,\"errors\":%llu,\"anomalyEvents\":%llu,",
-                IsoTime(s.start).c_str(), IsoTime(s.end).c_str(), args.options.days,
-                static_cast<unsigned long long>(args.options.seed),
-                static_cast<unsigned long long>(s.files),
-                static_cast<unsigned long long>(s.records),
-                static_cast<unsigned long long>(s.errors),
-                static_cast<unsigned long long>(s.anomaly_records));
+  std::snprintf(
+      buf, sizeof(buf),
+      "],\"start\":\"%s\",\"end\":\"%s\",\"days\":%d,\"seed\":%llu,\"files\":%llu,"
+      "\"events\":%llu,\"errors\":%llu,\"anomalyEvents\":%llu,",
+      IsoTime(s.start).c_str(), IsoTime(s.end).c_str(), args.options.days,
+      static_cast<unsigned long long>(args.options.seed), static_cast<unsigned long long>(s.files),
+      static_cast<unsigned long long>(s.records), static_cast<unsigned long long>(s.errors),
+      static_cast<unsigned long long>(s.anomaly_records));
   out += buf;
   std::snprintf(buf, sizeof(buf),
                 "\"jsonBytes\":%llu,\"gzipBytes\":%llu,\"jsonBytesPerEvent\":%.1f,"
@@ -135,17 +135,18 @@ void PrintTable(const GenerateArgs& args, const gen::GenerateSummary& s, double 
               s.organization_id.c_str());
   std::printf("files         %llu\n", static_cast<unsigned long long>(s.files));
   std::printf("events        %llu (errors %llu = %.1f%%, anomaly events %llu)\n",
-              static_cast<unsigned long long>(s.records),
-              static_cast<unsigned long long>(s.errors), 100.0 * s.errors / n,
-              static_cast<unsigned long long>(s.anomaly_records));
+              static_cast<unsigned long long>(s.records), static_cast<unsigned long long>(s.errors),
+              100.0 * s.errors / n, static_cast<unsigned long long>(s.anomaly_records));
   std::printf("bytes         %.1f MB JSON (%.0f B/event), %.1f MB gzip (%.0f B/event)\n",
               s.json_bytes / 1e6, s.json_bytes / n, s.gzip_bytes / 1e6, s.gzip_bytes / n);
   std::printf("time          %.2f s (%.0f events/s)\n", seconds,
               seconds > 0 ? s.records / seconds : 0.0);
   std::printf("by category  ");
-  for (const auto& [k, v] : s.by_category) std::printf(" %s %llu", k.c_str(), static_cast<unsigned long long>(v));
+  for (const auto& [k, v] : s.by_category)
+    std::printf(" %s %llu", k.c_str(), static_cast<unsigned long long>(v));
   std::printf("\nby type      ");
-  for (const auto& [k, v] : s.by_type) std::printf(" %s %llu", k.c_str(), static_cast<unsigned long long>(v));
+  for (const auto& [k, v] : s.by_type)
+    std::printf(" %s %llu", k.c_str(), static_cast<unsigned long long>(v));
   std::printf("\nby source (%zu services)\n", s.by_source.size());
   for (const auto& [k, v] : s.by_source) {
     std::printf("  %-36s %10llu\n", k.c_str(), static_cast<unsigned long long>(v));
@@ -167,7 +168,8 @@ std::function<int()> SetupGenerate(CLI::App* cmd) {
   cmd->add_option("--out", o.out_dir, "Output folder (files go under OUT/AWSLogs/)")->required();
   cmd->add_option("--accounts", o.accounts, "Accounts: the management account and N-1 members")
       ->capture_default_str();
-  cmd->add_option("--regions", o.regions, "Regions (us-east-1 first), 1..16")->capture_default_str();
+  cmd->add_option("--regions", o.regions, "Regions (us-east-1 first), 1..16")
+      ->capture_default_str();
   cmd->add_option("--days", o.days, "Days of activity, ending at --end")->capture_default_str();
   cmd->add_option("--events", o.events, "Expected number of events (anomalies excluded)")
       ->capture_default_str();

@@ -70,7 +70,9 @@ std::vector<Anomaly> PlanAnomalies(const Organization& org, uint64_t seed, int64
   const int64_t span = span_end - span_start;
   // A member account when there is one; a region other than us-east-1 when there is one.
   auto member = [&](int k) { return naccounts == 1 ? 0 : 1 + (k % (naccounts - 1)); };
-  auto some_region = [&]() { return nregions == 1 ? 0 : 1 + static_cast<int>(rng.Below(nregions - 1)); };
+  auto some_region = [&]() {
+    return nregions == 1 ? 0 : 1 + static_cast<int>(rng.Below(nregions - 1));
+  };
   auto place = [&](Anomaly& a, int64_t duration) {
     // In the second half of the span, on a minute boundary.
     int64_t latest = span - duration;
@@ -107,8 +109,8 @@ std::vector<Anomaly> PlanAnomalies(const Organization& org, uint64_t seed, int64
     a.region = some_region();
     a.api = FindApi("secretsmanager.amazonaws.com", "GetSecretValue");
     a.error = FindError(Catalog()[a.api], "AccessDenied");
-    a.identity = FindIdentity(org.accounts[a.account], KindBit(IdentityKind::kAppRole), false,
-                              false, rng);
+    a.identity =
+        FindIdentity(org.accounts[a.account], KindBit(IdentityKind::kAppRole), false, false, rng);
     place(a, 20 * 60);
     a.baseline = baseline(a.account, a.region, a.api, a.start, a.end, true);
     a.count = std::max<uint64_t>(300, static_cast<uint64_t>(std::ceil(100 * a.baseline)));

@@ -22,11 +22,11 @@ namespace cairn::gen {
 
 struct Anomaly {
   std::string kind;
-  int account = 0;   // index into Organization::accounts
-  int region = 0;    // index into Organization::regions
-  int api = 0;       // index into Catalog()
-  int error = -1;    // index into the API's error_kinds, or -1 when the calls succeed
-  int identity = 0;  // index into the account's identities
+  int account = 0;             // index into Organization::accounts
+  int region = 0;              // index into Organization::regions
+  int api = 0;                 // index into Catalog()
+  int error = -1;              // index into the API's error_kinds, or -1 when the calls succeed
+  int identity = 0;            // index into the account's identities
   int64_t start = 0, end = 0;  // [start, end), seconds since the epoch
   uint64_t count = 0;          // records injected
   double baseline = 0;         // expected records of the same kind in [start, end) without it

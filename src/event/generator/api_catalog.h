@@ -46,11 +46,11 @@ struct ApiSpec {
   const char* name;
   ApiKind kind;
   ApiScope scope = ApiScope::kRegional;
-  double human = 0;    // weight in the human stream
-  double machine = 0;  // weight in the machine stream
+  double human = 0;                  // weight in the human stream
+  double machine = 0;                // weight in the machine stream
   const char* invoked_by = nullptr;  // '|'-separated services that call it as AWSService
   double service_share = 0;          // share of machine-stream calls made by those services
-  uint32_t actors = 0;  // identity kinds allowed (KindBit); 0 = the ordinary ones
+  uint32_t actors = 0;               // identity kinds allowed (KindBit); 0 = the ordinary ones
   const char* version = "1.09";
   const char* request = nullptr;
   const char* response = nullptr;

@@ -59,7 +59,7 @@ struct WeightedTable {
 
 // Which APIs and identities an account uses, per stream.
 struct AccountTables {
-  WeightedTable apis[2][2];  // [region class: 0 us-east-1, 1 other][stream]
+  WeightedTable apis[2][2];            // [region class: 0 us-east-1, 1 other][stream]
   std::vector<int> identity_table[2];  // [stream][api] -> index into identities, or -1
   std::vector<WeightedTable> identities;
   int aws_service = -1;
@@ -106,8 +106,8 @@ AccountTables BuildTables(const Organization& org, int a) {
         bool callable = t.identity_table[s][api.index] >= 0;
         if (s == kMachine) {
           callable |= api.service_share > 0 && t.aws_service >= 0;
-          callable |= (api.actors & KindBit(IdentityKind::kServiceEvent)) != 0 &&
-                      t.service_event >= 0;
+          callable |=
+              (api.actors & KindBit(IdentityKind::kServiceEvent)) != 0 && t.service_event >= 0;
         }
         if (callable) t.apis[cls][s].Add(static_cast<uint16_t>(api.index), w);
       }
@@ -143,8 +143,9 @@ class Run {
   // Expected records per stream in a window of account a, region r starting at w0.
   double Lambda(int a, int r, int64_t w0, Stream s) const {
     const double mid = static_cast<double>(w0) + kWindow / 2.0;
-    const double act = s == kHuman ? HumanActivity(static_cast<int64_t>(mid), org_.utc_offset_hours)
-                                   : MachineActivity(static_cast<int64_t>(mid), org_.utc_offset_hours);
+    const double act = s == kHuman
+                           ? HumanActivity(static_cast<int64_t>(mid), org_.utc_offset_hours)
+                           : MachineActivity(static_cast<int64_t>(mid), org_.utc_offset_hours);
     return scale_[s] * org_.accounts[a].weight * org_.regions[r].weight * act;
   }
   double Baseline(int a, int r, int api, int64_t start, int64_t end, bool errors_only) const;
@@ -189,11 +190,11 @@ Status Run::Prepare() {
   scale_[kMachine] = n * (1 - kHumanShare) / (sum_a * sum_r * sum_m);
   units_ = static_cast<uint64_t>(org_.accounts.size()) * org_.regions.size() * o_.days;
   if (o_.anomalies) {
-    anomalies_ = PlanAnomalies(
-        org_, o_.seed, start_, end_,
-        [this](int a, int r, int api, int64_t s, int64_t e, bool errors_only) {
-          return Baseline(a, r, api, s, e, errors_only);
-        });
+    anomalies_ =
+        PlanAnomalies(org_, o_.seed, start_, end_,
+                      [this](int a, int r, int api, int64_t s, int64_t e, bool errors_only) {
+                        return Baseline(a, r, api, s, e, errors_only);
+                      });
   }
   return Status::OK();
 }
@@ -434,7 +435,8 @@ Result<GenerateSummary> Run::Execute() {
 }  // namespace
 
 Result<GenerateSummary> Generate(Env* env, const GenerateOptions& options) {
-  if (options.out_dir.empty()) return Status::InvalidArgument("--out: an output folder is required");
+  if (options.out_dir.empty())
+    return Status::InvalidArgument("--out: an output folder is required");
   if (options.days < 1 || options.days > 3660) {
     return Status::InvalidArgument("--days must be between 1 and 3660, got " +
                                    std::to_string(options.days));

@@ -29,17 +29,17 @@ namespace cairn::gen {
 inline constexpr int kGeneratorVersion = 2;
 
 struct GenerateOptions {
-  std::string out_dir;       // files go under out_dir/AWSLogs/...
-  int accounts = 3;          // the management account and accounts-1 members
-  int regions = 2;           // the first `regions` of KnownRegions(); us-east-1 is first
-  int days = 2;              // days of activity: the span is [end - days * 86400, end)
-  uint64_t events = 5000;    // expected number of records, anomalies excluded
+  std::string out_dir;     // files go under out_dir/AWSLogs/...
+  int accounts = 3;        // the management account and accounts-1 members
+  int regions = 2;         // the first `regions` of KnownRegions(); us-east-1 is first
+  int days = 2;            // days of activity: the span is [end - days * 86400, end)
+  uint64_t events = 5000;  // expected number of records, anomalies excluded
   uint64_t seed = 1;
-  bool anomalies = false;    // inject anomalies and write out_dir/anomalies.json
-  int64_t end = 0;           // end of the span (exclusive), seconds since the epoch, UTC;
-                             // rounded down to a multiple of 5 minutes
+  bool anomalies = false;  // inject anomalies and write out_dir/anomalies.json
+  int64_t end = 0;         // end of the span (exclusive), seconds since the epoch, UTC;
+                           // rounded down to a multiple of 5 minutes
   int threads = 2;
-  int gzip_level = 1;        // libdeflate level, 1..9 (1: fastest; 6: ~17% smaller files)
+  int gzip_level = 1;  // libdeflate level, 1..9 (1: fastest; 6: ~17% smaller files)
   // Called from worker threads, serialized, at most ~100 times: units done, units total, records
   // written so far.
   std::function<void(uint64_t, uint64_t, uint64_t)> progress;

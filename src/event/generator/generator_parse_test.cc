@@ -31,7 +31,8 @@ TEST(GeneratorParse, CairnParserAcceptsEveryRecord) {
       ++events;
       data += e.event_category == "Data";
       with_identity += e.user_identity.present;
-      errors += !IsNull(e.error_code) || !IsNull(e.error_message);  // sign-in failures: message only
+      errors +=
+          !IsNull(e.error_code) || !IsNull(e.error_message);  // sign-in failures: message only
       accounts.insert(std::string(e.recipient_account_id));
       EXPECT_EQ(e.management_event == OptBool::kFalse, e.event_category == "Data");
       EXPECT_FALSE(IsNull(e.event_source));

@@ -180,14 +180,16 @@ TEST(Generator, FilesRecordsAndMix) {
   std::set<std::string> sources, accounts, regions, event_ids, identity_types;
   std::map<std::string, int> categories;
   int errors = 0;
-  static const std::regex kUuid4("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+  static const std::regex kUuid4(
+      "[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
   const std::vector<std::string> kOrder = {
-      "eventVersion", "userIdentity", "eventTime", "eventSource", "eventName", "awsRegion",
-      "sourceIPAddress", "userAgent", "errorCode", "errorMessage", "requestParameters",
-      "responseElements", "additionalEventData", "requestID", "eventID", "readOnly", "resources",
-      "eventType", "apiVersion", "managementEvent", "recipientAccountId", "sharedEventID",
-      "vpcEndpointId", "vpcEndpointAccountId", "serviceEventDetails", "eventCategory",
-      "tlsDetails", "sessionCredentialFromConsole"};
+      "eventVersion",        "userIdentity",  "eventTime",         "eventSource",
+      "eventName",           "awsRegion",     "sourceIPAddress",   "userAgent",
+      "errorCode",           "errorMessage",  "requestParameters", "responseElements",
+      "additionalEventData", "requestID",     "eventID",           "readOnly",
+      "resources",           "eventType",     "apiVersion",        "managementEvent",
+      "recipientAccountId",  "sharedEventID", "vpcEndpointId",     "vpcEndpointAccountId",
+      "serviceEventDetails", "eventCategory", "tlsDetails",        "sessionCredentialFromConsole"};
   for (const Rec& r : recs) {
     sources.insert(r.source);
     accounts.insert(r.account);

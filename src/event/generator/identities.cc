@@ -40,28 +40,34 @@ constexpr std::array<string_view, 9> kSdkAgents = {
     "cfg/retry-mode#legacy Botocore/1.34.84",
     "aws-sdk-js/3.556.0 ua/2.0 os/linux#5.10.214-225.855.amzn2.x86_64 lang/js md/nodejs#20.12.2 "
     "api/${svc}#3.556.0 exec-env/AWS_Lambda_nodejs20.x",
-    "aws-sdk-java/2.25.31 Linux/5.10.214-202.855.amzn2.x86_64 OpenJDK_64-Bit_Server_VM/17.0.11+9-LTS "
+    "aws-sdk-java/2.25.31 Linux/5.10.214-202.855.amzn2.x86_64 "
+    "OpenJDK_64-Bit_Server_VM/17.0.11+9-LTS "
     "Java/17.0.11 vendor/Amazon.com_Inc. md/internal exec-env/AWS_ECS_FARGATE io/sync http/Apache "
     "cfg/retry-mode/legacy",
     "aws-sdk-go-v2/1.26.1 os/linux lang/go#1.22.2 md/GOOS#linux md/GOARCH#amd64 api/${svc}#1.31.0",
     "Boto3/1.28.62 md/Botocore#1.31.62 ua/2.0 os/linux#5.15.0-1055-aws md/arch#x86_64 "
     "lang/python#3.10.12 md/pyimpl#CPython cfg/retry-mode#legacy Botocore/1.31.62",
     "aws-sdk-go/1.50.38 (go1.21.9; linux; amd64) amazon-ssm-agent/3.3.380.0",
-    "aws-sdk-java/1.12.701 Linux/5.10.214-202.855.amzn2.x86_64 OpenJDK_64-Bit_Server_VM/11.0.23+9-LTS "
-    "java/11.0.23 kotlin/1.9.23 vendor/Amazon.com_Inc. exec-env/AWS_ECS_EC2 cfg/retry-mode/standard",
+    "aws-sdk-java/1.12.701 Linux/5.10.214-202.855.amzn2.x86_64 "
+    "OpenJDK_64-Bit_Server_VM/11.0.23+9-LTS "
+    "java/11.0.23 kotlin/1.9.23 vendor/Amazon.com_Inc. exec-env/AWS_ECS_EC2 "
+    "cfg/retry-mode/standard",
     "Boto3/1.26.90 Python/3.9.16 Linux/5.10.178-183.725.amzn2.x86_64 exec-env/AWS_Lambda_python3.9 "
     "Botocore/1.29.90",
     "aws-sdk-nodejs/2.1402.0 linux/v18.16.0 exec-env/AWS_Lambda_nodejs18.x promise",
 };
 
 constexpr string_view kTerraformAgent =
-    "APN/1.0 HashiCorp/1.0 Terraform/1.8.2 (+https://www.terraform.io) terraform-provider-aws/5.47.0 "
+    "APN/1.0 HashiCorp/1.0 Terraform/1.8.2 (+https://www.terraform.io) "
+    "terraform-provider-aws/5.47.0 "
     "(+https://registry.terraform.io/providers/hashicorp/aws) aws-sdk-go-v2/1.26.1 ua/2.0 os/linux "
     "lang/go#1.22.2 md/GOOS#linux md/GOARCH#amd64 api/${svc}#1.31.0";
 constexpr string_view kGithubAgent =
-    "aws-sdk-js/3.556.0 ua/2.0 os/linux#6.5.0-1018-azure lang/js md/nodejs#20.12.2 api/${svc}#3.556.0 "
+    "aws-sdk-js/3.556.0 ua/2.0 os/linux#6.5.0-1018-azure lang/js md/nodejs#20.12.2 "
+    "api/${svc}#3.556.0 "
     "configure-aws-credentials-for-github-actions";
-constexpr string_view kDatadogAgent = "Datadog AWS Integration (aws-sdk-go/1.50.30 (go1.22.1; linux; amd64))";
+constexpr string_view kDatadogAgent =
+    "Datadog AWS Integration (aws-sdk-go/1.50.30 (go1.22.1; linux; amd64))";
 
 string RandomText(Rng& rng, string_view alphabet, int n) {
   string s;
@@ -71,10 +77,10 @@ string RandomText(Rng& rng, string_view alphabet, int n) {
 
 string HumanIp(Rng& rng) {
   uint32_t k = rng.Below(10);
-  if (k < 5) return "203.0.113." + std::to_string(10 + rng.Below(30));  // office egress
+  if (k < 5) return "203.0.113." + std::to_string(10 + rng.Below(30));   // office egress
   if (k < 9) return "198.51.100." + std::to_string(1 + rng.Below(254));  // home
-  return "2001:db8:" + RandomText(rng, kLowerHex, 4) + ":" + RandomText(rng, kLowerHex, 4) + "::" +
-         RandomText(rng, kLowerHex, 3);
+  return "2001:db8:" + RandomText(rng, kLowerHex, 4) + ":" + RandomText(rng, kLowerHex, 4) +
+         "::" + RandomText(rng, kLowerHex, 3);
 }
 
 string MachineIp(Rng& rng) { return "192.0.2." + std::to_string(1 + rng.Below(254)); }
@@ -119,8 +125,8 @@ class Builder {
                session + "\",\"accountId\":\"" + account +
                "\",\"accessKeyId\":\"${session_key}\",\"sessionContext\":{\"sessionIssuer\":{"
                "\"type\":\"Role\",\"principalId\":\"" +
-               role.id + "\",\"arn\":\"arn:aws:iam::" + account + ":role/" + role_path +
-               role.name + "\",\"accountId\":\"" + account + "\",\"userName\":\"" + role.name +
+               role.id + "\",\"arn\":\"arn:aws:iam::" + account + ":role/" + role_path + role.name +
+               "\",\"accountId\":\"" + account + "\",\"userName\":\"" + role.name +
                "\"},\"webIdFederationData\":{},\"attributes\":{\"creationDate\":\"${session_"
                "created}\",\"mfaAuthenticated\":\"" +
                mfa + "\"}" + string(extra_context) + "}";
@@ -154,16 +160,16 @@ void Builder::AddRoot() {
   id.arn = "arn:aws:iam::" + acct_.id + ":root";
   id.mfa = rng_.Chance(0.85);
   id.console = true;
-  id.user_identity = Template::MustCompile("{\"type\":\"Root\",\"principalId\":\"" + acct_.id +
-                                           "\",\"arn\":\"" + id.arn + "\",\"accountId\":\"" +
-                                           acct_.id + "\",\"accessKeyId\":\"\"}");
+  id.user_identity =
+      Template::MustCompile("{\"type\":\"Root\",\"principalId\":\"" + acct_.id + "\",\"arn\":\"" +
+                            id.arn + "\",\"accountId\":\"" + acct_.id + "\",\"accessKeyId\":\"\"}");
   Agents(id, {kConsoleAgents[1]});
   id.ips = {HumanIp(rng_)};
 }
 
 void Builder::AddPeople() {
-  static constexpr string_view kSets[] = {"AdministratorAccess", "ReadOnlyAccess", "PowerUserAccess",
-                                          "DeveloperAccess", "ViewOnlyAccess"};
+  static constexpr string_view kSets[] = {"AdministratorAccess", "ReadOnlyAccess",
+                                          "PowerUserAccess", "DeveloperAccess", "ViewOnlyAccess"};
   const Account& mgmt = org_.accounts[0];
   size_t npeople = org_.people.size();
   // Everybody may sign in to the portal (management account, IdentityCenterUser records), and a
@@ -241,15 +247,16 @@ void Builder::AddIamUsers() {
     string head = "{\"type\":\"IAMUser\",\"principalId\":\"" + pid + "\",\"arn\":\"" + id.arn +
                   "\",\"accountId\":\"" + acct_.id + "\",\"accessKeyId\":\"";
     if (console) {
-      id.sign_in_identity = Template::MustCompile(
-          "{\"type\":\"IAMUser\",\"principalId\":\"" + pid + "\",\"arn\":\"" + id.arn +
-          "\",\"accountId\":\"" + acct_.id + "\",\"userName\":\"" + name + "\"}");
+      id.sign_in_identity = Template::MustCompile("{\"type\":\"IAMUser\",\"principalId\":\"" + pid +
+                                                  "\",\"arn\":\"" + id.arn + "\",\"accountId\":\"" +
+                                                  acct_.id + "\",\"userName\":\"" + name + "\"}");
       // Console sessions use temporary keys and carry session attributes.
       id.session_seconds = 12 * 3600;
       id.user_identity = Template::MustCompile(
           head + "${session_key}\",\"userName\":\"" + name +
           "\",\"sessionContext\":{\"attributes\":{\"creationDate\":\"${session_created}\","
-          "\"mfaAuthenticated\":\"" + (mfa ? "true" : "false") + "\"}}}");
+          "\"mfaAuthenticated\":\"" +
+          (mfa ? "true" : "false") + "\"}}}");
     } else {
       id.access_key = "AKIA" + RandomText(rng_, kBase32, 16);
       id.user_identity =
@@ -328,14 +335,15 @@ void Builder::AddWorkloads() {
     id.ips = {MachineIp(rng_), MachineIp(rng_), MachineIp(rng_)};
 
     Identity& web = Add(IdentityKind::kWebIdentity, true, 1.0);
-    string provider = "arn:aws:iam::" + acct_.id + ":oidc-provider/token.actions.githubusercontent.com";
+    string provider =
+        "arn:aws:iam::" + acct_.id + ":oidc-provider/token.actions.githubusercontent.com";
     string subject = "repo:" + org_.company + "/" + acct_.apps[0] + ":ref:refs/heads/main";
     web.name = subject;
     web.arn = "";
-    web.user_identity = Template::MustCompile(
-        "{\"type\":\"WebIdentityUser\",\"principalId\":\"" + provider +
-        ":sts.amazonaws.com:" + subject + "\",\"userName\":\"" + subject +
-        "\",\"identityProvider\":\"" + provider + "\"}");
+    web.user_identity =
+        Template::MustCompile("{\"type\":\"WebIdentityUser\",\"principalId\":\"" + provider +
+                              ":sts.amazonaws.com:" + subject + "\",\"userName\":\"" + subject +
+                              "\",\"identityProvider\":\"" + provider + "\"}");
     Agents(web, {kGithubAgent});
     web.ips = id.ips;
   }
@@ -365,8 +373,8 @@ void Builder::AddServices() {
     const Role* r = FindRole(l.role);
     if (r == nullptr) continue;
     Identity& id = Add(IdentityKind::kServiceRole, false, l.weight);
-    SetRoleSession(id, acct_.id, "aws-service-role/" + string(l.service) + "/", *r, l.session, false,
-                   "", l.service);
+    SetRoleSession(id, acct_.id, "aws-service-role/" + string(l.service) + "/", *r, l.session,
+                   false, "", l.service);
     id.session_seconds = 3600;
     id.service_caller = true;
     Agents(id, {l.service});
@@ -375,14 +383,15 @@ void Builder::AddServices() {
   Identity& svc = Add(IdentityKind::kAwsService, false, 1.0);
   svc.name = "";
   svc.service_caller = true;
-  svc.user_identity = Template::MustCompile("{\"type\":\"AWSService\",\"invokedBy\":\"${invoked_by}\"}");
+  svc.user_identity =
+      Template::MustCompile("{\"type\":\"AWSService\",\"invokedBy\":\"${invoked_by}\"}");
   Agents(svc, {"${invoked_by}"});
   svc.ips = {};  // the invoking service's name, per record
 
   Identity& ev = Add(IdentityKind::kServiceEvent, false, 1.0);
   ev.service_caller = true;
-  ev.user_identity = Template::MustCompile("{\"accountId\":\"" + acct_.id +
-                                           "\",\"invokedBy\":\"${invoked_by}\"}");
+  ev.user_identity =
+      Template::MustCompile("{\"accountId\":\"" + acct_.id + "\",\"invokedBy\":\"${invoked_by}\"}");
   Agents(ev, {"${invoked_by}"});
 }
 
@@ -397,6 +406,8 @@ void Builder::Build() {
 
 }  // namespace
 
-void BuildIdentities(Organization* org, size_t index, Rng& rng) { Builder(org, index, rng).Build(); }
+void BuildIdentities(Organization* org, size_t index, Rng& rng) {
+  Builder(org, index, rng).Build();
+}
 
 }  // namespace cairn::gen

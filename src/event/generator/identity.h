@@ -21,17 +21,17 @@
 namespace cairn::gen {
 
 enum class IdentityKind : uint8_t {
-  kIamUser,          // IAM user, long-term AKIA key (CLI/SDK) or console session
-  kSsoSession,       // AssumedRole of an AWSReservedSSO_* role (IAM Identity Center)
-  kOrgAccess,        // AssumedRole of OrganizationAccountAccessRole, from the management account
-  kRoot,             // the account's root user
-  kIdcUser,          // IdentityCenterUser (portal calls), with onBehalfOf
-  kAppRole,          // AssumedRole of a workload role (Lambda, EC2, ECS, CI, service-linked)
-  kWebIdentity,      // WebIdentityUser (GitHub Actions OIDC), for AssumeRoleWithWebIdentity
-  kCrossAccount,     // a management-account session calling into a member account
-  kServiceRole,      // AssumedRole of a service-linked role, invokedBy a service (reads only)
-  kAwsService,       // {"type":"AWSService","invokedBy"}: a service acting for the account
-  kServiceEvent,     // {"accountId","invokedBy"}: AwsServiceEvent records
+  kIamUser,       // IAM user, long-term AKIA key (CLI/SDK) or console session
+  kSsoSession,    // AssumedRole of an AWSReservedSSO_* role (IAM Identity Center)
+  kOrgAccess,     // AssumedRole of OrganizationAccountAccessRole, from the management account
+  kRoot,          // the account's root user
+  kIdcUser,       // IdentityCenterUser (portal calls), with onBehalfOf
+  kAppRole,       // AssumedRole of a workload role (Lambda, EC2, ECS, CI, service-linked)
+  kWebIdentity,   // WebIdentityUser (GitHub Actions OIDC), for AssumeRoleWithWebIdentity
+  kCrossAccount,  // a management-account session calling into a member account
+  kServiceRole,   // AssumedRole of a service-linked role, invokedBy a service (reads only)
+  kAwsService,    // {"type":"AWSService","invokedBy"}: a service acting for the account
+  kServiceEvent,  // {"accountId","invokedBy"}: AwsServiceEvent records
   kCount
 };
 
@@ -44,8 +44,8 @@ struct Identity {
   std::string name;    // ${caller_name}: user name or role session name
   std::string arn;     // ${caller_arn}
   std::string account_id;
-  Template user_identity;           // the JSON object, braces included
-  Template sign_in_identity;        // for ConsoleLogin records when it differs (no access key)
+  Template user_identity;             // the JSON object, braces included
+  Template sign_in_identity;          // for ConsoleLogin records when it differs (no access key)
   std::vector<Template> user_agents;  // one is picked per record; console identities: browser last
   std::vector<std::string> ips;       // source addresses; one is picked per record
   bool console = false;               // console session: sessionCredentialFromConsole "true"

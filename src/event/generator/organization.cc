@@ -16,27 +16,28 @@ using std::string;
 using std::string_view;
 
 constexpr std::array<string_view, Organization::kMaxRegions> kRegions = {
-    "us-east-1",  "eu-west-1",    "us-west-2",  "eu-central-1", "ap-southeast-2", "ap-northeast-1",
-    "us-east-2",  "eu-west-2",    "ca-central-1", "ap-south-1", "sa-east-1",      "eu-north-1",
-    "ap-southeast-1", "us-west-1", "eu-west-3", "ap-northeast-2"};
+    "us-east-1",      "eu-west-1",      "us-west-2", "eu-central-1",
+    "ap-southeast-2", "ap-northeast-1", "us-east-2", "eu-west-2",
+    "ca-central-1",   "ap-south-1",     "sa-east-1", "eu-north-1",
+    "ap-southeast-1", "us-west-1",      "eu-west-3", "ap-northeast-2"};
 
-constexpr std::array<string_view, 8> kCompanies = {"acme",   "globex", "initech", "umbrella",
-                                                   "hooli",  "vandelay", "wonka", "tyrell"};
+constexpr std::array<string_view, 8> kCompanies = {"acme",  "globex",   "initech", "umbrella",
+                                                   "hooli", "vandelay", "wonka",   "tyrell"};
 
 // Member accounts, in the order an organization typically creates them. Beyond the list,
 // accounts are sandboxes and workload accounts numbered by index.
 constexpr std::array<string_view, 15> kAccountNames = {
-    "log-archive",   "security-tooling", "prod-payments", "shared-services", "prod-web",
-    "staging-payments", "dev-payments",  "data-platform", "staging-web",     "dev-web",
-    "prod-search",   "network",          "staging-search", "ml-research",    "dev-sandbox"};
+    "log-archive",      "security-tooling", "prod-payments",  "shared-services", "prod-web",
+    "staging-payments", "dev-payments",     "data-platform",  "staging-web",     "dev-web",
+    "prod-search",      "network",          "staging-search", "ml-research",     "dev-sandbox"};
 
 constexpr std::array<string_view, 16> kApps = {
-    "payments", "checkout", "orders",  "catalog",   "search",  "web",     "auth",   "billing",
-    "ledger",   "reports",  "ingest",  "inventory", "notify",  "profile", "images", "analytics"};
+    "payments", "checkout", "orders", "catalog",   "search", "web",     "auth",   "billing",
+    "ledger",   "reports",  "ingest", "inventory", "notify", "profile", "images", "analytics"};
 
-constexpr std::array<string_view, 14> kFirstNames = {
-    "alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy", "mallory",
-    "niaj", "olivia", "peggy"};
+constexpr std::array<string_view, 14> kFirstNames = {"alice",   "bob",   "carol",  "dave", "erin",
+                                                     "frank",   "grace", "heidi",  "ivan", "judy",
+                                                     "mallory", "niaj",  "olivia", "peggy"};
 constexpr std::array<string_view, 12> kLastNames = {"martin", "nguyen", "smith", "garcia",
                                                     "kumar",  "okafor", "rossi", "schmidt",
                                                     "tanaka", "silva",  "cohen", "larsen"};
@@ -117,7 +118,8 @@ void BuildRegionPools(const Organization& org, const Account& acct, string_view 
     p->params.push_back("/" + env + "/" + app + "/feature-flags");
     p->rules.push_back(app + "-nightly-" + env);
     p->dbs.push_back(app + "-db-" + env);
-    p->load_balancers.push_back("app/" + app + "-alb-" + env + "/" + RandomText(rng, kLowerHex, 16));
+    p->load_balancers.push_back("app/" + app + "-alb-" + env + "/" +
+                                RandomText(rng, kLowerHex, 16));
     p->target_groups.push_back(app + "-tg-" + env + "/" + RandomText(rng, kLowerHex, 16));
     p->asgs.push_back(app + "-asg-" + env);
     p->alarms.push_back(app + "-5xx-rate-" + env);
@@ -207,8 +209,8 @@ Result<Organization> Organization::Build(uint64_t seed, int accounts, int region
       acct.name = string(kAccountNames[a - 1]);
     } else {
       static constexpr string_view kEnvs[] = {"prod", "staging", "dev", "sandbox"};
-      acct.name = string(kEnvs[a % 4]) + "-" + string(kApps[a % kApps.size()]) + "-" +
-                  std::to_string(a);
+      acct.name =
+          string(kEnvs[a % 4]) + "-" + string(kApps[a % kApps.size()]) + "-" + std::to_string(a);
     }
     acct.alias = org.company + "-" + acct.name;
     acct.weight = AccountWeight(acct.name, acct.management) * (0.75 + 0.5 * rng.Unit());

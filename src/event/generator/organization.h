@@ -36,9 +36,9 @@ struct RegionPools {
   std::vector<std::string> functions, tables, instances, amis, vpcs, subnets, security_groups,
       volumes, snapshots, enis, kms_keys, secrets, params, queues, topics, log_groups, stacks,
       clusters, ecs_services, repos, rules, dbs, load_balancers, target_groups, asgs, alarms;
-  std::string detector;      // GuardDuty detector id
-  std::string vpce;          // the VPC endpoint data calls go through
-  std::string private_net;   // "10.N." prefix of the region's VPC addresses
+  std::string detector;     // GuardDuty detector id
+  std::string vpce;         // the VPC endpoint data calls go through
+  std::string private_net;  // "10.N." prefix of the region's VPC addresses
 };
 
 struct Role {
@@ -50,9 +50,9 @@ struct Account {
   std::string name;   // "prod-payments"
   std::string alias;  // IAM account alias
   bool management = false;
-  double weight = 1;  // share of the organization's activity, relative
+  double weight = 1;              // share of the organization's activity, relative
   std::vector<std::string> apps;  // workload names its resources are named after
-  std::vector<Role> roles;  // the first workload_roles are the apps' Lambda/ECS/EC2 roles
+  std::vector<Role> roles;        // the first workload_roles are the apps' Lambda/ECS/EC2 roles
   size_t workload_roles = 0;
   std::vector<std::string> iam_users, policies, hosted_zones, record_names;
   std::vector<Identity> identities;
@@ -60,18 +60,18 @@ struct Account {
 };
 
 struct Person {
-  std::string user;     // "alice.martin"
-  std::string email;    // "alice.martin@example.com"
-  std::string idc_id;   // Identity Center user id
+  std::string user;    // "alice.martin"
+  std::string email;   // "alice.martin@example.com"
+  std::string idc_id;  // Identity Center user id
 };
 
 struct Organization {
-  std::string company;  // prefix of bucket names and such
-  std::string org_id;   // "o-" + 10 characters
-  std::string root_id;  // "r-" + 4 characters
-  std::string idc_store;  // Identity Center identity store id "d-..."
+  std::string company;              // prefix of bucket names and such
+  std::string org_id;               // "o-" + 10 characters
+  std::string root_id;              // "r-" + 4 characters
+  std::string idc_store;            // Identity Center identity store id "d-..."
   bool sso_email_sessions = false;  // Identity Center user names are emails (else short names)
-  int utc_offset_hours = 0;  // where most of its people work: shapes the working-hours curve
+  int utc_offset_hours = 0;         // where most of its people work: shapes the working-hours curve
   std::vector<RegionInfo> regions;  // regions[0] is always us-east-1 (global service events)
   std::vector<Person> people;
   std::vector<Account> accounts;  // accounts[0] is the management account

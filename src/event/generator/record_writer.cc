@@ -15,7 +15,7 @@
 namespace cairn::gen {
 namespace {
 
-constexpr std::string_view kInstanceTypes[] = {"t3.micro",  "t3.medium", "m6i.large",
+constexpr std::string_view kInstanceTypes[] = {"t3.micro",   "t3.medium",   "m6i.large",
                                                "m7g.xlarge", "c6i.2xlarge", "r6g.large"};
 constexpr std::string_view kPermissionSets[] = {"AdministratorAccess", "ReadOnlyAccess",
                                                 "PowerUserAccess", "DeveloperAccess"};
@@ -72,9 +72,9 @@ void RecordWriter::PickRole() {
 
 void RecordWriter::PickBucket() {
   const std::string_view by = spec_->invoked_by;
-  log_bucket_ = spec_->api->source == "s3.amazonaws.com" &&
-                (by.starts_with("cloudtrail") || by.starts_with("config") ||
-                 by.starts_with("delivery"));
+  log_bucket_ =
+      spec_->api->source == "s3.amazonaws.com" &&
+      (by.starts_with("cloudtrail") || by.starts_with("config") || by.starts_with("delivery"));
   bucket_index_ = log_bucket_ ? 0 : rng_->Skewed(static_cast<uint32_t>(pools_->buckets.size()));
   const int k = static_cast<int>(Var::kBucket);
   values_[k] = log_bucket_ ? std::string_view(pools_->log_bucket)
@@ -99,26 +99,36 @@ std::string_view RecordWriter::Compute(Var v, std::string* b) {
   Rng& rng = *rng_;
   const RegionPools& p = *pools_;
   switch (v) {
-    case Var::kAccount: return acct_->id;
-    case Var::kRegion: return org_.regions[s.region].name;
-    case Var::kOrgId: return org_.org_id;
-    case Var::kOrgRoot: return org_.root_id;
+    case Var::kAccount:
+      return acct_->id;
+    case Var::kRegion:
+      return org_.regions[s.region].name;
+    case Var::kOrgId:
+      return org_.org_id;
+    case Var::kOrgRoot:
+      return org_.root_id;
     case Var::kMemberAccount:
       return org_.accounts[rng.Below(static_cast<uint32_t>(org_.accounts.size()))].id;
     case Var::kAz:
       b->append(org_.regions[s.region].name);
       b->push_back(static_cast<char>('a' + rng.Below(3)));
       return *b;
-    case Var::kSvc: return s.api->svc;
-    case Var::kCliCommand: return s.api->cli_command;
-    case Var::kCallerArn: return id.arn;
-    case Var::kCallerName: return id.name;
-    case Var::kCallerAccount: return id.account_id;
+    case Var::kSvc:
+      return s.api->svc;
+    case Var::kCliCommand:
+      return s.api->cli_command;
+    case Var::kCallerArn:
+      return id.arn;
+    case Var::kCallerName:
+      return id.name;
+    case Var::kCallerAccount:
+      return id.account_id;
     case Var::kSessionKey:
       if (id.session_seconds <= 0) return id.access_key;
       b->append("ASIA");
-      AppendHashed(b, id.key_seed ^ (static_cast<uint64_t>(SessionAt(id, s.time).index) *
-                                     0x9e3779b97f4a7c15ULL),
+      AppendHashed(b,
+                   id.key_seed ^
+                       (static_cast<uint64_t>(SessionAt(id, s.time).index) * 0x9e3779b97f4a7c15ULL),
                    kBase32, 16);
       return *b;
     case Var::kSessionCreated:
@@ -128,9 +138,13 @@ std::string_view RecordWriter::Compute(Var v, std::string* b) {
       AppendHashed(b, id.key_seed + static_cast<uint64_t>(SessionAt(id, s.time).index), kMixedAlnum,
                    48);
       return *b;
-    case Var::kMfaUsed: return id.mfa ? "Yes" : "No";
-    case Var::kInvokedBy: return s.invoked_by;
-    case Var::kTime: AppendIsoTime(b, s.time); return *b;
+    case Var::kMfaUsed:
+      return id.mfa ? "Yes" : "No";
+    case Var::kInvokedBy:
+      return s.invoked_by;
+    case Var::kTime:
+      AppendIsoTime(b, s.time);
+      return *b;
     case Var::kTimeMs:
       AppendIsoTime(b, s.time);
       b->pop_back();
@@ -139,8 +153,12 @@ std::string_view RecordWriter::Compute(Var v, std::string* b) {
       b->push_back(static_cast<char>('0' + rng.Below(10)));
       b->append("+0000");
       return *b;
-    case Var::kExpiration: AppendJavaTime(b, s.time + 3600); return *b;
-    case Var::kJavaTime: AppendJavaTime(b, s.time); return *b;
+    case Var::kExpiration:
+      AppendJavaTime(b, s.time + 3600);
+      return *b;
+    case Var::kJavaTime:
+      AppendJavaTime(b, s.time);
+      return *b;
     case Var::kEpochMs:
       AppendUint(b, static_cast<uint64_t>(s.time) * 1000 + rng.Below(1000));
       return *b;
@@ -161,14 +179,28 @@ std::string_view RecordWriter::Compute(Var v, std::string* b) {
       return *b;
     }
     case Var::kUuid:
-    case Var::kUuidB: AppendUuid(b, rng); return *b;
-    case Var::kHex8: AppendRandom(b, rng, kLowerHex, 8); return *b;
-    case Var::kHex16: AppendRandom(b, rng, kLowerHex, 16); return *b;
+    case Var::kUuidB:
+      AppendUuid(b, rng);
+      return *b;
+    case Var::kHex8:
+      AppendRandom(b, rng, kLowerHex, 8);
+      return *b;
+    case Var::kHex16:
+      AppendRandom(b, rng, kLowerHex, 16);
+      return *b;
     case Var::kHex32:
-    case Var::kTaskId: AppendRandom(b, rng, kLowerHex, 32); return *b;
-    case Var::kHex64: AppendRandom(b, rng, kLowerHex, 64); return *b;
-    case Var::kVersionId: AppendRandom(b, rng, kMixedAlnum, 32); return *b;
-    case Var::kAmzId2: AppendRandom(b, rng, kBase64, 76); return *b;
+    case Var::kTaskId:
+      AppendRandom(b, rng, kLowerHex, 32);
+      return *b;
+    case Var::kHex64:
+      AppendRandom(b, rng, kLowerHex, 64);
+      return *b;
+    case Var::kVersionId:
+      AppendRandom(b, rng, kMixedAlnum, 32);
+      return *b;
+    case Var::kAmzId2:
+      AppendRandom(b, rng, kBase64, 76);
+      return *b;
     case Var::kAsiaKey:
       b->append("ASIA");
       AppendRandom(b, rng, kBase32, 16);
@@ -177,15 +209,21 @@ std::string_view RecordWriter::Compute(Var v, std::string* b) {
       b->append("AKIA");
       AppendRandom(b, rng, kBase32, 16);
       return *b;
-    case Var::kId17: AppendRandom(b, rng, kBase32, 17); return *b;
+    case Var::kId17:
+      AppendRandom(b, rng, kBase32, 17);
+      return *b;
     case Var::kSessionToken:
       // Real tokens start with this prefix; the rest is opaque.
       b->append("IQoJb3JpZ2luX2Vj");
       AppendRandom(b, rng, kBase64, 160);
       b->append("==");
       return *b;
-    case Var::kEncodedMessage: AppendRandom(b, rng, kMixedAlnum, 180); return *b;
-    case Var::kN: AppendUint(b, 1 + rng.Below(20)); return *b;
+    case Var::kEncodedMessage:
+      AppendRandom(b, rng, kMixedAlnum, 180);
+      return *b;
+    case Var::kN:
+      AppendUint(b, 1 + rng.Below(20));
+      return *b;
     case Var::kSessionName:
       if (id.human && !id.name.empty() && id.kind != IdentityKind::kWebIdentity) return id.name;
       b->append(s.invoked_by.empty() ? "botocore-session-" : "");
@@ -292,58 +330,96 @@ std::string_view RecordWriter::Compute(Var v, std::string* b) {
       AppendUint(b, size);
       return *b;
     }
-    case Var::kFunction: return PickFrom(rng, p.functions);
-    case Var::kTable: return PickFrom(rng, p.tables);
+    case Var::kFunction:
+      return PickFrom(rng, p.functions);
+    case Var::kTable:
+      return PickFrom(rng, p.tables);
     case Var::kItemId:
       b->append(rng.Chance(0.5) ? "USER#" : "ORDER#");
       AppendUint(b, rng.Skewed(2000000));
       return *b;
-    case Var::kInstance: return PickFrom(rng, p.instances);
-    case Var::kInstanceType: return PickFrom(rng, kInstanceTypes);
-    case Var::kAmi: return PickFrom(rng, p.amis);
-    case Var::kVpc: return PickFrom(rng, p.vpcs);
-    case Var::kSubnet: return PickFrom(rng, p.subnets);
-    case Var::kSecurityGroup: return PickFrom(rng, p.security_groups);
-    case Var::kVolume: return PickFrom(rng, p.volumes);
-    case Var::kSnapshot: return PickFrom(rng, p.snapshots);
-    case Var::kEni: return PickFrom(rng, p.enis);
+    case Var::kInstance:
+      return PickFrom(rng, p.instances);
+    case Var::kInstanceType:
+      return PickFrom(rng, kInstanceTypes);
+    case Var::kAmi:
+      return PickFrom(rng, p.amis);
+    case Var::kVpc:
+      return PickFrom(rng, p.vpcs);
+    case Var::kSubnet:
+      return PickFrom(rng, p.subnets);
+    case Var::kSecurityGroup:
+      return PickFrom(rng, p.security_groups);
+    case Var::kVolume:
+      return PickFrom(rng, p.volumes);
+    case Var::kSnapshot:
+      return PickFrom(rng, p.snapshots);
+    case Var::kEni:
+      return PickFrom(rng, p.enis);
     case Var::kPrivateIp:
       b->append(p.private_net);
       AppendUint(b, rng.Below(32));
       b->push_back('.');
       AppendUint(b, 4 + rng.Below(250));
       return *b;
-    case Var::kKmsKey: return PickFrom(rng, p.kms_keys);
-    case Var::kSecret: return PickFrom(rng, p.secrets);
-    case Var::kParam: return PickFrom(rng, p.params);
-    case Var::kQueue: return PickFrom(rng, p.queues);
-    case Var::kTopic: return PickFrom(rng, p.topics);
-    case Var::kLogGroup: return PickFrom(rng, p.log_groups);
+    case Var::kKmsKey:
+      return PickFrom(rng, p.kms_keys);
+    case Var::kSecret:
+      return PickFrom(rng, p.secrets);
+    case Var::kParam:
+      return PickFrom(rng, p.params);
+    case Var::kQueue:
+      return PickFrom(rng, p.queues);
+    case Var::kTopic:
+      return PickFrom(rng, p.topics);
+    case Var::kLogGroup:
+      return PickFrom(rng, p.log_groups);
     case Var::kRole:
     case Var::kRoleId:
       PickRole();
       return values_[static_cast<int>(v)];
-    case Var::kIamUser: return PickFrom(rng, acct_->iam_users);
-    case Var::kPolicy: return PickFrom(rng, acct_->policies);
-    case Var::kStack: return PickFrom(rng, p.stacks);
-    case Var::kCluster: return PickFrom(rng, p.clusters);
-    case Var::kEcsService: return PickFrom(rng, p.ecs_services);
-    case Var::kRepo: return PickFrom(rng, p.repos);
-    case Var::kRule: return PickFrom(rng, p.rules);
-    case Var::kDb: return PickFrom(rng, p.dbs);
-    case Var::kHostedZone: return PickFrom(rng, acct_->hosted_zones);
-    case Var::kRecordName: return PickFrom(rng, acct_->record_names);
-    case Var::kLoadBalancer: return PickFrom(rng, p.load_balancers);
-    case Var::kTargetGroup: return PickFrom(rng, p.target_groups);
-    case Var::kAsg: return PickFrom(rng, p.asgs);
-    case Var::kDetector: return p.detector;
-    case Var::kPermissionSet: return PickFrom(rng, kPermissionSets);
-    case Var::kGlueDb: return PickFrom(rng, kGlueDbs);
-    case Var::kGlueTable: return PickFrom(rng, kGlueTables);
-    case Var::kWorkgroup: return PickFrom(rng, kWorkgroups);
-    case Var::kMetric: return PickFrom(rng, kMetrics);
-    case Var::kAlarm: return PickFrom(rng, p.alarms);
-    case Var::kCount: break;
+    case Var::kIamUser:
+      return PickFrom(rng, acct_->iam_users);
+    case Var::kPolicy:
+      return PickFrom(rng, acct_->policies);
+    case Var::kStack:
+      return PickFrom(rng, p.stacks);
+    case Var::kCluster:
+      return PickFrom(rng, p.clusters);
+    case Var::kEcsService:
+      return PickFrom(rng, p.ecs_services);
+    case Var::kRepo:
+      return PickFrom(rng, p.repos);
+    case Var::kRule:
+      return PickFrom(rng, p.rules);
+    case Var::kDb:
+      return PickFrom(rng, p.dbs);
+    case Var::kHostedZone:
+      return PickFrom(rng, acct_->hosted_zones);
+    case Var::kRecordName:
+      return PickFrom(rng, acct_->record_names);
+    case Var::kLoadBalancer:
+      return PickFrom(rng, p.load_balancers);
+    case Var::kTargetGroup:
+      return PickFrom(rng, p.target_groups);
+    case Var::kAsg:
+      return PickFrom(rng, p.asgs);
+    case Var::kDetector:
+      return p.detector;
+    case Var::kPermissionSet:
+      return PickFrom(rng, kPermissionSets);
+    case Var::kGlueDb:
+      return PickFrom(rng, kGlueDbs);
+    case Var::kGlueTable:
+      return PickFrom(rng, kGlueTables);
+    case Var::kWorkgroup:
+      return PickFrom(rng, kWorkgroups);
+    case Var::kMetric:
+      return PickFrom(rng, kMetrics);
+    case Var::kAlarm:
+      return PickFrom(rng, p.alarms);
+    case Var::kCount:
+      break;
   }
   return {};
 }
@@ -376,9 +452,8 @@ void RecordWriter::Write(const RecordSpec& spec, Rng& rng, std::string* out, Rec
   const bool sign_in = api.kind == ApiKind::kConsoleSignIn;
   // AWS services acting for the account do not fail in these logs, and sign-in failures (wrong
   // password) happen to IAM users and root; Identity Center users fail at the portal instead.
-  const bool may_fail =
-      !id.service_caller &&
-      (!sign_in || id.kind == IdentityKind::kIamUser || id.kind == IdentityKind::kRoot);
+  const bool may_fail = !id.service_caller && (!sign_in || id.kind == IdentityKind::kIamUser ||
+                                               id.kind == IdentityKind::kRoot);
   int error = spec.error;
   if (error == -2) {
     error = -1;

@@ -28,8 +28,8 @@ struct RecordSpec {
   int region = 0;   // index into Organization::regions
   const Api* api = nullptr;
   const Identity* identity = nullptr;
-  int64_t time = 0;                 // eventTime, seconds since the epoch
-  std::string_view invoked_by;      // for AWSService and service-event identities
+  int64_t time = 0;             // eventTime, seconds since the epoch
+  std::string_view invoked_by;  // for AWSService and service-event identities
   // Error: -1 none, -2 pick by the API's error rate, else index into api->error_kinds.
   int error = -2;
 };

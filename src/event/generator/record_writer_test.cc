@@ -30,7 +30,8 @@ TEST(RecordWriter, EveryApiAndIdentityKindWritesValidJson) {
       const Account& acct = org->accounts[a];
       std::set<IdentityKind> seen;
       for (const Identity& id : acct.identities) {
-        bool service = id.kind == IdentityKind::kAwsService || id.kind == IdentityKind::kServiceEvent;
+        bool service =
+            id.kind == IdentityKind::kAwsService || id.kind == IdentityKind::kServiceEvent;
         if (!service && (api.actors & KindBit(id.kind)) == 0) continue;
         if (!seen.insert(id.kind).second) continue;
         for (int error = -1; error < static_cast<int>(api.error_kinds.size()); ++error) {

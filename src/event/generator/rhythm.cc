@@ -30,8 +30,8 @@ double HumanActivity(int64_t t, int utc_offset_hours) {
 }
 
 double MachineActivity(int64_t t, int utc_offset_hours) {
-  static constexpr double kMachine[24] = {0.9, 1.1, 1.35, 1.3, 1.0, 0.8, 0.8,  0.85,
-                                          0.95, 1.0, 1.05, 1.1, 1.1, 1.1, 1.1, 1.1,
+  static constexpr double kMachine[24] = {0.9,  1.1, 1.35, 1.3, 1.0, 0.8,  0.8,  0.85,
+                                          0.95, 1.0, 1.05, 1.1, 1.1, 1.1,  1.1,  1.1,
                                           1.05, 1.0, 0.95, 0.9, 0.9, 0.85, 0.85, 0.85};
   int64_t local = t + static_cast<int64_t>(utc_offset_hours) * 3600;
   CivilTime c = ToCivil(local);

@@ -54,7 +54,8 @@ class Rng {
     return result;
   }
 
-  // Uniform in [0, n). REQUIRES: n > 0. (Lemire's multiply-shift; the tiny bias is irrelevant here.)
+  // Uniform in [0, n). REQUIRES: n > 0. (Lemire's multiply-shift; the tiny bias is irrelevant
+  // here.)
   uint32_t Below(uint32_t n) {
     return static_cast<uint32_t>(((Next() >> 32) * static_cast<uint64_t>(n)) >> 32);
   }

@@ -69,18 +69,25 @@ inline void Append4(std::string* out, int v) {
 // "2025-03-04T10:15:02Z"
 inline void AppendIsoTime(std::string* out, int64_t epoch_seconds) {
   CivilTime c = ToCivil(epoch_seconds);
-  char b[20] = {static_cast<char>('0' + c.year / 1000), static_cast<char>('0' + c.year / 100 % 10),
-                static_cast<char>('0' + c.year / 10 % 10), static_cast<char>('0' + c.year % 10),
+  char b[20] = {static_cast<char>('0' + c.year / 1000),
+                static_cast<char>('0' + c.year / 100 % 10),
+                static_cast<char>('0' + c.year / 10 % 10),
+                static_cast<char>('0' + c.year % 10),
                 '-',
-                static_cast<char>('0' + c.month / 10), static_cast<char>('0' + c.month % 10),
+                static_cast<char>('0' + c.month / 10),
+                static_cast<char>('0' + c.month % 10),
                 '-',
-                static_cast<char>('0' + c.day / 10), static_cast<char>('0' + c.day % 10),
+                static_cast<char>('0' + c.day / 10),
+                static_cast<char>('0' + c.day % 10),
                 'T',
-                static_cast<char>('0' + c.hour / 10), static_cast<char>('0' + c.hour % 10),
+                static_cast<char>('0' + c.hour / 10),
+                static_cast<char>('0' + c.hour % 10),
                 ':',
-                static_cast<char>('0' + c.minute / 10), static_cast<char>('0' + c.minute % 10),
+                static_cast<char>('0' + c.minute / 10),
+                static_cast<char>('0' + c.minute % 10),
                 ':',
-                static_cast<char>('0' + c.second / 10), static_cast<char>('0' + c.second % 10),
+                static_cast<char>('0' + c.second / 10),
+                static_cast<char>('0' + c.second % 10),
                 'Z'};
   out->append(b, sizeof(b));
 }
@@ -150,8 +157,8 @@ inline void AppendHashed(std::string* out, uint64_t key, std::string_view alphab
 // A UUID version 4 string ("xxxxxxxx-xxxx-4xxx-[89ab]xxx-xxxxxxxxxxxx").
 inline void AppendUuid(std::string* out, Rng& rng) {
   uint64_t hi = rng.Next(), lo = rng.Next();
-  hi = (hi & ~0xf000ULL) | 0x4000ULL;                               // version 4
-  lo = (lo & ~0xc000000000000000ULL) | 0x8000000000000000ULL;       // variant 10xx
+  hi = (hi & ~0xf000ULL) | 0x4000ULL;                          // version 4
+  lo = (lo & ~0xc000000000000000ULL) | 0x8000000000000000ULL;  // variant 10xx
   char buf[36];
   int p = 0;
   for (int i = 15; i >= 0; --i) {
