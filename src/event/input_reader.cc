@@ -133,6 +133,29 @@ Status StreamInput(SequentialFile* source, std::string_view name, RecordParser* 
 
 }  // namespace
 
+namespace {
+
+// Parses the bytes of one whole input (gzip or plain) held in `data`, a view into a file mapping or
+// a scratch buffer. Plain text is copied once, into a padded buffer the batch owns.
+Envelope ParseWhole(std::string_view data, std::string_view name, RecordParser* parser,
+                    EventBatch* batch, ParseSummary* summary) {
+  if (gzip::IsGzip(data)) return ParseGzip(data, name, parser, batch, summary);
+  std::string text;
+  text.reserve(data.size() + simdjson::SIMDJSON_PADDING);
+  text.append(data);
+  return ParseJsonText(std::move(text), name, parser, batch, summary);
+}
+
+// The gzip ISIZE trailer: the last member's length mod 2^32 (exact for the usual single member
+// under 4 GiB).
+uint64_t GzipSizeHint(std::string_view gz) {
+  if (gz.size() < 18) return 0;
+  const auto* b = reinterpret_cast<const unsigned char*>(gz.data() + gz.size() - 4);
+  return b[0] | (b[1] << 8) | (b[2] << 16) | (uint64_t{b[3]} << 24);
+}
+
+}  // namespace
+
 Status ReadInput(Env* env, const std::string& path, std::string_view name, RecordParser* parser,
                  const ReadOptions& options, const std::function<Status(InputPart&)>& sink) {
   auto unreadable = [&](const Status& status) {
@@ -147,35 +170,29 @@ Status ReadInput(Env* env, const std::string& path, std::string_view name, Recor
     if (!in.ok()) return unreadable(in.status());
     return StreamInput(in->get(), name, parser, options, sink);
   }
-  // Small enough to parse whole? Plain text by its size; gzip by its size and the ISIZE trailer
-  // (the last member's length mod 2^32; exact for the usual single member under 4 GiB).
-  bool whole = false;
-  {
-    Result<std::unique_ptr<RandomAccessFile>> file = env->NewRandomAccessFile(path);
-    if (!file.ok()) return unreadable(file.status());
-    const uint64_t size = (*file)->Size();
-    char head[4];
-    Result<std::string_view> magic = (*file)->Read(0, std::min<uint64_t>(size, 2), head);
-    if (!magic.ok()) return unreadable(magic.status());
-    if (!gzip::IsGzip(*magic)) {
-      whole = size <= options.part_bytes;
-    } else if (size >= 18 && size <= options.part_bytes / 4) {
-      char tail[4];
-      Result<std::string_view> isize = (*file)->Read(size - 4, 4, tail);
-      if (!isize.ok()) return unreadable(isize.status());
-      const auto* b = reinterpret_cast<const unsigned char*>(isize->data());
-      const uint64_t n = b[0] | (b[1] << 8) | (b[2] << 16) | (uint64_t{b[3]} << 24);
-      whole = n <= options.part_bytes;
-    } else {
-      whole = size < 18;  // too short to be whole gzip: let the whole path report it
+  Result<std::unique_ptr<RandomAccessFile>> file = env->NewRandomAccessFile(path);
+  if (!file.ok()) return unreadable(file.status());
+  const uint64_t size = (*file)->Size();
+  // Files up to a part are read in one go (one pread, or a view into the mapping). Plain text is
+  // then parsed whole, and so is gzip of up to a quarter part that inflates to at most a part;
+  // other gzip is streamed from memory. Bigger files are streamed from the file.
+  if (size <= options.part_bytes) {
+    std::unique_ptr<char[]> scratch(new char[size]);  // untouched when the file is mapped
+    Result<std::string_view> data = (*file)->Read(0, size, scratch.get());
+    if (!data.ok()) return unreadable(data.status());
+    const bool gz = gzip::IsGzip(*data);
+    if (!gz || (size <= options.part_bytes / 4 && GzipSizeHint(*data) <= options.part_bytes)) {
+      InputPart part;
+      part.last = true;
+      ++part.summary.files_read;
+      part.summary.bytes_read += data->size();
+      part.envelope = ParseWhole(*data, name, parser, &part.batch, &part.summary);
+      return sink(part);
     }
+    StringSource source(*data);
+    return StreamInput(&source, name, parser, options, sink);
   }
-  if (whole) {
-    InputPart part;
-    part.last = true;
-    part.envelope = ParseInputFile(env, path, parser, &part.batch, &part.summary);
-    return sink(part);
-  }
+  file->reset();
   Result<std::unique_ptr<SequentialFile>> in = env->NewSequentialFile(path);
   if (!in.ok()) return unreadable(in.status());
   return StreamInput(in->get(), name, parser, options, sink);
@@ -198,34 +215,14 @@ Envelope ParseInputFile(Env* env, const std::string& path, RecordParser* parser,
     return Envelope::kUnknown;
   }
   const uint64_t size = (*file)->Size();
-  summary->bytes_read += size;
-  char magic[2];
-  Result<std::string_view> head = (*file)->Read(0, std::min<uint64_t>(size, 2), magic);
-  if (!head.ok()) {
-    Unreadable(path, head.status(), summary);
+  std::unique_ptr<char[]> scratch(new char[size]);  // untouched when the file is mapped
+  Result<std::string_view> data = (*file)->Read(0, size, scratch.get());
+  if (!data.ok()) {
+    Unreadable(path, data.status(), summary);
     return Envelope::kUnknown;
   }
-  if (gzip::IsGzip(*head)) {
-    // Large files are mapped: the view points into the mapping and the scratch stays untouched.
-    std::unique_ptr<char[]> scratch(new char[size]);
-    Result<std::string_view> gz = (*file)->Read(0, size, scratch.get());
-    if (!gz.ok()) {
-      Unreadable(path, gz.status(), summary);
-      return Envelope::kUnknown;
-    }
-    return ParseGzip(*gz, path, parser, batch, summary);
-  }
-  std::string text;
-  text.reserve(size + simdjson::SIMDJSON_PADDING);
-  text.resize(size);
-  Result<std::string_view> got = (*file)->Read(0, size, text.data());
-  if (!got.ok()) {
-    Unreadable(path, got.status(), summary);
-    return Envelope::kUnknown;
-  }
-  if (got->data() != text.data()) std::memcpy(text.data(), got->data(), got->size());
-  text.resize(got->size());
-  return ParseJsonText(std::move(text), path, parser, batch, summary);
+  summary->bytes_read += data->size();
+  return ParseWhole(*data, path, parser, batch, summary);
 }
 
 }  // namespace cairn

@@ -97,20 +97,27 @@ Status ParseInputs(Env* env, const std::vector<std::string>& inputs, const Parse
   size_t threads = options.threads;
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   threads = std::min(threads, files.size());
-  const size_t window = options.max_in_flight ? options.max_in_flight : 2 * threads;
-  constexpr size_t kMaxQueuedParts = 2;
+  // Runs of consecutive files per task: enough files per hand-over to make hand-overs cheap,
+  // enough tasks to keep every worker busy.
+  constexpr size_t kMaxRun = 32;
+  const size_t run = std::clamp<size_t>(files.size() / (threads * 8), 1, kMaxRun);
+  constexpr size_t kMaxQueuedParts = 2;       // per streamed file
+  constexpr uint64_t kPublishBytes = 8 << 20;  // a task hands over its finished files past this
 
-  // Parts wait in their file's queue until the sink has taken every earlier file: output order is
-  // input order whatever the workers' timing. Tasks start in file order (the pool is FIFO), so the
-  // file the sink waits for always has a worker.
+  // Parsed files wait in their file's queue until the sink has taken every earlier file: output
+  // order is input order whatever the workers' timing. Tasks start in order (the pool is FIFO),
+  // so the file the sink waits for always has a worker, and that file is never held back by the
+  // byte limit or kept unpublished while its worker waits: no deadlock.
   std::vector<std::deque<std::unique_ptr<ParsedFile>>> queues(files.size());
   std::mutex mu;
-  std::condition_variable ready;  // a part was queued
-  std::condition_variable space;  // a part was taken, or the run was cancelled
-  std::vector<std::unique_ptr<RecordParser>> idle_parsers;  // one per worker, reused
-  bool cancelled = false;  // guarded by mu
+  std::condition_variable ready;  // files were queued
+  std::condition_variable space;  // files were taken, or the run was cancelled
+  size_t next_file = 0;           // the file the sink takes next
+  uint64_t bytes_in_flight = 0;   // JSON bytes queued
+  bool cancelled = false;         // mu guards the five above
+  std::vector<std::unique_ptr<RecordParser>> idle_parsers;  // one per worker, reused; under mu
 
-  auto task = [&](size_t i) {
+  auto task = [&](size_t first, size_t last) {
     std::unique_ptr<RecordParser> parser;
     {
       std::lock_guard<std::mutex> lock(mu);
@@ -121,47 +128,90 @@ Status ParseInputs(Env* env, const std::vector<std::string>& inputs, const Parse
       }
     }
     if (!parser) parser = std::make_unique<RecordParser>(options.record);
-    const std::string name = files[i].path == "-" ? kStdinName : files[i].path;
-    Status s = ReadInput(env, files[i].path, name, parser.get(), options.read,
-                         [&](InputPart& part) -> Status {
-      auto parsed = std::make_unique<ParsedFile>();
-      parsed->file = files[i];
-      parsed->envelope = part.envelope;
-      parsed->batch = std::move(part.batch);
-      parsed->summary = std::move(part.summary);
-      parsed->part = part.index;
-      parsed->last_part = part.last;
-      std::unique_lock<std::mutex> lock(mu);
-      space.wait(lock, [&] { return cancelled || queues[i].size() < kMaxQueuedParts; });
-      if (cancelled) return Status::Cancelled("parse cancelled");
-      queues[i].push_back(std::move(parsed));
+    // Whole files finished by this task and not handed over yet, in file order.
+    std::vector<std::pair<size_t, std::unique_ptr<ParsedFile>>> pending;
+    uint64_t pending_bytes = 0;
+    // Queues the pending files, first waiting while the queues hold too much (unless the first
+    // pending file is the one the sink waits for). REQUIRES: `lock` holds mu.
+    auto publish = [&](std::unique_lock<std::mutex>& lock) {
+      if (pending.empty()) return;
+      space.wait(lock, [&] {
+        return cancelled || bytes_in_flight < options.max_bytes_in_flight ||
+               pending.front().first == next_file;
+      });
+      for (auto& [index, parsed] : pending) {
+        bytes_in_flight += parsed->summary.bytes_json;
+        queues[index].push_back(std::move(parsed));
+      }
+      pending.clear();
+      pending_bytes = 0;
       ready.notify_all();
-      return Status::OK();
-    });
-    s.IgnoreError();  // only the cancellation above, which the sink's error already reports
-    std::lock_guard<std::mutex> lock(mu);
+    };
+    for (size_t i = first; i < last; ++i) {
+      const std::string name = files[i].path == "-" ? kStdinName : files[i].path;
+      Status s = ReadInput(env, files[i].path, name, parser.get(), options.read,
+                           [&](InputPart& part) -> Status {
+        auto parsed = std::make_unique<ParsedFile>();
+        parsed->file = files[i];
+        parsed->envelope = part.envelope;
+        parsed->batch = std::move(part.batch);
+        parsed->summary = std::move(part.summary);
+        parsed->part = part.index;
+        parsed->last_part = part.last;
+        if (part.index == 0 && part.last) {  // a whole file: hand it over with the task's next
+          pending_bytes += parsed->summary.bytes_json;
+          pending.emplace_back(i, std::move(parsed));
+          if (pending_bytes < kPublishBytes) return Status::OK();
+          std::unique_lock<std::mutex> lock(mu);
+          publish(lock);
+          return cancelled ? Status::Cancelled("parse cancelled") : Status::OK();
+        }
+        // A part of a streamed file: everything before it goes first, then the part itself.
+        std::unique_lock<std::mutex> lock(mu);
+        publish(lock);
+        space.wait(lock, [&] {
+          return cancelled ||
+                 (queues[i].size() < kMaxQueuedParts &&
+                  (bytes_in_flight < options.max_bytes_in_flight || i == next_file));
+        });
+        if (cancelled) return Status::Cancelled("parse cancelled");
+        bytes_in_flight += parsed->summary.bytes_json;
+        queues[i].push_back(std::move(parsed));
+        ready.notify_all();
+        return Status::OK();
+      });
+      if (!s.ok()) break;  // only a cancellation: the sink's own error is what gets reported
+    }
+    std::unique_lock<std::mutex> lock(mu);
+    publish(lock);
     idle_parsers.push_back(std::move(parser));
   };
   ThreadPool pool(threads);  // declared last: its destructor drains the tasks before the above go
 
   Status status;
-  size_t scheduled = 0;
+  size_t scheduled = 0;  // files given to tasks so far
+  const size_t ahead = 2 * threads * run;
   for (size_t i = 0; i < files.size() && status.ok(); ++i) {
-    while (scheduled < files.size() && scheduled < i + window) {
-      const size_t j = scheduled++;
-      pool.Schedule([&task, j] { task(j); });
+    while (scheduled < files.size() && scheduled < i + ahead) {
+      const size_t first = scheduled;
+      const size_t last = std::min(files.size(), first + run);
+      scheduled = last;
+      pool.Schedule([&task, first, last] { task(first, last); });
     }
-    bool last = false;
-    while (!last && status.ok()) {
+    bool last_part = false;
+    while (!last_part && status.ok()) {
       std::unique_ptr<ParsedFile> parsed;
       {
         std::unique_lock<std::mutex> lock(mu);
+        next_file = i;
+        space.notify_all();  // the file the sink waits for may pass the byte limit
         ready.wait(lock, [&] { return !queues[i].empty(); });
         parsed = std::move(queues[i].front());
         queues[i].pop_front();
+        bytes_in_flight -= parsed->summary.bytes_json;
         space.notify_all();
       }
-      last = parsed->last_part;
+      last_part = parsed->last_part;
       summary->Merge(parsed->summary);
       status = sink(*parsed);
     }

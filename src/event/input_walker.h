@@ -57,14 +57,16 @@ struct ParseOptions {
   ReadOptions read;
   // Worker threads; 0 means one per hardware thread.
   size_t threads = 0;
-  // Files parsed ahead of the sink at most (bounds memory); 0 means 2 per thread.
-  size_t max_in_flight = 0;
+  // JSON bytes parsed ahead of the sink at most (the file the sink waits for is always let
+  // through, so one input may go over it).
+  size_t max_bytes_in_flight = size_t{256} << 20;
 };
 
 // Parses every input and calls `sink` once per file (once per part for large files), in the
-// order of ExpandInputs, on the calling thread, while workers parse the next files. Memory stays
-// bounded: at most max_in_flight files, and two parts of each, wait for the sink. The sink may
-// move the batch away.
+// order of ExpandInputs, on the calling thread, while workers parse the next files. Workers take
+// runs of consecutive files (up to 32 small ones) and hand them over together, so thousands of
+// small trail files cost few thread wake-ups. Memory stays bounded by max_bytes_in_flight (and
+// two parts per streamed file). The sink may move the batch away.
 // Counts go into `*summary` (files, bytes, accepted, rejected by reason, first errors). Returns
 // the sink's first error (parsing stops early), else OK: rejected records are counts, not errors.
 Status ParseInputs(Env* env, const std::vector<std::string>& inputs, const ParseOptions& options,

@@ -82,7 +82,7 @@ TEST_F(InputWalkerTest, ParsesEverythingInOrder) {
   for (size_t threads : {1, 2, 4}) {
     ParseOptions options;
     options.threads = threads;
-    options.max_in_flight = 1 + threads;
+    options.max_bytes_in_flight = threads == 4 ? 1 : options.max_bytes_in_flight;
     ParseSummary summary;
     std::vector<std::string> ids;
     std::vector<std::string> paths;
@@ -163,20 +163,23 @@ TEST_F(InputWalkerTest, LargeInputsAreStreamedInParts) {
   ParseOptions options;
   options.read.part_bytes = 4096;
   options.threads = 2;
-  ParseSummary summary;
-  std::vector<std::string> ids;
-  std::map<std::string, size_t> parts;
-  Status s = ParseInputs(env_.get(), {"big", "-"}, options, &summary, [&](ParsedFile& f) {
-    EXPECT_EQ(f.part, parts[f.file.path]++);
-    for (const Event& e : f.batch.events) ids.emplace_back(e.event_id);
-    return Status::OK();
-  });
-  ASSERT_TRUE(s.ok()) << s.ToString();
-  EXPECT_EQ(ids, all);
-  EXPECT_TRUE(summary.clean()) << summary.errors[0];
-  EXPECT_EQ(summary.files_read, 5u);
-  EXPECT_EQ(summary.accepted, all.size());
-  for (const auto& [path, n] : parts) EXPECT_GT(n, 5u) << path;
+  for (size_t limit : {size_t{1} << 30, size_t{1}}) {  // 1: only the file the sink waits for
+    options.max_bytes_in_flight = limit;
+    ParseSummary summary;
+    std::vector<std::string> ids;
+    std::map<std::string, size_t> parts;
+    Status s = ParseInputs(env_.get(), {"big", "-"}, options, &summary, [&](ParsedFile& f) {
+      EXPECT_EQ(f.part, parts[f.file.path]++);
+      for (const Event& e : f.batch.events) ids.emplace_back(e.event_id);
+      return Status::OK();
+    });
+    ASSERT_TRUE(s.ok()) << s.ToString();
+    EXPECT_EQ(ids, all);
+    EXPECT_TRUE(summary.clean()) << summary.errors[0];
+    EXPECT_EQ(summary.files_read, 5u);
+    EXPECT_EQ(summary.accepted, all.size());
+    for (const auto& [path, n] : parts) EXPECT_GT(n, 5u) << path;
+  }
 
   // A broken gzip stream: the records decoded before the break, then one truncated error.
   std::string gz = TrailFile(std::vector<std::string>(all.begin(), all.begin() + 300));

@@ -65,8 +65,8 @@ class RecordParser {
   // as `batch` (normally it points into a buffer that `batch` owns, see EventBatch::Own).
   // On rejection nothing is appended to batch->events, `*reason` says why and the Status names the
   // record (RecordLocation) and the problem.
-  // `has_backslash` false promises that `json` contains no '\\' (the envelope splitter learns it
-  // for free); the parser then skips looking for escapes in each string.
+  // `has_backslash` false promises that `json` contains no backslash (the envelope splitter
+  // learns it for free); the parser then skips looking for escapes in each string.
   Status Parse(Str json, const RecordSource& src, EventBatch* batch, RejectReason* reason,
                bool has_backslash = true);
 
