@@ -97,16 +97,18 @@ int HexValue(char c) {
 }  // namespace
 
 bool IsCanonicalUuid(Str s) {
-  if (IsNull(s) || s.size() != 36) return false;
-  for (int i = 0, d = 0; i < 36; ++i) {
-    if (d < 4 && i == kDashAt[d]) {
-      if (s[i] != '-') return false;
-      ++d;
-    } else if (HexValue(s[i]) < 0) {
-      return false;
-    }
+  if (s.size() != 36 || s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-') return false;
+  static const auto kIsHex = [] {
+    std::array<uint8_t, 256> t{};
+    for (char c : std::string_view("0123456789abcdef")) t[static_cast<uint8_t>(c)] = 1;
+    return t;
+  }();
+  unsigned ok = 1;
+  for (int i = 0; i < 36; ++i) {
+    if (i == 8 || i == 13 || i == 18 || i == 23) continue;
+    ok &= kIsHex[static_cast<uint8_t>(s[i])];
   }
-  return true;
+  return ok != 0;
 }
 
 void UuidBytes(Str v, uint8_t bytes[16]) {
@@ -124,18 +126,19 @@ void UuidBytes(Str v, uint8_t bytes[16]) {
 
 void EncodeUuids(std::span<const Str> values, std::string* out) {
   // tags, then the UUIDs as 16 bytes each, then the other values as in kPlain (without NULLs).
+  const size_t tags = out->size();
   for (Str v : values) out->push_back(IsNull(v) ? 0 : IsCanonicalUuid(v) ? 1 : 2);
-  for (Str v : values) {
-    if (!IsCanonicalUuid(v)) continue;
+  for (size_t i = 0; i < values.size(); ++i) {
+    if ((*out)[tags + i] != 1) continue;
     uint8_t bytes[16];
-    UuidBytes(v, bytes);
+    UuidBytes(values[i], bytes);
     out->append(reinterpret_cast<const char*>(bytes), 16);
   }
-  for (Str v : values) {
-    if (!IsNull(v) && !IsCanonicalUuid(v)) PutVarint(out, v.size());
+  for (size_t i = 0; i < values.size(); ++i) {
+    if ((*out)[tags + i] == 2) PutVarint(out, values[i].size());
   }
-  for (Str v : values) {
-    if (!IsNull(v) && !IsCanonicalUuid(v)) out->append(v.data(), v.size());
+  for (size_t i = 0; i < values.size(); ++i) {
+    if ((*out)[tags + i] == 2) out->append(values[i].data(), values[i].size());
   }
 }
 

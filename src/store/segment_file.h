@@ -26,10 +26,10 @@
 namespace cairn::segment {
 
 // Streams are addressed by a dense index: catalog ids first, then the pseudo streams.
-inline constexpr int kStreamCount = kColumnCount + 3;
+inline constexpr int kStreamCount = kColumnCount + 4;
 inline int StreamIndex(uint16_t id) { return id < 1000 ? id : kColumnCount + (id - 1000); }
 inline bool IsValidStreamId(uint16_t id) {
-  return id < kColumnCount || (id >= kResourcesCountId && id <= kRawSkeletonId);
+  return id < kColumnCount || (id >= kResourcesCountId && id <= kCodeGroupId);
 }
 
 class SegmentFile final : public SegmentReader {
@@ -39,7 +39,16 @@ class SegmentFile final : public SegmentReader {
       : SegmentReader(std::move(path), footer.meta),
         footer_(std::move(footer)),
         footer_offset_(footer_offset),
-        file_(std::move(file)) {}
+        file_(std::move(file)) {
+    column_index_.fill(nullptr);
+    for (const ColumnInfo& c : footer_.columns) column_index_[StreamIndex(c.id)] = &c;
+    if (const ColumnInfo* g = column_index_[StreamIndex(kCodeGroupId)]) {
+      for (uint16_t m : g->members) {
+        group_offset_[StreamIndex(m)] = group_stride_;
+        group_stride_ += column_index_[StreamIndex(m)]->code_width;
+      }
+    }
+  }
 
   Result<bool> ContainsEvent(Str event_id, Str recipient_account_id) const override;
   Result<bool> ContainsEvent(Str event_id, Str recipient_account_id,
@@ -56,7 +65,11 @@ class SegmentFile final : public SegmentReader {
   const Footer& footer() const { return footer_; }
   // Where the data sections end (the footer begins).
   uint64_t footer_offset() const { return footer_offset_; }
-  const ColumnInfo* column_info(uint16_t id) const { return footer_.FindColumn(id); }
+  // REQUIRES: IsValidStreamId(id).
+  const ColumnInfo* column_info(uint16_t id) const { return column_index_[StreamIndex(id)]; }
+  // Code group layout: bytes per row, and a member's first byte in a row.
+  size_t group_stride() const { return group_stride_; }
+  size_t group_offset(uint16_t id) const { return group_offset_[StreamIndex(id)]; }
 
   // "<path>: <what> at offset <offset>" for error messages.
   std::string Where(std::string_view what, uint64_t offset) const;
@@ -77,6 +90,9 @@ class SegmentFile final : public SegmentReader {
   void LoadBlooms() const;
 
   Footer footer_;
+  std::array<const ColumnInfo*, kStreamCount> column_index_;
+  std::array<size_t, kStreamCount> group_offset_{};
+  size_t group_stride_ = 0;
   uint64_t footer_offset_;
   std::unique_ptr<RandomAccessFile> file_;
 
@@ -125,6 +141,7 @@ class BlockCursor {
   uint32_t block() const { return block_; }
   uint32_t rows() const { return info_->rows; }
   const BlockInfo& info() const { return *info_; }
+  const ChunkInfo* chunk(uint16_t id) const { return chunks_[StreamIndex(id)]; }
 
   // Decodes every value of stream `id`.
   Result<const DecodedStream*> Load(uint16_t id);
@@ -152,6 +169,9 @@ class BlockCursor {
   Status ReadChunk(const ChunkInfo& chunk, DecodedStream* s);
   Status DecodePage(uint16_t id, const ColumnInfo* col, DecodedStream* s, size_t page,
                     uint32_t value_count);
+  // Codes of a stream stored in the code group (Encoding::kCodeGroup).
+  Status DecodeGrouped(uint16_t id, const ColumnInfo& col, DecodedStream* s,
+                       std::span<const uint32_t> rows, bool all);
   // Large dictionaries: looks up the values of `rows` (all when `all`).
   Status Materialize(DecodedStream* s, std::span<const uint32_t> rows, bool all);
   Str Own(std::string s);
@@ -160,11 +180,14 @@ class BlockCursor {
   const SegmentFile* file_;
   uint32_t block_;
   const BlockInfo* info_;
+  std::array<const ChunkInfo*, kStreamCount> chunks_;
   OwnFn own_;
   std::array<DecodedStream, kStreamCount> streams_;
   std::vector<uint32_t> element_offsets_;
   bool element_offsets_ready_ = false;
   std::vector<std::unique_ptr<std::string>> owned_;
+  std::vector<std::string> group_pages_;  // decompressed pages of the code group (empty: not yet)
+  std::vector<bool> group_page_ready_;
   std::string page_scratch_;
 };
 

@@ -1,5 +1,7 @@
 #include "store/segment_format.h"
 
+#include <algorithm>
+
 #include "store/bloom_filter.h"
 #include "store/segment_coding.h"
 
@@ -23,7 +25,7 @@ SectionRef GetSection(Decoder* d, uint64_t data_end) {
   return s;
 }
 
-bool ValidEncoding(uint8_t e) { return e >= 1 && e <= 7; }
+bool ValidEncoding(uint8_t e) { return e >= 1 && e <= 8; }
 
 }  // namespace
 
@@ -54,6 +56,11 @@ void EncodeFooter(const Footer& f, std::string* out) {
       PutVarint(out, c.dict_count);
       out->push_back(static_cast<char>(c.code_width));
       PutSection(out, c.dict);
+      out->push_back(c.grouped ? 1 : 0);
+    }
+    if (c.encoding == Encoding::kCodeGroup) {
+      PutVarint(out, c.members.size());
+      for (uint16_t m : c.members) PutVarint(out, m);
     }
     PutSection(out, c.zdict);
   }
@@ -92,6 +99,7 @@ void EncodeFooter(const Footer& f, std::string* out) {
           PutVarint(out, c.false_count);
           break;
         case Encoding::kCount:
+        case Encoding::kCodeGroup:
           break;
       }
     }
@@ -118,6 +126,14 @@ bool DecodeFooter(std::string_view data, uint64_t data_end, Footer* f) {
       c.code_width = d.U8();
       if (c.code_width != 1 && c.code_width != 2 && c.code_width != 4) return false;
       c.dict = GetSection(&d, data_end);
+      const uint8_t grouped = d.U8();
+      if (grouped > 1) return false;
+      c.grouped = grouped == 1;
+    }
+    if (c.encoding == Encoding::kCodeGroup) {
+      const uint64_t n = d.Varint();
+      if (n > ncols) return false;
+      for (uint64_t k = 0; k < n; ++k) c.members.push_back(static_cast<uint16_t>(d.Varint32()));
     }
     c.zdict = GetSection(&d, data_end);
     if (!f->columns.empty() && f->columns.back().id >= c.id) return false;
@@ -146,8 +162,8 @@ bool DecodeFooter(std::string_view data, uint64_t data_end, Footer* f) {
       c.size = d.Varint();
       c.dir_size = d.Varint32();
       c.dir_crc = d.Fixed32();
-      if (c.offset < kHeaderSize || c.offset > data_end || c.size > data_end - c.offset ||
-          c.dir_size > c.size) {
+      if (c.size > 0 && (c.offset < kHeaderSize || c.offset > data_end ||
+                         c.size > data_end - c.offset || c.dir_size > c.size)) {
         return false;
       }
       const ColumnInfo* col = f->FindColumn(c.id);
@@ -174,8 +190,11 @@ bool DecodeFooter(std::string_view data, uint64_t data_end, Footer* f) {
           c.false_count = d.Varint32();
           break;
         case Encoding::kCount:
+        case Encoding::kCodeGroup:
           break;
       }
+      // Only grouped dictionary streams have chunk entries without data.
+      if ((c.size == 0) != (col->encoding == Encoding::kDict && col->grouped)) return false;
       b.chunks.push_back(std::move(c));
     }
     f->blocks.push_back(std::move(b));
@@ -184,6 +203,21 @@ bool DecodeFooter(std::string_view data, uint64_t data_end, Footer* f) {
   if (!f->blocks.empty() && (f->blocks.front().min_time != f->meta.min_event_time_us ||
                              f->blocks.back().max_time != f->meta.max_event_time_us)) {
     return false;
+  }
+  // A grouped stream needs its group, whose members must be grouped dictionary streams.
+  const ColumnInfo* group = f->FindColumn(kCodeGroupId);
+  for (const ColumnInfo& c : f->columns) {
+    if (c.grouped && (!group || std::find(group->members.begin(), group->members.end(), c.id) ==
+                                    group->members.end())) {
+      return false;
+    }
+  }
+  if (group) {
+    if (group->encoding != Encoding::kCodeGroup || group->members.empty()) return false;
+    for (uint16_t m : group->members) {
+      const ColumnInfo* c = f->FindColumn(m);
+      if (!c || c->encoding != Encoding::kDict || !c->grouped) return false;
+    }
   }
   f->meta.block_count = static_cast<uint32_t>(f->blocks.size());
   return true;

@@ -28,7 +28,9 @@ inline constexpr size_t kZonePrefix = 16;  // bytes of min/max kept for plain st
 // Stored streams that are not catalog columns. Catalog ids are < 1000.
 inline constexpr uint16_t kResourcesCountId = 1000;       // elements of `resources` per row
 inline constexpr uint16_t kUserIdentityPresentId = 1001;  // bool: the record has userIdentity
-inline constexpr uint16_t kRawSkeletonId = 1002;          // the record bytes minus column values
+inline constexpr uint16_t kRawSkeletonId = 1002;
+// The codes of the grouped dictionary streams, row by row (see Encoding::kCodeGroup).
+inline constexpr uint16_t kCodeGroupId = 1003;  // the record bytes minus column values
 
 enum class Encoding : uint8_t {
   kDict = 1,          // codes into the segment dictionary of the column (code 0 = NULL)
@@ -38,6 +40,10 @@ enum class Encoding : uint8_t {
   kBool = 5,          // one byte per row: OptBool + 1
   kCount = 6,         // varint per row
   kUuid = 7,          // canonical lower-case UUID strings as 16 bytes each
+  // The codes of several dictionary streams, interleaved row by row: for each row, each member's
+  // code (member's code_width bytes, 0 = NULL) in member order. Correlated columns (a principal's
+  // arn, type, account, session issuer...) then repeat as whole byte runs that zstd matches.
+  kCodeGroup = 8,
 };
 
 // A byte range of the file with its CRC32C.
@@ -55,9 +61,12 @@ struct ColumnInfo {
   uint8_t code_width = 0;   // kDict: bytes per code (1, 2 or 4)
   SectionRef dict;          // kDict: the sorted dictionary
   SectionRef zdict;         // a trained zstd dictionary for this stream's pages (size 0: none)
+  bool grouped = false;     // kDict: codes live in the kCodeGroupId stream, not in own chunks
+  std::vector<uint16_t> members;  // kCodeGroup: the grouped streams, in row layout order
 };
 
-// A stream's data in one block: a page directory followed by the pages.
+// A stream's data in one block: a page directory followed by the pages. Grouped streams have a
+// chunk entry (null count, zone map) with size 0: their codes are in the group's chunk.
 struct ChunkInfo {
   uint16_t id = 0;
   uint32_t null_count = 0;  // NULL values (rows, or elements for list children)

@@ -349,7 +349,9 @@ Status SegmentFile::Verify() const {
   for (uint32_t b = 0; b < footer_.blocks.size(); ++b) {
     for (const ColumnInfo& c : footer_.columns) RETURN_IF_ERROR(Bloom(b, c.id).status());
     BlockCursor cursor(this, b);
-    for (const ColumnInfo& c : footer_.columns) RETURN_IF_ERROR(cursor.Load(c.id).status());
+    for (const ColumnInfo& c : footer_.columns) {
+      if (c.id != kCodeGroupId) RETURN_IF_ERROR(cursor.Load(c.id).status());
+    }
     EventBatch batch;
     RETURN_IF_ERROR(DecodeBlockEvents(this, b, &batch));
   }
@@ -359,7 +361,10 @@ Status SegmentFile::Verify() const {
 // --- BlockCursor
 
 BlockCursor::BlockCursor(const SegmentFile* file, uint32_t block, OwnFn own)
-    : file_(file), block_(block), info_(&file->footer().blocks[block]), own_(std::move(own)) {}
+    : file_(file), block_(block), info_(&file->footer().blocks[block]), own_(std::move(own)) {
+  chunks_.fill(nullptr);
+  for (const ChunkInfo& c : info_->chunks) chunks_[StreamIndex(c.id)] = &c;
+}
 
 Str BlockCursor::Own(std::string s) {
   if (own_) return own_(std::move(s));
@@ -378,7 +383,7 @@ Result<const std::vector<uint32_t>*> BlockCursor::ElementOffsets() {
       total += s.counts[r];
       if (total > (uint64_t{1} << 28)) {
         return Status::DataLoss(file_->Where("resources counts of block " + std::to_string(block_),
-                                             info_->FindChunk(kResourcesCountId)->offset));
+                                             chunk(kResourcesCountId)->offset));
       }
     }
     element_offsets_[rows()] = static_cast<uint32_t>(total);
@@ -422,7 +427,7 @@ Result<Str> BlockCursor::ValueAt(uint16_t id, uint32_t index) {
 
 Status BlockCursor::FilterUuidRows(uint16_t id, const std::vector<std::string>& wanted,
                                    std::vector<uint32_t>* sel) {
-  const ChunkInfo* chunk = info_->FindChunk(id);
+  const ChunkInfo* chunk = this->chunk(id);
   if (!chunk) {
     sel->clear();  // every value NULL in this block
     return Status::OK();
@@ -493,7 +498,7 @@ Status BlockCursor::Decode(uint16_t id, DecodedStream* s, std::span<const uint32
     RETURN_IF_ERROR(ElementOffsets().status());
   }
   const uint32_t n = ValueCount(id);
-  const ChunkInfo* chunk = info_->FindChunk(id);
+  const ChunkInfo* chunk = this->chunk(id);
   const bool first_time = !s->initialized;
   if (first_time) {
     s->initialized = true;
@@ -551,10 +556,19 @@ Status BlockCursor::Decode(uint16_t id, DecodedStream* s, std::span<const uint32
         s->kind = VectorKind::kInt64;  // not exposed; counts live in `counts`
         s->counts.assign(n, 0);
         break;
+      case Encoding::kCodeGroup:
+        return Status::Internal(file_->path() + ": the code group is read through its members");
     }
   }
   if (!chunk) {
     s->loaded = true;
+    return Status::OK();
+  }
+  if (col && col->grouped) {
+    RETURN_IF_ERROR(DecodeGrouped(id, *col, s, rows, all));
+    const bool large_dict = !s->dictionary->small();
+    if (values && large_dict) RETURN_IF_ERROR(Materialize(s, rows, all));
+    if (all && (!large_dict || values)) s->loaded = true;
     return Status::OK();
   }
   RETURN_IF_ERROR(ReadChunk(*chunk, s));
@@ -593,6 +607,73 @@ Status BlockCursor::Decode(uint16_t id, DecodedStream* s, std::span<const uint32
   return Status::OK();
 }
 
+Status BlockCursor::DecodeGrouped(uint16_t id, const ColumnInfo& col, DecodedStream* s,
+                                  std::span<const uint32_t> rows, bool all) {
+  const ColumnInfo* group = file_->column_info(kCodeGroupId);
+  const ChunkInfo* chunk = this->chunk(kCodeGroupId);
+  if (!group || !chunk) {
+    return Status::DataLoss(
+        file_->Where("code group of block " + std::to_string(block_) + " missing",
+                     info_->chunks.empty() ? 0 : info_->chunks[0].offset));
+  }
+  // The member's place in a row of the group.
+  const size_t stride = file_->group_stride(), at = file_->group_offset(id);
+  DecodedStream& g = streams_[StreamIndex(kCodeGroupId)];
+  RETURN_IF_ERROR(ReadChunk(*chunk, &g));
+  uint64_t total = 0;
+  for (const PageInfo& p : g.pages) total += p.rows;
+  if (total != info_->rows) {
+    return Status::DataLoss(file_->Where(
+        "code group of block " + std::to_string(block_) + ": row count mismatch", chunk->offset));
+  }
+  if (group_pages_.size() != g.pages.size()) {
+    group_pages_.assign(g.pages.size(), std::string());
+    group_page_ready_.assign(g.pages.size(), false);
+  }
+  if (s->page_loaded.size() != g.pages.size()) s->page_loaded.assign(g.pages.size(), false);
+  size_t next_row = 0;
+  for (size_t p = 0; p < g.pages.size(); ++p) {
+    if (s->page_loaded[p]) continue;
+    const PageInfo& page = g.pages[p];
+    if (!all) {
+      while (next_row < rows.size() && rows[next_row] < page.first) ++next_row;
+      if (next_row == rows.size() || rows[next_row] >= page.first + page.rows) continue;
+    }
+    const std::string where =
+        "page " + std::to_string(p) + " of the code group in block " + std::to_string(block_);
+    if (!group_page_ready_[p]) {
+      std::string_view stored(g.chunk_bytes.data() + (page.offset - chunk->offset), page.csize);
+      const ZstdDictionary* zdict = nullptr;
+      if (page.compression == PageCompression::kZstdDict) {
+        ASSIGN_OR_RETURN(zdict, file_->Zdict(kCodeGroupId));
+      }
+      if (page.usize > (uint32_t{1} << 30) ||
+          !DecompressPage(stored, page, zdict, &group_pages_[p])) {
+        return Status::DataLoss(
+            file_->Where(where + ": checksum mismatch or bad compressed data", page.offset));
+      }
+      if (group_pages_[p].size() != static_cast<size_t>(page.rows) * stride) {
+        return Status::DataLoss(file_->Where(where + ": malformed", page.offset));
+      }
+      group_page_ready_[p] = true;
+    }
+    const auto* bytes = reinterpret_cast<const uint8_t*>(group_pages_[p].data()) + at;
+    const uint8_t width = col.code_width;
+    uint32_t bad = 0;
+    for (uint32_t i = 0; i < page.rows; ++i, bytes += stride) {
+      uint32_t c = bytes[0];
+      if (width >= 2) c |= static_cast<uint32_t>(bytes[1]) << 8;
+      if (width == 4)
+        c |= static_cast<uint32_t>(bytes[2]) << 16 | static_cast<uint32_t>(bytes[3]) << 24;
+      bad |= c > col.dict_count;
+      s->codes[page.first + i] = c - 1;  // 0 (NULL) wraps to kNullCode
+    }
+    if (bad) return Status::DataLoss(file_->Where(where + ": code out of range", page.offset));
+    s->page_loaded[p] = true;
+  }
+  return Status::OK();
+}
+
 Status BlockCursor::Materialize(DecodedStream* s, std::span<const uint32_t> rows, bool all) {
   auto fill = [&](size_t i) -> Status {
     if (s->codes[i] == kNullCode || !IsNull(s->strs[i])) return Status::OK();
@@ -610,7 +691,7 @@ Status BlockCursor::Materialize(DecodedStream* s, std::span<const uint32_t> rows
 Status BlockCursor::DecodePage(uint16_t id, const ColumnInfo* col, DecodedStream* s, size_t p,
                                uint32_t value_count) {
   const PageInfo& page = s->pages[p];
-  const ChunkInfo* chunk = info_->FindChunk(id);
+  const ChunkInfo* chunk = this->chunk(id);
   const std::string where = "page " + std::to_string(p) + " of stream " + std::to_string(id) +
                             " in block " + std::to_string(block_);
   if (!col) return Status::DataLoss(file_->Where(where + ": stream not described", page.offset));
@@ -681,6 +762,9 @@ Status BlockCursor::DecodePage(uint16_t id, const ColumnInfo* col, DecodedStream
       if (ok) std::copy(v.begin(), v.end(), s->counts.begin() + page.first);
       break;
     }
+    case Encoding::kCodeGroup:
+      ok = false;
+      break;
   }
   (void)value_count;
   if (!ok) return Status::DataLoss(file_->Where(where + ": malformed values", page.offset));
@@ -726,7 +810,7 @@ Status BlockCursor::RebuildRaw(uint32_t row, std::string* out, std::vector<Splic
                      spliced)) {
     out->resize(before);
     if (!error.ok()) return error;
-    const ChunkInfo* chunk = info_->FindChunk(kRawSkeletonId);
+    const ChunkInfo* chunk = this->chunk(kRawSkeletonId);
     return Status::DataLoss(file_->Where("record skeleton of row " + std::to_string(row) +
                                              " in block " + std::to_string(block_) + ": malformed",
                                          chunk ? chunk->offset : 0));

@@ -329,13 +329,14 @@ TEST_F(SegmentCorruption, EveryRegionIsCheckedAndADamagedBlockSparesTheOthers) {
   }
   EXPECT_TRUE(dict);
   EXPECT_TRUE(zdict);
+  ASSERT_NE(footer_->FindColumn(segment::kCodeGroupId), nullptr);
   for (int b = 0; b < 5; b += 2) {
     const segment::BlockInfo& info = footer_->blocks[b];
     regions.push_back({"bloom", info.bloom.offset + info.bloom.size / 2, -2});
     for (const segment::ChunkInfo& c : info.chunks) {
-      if (c.id == static_cast<uint16_t>(ColumnId::kEventName) ||
-          c.id == static_cast<uint16_t>(ColumnId::kRequestParameters) ||
-          c.id == segment::kRawSkeletonId) {
+      if (c.size > 0 && (c.id == static_cast<uint16_t>(ColumnId::kEventName) ||
+                         c.id == static_cast<uint16_t>(ColumnId::kRequestParameters) ||
+                         c.id == segment::kRawSkeletonId || c.id == segment::kCodeGroupId)) {
         regions.push_back({"chunk directory", c.offset, b});
         regions.push_back({"chunk page", c.offset + c.size - 3, b});
       }

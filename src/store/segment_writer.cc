@@ -8,36 +8,44 @@
 //   header      := "CAIRNSEG" version:fixed32(=1)
 //   tail        := footer_offset:fixed64 footer_size:fixed32 footer_crc:fixed32 version:fixed32 "CAIRNEND"
 //   section     := dictionary | zstd_dictionary | chunk | blooms      (located by the footer)
-//   dictionary  := usize:varint data        (plain payload of the sorted values; zstd if usize > 0)
-//   chunk       := directory page*                                    (one stream of one block)
-//   directory   := page_count:varint (rows:varint usize:varint csize:varint compression:u8 crc:fixed32)*
+//   dictionary  := directory dict_page*      (segment_dict.h; the section_ref covers the directory)
+//   directory   := pages_size:varint page_count:varint
+//                  (count:varint usize:varint csize:varint compression:u8 crc:fixed32 first:bytes)*
+//   chunk       := page_directory page*                               (one stream of one block)
+//   page_directory := page_count:varint (rows:varint usize:varint csize:varint compression:u8 crc:fixed32)*
 //   page        := payload stored as-is (0), as zstd (1), or as zstd with the stream's dictionary (2)
 //   blooms      := count:varint (stream:varint bits:bytes)*
 //   footer      := event_count:varint min_time:svarint max_time:svarint raw_bytes:varint
 //                  stream_count:varint stream_info* block_count:varint block_info*
-//   stream_info := id:varint encoding:u8 [dict_count:varint code_width:u8 dict:section_ref] zdict:section_ref
+//   stream_info := id:varint encoding:u8
+//                  [dict_count:varint code_width:u8 dict:section_ref grouped:u8]   (dict)
+//                  [member_count:varint member_id:varint*]                        (code group)
+//                  zdict:section_ref
 //   block_info  := rows:varint min_time:svarint (max_time - min_time):svarint blooms:section_ref
 //                  chunk_count:varint chunk_info*
 //   chunk_info  := id:varint null_count:varint offset:varint size:varint dir_size:varint dir_crc:fixed32 zone
+//                                                       (size 0: a grouped stream, codes in stream 1003)
 //   zone        := min_code:varint (max_code - min_code):varint           (dict)
 //                | min_prefix:bytes max_prefix:bytes                      (plain, uuid)
 //                | min:svarint max:svarint                                (timestamps)
 //                | true_count:varint false_count:varint                   (bools)
-//                | nothing                                                (counts)
+//                | nothing                                                (counts, code group)
 //   section_ref := offset:varint size:varint [crc:fixed32 when size > 0]
 // clang-format on
 //
-// Page payloads are described in column_codec.h, record skeletons in raw_skeleton.h. A stream
-// absent from a block is entirely NULL there (counts: 0). Streams are catalog column ids
-// (columns.h) plus 1000 resources count, 1001 userIdentity present, 1002 record skeletons.
+// Page payloads are described in column_codec.h (and the code group in segment_format.h), record
+// skeletons in raw_skeleton.h. A stream absent from a block is entirely NULL there (counts: 0).
+// Streams are catalog column ids (columns.h) plus 1000 resources count, 1001 userIdentity present,
+// 1002 record skeletons, 1003 the code group.
 //
 // How the writer works, for speed (an Event is ~1 KB; touching it once per column would make the
 // writer memory-bound):
 //   1. one pass over the events, row by row: every string stream counts its distinct values
 //      (interning them, until there are too many for a dictionary) and keeps samples;
 //   2. per stream: dictionary or plain or UUID; dictionaries sorted and written; zstd dictionaries
-//      trained for large plain streams;
-//   3. block by block: the block's values gathered row by row, then each stream's chunk encoded.
+//      trained for large plain streams; small dictionaries join the code group;
+//   3. block by block: the block's values gathered row by row, then each stream's chunk encoded
+//      (dictionary codes come from pass 1's ids, without looking at the events again).
 #include "store/segment_writer.h"
 
 #include <algorithm>
@@ -74,6 +82,8 @@ using namespace segment;
 
 constexpr size_t kPlainPageBytes = 32 * 1024;
 constexpr size_t kCodePageRows = 2048;
+constexpr size_t kGroupPageRows = 2048;
+constexpr int kGroupMinLevel = 6;
 constexpr size_t kWriteBufferBytes = 1 << 20;
 constexpr uint32_t kMaxDictValues = 1 << 20;
 constexpr size_t kZdictMinStreamBytes = 256 * 1024;
@@ -231,6 +241,7 @@ class Writer {
 
     ObserveStrings();
     for (StringStream& s : streams_) RETURN_IF_ERROR(Decide(&s));
+    ChooseGroup();
     for (size_t b = 0; b * block_rows_ < events_.size(); ++b) RETURN_IF_ERROR(WriteBlock(b));
     for (const StringStream& s : streams_) {
       if (s.non_null > 0) footer_.columns.push_back(s.info);
@@ -395,6 +406,84 @@ class Writer {
     return Status::OK();
   }
 
+  // Interleaves the codes of the small scalar dictionaries row by row (Encoding::kCodeGroup).
+  void ChooseGroup() {
+    for (size_t i = 0; i < streams_.size(); ++i) {
+      StringStream& s = streams_[i];
+      if (s.non_null == 0 || !s.dict_ok || s.list_child || s.info.code_width > 2) continue;
+      group_members_.push_back(i);
+    }
+    if (group_members_.size() < 2) {
+      group_members_.clear();
+      return;
+    }
+    ColumnInfo& g = fixed_columns_.emplace_back();
+    g.id = kCodeGroupId;
+    g.encoding = Encoding::kCodeGroup;
+    for (size_t i : group_members_) {
+      streams_[i].info.grouped = true;
+      g.members.push_back(streams_[i].id);
+    }
+    group_codes_.resize(group_members_.size());
+    // A zstd dictionary of typical rows, so that small pages find their repeats.
+    std::vector<std::string> samples;
+    const size_t n = events_.size(), run = 32;
+    const size_t step = std::max<size_t>(run, n / 1024);
+    size_t stride = 0;
+    for (size_t i : group_members_) stride += streams_[i].info.code_width;
+    for (size_t start = 0; start + run <= n; start += step) {
+      std::string& sample = samples.emplace_back();
+      for (size_t r = start; r < start + run; ++r) {
+        for (size_t i : group_members_) {
+          const StringStream& m = streams_[i];
+          const uint32_t id = m.ids[r];
+          const uint32_t code = id == 0 ? 0 : m.remap[id - 1] + 1;
+          sample.push_back(static_cast<char>(code));
+          if (m.info.code_width == 2) sample.push_back(static_cast<char>(code >> 8));
+        }
+      }
+    }
+    if (samples.size() >= 32) {
+      std::vector<std::string_view> views(samples.begin(), samples.end());
+      group_zdict_ =
+          ZstdDictionary::Train(views, std::clamp<size_t>(n * stride / 200, 4096, 64 * 1024),
+                                std::max(opts_.compression_level, kGroupMinLevel));
+      if (group_zdict_) {
+        auto ref = AppendSection(group_zdict_->bytes());
+        if (ref.ok())
+          g.zdict = *ref;
+        else
+          group_zdict_.reset();
+      }
+    }
+  }
+
+  Status WriteGroupChunk(size_t rows) {
+    if (group_members_.empty()) return Status::OK();
+    bool any = false;
+    for (const auto& codes : group_codes_) any |= !codes.empty();
+    if (!any) return Status::OK();
+    payloads_.clear();
+    for (size_t at = 0; at < rows; at += kGroupPageRows) {
+      const size_t m = std::min(kGroupPageRows, rows - at);
+      std::string& out = payloads_.emplace_back(std::string(), static_cast<uint32_t>(m)).first;
+      for (size_t r = at; r < at + m; ++r) {
+        for (size_t k = 0; k < group_members_.size(); ++k) {
+          const uint32_t code = group_codes_[k].empty() ? 0 : group_codes_[k][r];
+          out.push_back(static_cast<char>(code));
+          if (streams_[group_members_[k]].info.code_width == 2)
+            out.push_back(static_cast<char>(code >> 8));
+        }
+      }
+    }
+    ChunkInfo chunk;
+    chunk.id = kCodeGroupId;
+    RETURN_IF_ERROR(
+        AppendChunk(std::move(chunk), payloads_, group_zdict_.get(), &group_compressor_));
+    for (auto& codes : group_codes_) codes.clear();
+    return Status::OK();
+  }
+
   Status FlushBuffer() {
     if (buf_.empty()) return Status::OK();
     Status s = file_->Append(buf_);
@@ -411,12 +500,14 @@ class Writer {
   }
 
   // Compresses `payloads` into one chunk of the current block.
-  Status AppendChunk(ChunkInfo chunk, const Payloads& payloads, const ZstdDictionary* zdict) {
+  Status AppendChunk(ChunkInfo chunk, const Payloads& payloads, const ZstdDictionary* zdict,
+                     PageCompressor* compressor = nullptr) {
+    if (!compressor) compressor = &compressor_;
     std::vector<PageInfo> pages(payloads.size());
     pages_buf_.clear();
     for (size_t i = 0; i < payloads.size(); ++i) {
       pages[i].rows = payloads[i].second;
-      compressor_.Compress(payloads[i].first, zdict, &pages[i], &pages_buf_);
+      compressor->Compress(payloads[i].first, zdict, &pages[i], &pages_buf_);
     }
     std::string dir;
     EncodePageDirectory(pages, &dir);
@@ -511,6 +602,7 @@ class Writer {
     }
 
     for (StringStream& s : streams_) RETURN_IF_ERROR(WriteStringChunk(&s, &block));
+    RETURN_IF_ERROR(WriteGroupChunk(rows));
     RETURN_IF_ERROR(WriteTimeChunk(static_cast<uint16_t>(ColumnId::kEventTime), times_));
     RETURN_IF_ERROR(
         WriteTimeChunk(static_cast<uint16_t>(ColumnId::kSessionCreationDate), creation_));
@@ -555,12 +647,24 @@ class Writer {
         EncodeCodes(std::span<const uint32_t>(codes_.data() + at, m), s->info.code_width,
                     &payloads_.back().first);
       }
+      if (s->info.grouped) {
+        // The codes go into the block's code group; the chunk entry keeps the zone map.
+        const size_t k = std::find(group_members_.begin(), group_members_.end(),
+                                   static_cast<size_t>(s - &streams_[0])) -
+                         group_members_.begin();
+        group_codes_[k].assign(codes_.begin(), codes_.end());
+        payloads_.clear();
+      }
       if (s->needle) {
         std::sort(seen_.begin(), seen_.end());
         seen_.erase(std::unique(seen_.begin(), seen_.end()), seen_.end());
         BloomFilterBuilder bloom(seen_.size(), BloomBitsPerKey(s->id));
         for (uint32_t code : seen_) bloom.AddHash(s->dict_hash[code]);
         block->bloom_entries.emplace_back(s->id, bloom.data());
+      }
+      if (s->info.grouped) {
+        block->info.chunks.push_back(std::move(chunk));
+        return Status::OK();
       }
       return AppendChunk(std::move(chunk), payloads_, nullptr);
     }
@@ -677,6 +781,11 @@ class Writer {
   std::vector<size_t> scalar_streams_, list_streams_;
   size_t skeleton_ = 0;
   std::vector<ColumnInfo> fixed_columns_;
+  std::vector<size_t> group_members_;               // indexes into streams_
+  std::vector<std::vector<uint32_t>> group_codes_;  // per member: this block's codes + 1
+  std::unique_ptr<ZstdDictionary> group_zdict_;
+  // The code group is small (tens of bytes per row) and compresses much better at higher levels.
+  PageCompressor group_compressor_{std::max(opts_.compression_level, kGroupMinLevel)};
   std::vector<std::string> skeleton_samples_;
   size_t skeleton_sample_bytes_ = 0;
 
