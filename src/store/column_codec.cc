@@ -89,11 +89,6 @@ void EncodeCounts(std::span<const uint32_t> values, std::string* out) {
 namespace {
 constexpr char kHex[] = "0123456789abcdef";
 constexpr int kDashAt[] = {8, 13, 18, 23};
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
-}
 }  // namespace
 
 bool IsCanonicalUuid(Str s) {
@@ -112,15 +107,16 @@ bool IsCanonicalUuid(Str s) {
 }
 
 void UuidBytes(Str v, uint8_t bytes[16]) {
-  int n = 0, high = -1;
-  for (char c : v) {
-    if (c == '-') continue;
-    if (high < 0) {
-      high = HexValue(c);
-    } else {
-      bytes[n++] = static_cast<uint8_t>(high << 4 | HexValue(c));
-      high = -1;
-    }
+  static const auto kValue = [] {
+    std::array<uint8_t, 256> t{};
+    for (int i = 0; i < 16; ++i) t[static_cast<uint8_t>(kHex[i])] = static_cast<uint8_t>(i);
+    return t;
+  }();
+  // Hex digit pairs of the 8-4-4-4-12 layout.
+  static constexpr int kAt[16] = {0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34};
+  const auto* p = reinterpret_cast<const uint8_t*>(v.data());
+  for (int i = 0; i < 16; ++i) {
+    bytes[i] = static_cast<uint8_t>(kValue[p[kAt[i]]] << 4 | kValue[p[kAt[i] + 1]]);
   }
 }
 
