@@ -597,7 +597,9 @@ Status EventStore::FlushImmutable(std::shared_ptr<MemTable> imm, uint64_t next_l
       env_->RemoveFile(path).IgnoreError();
       return s.WithPrefix(fmt::format("{}: flush", dir_));
     }
-    seg->set_digest(std::make_shared<const KeyDigest>(imm->KeyHashes()));
+    if (digest_bytes_->load() < options_.max_digest_bytes) {
+      seg->set_digest(std::make_unique<const KeyDigest>(imm->KeyHashes()), digest_bytes_);
+    }
   }
   {
     std::lock_guard<std::mutex> ml(manifest_mu_);
@@ -875,6 +877,7 @@ StoreStats EventStore::Stats() {
       st.max_time_us = hi;
     }
     st.manifest_sequence = v->manifest_sequence;
+    st.key_digest_bytes = digest_bytes_->load();
     st.retention_floor_us = v->retention_floor_us;
     st.flushes = flushes_;
     st.compactions = compactions_;
