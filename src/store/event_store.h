@@ -174,7 +174,9 @@ class EventStore {
 
   // Manifest (manifest_mu_ held): writes `m` (sequence bumped) and installs it as the current
   // version, reusing `keep` handles and adding `added`.
-  Status InstallManifest(Manifest m, std::vector<std::shared_ptr<LiveSegment>> added);
+  // With flushed_imm, also drops imm_ (its events are in `added`) in the same critical section.
+  Status InstallManifest(Manifest m, std::vector<std::shared_ptr<LiveSegment>> added,
+                         bool flushed_imm = false);
   std::shared_ptr<LiveSegment> OpenSegment(const SegmentInfo& info);
   std::string SegmentPath(uint64_t number) const;
   std::string WalPath(uint64_t number) const;

@@ -502,7 +502,9 @@ TEST_F(EventStoreTest, ConcurrentAppendersAndReaders) {
   EXPECT_GE(store->Stats().flushes, 1u);
   ASSERT_TRUE(store->Close().ok());
   store = OpenStore();
-  EXPECT_EQ(CountIds(store.get()), ids);
+  auto reopened = CountIds(store.get());
+  for (const auto& [id, n] : ids) EXPECT_EQ(reopened[id], 1) << id << " lost by the reopen";
+  for (const auto& [id, n] : reopened) EXPECT_EQ(ids.count(id), 1u) << id << " appeared";
 }
 
 // Random faults (failed fsyncs, a full disk, torn writes) while appending, flushing and compacting
