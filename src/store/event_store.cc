@@ -542,7 +542,7 @@ void EventStore::FlushThread() {
     Status s = FlushImmutable(imm, next_log);
     l.lock();
     if (s.ok()) {
-      imm_ = nullptr;
+      // imm_ was cleared by the install, together with the Version change (see FlushImmutable).
       ++flushed_seq_;
       ++flushes_;
       flush_error_ = Status::OK();
@@ -597,7 +597,9 @@ Status EventStore::FlushImmutable(std::shared_ptr<MemTable> imm, uint64_t next_l
       env_->RemoveFile(path).IgnoreError();
       return s.WithPrefix(fmt::format("{}: flush", dir_));
     }
-    seg->set_digest(std::make_shared<const KeyDigest>(imm->KeyHashes()));
+    if (digest_bytes_->load() < options_.max_digest_bytes) {
+      seg->set_digest(std::make_unique<const KeyDigest>(imm->KeyHashes()), digest_bytes_);
+    }
   }
   {
     std::lock_guard<std::mutex> ml(manifest_mu_);
@@ -606,8 +608,8 @@ Status EventStore::FlushImmutable(std::shared_ptr<MemTable> imm, uint64_t next_l
     m.log_number = std::max(m.log_number, next_log_number);
     // On failure the segment file is left alone: the MANIFEST may have been replaced after all (a
     // failed directory sync), and then it names the file. An unnamed file is removed at next open.
-    RETURN_IF_ERROR(
-        InstallManifest(std::move(m), {seg}).WithPrefix(fmt::format("{}: flush", dir_)));
+    RETURN_IF_ERROR(InstallManifest(std::move(m), {seg}, /*flushed_imm=*/true)
+                        .WithPrefix(fmt::format("{}: flush", dir_)));
   }
   DeleteObsoleteWals(next_log_number);
   return Status::OK();
@@ -624,7 +626,8 @@ void EventStore::DeleteObsoleteWals(uint64_t log_number) {
   }
 }
 
-Status EventStore::InstallManifest(Manifest m, std::vector<std::shared_ptr<LiveSegment>> added) {
+Status EventStore::InstallManifest(Manifest m, std::vector<std::shared_ptr<LiveSegment>> added,
+                                   bool flushed_imm) {
   {
     std::lock_guard<std::mutex> l(mu_);
     m.next_file_number = std::max(m.next_file_number, next_file_number_);
@@ -656,6 +659,9 @@ Status EventStore::InstallManifest(Manifest m, std::vector<std::shared_ptr<LiveS
     if (kept.count(s->info().number) == 0) s->MarkObsolete();
   }
   current_ = std::move(version);
+  // A snapshot must see the flushed events either in imm_ or in the new segment, never both and
+  // never neither: both change in this one critical section.
+  if (flushed_imm) imm_ = nullptr;
   return Status::OK();
 }
 
@@ -875,6 +881,7 @@ StoreStats EventStore::Stats() {
       st.max_time_us = hi;
     }
     st.manifest_sequence = v->manifest_sequence;
+    st.key_digest_bytes = digest_bytes_->load();
     st.retention_floor_us = v->retention_floor_us;
     st.flushes = flushes_;
     st.compactions = compactions_;

@@ -17,6 +17,7 @@
 // One process at a time may open a given folder.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -59,6 +60,9 @@ struct StoreOptions {
   // How often (real time) the maintenance thread looks for old memtables, compactions and expired
   // segments.
   int64_t maintenance_interval_ms = 1000;
+  // Memory for the key digests of flush outputs (doc/store.md, "Key digests"); a flush adds none
+  // while the live digests hold this much.
+  uint64_t max_digest_bytes = 64ull << 20;
   SegmentWriteOptions flush_segment_options;       // compression level etc. for flushes
   SegmentWriteOptions compaction_segment_options;  // ... and for compaction outputs
 };
@@ -79,6 +83,7 @@ struct StoreStats {
   uint64_t bytes_on_disk = 0;  // segments + WAL + MANIFEST
   uint64_t memtable_events = 0;
   uint64_t memtable_bytes = 0;
+  uint64_t key_digest_bytes = 0;  // memory of the flush outputs' key digests
   uint64_t manifest_sequence = 0;
   uint64_t flushes = 0;      // since open
   uint64_t compactions = 0;  // since open
@@ -169,7 +174,9 @@ class EventStore {
 
   // Manifest (manifest_mu_ held): writes `m` (sequence bumped) and installs it as the current
   // version, reusing `keep` handles and adding `added`.
-  Status InstallManifest(Manifest m, std::vector<std::shared_ptr<LiveSegment>> added);
+  // With flushed_imm, also drops imm_ (its events are in `added`) in the same critical section.
+  Status InstallManifest(Manifest m, std::vector<std::shared_ptr<LiveSegment>> added,
+                         bool flushed_imm = false);
   std::shared_ptr<LiveSegment> OpenSegment(const SegmentInfo& info);
   std::string SegmentPath(uint64_t number) const;
   std::string WalPath(uint64_t number) const;
@@ -207,6 +214,8 @@ class EventStore {
   Status wal_error_;           // set while appends are refused
   uint64_t recovery_seq_ = 0;  // the switch that abandoned the failed WAL, or 0
   std::shared_ptr<const Version> current_;
+  // Memory held by the live segments' key digests (shared with them: they may outlive the store).
+  std::shared_ptr<std::atomic<uint64_t>> digest_bytes_ = std::make_shared<std::atomic<uint64_t>>(0);
   uint64_t next_file_number_ = 1;
   uint64_t flushes_ = 0, compactions_ = 0;
   uint32_t retention_days_ = 0;  // copy of the manifest's, for readers

@@ -146,6 +146,29 @@ TEST_F(EventStoreTest, DeduplicatesAcrossMemtableSegmentsAndRestarts) {
   ExpectExactly(store.get(), Recs("e", 130));
 }
 
+TEST_F(EventStoreTest, KeyDigestsAreABudgetedShortcutNotTheTruth) {
+  for (uint64_t budget : {uint64_t{0}, uint64_t{64} << 20}) {
+    SCOPED_TRACE(budget);
+    env_ = NewMemEnv();
+    options_.max_digest_bytes = budget;
+    auto store = CreateStore();
+    AppendOk(store.get(), Recs("e", 100));
+    ASSERT_TRUE(store->Flush().ok());
+    EXPECT_EQ(store->Stats().key_digest_bytes > 0, budget > 0);
+    auto r = AppendOk(store.get(), Recs("e", 110));
+    EXPECT_EQ(r.accepted, 10u);
+    EXPECT_EQ(r.duplicates, 100u);
+    ASSERT_TRUE(store->Compact().ok());  // no-op with one small segment
+    ASSERT_TRUE(store->Flush().ok());
+    ASSERT_TRUE(store->Compact().ok());  // merges both: the digests go with their segments
+    EXPECT_EQ(store->Stats().segment_count, 1u);
+    EXPECT_EQ(store->Stats().key_digest_bytes, 0u);
+    r = AppendOk(store.get(), Recs("e", 120));
+    EXPECT_EQ(r.accepted, 10u);
+    ExpectExactly(store.get(), Recs("e", 120));
+  }
+}
+
 TEST_F(EventStoreTest, ReopensAfterEveryKindOfWrite) {
   std::vector<Rec> all;
   auto add = [&](EventStore* s, const std::vector<Rec>& recs) {
@@ -479,7 +502,9 @@ TEST_F(EventStoreTest, ConcurrentAppendersAndReaders) {
   EXPECT_GE(store->Stats().flushes, 1u);
   ASSERT_TRUE(store->Close().ok());
   store = OpenStore();
-  EXPECT_EQ(CountIds(store.get()), ids);
+  auto reopened = CountIds(store.get());
+  for (const auto& [id, n] : ids) EXPECT_EQ(reopened[id], 1) << id << " lost by the reopen";
+  for (const auto& [id, n] : reopened) EXPECT_EQ(ids.count(id), 1u) << id << " appeared";
 }
 
 // Random faults (failed fsyncs, a full disk, torn writes) while appending, flushing and compacting
