@@ -215,6 +215,23 @@ void Vector::CopyRow(const Vector& src, size_t src_row, size_t dst_row) {
   }
 }
 
+void Vector::CopyRowOwned(const Vector& src, size_t src_row, size_t dst_row) {
+  if (src.IsNull(src_row)) {
+    SetNullAndClear(dst_row);
+    return;
+  }
+  if (IsStringPhysical(type_)) {
+    SetValid(dst_row);
+    strs()[dst_row] = AddString(src.strs()[src_row]);
+    return;
+  }
+  if (type_.id() == TypeId::kArray || type_.id() == TypeId::kRow) {
+    SetValue(dst_row, src.GetValue(src_row));
+    return;
+  }
+  CopyRow(src, src_row, dst_row);
+}
+
 void Vector::Gather(const Vector& src, std::span<const uint32_t> rows) {
   ShareStringsOf(src);
   Reset(rows.size());
