@@ -31,6 +31,7 @@ class SqlFixture {
   // A CloudTrail table with the 310 real records of shared/data (35 files, sorted by name).
   Status LoadStratus(const std::string& id) {
     auto t = AddTable(id, TableFamily::kCloudTrail);
+    stratus_ = t;
     std::string dir = std::string(CAIRN_SHARED_DATA) + "/cloudtrail-real/stratus-red-team/detonation-logs";
     Env* env = Env::Default();
     ASSIGN_OR_RETURN(std::vector<std::string> files, env->GetChildren(dir));
@@ -79,11 +80,14 @@ class SqlFixture {
   }
 
   MemoryCatalog& catalog() { return catalog_; }
+  // The table LoadStratus filled.
+  std::shared_ptr<MemoryTable> stratus() const { return stratus_; }
   QueryOptions& options() { return options_; }
 
  private:
   MemoryCatalog catalog_;
   QueryOptions options_;
+  std::shared_ptr<MemoryTable> stratus_;
 };
 
 }  // namespace cairn::sql::testing

@@ -31,7 +31,10 @@ bool ConvertRow(std::string_view raw, const Type& type, Value* out, int depth) {
     if (index < 0) continue;
     if (!ConvertValue(v, *fields[index].type, &items[index], depth + 1)) return false;
   }
-  *out = Value::Row(type, std::move(items));
+  // A struct whose fields are all NULL is NULL, as in store scans (the store keeps leaves only).
+  bool all_null = true;
+  for (const Value& v : items) all_null &= v.is_null;
+  *out = all_null ? Value::Null(type) : Value::Row(type, std::move(items));
   return true;
 }
 
