@@ -84,17 +84,37 @@ std::string Window(const WindowSpec& w) {
 
 std::string TableRefSql(const TableRef& t);
 
+// The base of a postfix operator ([i], .field, .*), parenthesized unless it is self-delimiting:
+// "0.x" would lex as a decimal, "-5[1]" as a negated subscript, "(x) -> x[1]" as a lambda body.
+std::string PostfixBase(const Expr& e) {
+  switch (e.kind) {
+    case ExprKind::kColumnRef:
+    case ExprKind::kFunction:
+    case ExprKind::kSubscript:
+    case ExprKind::kDereference:
+    case ExprKind::kCast:
+    case ExprKind::kArray:
+    case ExprKind::kRow:
+    case ExprKind::kScalarSubquery:
+    case ExprKind::kCase:
+    case ExprKind::kExists: return ToSql(e);
+    default: return "(" + ToSql(e) + ")";
+  }
+}
+
 std::string BodySql(const QueryBody& b) {
   switch (b.kind) {
     case QueryBody::Kind::kNested: return "(" + ToSql(*b.nested) + ")";
     case QueryBody::Kind::kSetOp: {
-      // Operands that are themselves set operations are parenthesized, which makes precedence
-      // explicit (and turns them into nested queries when the text is parsed again).
-      auto operand = [](const QueryBody& o) {
-        return o.kind == QueryBody::Kind::kSetOp ? "(" + BodySql(o) + ")" : BodySql(o);
-      };
-      return operand(*b.left) + " " + SetOpText(b.set_op) + (b.all ? " ALL " : " ") +
-             operand(*b.right);
+      // Set operations are left-associative and INTERSECT binds tighter than UNION/EXCEPT: a left
+      // operand needs parentheses only for UNION/EXCEPT under INTERSECT; a right operand that is a
+      // set operation always gets them (it becomes a nested query when parsed again).
+      bool left_parens = b.left->kind == QueryBody::Kind::kSetOp && b.set_op == SetOpKind::kIntersect &&
+                         b.left->set_op != SetOpKind::kIntersect;
+      std::string left = left_parens ? "(" + BodySql(*b.left) + ")" : BodySql(*b.left);
+      std::string right = b.right->kind == QueryBody::Kind::kSetOp ? "(" + BodySql(*b.right) + ")"
+                                                                   : BodySql(*b.right);
+      return left + " " + SetOpText(b.set_op) + (b.all ? " ALL " : " ") + right;
     }
     case QueryBody::Kind::kSelect: {
       const Select& s = *b.select;
@@ -247,7 +267,7 @@ std::string ToSql(const Expr& e) {
       return "";
     case ExprKind::kColumnRef: return Path(e.names);
     case ExprKind::kStar:
-      if (!e.args.empty()) return ToSql(*e.args[0]) + ".*";
+      if (!e.args.empty()) return PostfixBase(*e.args[0]) + ".*";
       return e.names.empty() ? "*" : Path(e.names) + ".*";
     case ExprKind::kFunction: {
       out = Name(e.names[0]) + "(";
@@ -314,15 +334,16 @@ std::string ToSql(const Expr& e) {
     case ExprKind::kCast:
       return std::string(e.try_cast ? "TRY_CAST(" : "CAST(") + ToSql(*e.args[0]) + " AS " +
              ToSql(e.type) + ")";
-    case ExprKind::kSubscript: return ToSql(*e.args[0]) + "[" + ToSql(*e.args[1]) + "]";
-    case ExprKind::kDereference: return ToSql(*e.args[0]) + "." + Name(e.names[0]);
+    case ExprKind::kSubscript: return PostfixBase(*e.args[0]) + "[" + ToSql(*e.args[1]) + "]";
+    case ExprKind::kDereference: return PostfixBase(*e.args[0]) + "." + Name(e.names[0]);
     case ExprKind::kLambda: {
-      out = "(";
+      out = "((";
       for (size_t i = 0; i < e.names.size(); ++i) {
         if (i) out += ", ";
         out += Name(e.names[i]);
       }
-      return out + ") -> " + ToSql(*e.args[0]);
+      // Parenthesized whole: "(p) -> a = b" followed by "= c" would reparse with a longer body.
+      return out + ") -> " + ToSql(*e.args[0]) + ")";
     }
     case ExprKind::kExists: return "EXISTS (" + ToSql(*e.subquery) + ")";
     case ExprKind::kScalarSubquery: return "(" + ToSql(*e.subquery) + ")";

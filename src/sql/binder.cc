@@ -885,7 +885,7 @@ class Binder {
     for (size_t i = 0; i < schema.columns().size(); ++i) {
       const RowField& f = schema.columns()[i];
       scan->columns.push_back({f.name, *f.type});
-      scan->scan_columns.push_back({f.name, *f.type, schema.StoreColumn(f.name)});
+      scan->scan_columns.push_back({f.name, *f.type, schema.StoreColumn(f.name), {}});
       r.columns.push_back({f.name, f.name, *f.type, static_cast<int>(i), false});
     }
     Relation rel;

@@ -73,8 +73,8 @@ class Evaluator {
         const Vector* src;
         const std::vector<uint32_t>* map;
         Source(e, rs, &src, &map);
+        Prepare(out, e.type, 0);
         if (map->empty()) {
-          Prepare(out, e.type, 0);
           out->AppendRange(*src, 0, rs.n);
         } else {
           out->Gather(*src, *map);

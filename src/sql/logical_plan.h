@@ -45,6 +45,9 @@ struct ScanColumn {
   std::string path;  // lower-case dotted path ("eventtime", "useridentity", "useridentity.arn")
   Type type;
   std::optional<ColumnId> store_column;
+  // For a struct column: the paths below it the query reads (full dotted paths, leaves or whole
+  // sub-structs); the other fields may be left NULL by the scan. Empty: the whole value.
+  std::vector<std::string> leaves;
 };
 
 // Predicates the planner pushed into a scan (evaluated by the store on its encodings).

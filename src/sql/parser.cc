@@ -182,6 +182,27 @@ class Parser {
     return t.Is("SELECT") || t.Is("WITH") || t.Is("VALUES") || t.Is("TABLE");
   }
 
+  // At '(' (Peek(ahead)): whether it opens a query in expression position: "(SELECT ...)", or
+  // "((SELECT ...) UNION ...)" where the inner parenthesis is continued by a query clause.
+  bool ParenOpensQuery(size_t ahead) const {
+    if (AtQueryStart(ahead + 1)) return true;
+    size_t k = ahead + 1;
+    while (Peek(k).kind == TokenKind::kLParen) ++k;
+    if (k == ahead + 1 || !AtQueryStart(k)) return false;
+    int level = 1;  // inside the innermost '(' at Peek(k - 1)
+    size_t i = k;
+    while (level > 0) {
+      const Token& t = Peek(i);
+      if (t.kind == TokenKind::kEnd) return false;
+      if (t.kind == TokenKind::kLParen) ++level;
+      if (t.kind == TokenKind::kRParen) --level;
+      ++i;
+    }
+    const Token& after = Peek(i);
+    return after.Is("UNION") || after.Is("EXCEPT") || after.Is("INTERSECT") || after.Is("ORDER") ||
+           after.Is("LIMIT") || after.Is("OFFSET") || after.Is("FETCH");
+  }
+
   // ---- names -------------------------------------------------------------------------------
 
   // An identifier usable as a name: unquoted and not reserved, or double-quoted.
@@ -317,6 +338,13 @@ class Parser {
       if (Peek().Is("WITH")) return Unsupported(Peek().pos, "FETCH ... WITH TIES");
       RETURN_IF_ERROR(ExpectKw("ONLY"));
       q->limit = n;
+    }
+    // LIMIT n OFFSET m (PostgreSQL's order) is accepted too.
+    if (!q->offset && Peek().Is("OFFSET")) {
+      Next();
+      ASSIGN_OR_RETURN(int64_t n, ParseCount("OFFSET"));
+      q->offset = n;
+      if (!AcceptKw("ROW")) AcceptKw("ROWS");
     }
     return q;
   }
@@ -777,8 +805,9 @@ class Parser {
       return Finish(std::move(node));
     }
     if (AcceptKw("IN")) {
+      bool query = Peek().kind == TokenKind::kLParen && ParenOpensQuery(0);
       RETURN_IF_ERROR(Expect(TokenKind::kLParen));
-      if (AtQueryStart()) {
+      if (query) {
         auto node = Make(ExprKind::kInSubquery, pos);
         node->negated = negated;
         node->args.push_back(std::move(value));
@@ -1005,8 +1034,9 @@ class Parser {
                             "query parameters ('?') must be substituted before the query runs");
       case TokenKind::kLParen: {
         if (AtLambda()) return ParseLambda();
+        bool query = ParenOpensQuery(0);
         Next();
-        if (AtQueryStart()) {
+        if (query) {
           auto node = Make(ExprKind::kScalarSubquery, pos);
           ASSIGN_OR_RETURN(node->subquery, ParseQuery());
           RETURN_IF_ERROR(Expect(TokenKind::kRParen));

@@ -118,11 +118,13 @@ TEST(ParserTest, FunctionsAndSpecialForms) {
 }
 
 TEST(ParserTest, Lambdas) {
-  EXPECT_EQ(Expr("transform(a, x -> x + 1)"), "transform(a, (x) -> (x + 1))");
-  EXPECT_EQ(Expr("filter(a, (x) -> x IS NOT NULL)"), "filter(a, (x) -> (x IS NOT NULL))");
+  EXPECT_EQ(Expr("transform(a, x -> x + 1)"), "transform(a, ((x) -> (x + 1)))");
+  EXPECT_EQ(Expr("filter(a, (x) -> x IS NOT NULL)"), "filter(a, ((x) -> (x IS NOT NULL)))");
   EXPECT_EQ(Expr("reduce(a, 0, (s, x) -> s + x, s -> s)"),
-            "reduce(a, 0, (s, x) -> (s + x), (s) -> s)");
-  EXPECT_EQ(Expr("f(() -> 1)"), "f(() -> 1)");
+            "reduce(a, 0, ((s, x) -> (s + x)), ((s) -> s))");
+  EXPECT_EQ(Expr("f(() -> 1)"), "f((() -> 1))");
+  // A lambda body is one predicate: what follows applies to the lambda (found by the fuzz test).
+  EXPECT_EQ(Expr("f(p -> a = b = c)"), "f((((p) -> (a = b)) = c))");
   EXPECT_EQ(Expr("(x) + 1"), "(x + 1)");
 }
 
@@ -147,10 +149,16 @@ TEST(ParserTest, Statements) {
   EXPECT_EQ(Stmt("SELECT a FROM t LIMIT ALL"), "SELECT a FROM t");
   EXPECT_EQ(Stmt("SELECT a FROM t OFFSET 5 ROWS FETCH FIRST 3 ROWS ONLY"),
             "SELECT a FROM t OFFSET 5 LIMIT 3");
+  EXPECT_EQ(Stmt("SELECT a FROM t LIMIT 3 OFFSET 5"), "SELECT a FROM t OFFSET 5 LIMIT 3");
   EXPECT_EQ(Stmt("WITH a AS (SELECT 1), b(x) AS (SELECT 2) SELECT * FROM a, b"),
             "WITH a AS (SELECT 1), b(x) AS (SELECT 2) SELECT * FROM a CROSS JOIN b");
   EXPECT_EQ(Stmt("SELECT 1 UNION SELECT 2 UNION ALL SELECT 3 ORDER BY 1 LIMIT 2"),
-            "(SELECT 1 UNION SELECT 2) UNION ALL SELECT 3 ORDER BY 1 ASC LIMIT 2");
+            "SELECT 1 UNION SELECT 2 UNION ALL SELECT 3 ORDER BY 1 ASC LIMIT 2");
+  EXPECT_EQ(Stmt("(SELECT 1 UNION SELECT 2) INTERSECT SELECT 3"), "(SELECT 1 UNION SELECT 2) INTERSECT SELECT 3");
+  // A parenthesized query continued by UNION inside an expression (found by the fuzz test).
+  EXPECT_EQ(Stmt("SELECT ((SELECT 1) UNION (SELECT 2)), 3 IN ((SELECT 1) UNION ALL (SELECT 3))"),
+            "SELECT ((SELECT 1) UNION (SELECT 2)), (3 IN ((SELECT 1) UNION ALL (SELECT 3)))");
+  EXPECT_EQ(Stmt("SELECT ((SELECT 1)) + 1"), "SELECT ((SELECT 1) + 1)");
   EXPECT_EQ(Stmt("SELECT 1 UNION SELECT 2 INTERSECT SELECT 3"),
             "SELECT 1 UNION (SELECT 2 INTERSECT SELECT 3)");
   EXPECT_EQ(Stmt("SELECT 1 EXCEPT DISTINCT SELECT 2"), "SELECT 1 EXCEPT SELECT 2");

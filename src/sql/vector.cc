@@ -116,8 +116,13 @@ void Vector::ShareStringsOf(const Vector& other) {
   if (&other == this) return;
   if (other.heap_) pins_.push_back(other.heap_);
   for (const auto& p : other.pins_) pins_.push_back(p);
-  // Children's memory may be referenced by copied nested values; pin it on this vector too.
-  for (const Vector& c : other.children_) ShareStringsOf(c);
+  // Nested values are copied child to child, so each child pins its counterpart's memory: a later
+  // copy of just the child (a field access, an UNNEST) then keeps the bytes alive on its own.
+  if (children_.size() == other.children_.size()) {
+    for (size_t k = 0; k < children_.size(); ++k) children_[k].ShareStringsOf(other.children_[k]);
+  } else {
+    for (const Vector& c : other.children_) ShareStringsOf(c);
+  }
   // Avoid unbounded growth when the same buffers are shared batch after batch.
   if (pins_.size() > 64) {
     std::sort(pins_.begin(), pins_.end());
@@ -213,6 +218,23 @@ void Vector::CopyRow(const Vector& src, size_t src_row, size_t dst_row) {
       return;
     }
   }
+}
+
+void Vector::CopyRowOwned(const Vector& src, size_t src_row, size_t dst_row) {
+  if (src.IsNull(src_row)) {
+    SetNullAndClear(dst_row);
+    return;
+  }
+  if (IsStringPhysical(type_)) {
+    SetValid(dst_row);
+    strs()[dst_row] = AddString(src.strs()[src_row]);
+    return;
+  }
+  if (type_.id() == TypeId::kArray || type_.id() == TypeId::kRow) {
+    SetValue(dst_row, src.GetValue(src_row));
+    return;
+  }
+  CopyRow(src, src_row, dst_row);
 }
 
 void Vector::Gather(const Vector& src, std::span<const uint32_t> rows) {

@@ -123,6 +123,11 @@ class Vector {
   // v.type coerces to type() physically (same physical form).
   void SetValue(size_t i, const Value& v);
 
+  // Copies row `src_row` of `src` into row `dst_row`, copying string bytes into this vector's own
+  // heap instead of pinning `src`'s memory (for state that outlives the input batch).
+  void CopyRowOwned(const Vector& src, size_t src_row, size_t dst_row);
+  size_t heap_bytes() const { return heap_ ? heap_->bytes() : 0; }
+
   // Copies row `src_row` of `src` into row `dst_row` of this vector (same type; strings are
   // referenced, not copied: call ShareStringsOf(src) first). For arrays the elements are appended
   // to this vector's child.

@@ -251,7 +251,14 @@ double Log2(double x) { return std::log2(x); }
 double Log10(double x) { return std::log10(x); }
 double LogBase(double b, double x) { return std::log(x) / std::log(b); }
 double Sqrt(double x) { return std::sqrt(x); }
-double Cbrt(double x) { return std::cbrt(x); }
+// glibc's cbrt is not correctly rounded (cbrt(27) = 3.0000000000000004); one Newton step fixes
+// exact cubes, as Java's Math.cbrt returns them.
+double Cbrt(double x) {
+  double r = std::cbrt(x);
+  if (!std::isfinite(r) || r == 0) return r;
+  double refined = r - (r * r * r - x) / (3 * r * r);
+  return std::fabs(refined * refined * refined - x) <= std::fabs(r * r * r - x) ? refined : r;
+}
 double Exp(double x) { return std::exp(x); }
 double Ceil(double x) { return std::ceil(x); }
 double Floor(double x) { return std::floor(x); }

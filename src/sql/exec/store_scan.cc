@@ -1,0 +1,441 @@
+#include "sql/exec/store_scan.h"
+
+#include <openssl/evp.h>
+
+#include <algorithm>
+
+#include "sql/lexer.h"
+#include "store/columns.h"
+#include "store/scan.h"
+
+namespace cairn::sql {
+namespace {
+
+// How one output vector (or part of it) is assembled from projected store columns.
+struct Assembly {
+  enum class Kind : uint8_t { kNull, kLeaf, kRow, kResources, kChecksum };
+  Kind kind = Kind::kNull;
+  int slot = -1;                     // kLeaf / kChecksum: index in the scan projection
+  ColumnId id = ColumnId::kEventId;  // kLeaf: the store column
+  std::vector<Assembly> children;    // kRow: per field; kResources: per element field
+};
+
+// Does `path` lie under one of `leaves` (or is one)? An empty list means everything is needed.
+bool Needed(const std::string& path, const std::vector<std::string>& leaves) {
+  if (leaves.empty()) return true;
+  for (const std::string& l : leaves) {
+    if (path == l || (path.size() > l.size() && path.compare(0, l.size(), l) == 0 && path[l.size()] == '.') ||
+        (l.size() > path.size() && l.compare(0, path.size(), path) == 0 && l[path.size()] == '.')) {
+      return true;
+    }
+  }
+  return false;
+}
+
+class Planner {
+ public:
+  std::vector<ColumnId> projection;
+
+  int Slot(ColumnId id) {
+    for (size_t i = 0; i < projection.size(); ++i) {
+      if (projection[i] == id) return static_cast<int>(i);
+    }
+    projection.push_back(id);
+    return static_cast<int>(projection.size() - 1);
+  }
+
+  Assembly Build(const Type& type, const std::string& path, const std::vector<std::string>& leaves) {
+    Assembly a;
+    if (!Needed(path, leaves)) return a;
+    if (path == "eventjsonchecksum") {
+      a.kind = Assembly::Kind::kChecksum;
+      a.slot = Slot(ColumnId::kEventJson);
+      return a;
+    }
+    if (type.id() == TypeId::kRow) {
+      a.kind = Assembly::Kind::kRow;
+      for (const RowField& f : type.fields()) a.children.push_back(Build(*f.type, path + "." + f.name, leaves));
+      return a;
+    }
+    if (type.id() == TypeId::kArray && path == "resources") {
+      a.kind = Assembly::Kind::kResources;
+      // The arn column always comes along: its offsets give the element counts.
+      Slot(ColumnId::kResourcesArn);
+      for (const RowField& f : type.element().fields()) {
+        Assembly child;
+        if (const ColumnDef* def = FindColumn("resources." + f.name); def && def->lake) {
+          child.kind = Assembly::Kind::kLeaf;
+          child.id = def->id;
+          child.slot = Slot(def->id);
+        }
+        a.children.push_back(child);
+      }
+      return a;
+    }
+    const ColumnDef* def = FindColumn(path);
+    if (def == nullptr || !def->lake || !def->stored) return a;
+    a.kind = Assembly::Kind::kLeaf;
+    a.id = def->id;
+    a.slot = Slot(def->id);
+    return a;
+  }
+};
+
+void SetString(Vector* out, size_t i, Str s, bool copy) {
+  if (IsNull(s)) {
+    out->SetNullAndClear(i);
+  } else {
+    out->strs()[i] = copy ? out->AddString(s) : std::string_view(s);
+  }
+}
+
+// The store keeps a struct's leaves, not the struct: a struct whose fields are all NULL reads as
+// NULL (an event without userIdentity, tlsDetails, ...).
+void MarkEmptyRowsNull(Vector* row) {
+  for (size_t i = 0; i < row->size(); ++i) {
+    bool all_null = true;
+    for (size_t k = 0; k < row->child_count() && all_null; ++k) all_null = row->child(k).IsNull(i);
+    if (all_null) row->SetNull(i);
+  }
+}
+
+// Fills `out` (n = rows.size()) from a segment batch.
+void FillFromBatch(const Assembly& a, const ColumnBatch& b, std::span<const uint32_t> rows,
+                   const std::shared_ptr<const void>& pin, Vector* out) {
+  size_t n = rows.size();
+  out->Reset(n);
+  switch (a.kind) {
+    case Assembly::Kind::kNull:
+      for (size_t i = 0; i < n; ++i) out->SetNullAndClear(i);
+      return;
+    case Assembly::Kind::kRow:
+      for (size_t k = 0; k < a.children.size(); ++k) FillFromBatch(a.children[k], b, rows, pin, &out->child(k));
+      MarkEmptyRowsNull(out);
+      return;
+    case Assembly::Kind::kChecksum: {
+      const ColumnVector& cv = b.columns[static_cast<size_t>(a.slot)];
+      for (size_t i = 0; i < n; ++i) {
+        Str s = cv.StringAt(rows[i]);
+        if (IsNull(s)) {
+          out->SetNullAndClear(i);
+        } else {
+          out->strs()[i] = out->AddString(EventJsonChecksum(s));
+        }
+      }
+      return;
+    }
+    case Assembly::Kind::kResources: {
+      // Offsets come from resources.arn, which the planner always projects.
+      const ColumnVector* offsets = nullptr;
+      for (const ColumnVector& cv : b.columns) {
+        if (cv.id == ColumnId::kResourcesArn) offsets = &cv;
+      }
+      Vector& elems = out->child(0);
+      if (offsets == nullptr || offsets->offsets.empty()) {
+        for (size_t i = 0; i < n; ++i) out->SetNullAndClear(i);
+        return;
+      }
+      std::vector<uint32_t> element_rows;
+      for (size_t i = 0; i < n; ++i) {
+        uint32_t from = offsets->offsets[rows[i]], to = offsets->offsets[rows[i] + 1];
+        out->lists()[i] = {static_cast<uint32_t>(element_rows.size()), to - from};
+        if (from == to) out->SetNull(i);  // no resources: NULL, as an absent JSON member
+        for (uint32_t k = from; k < to; ++k) element_rows.push_back(k);
+      }
+      elems.Reset(element_rows.size());
+      for (size_t f = 0; f < a.children.size(); ++f) {
+        FillFromBatch(a.children[f], b, element_rows, pin, &elems.child(f));
+      }
+      return;
+    }
+    case Assembly::Kind::kLeaf: break;
+  }
+  const ColumnVector& cv = b.columns[static_cast<size_t>(a.slot)];
+  switch (cv.kind) {
+    case VectorKind::kInt64:
+      for (size_t i = 0; i < n; ++i) {
+        int64_t v = cv.i64[rows[i]];
+        if (v == INT64_MIN) {
+          out->SetNullAndClear(i);
+        } else {
+          out->i64()[i] = v;
+        }
+      }
+      return;
+    case VectorKind::kBool:
+      for (size_t i = 0; i < n; ++i) {
+        OptBool v = cv.bools[rows[i]];
+        if (v == OptBool::kNull) {
+          out->SetNullAndClear(i);
+        } else {
+          out->bools()[i] = v == OptBool::kTrue;
+        }
+      }
+      return;
+    case VectorKind::kDict:
+      // Dictionary strings live as long as the segment reader, which the snapshot keeps open.
+      out->Pin(pin);
+      for (size_t i = 0; i < n; ++i) SetString(out, i, cv.StringAt(rows[i]), false);
+      return;
+    case VectorKind::kString:
+      // Plain strings are reused by the scanner on its next batch: copy them.
+      for (size_t i = 0; i < n; ++i) SetString(out, i, cv.StringAt(rows[i]), true);
+      return;
+  }
+}
+
+// Fills `out` from memtable events.
+void FillFromEvents(const Assembly& a, const std::vector<EventRef>& events, const std::shared_ptr<const void>& pin,
+                    Vector* out) {
+  size_t n = events.size();
+  out->Reset(n);
+  out->Pin(pin);  // event strings live in batches the snapshot keeps alive
+  switch (a.kind) {
+    case Assembly::Kind::kNull:
+      for (size_t i = 0; i < n; ++i) out->SetNullAndClear(i);
+      return;
+    case Assembly::Kind::kRow:
+      for (size_t k = 0; k < a.children.size(); ++k) FillFromEvents(a.children[k], events, pin, &out->child(k));
+      MarkEmptyRowsNull(out);
+      return;
+    case Assembly::Kind::kChecksum:
+      for (size_t i = 0; i < n; ++i) {
+        Str raw = events[i].event->raw;
+        if (IsNull(raw)) {
+          out->SetNullAndClear(i);
+        } else {
+          out->strs()[i] = out->AddString(EventJsonChecksum(raw));
+        }
+      }
+      return;
+    case Assembly::Kind::kResources: {
+      Vector& elems = out->child(0);
+      std::vector<const Resource*> resources;
+      for (size_t i = 0; i < n; ++i) {
+        auto span = events[i].batch->ResourcesOf(*events[i].event);
+        out->lists()[i] = {static_cast<uint32_t>(resources.size()), static_cast<uint32_t>(span.size())};
+        if (span.empty()) out->SetNull(i);
+        for (const Resource& r : span) resources.push_back(&r);
+      }
+      elems.Reset(resources.size());
+      for (size_t f = 0; f < a.children.size(); ++f) {
+        const Assembly& c = a.children[f];
+        Vector& field = elems.child(f);
+        field.Reset(resources.size());
+        field.Pin(pin);
+        for (size_t k = 0; k < resources.size(); ++k) {
+          const Str* s = c.kind == Assembly::Kind::kLeaf ? ResourceField(*resources[k], c.id) : nullptr;
+          SetString(&field, k, s ? *s : Str(), false);
+        }
+      }
+      return;
+    }
+    case Assembly::Kind::kLeaf: break;
+  }
+  switch (GetColumn(a.id).type) {
+    case ColumnType::kTimestamp:
+      for (size_t i = 0; i < n; ++i) {
+        int64_t v = TimestampField(*events[i].event, a.id);
+        if (v == INT64_MIN) {
+          out->SetNullAndClear(i);
+        } else {
+          out->i64()[i] = v;
+        }
+      }
+      return;
+    case ColumnType::kBool:
+      for (size_t i = 0; i < n; ++i) {
+        OptBool v = BoolField(*events[i].event, a.id);
+        if (v == OptBool::kNull) {
+          out->SetNullAndClear(i);
+        } else {
+          out->bools()[i] = v == OptBool::kTrue;
+        }
+      }
+      return;
+    default:
+      for (size_t i = 0; i < n; ++i) SetString(out, i, StringValue(*events[i].event, a.id), false);
+      return;
+  }
+}
+
+// The store predicates for the planner's pushed-down terms.
+Result<std::vector<ScanPredicate>> Predicates(const ScanFilter& f) {
+  std::vector<ScanPredicate> out;
+  for (const ScanFilter::Term& t : f.terms) {
+    const ColumnDef* def = FindColumn(t.path);
+    if (def == nullptr) return Status::Internal("no store column for pushed predicate on " + t.path);
+    using Op = ScanFilter::Term::Op;
+    switch (t.op) {
+      case Op::kEq: out.push_back(ScanPredicate::Eq(def->id, t.values[0])); break;
+      case Op::kIn: out.push_back(ScanPredicate::In(def->id, t.values)); break;
+      case Op::kPrefix: out.push_back(ScanPredicate::Prefix(def->id, t.values[0])); break;
+      case Op::kIsNull: out.push_back(ScanPredicate::IsNull(def->id)); break;
+      case Op::kIsNotNull: out.push_back(ScanPredicate::IsNotNull(def->id)); break;
+      case Op::kBoolEq: out.push_back(ScanPredicate::BoolEq(def->id, t.bool_value)); break;
+    }
+  }
+  return out;
+}
+
+// Whether a memtable event passes the pushed-down terms (the store's own semantics: a term on a
+// resources field holds when any element's field does).
+bool EventMatches(const Event& e, const EventBatch& batch, const ScanFilter& f) {
+  for (const ScanFilter::Term& t : f.terms) {
+    const ColumnDef* def = FindColumn(t.path);
+    if (def == nullptr) return false;
+    std::vector<Str> values;
+    OptBool b = OptBool::kNull;
+    if (def->list_child) {
+      for (const Resource& r : batch.ResourcesOf(e)) values.push_back(*ResourceField(r, def->id));
+    } else if (def->type == ColumnType::kBool) {
+      b = BoolField(e, def->id);
+    } else if (def->type == ColumnType::kTimestamp) {
+      int64_t v = TimestampField(e, def->id);
+      values.push_back(v == INT64_MIN ? Str() : Str("", 0));
+    } else {
+      values.push_back(StringValue(e, def->id));
+    }
+    using Op = ScanFilter::Term::Op;
+    bool any = false;
+    switch (t.op) {
+      case Op::kBoolEq: any = b != OptBool::kNull && (b == OptBool::kTrue) == t.bool_value; break;
+      case Op::kIsNull:
+        any = def->type == ColumnType::kBool ? b == OptBool::kNull : values.empty();
+        for (Str v : values) any |= IsNull(v);
+        break;
+      case Op::kIsNotNull:
+        any = def->type == ColumnType::kBool && b != OptBool::kNull;
+        for (Str v : values) any |= !IsNull(v);
+        break;
+      default:
+        for (Str v : values) {
+          if (IsNull(v)) continue;
+          if (t.op == Op::kEq) any |= v == t.values[0];
+          if (t.op == Op::kPrefix) any |= v.substr(0, t.values[0].size()) == t.values[0];
+          if (t.op == Op::kIn) {
+            for (const std::string& x : t.values) any |= v == x;
+          }
+        }
+    }
+    if (!any) return false;
+  }
+  return true;
+}
+
+class StoreScanOp : public Operator {
+ public:
+  StoreScanOp(const PlanNode& scan, std::shared_ptr<const Snapshot> snapshot, ExecContext* ctx)
+      : scan_(scan), snapshot_(std::move(snapshot)), ctx_(ctx) {}
+
+  Status Init() {
+    Planner planner;
+    for (const ScanColumn& c : scan_.scan_columns) assemblies_.push_back(planner.Build(c.type, c.path, c.leaves));
+    spec_.projection = planner.projection;
+    if (spec_.projection.empty()) spec_.projection.push_back(ColumnId::kEventTime);
+    spec_.min_time_us = std::max(scan_.scan_filter.min_time_us, snapshot_->min_time_us());
+    spec_.max_time_us = scan_.scan_filter.max_time_us;
+    ASSIGN_OR_RETURN(spec_.predicates, Predicates(scan_.scan_filter));
+    spec_.batch_rows = static_cast<uint32_t>(kBatchSize);
+    return Status::OK();
+  }
+
+  Result<bool> Next(Chunk* out) override {
+    if (scan_.scan_filter.empty_result || spec_.min_time_us > spec_.max_time_us) return false;
+    while (true) {
+      RETURN_IF_ERROR(ctx_->CheckCancelled());
+      if (scanner_) {
+        ASSIGN_OR_RETURN(bool more, scanner_->Next(&batch_));
+        if (more) {
+          if (batch_.sel.empty()) continue;
+          Emit(batch_.sel, out);
+          return true;
+        }
+        scanner_.reset();
+      }
+      const auto& segments = snapshot_->segments();
+      if (segment_ < segments.size()) {
+        ASSIGN_OR_RETURN(scanner_, segments[segment_++].reader->NewScan(spec_));
+        continue;
+      }
+      return NextMemtable(out);
+    }
+  }
+
+ private:
+  void Emit(std::span<const uint32_t> rows, Chunk* out) {
+    out->columns.clear();
+    out->size = rows.size();
+    for (size_t c = 0; c < assemblies_.size(); ++c) {
+      out->columns.emplace_back(scan_.scan_columns[c].type);
+      FillFromBatch(assemblies_[c], batch_, rows, snapshot_, &out->columns.back());
+    }
+  }
+
+  Result<bool> NextMemtable(Chunk* out) {
+    if (!memtable_loaded_) {
+      memtable_loaded_ = true;
+      for (const EventRef& r : snapshot_->MemtableEvents()) {
+        int64_t t = r.event->event_time_us;
+        if (t < spec_.min_time_us || t > spec_.max_time_us) continue;
+        if (!EventMatches(*r.event, *r.batch, scan_.scan_filter)) continue;
+        memtable_.push_back(r);
+      }
+    }
+    if (memtable_pos_ >= memtable_.size()) return false;
+    size_t n = std::min(kBatchSize, memtable_.size() - memtable_pos_);
+    std::vector<EventRef> events(memtable_.begin() + static_cast<long>(memtable_pos_),
+                                 memtable_.begin() + static_cast<long>(memtable_pos_ + n));
+    memtable_pos_ += n;
+    out->columns.clear();
+    out->size = n;
+    for (size_t c = 0; c < assemblies_.size(); ++c) {
+      out->columns.emplace_back(scan_.scan_columns[c].type);
+      FillFromEvents(assemblies_[c], events, snapshot_, &out->columns.back());
+    }
+    return true;
+  }
+
+  const PlanNode& scan_;
+  std::shared_ptr<const Snapshot> snapshot_;
+  ExecContext* ctx_;
+  std::vector<Assembly> assemblies_;
+  ScanSpec spec_;
+  size_t segment_ = 0;
+  std::unique_ptr<SegmentScanner> scanner_;
+  ColumnBatch batch_;
+  bool memtable_loaded_ = false;
+  std::vector<EventRef> memtable_;
+  size_t memtable_pos_ = 0;
+};
+
+}  // namespace
+
+std::string EventJsonChecksum(std::string_view bytes) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(bytes.data(), bytes.size(), digest, &len, EVP_sha256(), nullptr);
+  unsigned char b64[4 * ((EVP_MAX_MD_SIZE + 2) / 3) + 1];
+  int n = EVP_EncodeBlock(b64, digest, static_cast<int>(len));
+  return std::string(reinterpret_cast<char*>(b64), static_cast<size_t>(n));
+}
+
+void StoreCatalog::Add(std::string id, std::shared_ptr<const Snapshot> snapshot) {
+  stores_[std::move(id)] = std::move(snapshot);
+}
+
+std::optional<TableInfo> StoreCatalog::Resolve(std::string_view name) const {
+  auto it = stores_.find(name);
+  if (it == stores_.end()) return std::nullopt;
+  return TableInfo{it->first, &CloudTrailSchema()};
+}
+
+Result<std::unique_ptr<Operator>> StoreCatalog::OpenScan(const PlanNode& scan, ExecContext* ctx) {
+  auto it = stores_.find(scan.table.id);
+  if (it == stores_.end()) return Status::NotFound("no event data store " + scan.table.id);
+  auto op = std::make_unique<StoreScanOp>(scan, it->second, ctx);
+  RETURN_IF_ERROR(op->Init());
+  return std::unique_ptr<Operator>(std::move(op));
+}
+
+}  // namespace cairn::sql

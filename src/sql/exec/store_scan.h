@@ -1,0 +1,45 @@
+// src/sql/exec/store_scan.h
+//
+// StoreCatalog runs SQL over event data stores: it resolves table names to stores (CloudTrail
+// family) and scans a store's Snapshot, taken when the query starts, so flushes, compactions and
+// retention never disturb a running query.
+//
+// A scan reads each segment through the store's column scan API (src/store/scan.h): the planner's
+// projection becomes the ScanSpec projection (struct columns read only the leaves the query uses),
+// and its pushed-down filter becomes the time range and predicates, so the store skips segments and
+// blocks by zone maps, dictionaries and bloom filters. Then it reads the snapshot's memtable events
+// (acknowledged but not yet flushed) and applies the same filter itself.
+//
+// Columns the store does not keep read as NULL (resources.arnprefix); eventjsonchecksum is computed
+// from eventjson: base64(SHA-256(eventjson)) — cairn's choice, the Lake does not document it.
+//
+// Thread-safety: a StoreCatalog is filled before the query runs and then only read; a scan belongs
+// to one thread.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "sql/catalog.h"
+#include "sql/exec/operator.h"
+#include "store/snapshot.h"
+
+namespace cairn::sql {
+
+class StoreCatalog : public TableResolver, public ScanProvider {
+ public:
+  // Registers event data store `id` (CloudTrail family) read through `snapshot`.
+  void Add(std::string id, std::shared_ptr<const Snapshot> snapshot);
+
+  std::optional<TableInfo> Resolve(std::string_view name) const override;
+  Result<std::unique_ptr<Operator>> OpenScan(const PlanNode& scan, ExecContext* ctx) override;
+
+ private:
+  std::map<std::string, std::shared_ptr<const Snapshot>, std::less<>> stores_;
+};
+
+// base64(SHA-256(bytes)).
+std::string EventJsonChecksum(std::string_view bytes);
+
+}  // namespace cairn::sql

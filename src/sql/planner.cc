@@ -1,0 +1,550 @@
+#include "sql/planner.h"
+
+#include <map>
+#include <set>
+
+#include "sql/functions/like.h"
+
+namespace cairn::sql {
+namespace {
+
+// ---- expression helpers -----------------------------------------------------------------------
+
+void Flatten(BoundExprPtr e, std::vector<BoundExprPtr>* out) {
+  if (e->kind == BoundKind::kAnd) {
+    for (auto& a : e->args) Flatten(std::move(a), out);
+  } else {
+    out->push_back(std::move(e));
+  }
+}
+
+BoundExprPtr Conjoin(std::vector<BoundExprPtr> terms) {
+  if (terms.empty()) return nullptr;
+  if (terms.size() == 1) return std::move(terms[0]);
+  auto e = std::make_unique<BoundExpr>(BoundKind::kAnd, Type::Boolean());
+  e->args = std::move(terms);
+  return e;
+}
+
+bool Within(const BoundExpr& e, int lo, int hi) {
+  if (e.kind == BoundKind::kColumn && (e.index < lo || e.index >= hi)) return false;
+  for (const auto& a : e.args) {
+    if (!Within(*a, lo, hi)) return false;
+  }
+  return true;
+}
+
+bool HasVolatile(const BoundExpr& e) {
+  if (e.kind == BoundKind::kFunction && !e.function->deterministic) return true;
+  if (e.kind == BoundKind::kAggregate || e.kind == BoundKind::kWindow) return true;
+  for (const auto& a : e.args) {
+    if (HasVolatile(*a)) return true;
+  }
+  return false;
+}
+
+void Shift(BoundExpr* e, int delta) {
+  if (e->kind == BoundKind::kColumn) e->index += delta;
+  for (auto& a : e->args) Shift(a.get(), delta);
+}
+
+// Replaces column references by the projection's expressions (to move a filter below it).
+BoundExprPtr Substitute(const BoundExpr& e, const std::vector<BoundExprPtr>& exprs) {
+  if (e.kind == BoundKind::kColumn) return exprs[static_cast<size_t>(e.index)]->Clone();
+  BoundExprPtr c = e.Clone();
+  for (size_t i = 0; i < c->args.size(); ++i) c->args[i] = Substitute(*e.args[i], exprs);
+  return c;
+}
+
+// The leaf path a (possibly nested) column reference reads: Column(i) or FieldAccess chains over it.
+bool LeafPath(const BoundExpr& e, const PlanNode& scan, std::string* path) {
+  std::vector<std::string> fields;
+  const BoundExpr* cur = &e;
+  while (cur->kind == BoundKind::kFieldAccess) {
+    const BoundExpr& base = *cur->args[0];
+    if (base.type.id() != TypeId::kRow) return false;
+    fields.push_back(base.type.fields()[static_cast<size_t>(cur->index)].name);
+    cur = &base;
+  }
+  if (cur->kind != BoundKind::kColumn) return false;
+  *path = scan.scan_columns[static_cast<size_t>(cur->index)].path;
+  for (size_t k = fields.size(); k-- > 0;) *path += "." + fields[k];
+  return true;
+}
+
+// ---- column use ----------------------------------------------------------------------------------
+
+// What a parent needs of one column: nothing, the whole value, or some struct fields.
+struct Need {
+  bool whole = false;
+  std::set<std::string> fields;  // dotted paths below the column
+  bool any() const { return whole || !fields.empty(); }
+  void Merge(const Need& o) {
+    whole |= o.whole;
+    fields.insert(o.fields.begin(), o.fields.end());
+  }
+};
+using Needs = std::vector<Need>;
+
+// Records the columns (and struct fields) `e` reads.
+void Use(const BoundExpr& e, Needs* needs) {
+  std::vector<std::string> fields;
+  const BoundExpr* cur = &e;
+  while (cur->kind == BoundKind::kFieldAccess && cur->args[0]->type.id() == TypeId::kRow) {
+    fields.push_back(cur->args[0]->type.fields()[static_cast<size_t>(cur->index)].name);
+    cur = cur->args[0].get();
+  }
+  if (cur->kind == BoundKind::kColumn && !fields.empty()) {
+    std::string path;
+    for (size_t k = fields.size(); k-- > 0;) path += (path.empty() ? "" : ".") + fields[k];
+    (*needs)[static_cast<size_t>(cur->index)].fields.insert(path);
+    return;
+  }
+  if (e.kind == BoundKind::kColumn) {
+    (*needs)[static_cast<size_t>(e.index)].whole = true;
+    return;
+  }
+  for (const auto& a : e.args) Use(*a, needs);
+}
+
+// ---- predicate pushdown -----------------------------------------------------------------------
+
+// Translates one conjunct into a ScanFilter condition when the store can evaluate it exactly.
+bool ToScanFilter(const BoundExpr& e, PlanNode* scan) {
+  ScanFilter& f = scan->scan_filter;
+  const TableSchema& schema = *scan->table.schema;
+  auto pushable = [&](const std::string& path) { return schema.StoreColumn(path).has_value(); };
+  auto string_constant = [](const BoundExpr& c, std::string* out) {
+    if (c.kind != BoundKind::kConstant || c.constant.is_null || c.type.id() != TypeId::kVarchar) return false;
+    *out = c.constant.str;
+    return true;
+  };
+  std::string path;
+  // eventTime ranges.
+  if (e.kind == BoundKind::kFunction) {
+    const std::string& fn = e.function->name;
+    auto time_bound = [&](const BoundExpr& col, const BoundExpr& c, const std::string& op) {
+      if (!LeafPath(col, *scan, &path) || path != "eventtime" || c.kind != BoundKind::kConstant ||
+          c.constant.is_null || c.type.id() != TypeId::kTimestamp) {
+        return false;
+      }
+      int64_t t = c.constant.i64;
+      if (op == "$gt") f.min_time_us = std::max(f.min_time_us, t == INT64_MAX ? t : t + 1);
+      if (op == "$ge") f.min_time_us = std::max(f.min_time_us, t);
+      if (op == "$lt") f.max_time_us = std::min(f.max_time_us, t == INT64_MIN ? t : t - 1);
+      if (op == "$le") f.max_time_us = std::min(f.max_time_us, t);
+      if (op == "$eq") {
+        f.min_time_us = std::max(f.min_time_us, t);
+        f.max_time_us = std::min(f.max_time_us, t);
+      }
+      return true;
+    };
+    static const std::map<std::string, std::string> kFlip = {
+        {"$gt", "$lt"}, {"$ge", "$le"}, {"$lt", "$gt"}, {"$le", "$ge"}, {"$eq", "$eq"}};
+    auto flip = kFlip.find(fn);
+    if (flip != kFlip.end()) {
+      if (time_bound(*e.args[0], *e.args[1], fn) || time_bound(*e.args[1], *e.args[0], flip->second)) return true;
+    }
+    if (fn == "$between" && e.args[1]->kind == BoundKind::kConstant && e.args[2]->kind == BoundKind::kConstant &&
+        LeafPath(*e.args[0], *scan, &path) && path == "eventtime" && !e.args[1]->constant.is_null &&
+        !e.args[2]->constant.is_null) {
+      f.min_time_us = std::max(f.min_time_us, e.args[1]->constant.i64);
+      f.max_time_us = std::min(f.max_time_us, e.args[2]->constant.i64);
+      return true;
+    }
+    std::string value;
+    if (fn == "$eq") {
+      for (int side = 0; side < 2; ++side) {
+        const BoundExpr& col = *e.args[side];
+        const BoundExpr& c = *e.args[1 - side];
+        if (!LeafPath(col, *scan, &path) || !pushable(path)) continue;
+        if (col.type.id() == TypeId::kVarchar && string_constant(c, &value)) {
+          f.terms.push_back({path, ScanFilter::Term::Op::kEq, {value}, false});
+          return true;
+        }
+        if (col.type.id() == TypeId::kBoolean && c.kind == BoundKind::kConstant && !c.constant.is_null) {
+          f.terms.push_back({path, ScanFilter::Term::Op::kBoolEq, {}, c.constant.boolean});
+          return true;
+        }
+      }
+    }
+    if (fn == "$like" && e.args.size() == 2 && LeafPath(*e.args[0], *scan, &path) &&
+        pushable(path) && e.args[0]->type.id() == TypeId::kVarchar && string_constant(*e.args[1], &value)) {
+      auto p = LikePattern::Compile(value, false, "");
+      if (p.ok() && p->shape() == LikePattern::Shape::kPrefix) {
+        f.terms.push_back({path, ScanFilter::Term::Op::kPrefix, {p->prefix()}, false});
+        return true;
+      }
+      if (p.ok() && p->shape() == LikePattern::Shape::kExact) {
+        f.terms.push_back({path, ScanFilter::Term::Op::kEq, {p->prefix()}, false});
+        return true;
+      }
+    }
+    return false;
+  }
+  if (e.kind == BoundKind::kInList && LeafPath(*e.args[0], *scan, &path) && pushable(path) &&
+      e.args[0]->type.id() == TypeId::kVarchar) {
+    std::vector<std::string> values;
+    for (size_t i = 1; i < e.args.size(); ++i) {
+      std::string v;
+      if (!string_constant(*e.args[i], &v)) return false;
+      values.push_back(std::move(v));
+    }
+    f.terms.push_back({path, ScanFilter::Term::Op::kIn, std::move(values), false});
+    return true;
+  }
+  if (e.kind == BoundKind::kIsNull && LeafPath(*e.args[0], *scan, &path) && pushable(path)) {
+    f.terms.push_back({path, ScanFilter::Term::Op::kIsNull, {}, false});
+    return true;
+  }
+  if (e.kind == BoundKind::kNot && e.args[0]->kind == BoundKind::kIsNull && LeafPath(*e.args[0]->args[0], *scan, &path) &&
+      pushable(path)) {
+    f.terms.push_back({path, ScanFilter::Term::Op::kIsNotNull, {}, false});
+    return true;
+  }
+  // A bare boolean column, or its negation.
+  if (e.type.id() == TypeId::kBoolean && LeafPath(e, *scan, &path) && pushable(path)) {
+    f.terms.push_back({path, ScanFilter::Term::Op::kBoolEq, {}, true});
+    return true;
+  }
+  if (e.kind == BoundKind::kNot && LeafPath(*e.args[0], *scan, &path) && pushable(path) &&
+      e.args[0]->type.id() == TypeId::kBoolean) {
+    f.terms.push_back({path, ScanFilter::Term::Op::kBoolEq, {}, false});
+    return true;
+  }
+  return false;
+}
+
+PlanPtr WithFilter(PlanPtr child, std::vector<BoundExprPtr> terms) {
+  if (terms.empty()) return child;
+  auto f = std::make_unique<PlanNode>(PlanKind::kFilter);
+  f->columns = child->columns;
+  f->predicate = Conjoin(std::move(terms));
+  f->children.push_back(std::move(child));
+  return f;
+}
+
+// Pushes `terms` (over node's outputs) as deep into `node` as they can go; returns the ones that
+// must stay above it.
+std::vector<BoundExprPtr> PushInto(PlanNode* node, std::vector<BoundExprPtr> terms);
+
+// Pushes terms into child `i` of `node`, wrapping the child in a filter for what stays.
+void PushIntoChild(PlanNode* node, size_t i, std::vector<BoundExprPtr> terms) {
+  if (terms.empty()) return;
+  std::vector<BoundExprPtr> rest = PushInto(node->children[i].get(), std::move(terms));
+  node->children[i] = WithFilter(std::move(node->children[i]), std::move(rest));
+}
+
+std::vector<BoundExprPtr> PushInto(PlanNode* node, std::vector<BoundExprPtr> terms) {
+  std::vector<BoundExprPtr> rest;
+  switch (node->kind) {
+    case PlanKind::kScan:
+      for (auto& t : terms) {
+        if (!HasVolatile(*t) && ToScanFilter(*t, node)) continue;
+        rest.push_back(std::move(t));
+      }
+      if (node->scan_filter.min_time_us > node->scan_filter.max_time_us) node->scan_filter.empty_result = true;
+      return rest;
+    case PlanKind::kFilter: {
+      std::vector<BoundExprPtr> all;
+      Flatten(std::move(node->predicate), &all);
+      for (auto& t : terms) all.push_back(std::move(t));
+      node->predicate = Conjoin(std::move(all));
+      return rest;
+    }
+    case PlanKind::kSort:
+      PushIntoChild(node, 0, std::move(terms));
+      return rest;
+    case PlanKind::kProject: {
+      std::vector<BoundExprPtr> down;
+      for (auto& t : terms) {
+        // Moving below the projection repeats the expressions it reads; only do it when those are
+        // plain columns or struct fields (free to recompute).
+        bool ok = !HasVolatile(*t);
+        std::vector<int> cols;
+        Needs used(node->exprs.size());
+        Use(*t, &used);
+        for (size_t i = 0; i < used.size() && ok; ++i) {
+          if (!used[i].any()) continue;
+          const BoundExpr* pe = node->exprs[i].get();
+          while (pe->kind == BoundKind::kFieldAccess) pe = pe->args[0].get();
+          ok = pe->kind == BoundKind::kColumn;
+        }
+        if (ok) {
+          down.push_back(Substitute(*t, node->exprs));
+        } else {
+          rest.push_back(std::move(t));
+        }
+      }
+      PushIntoChild(node, 0, std::move(down));
+      return rest;
+    }
+    case PlanKind::kJoin: {
+      int lw = static_cast<int>(node->children[0]->columns.size());
+      int total = lw + static_cast<int>(node->children[1]->columns.size());
+      ast::JoinType jt = node->join_type;
+      bool to_left = jt == ast::JoinType::kInner || jt == ast::JoinType::kCross || jt == ast::JoinType::kLeft;
+      bool to_right = jt == ast::JoinType::kInner || jt == ast::JoinType::kCross || jt == ast::JoinType::kRight;
+      std::vector<BoundExprPtr> left, right, both;
+      for (auto& t : terms) {
+        if (HasVolatile(*t)) {
+          rest.push_back(std::move(t));
+        } else if (to_left && Within(*t, 0, lw)) {
+          left.push_back(std::move(t));
+        } else if (to_right && Within(*t, lw, total)) {
+          Shift(t.get(), -lw);
+          right.push_back(std::move(t));
+        } else if (jt == ast::JoinType::kInner || jt == ast::JoinType::kCross) {
+          both.push_back(std::move(t));
+        } else {
+          rest.push_back(std::move(t));
+        }
+      }
+      if (!both.empty()) {
+        // WHERE a.x = b.y over a cross join makes it an inner join with hash keys.
+        if (node->condition) Flatten(std::move(node->condition), &both);
+        node->condition = Conjoin(std::move(both));
+        node->join_type = ast::JoinType::kInner;
+      }
+      PushIntoChild(node, 0, std::move(left));
+      PushIntoChild(node, 1, std::move(right));
+      return rest;
+    }
+    case PlanKind::kUnnest: {
+      int w = static_cast<int>(node->children[0]->columns.size());
+      std::vector<BoundExprPtr> down;
+      for (auto& t : terms) {
+        if (!HasVolatile(*t) && Within(*t, 0, w)) {
+          down.push_back(std::move(t));
+        } else {
+          rest.push_back(std::move(t));
+        }
+      }
+      PushIntoChild(node, 0, std::move(down));
+      return rest;
+    }
+    default: return terms;
+  }
+}
+
+// Walks the plan: each filter pushes its conjuncts into its child.
+void PushDown(PlanPtr* slot) {
+  PlanNode* node = slot->get();
+  if (node->kind == PlanKind::kFilter) {
+    std::vector<BoundExprPtr> terms;
+    Flatten(std::move(node->predicate), &terms);
+    std::vector<BoundExprPtr> rest = PushInto(node->children[0].get(), std::move(terms));
+    if (rest.empty()) {
+      *slot = std::move(node->children[0]);
+      PushDown(slot);
+      return;
+    }
+    node->predicate = Conjoin(std::move(rest));
+  }
+  if (node->kind == PlanKind::kJoin && node->condition &&
+      (node->join_type == ast::JoinType::kInner || node->join_type == ast::JoinType::kLeft)) {
+    // Single-side conjuncts of an inner join's ON go below it.
+    std::vector<BoundExprPtr> terms;
+    Flatten(std::move(node->condition), &terms);
+    int lw = static_cast<int>(node->children[0]->columns.size());
+    int total = lw + static_cast<int>(node->children[1]->columns.size());
+    std::vector<BoundExprPtr> keep, left, right;
+    bool inner = node->join_type == ast::JoinType::kInner;
+    for (auto& t : terms) {
+      // For a LEFT join, an ON condition on the left side decides matches, not rows: it stays.
+      if (inner && !HasVolatile(*t) && t->ReferencesColumns() && Within(*t, 0, lw)) {
+        left.push_back(std::move(t));
+      } else if (!HasVolatile(*t) && t->ReferencesColumns() && Within(*t, lw, total)) {
+        Shift(t.get(), -lw);
+        right.push_back(std::move(t));
+      } else {
+        keep.push_back(std::move(t));
+      }
+    }
+    node->condition = Conjoin(std::move(keep));
+    PushIntoChild(node, 0, std::move(left));
+    PushIntoChild(node, 1, std::move(right));
+  }
+  for (auto& c : node->children) PushDown(&c);
+}
+
+// ---- projection pruning -------------------------------------------------------------------------
+
+void Remap(BoundExpr* e, const std::vector<int>& map) {
+  if (e->kind == BoundKind::kColumn) e->index = map[static_cast<size_t>(e->index)];
+  for (auto& a : e->args) Remap(a.get(), map);
+}
+
+Needs AllWhole(size_t n) {
+  Needs needs(n);
+  for (Need& x : needs) x.whole = true;
+  return needs;
+}
+
+std::vector<int> Identity(size_t n) {
+  std::vector<int> m(n);
+  for (size_t i = 0; i < n; ++i) m[i] = static_cast<int>(i);
+  return m;
+}
+
+// Prunes `node` to what `needs` asks of its outputs; returns old output index -> new (-1 dropped).
+std::vector<int> Prune(PlanNode* node, const Needs& needs) {
+  size_t n = node->columns.size();
+  switch (node->kind) {
+    case PlanKind::kScan: {
+      std::vector<int> map(n, -1);
+      std::vector<ScanColumn> cols;
+      std::vector<PlanColumn> outs;
+      for (size_t i = 0; i < n; ++i) {
+        if (!needs[i].any()) continue;
+        ScanColumn c = node->scan_columns[i];
+        if (!needs[i].whole && c.type.id() == TypeId::kRow) {
+          for (const std::string& f : needs[i].fields) c.leaves.push_back(c.path + "." + f);
+        }
+        map[i] = static_cast<int>(cols.size());
+        cols.push_back(std::move(c));
+        outs.push_back(node->columns[i]);
+      }
+      if (cols.empty() && !node->scan_columns.empty()) {
+        // count(*) needs rows, not values: read the cheapest column.
+        int t = -1;
+        for (size_t i = 0; i < n && t < 0; ++i) {
+          if (node->scan_columns[i].path == "eventtime") t = static_cast<int>(i);
+        }
+        if (t < 0) t = 0;
+        cols.push_back(node->scan_columns[static_cast<size_t>(t)]);
+        outs.push_back(node->columns[static_cast<size_t>(t)]);
+      }
+      node->scan_columns = std::move(cols);
+      node->columns = std::move(outs);
+      return map;
+    }
+    case PlanKind::kFilter:
+    case PlanKind::kSort:
+    case PlanKind::kLimit: {
+      Needs child = needs;
+      if (node->predicate) Use(*node->predicate, &child);
+      for (const SortKey& k : node->sort_keys) child[static_cast<size_t>(k.column)].whole = true;
+      std::vector<int> map = Prune(node->children[0].get(), child);
+      if (node->predicate) Remap(node->predicate.get(), map);
+      for (SortKey& k : node->sort_keys) k.column = map[static_cast<size_t>(k.column)];
+      node->columns = node->children[0]->columns;
+      return map;
+    }
+    case PlanKind::kProject: {
+      Needs child(node->children[0]->columns.size());
+      std::vector<int> map(n, -1);
+      std::vector<BoundExprPtr> exprs;
+      std::vector<PlanColumn> outs;
+      for (size_t i = 0; i < n; ++i) {
+        if (!needs[i].any()) continue;
+        const BoundExpr& e = *node->exprs[i];
+        if (e.kind == BoundKind::kColumn) {
+          child[static_cast<size_t>(e.index)].Merge(needs[i]);  // pass field needs through
+        } else {
+          Use(e, &child);
+        }
+        map[i] = static_cast<int>(exprs.size());
+        exprs.push_back(std::move(node->exprs[i]));
+        outs.push_back(node->columns[i]);
+      }
+      std::vector<int> cmap = Prune(node->children[0].get(), child);
+      for (auto& e : exprs) Remap(e.get(), cmap);
+      node->exprs = std::move(exprs);
+      node->columns = std::move(outs);
+      return map;
+    }
+    case PlanKind::kAggregate: {
+      Needs child(node->children[0]->columns.size());
+      for (const auto& g : node->groups) Use(*g, &child);
+      for (const AggregateCall& a : node->aggregates) {
+        for (const auto& x : a.args) Use(*x, &child);
+        for (const auto& x : a.order_exprs) Use(*x, &child);
+        if (a.filter) Use(*a.filter, &child);
+      }
+      std::vector<int> cmap = Prune(node->children[0].get(), child);
+      for (auto& g : node->groups) Remap(g.get(), cmap);
+      for (AggregateCall& a : node->aggregates) {
+        for (auto& x : a.args) Remap(x.get(), cmap);
+        for (auto& x : a.order_exprs) Remap(x.get(), cmap);
+        if (a.filter) Remap(a.filter.get(), cmap);
+      }
+      return Identity(n);
+    }
+    case PlanKind::kWindow:
+    case PlanKind::kUnnest: {
+      size_t w = node->children[0]->columns.size();
+      Needs child(needs.begin(), needs.begin() + static_cast<long>(w));
+      for (const auto& e : node->unnest_exprs) Use(*e, &child);
+      for (const WindowCall& c : node->windows) {
+        for (const auto* list : {&c.args, &c.partition_by, &c.order_exprs}) {
+          for (const auto& e : *list) Use(*e, &child);
+        }
+      }
+      std::vector<int> cmap = Prune(node->children[0].get(), child);
+      for (auto& e : node->unnest_exprs) Remap(e.get(), cmap);
+      for (WindowCall& c : node->windows) {
+        for (auto* list : {&c.args, &c.partition_by, &c.order_exprs}) {
+          for (auto& e : *list) Remap(e.get(), cmap);
+        }
+      }
+      size_t new_w = node->children[0]->columns.size();
+      std::vector<int> map(n, -1);
+      std::vector<PlanColumn> outs = node->children[0]->columns;
+      for (size_t i = 0; i < w; ++i) map[i] = cmap[i];
+      for (size_t i = w; i < n; ++i) {
+        map[i] = static_cast<int>(new_w + (i - w));
+        outs.push_back(node->columns[i]);
+      }
+      node->columns = std::move(outs);
+      return map;
+    }
+    case PlanKind::kJoin: {
+      size_t lw = node->children[0]->columns.size();
+      Needs left(needs.begin(), needs.begin() + static_cast<long>(lw));
+      Needs right(needs.begin() + static_cast<long>(lw), needs.end());
+      if (node->condition) {
+        Needs all(n);
+        Use(*node->condition, &all);
+        for (size_t i = 0; i < n; ++i) (i < lw ? left[i] : right[i - lw]).Merge(all[i]);
+      }
+      std::vector<int> lmap = Prune(node->children[0].get(), left);
+      std::vector<int> rmap = Prune(node->children[1].get(), right);
+      size_t new_lw = node->children[0]->columns.size();
+      std::vector<int> map(n, -1);
+      for (size_t i = 0; i < n; ++i) {
+        if (i < lw) {
+          map[i] = lmap[i];
+        } else if (rmap[i - lw] >= 0) {
+          map[i] = static_cast<int>(new_lw) + rmap[i - lw];
+        }
+      }
+      if (node->condition) Remap(node->condition.get(), map);
+      node->columns = node->children[0]->columns;
+      for (const PlanColumn& c : node->children[1]->columns) node->columns.push_back(c);
+      return map;
+    }
+    case PlanKind::kDistinct:
+    case PlanKind::kSetOp:
+      for (auto& c : node->children) Prune(c.get(), AllWhole(c->columns.size()));
+      return Identity(n);
+    case PlanKind::kValues:
+    case PlanKind::kSingleRow: return Identity(n);
+  }
+  return Identity(n);
+}
+
+void OptimizePlan(PlanPtr* root) {
+  PushDown(root);
+  Prune(root->get(), AllWhole((*root)->columns.size()));
+}
+
+}  // namespace
+
+Status Optimize(BoundQuery* query) {
+  OptimizePlan(&query->root);
+  for (auto& s : query->subqueries) OptimizePlan(&s);
+  return Status::OK();
+}
+
+}  // namespace cairn::sql

@@ -1,0 +1,22 @@
+// src/sql/planner.h
+//
+// The planner rewrites a bound plan before execution so that scans read less:
+//   - projection pruning: a scan produces only the columns (and struct leaves) the query uses;
+//     userIdentity.arn reads the one leaf column, not the whole struct;
+//   - predicate pushdown: conjuncts of a WHERE directly above a scan that the store can evaluate on
+//     its encodings (eventTime ranges, = / IN / LIKE 'prefix%' / IS [NOT] NULL on string leaves,
+//     = TRUE/FALSE on booleans) move into ScanFilter, which lets segments and blocks be skipped by
+//     zone maps, dictionaries and bloom filters.
+// The rewrites keep results identical; tests run queries with and without them.
+//
+// Thread-safety: a pure function of the plan.
+#pragma once
+
+#include "common/status.h"
+#include "sql/logical_plan.h"
+
+namespace cairn::sql {
+
+Status Optimize(BoundQuery* query);
+
+}  // namespace cairn::sql

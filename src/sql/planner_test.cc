@@ -1,0 +1,94 @@
+#include "sql/planner.h"
+
+#include <gtest/gtest.h>
+
+#include "sql/binder.h"
+#include "sql/datetime.h"
+
+namespace cairn::sql {
+namespace {
+
+class PlannerTest : public ::testing::Test {
+ protected:
+  PlannerTest() {
+    tables_.Add("ct", TableFamily::kCloudTrail);
+    tables_.Add("ct2", TableFamily::kCloudTrail);
+    opts_.tables = &tables_;
+  }
+
+  std::string Plan(std::string_view sql) {
+    auto q = ParseAndBind(sql, opts_);
+    if (!q.ok()) return "ERROR " + q.status().ToString();
+    Status st = Optimize(&*q);
+    if (!st.ok()) return "ERROR " + st.ToString();
+    return q->root->ToString();
+  }
+
+  static std::string Micros(const char* ts) {
+    int64_t t = 0;
+    EXPECT_TRUE(datetime::ParseTimestamp(ts, &t));
+    return std::to_string(t);
+  }
+
+  FixedTableResolver tables_;
+  BindOptions opts_;
+};
+
+TEST_F(PlannerTest, TimeRangesAndPredicatesMoveIntoTheScan) {
+  std::string p = Plan("SELECT eventName FROM ct WHERE eventTime > '2023-01-22 00:00:00' AND eventTime < '2023-01-23' "
+                       "AND eventName = 'CreateBucket' AND userIdentity.principalId IS NOT NULL");
+  std::string lo = std::to_string(std::stoll(Micros("2023-01-22 00:00:00")) + 1);
+  std::string hi = std::to_string(std::stoll(Micros("2023-01-23")) - 1);
+  EXPECT_NE(p.find("time=[" + lo + ", " + hi + "]"), std::string::npos) << p;
+  EXPECT_NE(p.find("eventname:0'CreateBucket'"), std::string::npos) << p;
+  EXPECT_NE(p.find("useridentity.principalid:4"), std::string::npos) << p;
+  EXPECT_EQ(p.find("Filter"), std::string::npos) << p;  // everything went into the scan
+  // Only the columns the query reads are scanned.
+  EXPECT_NE(p.find("Scan ct [eventname]"), std::string::npos) << p;
+}
+
+TEST_F(PlannerTest, WhatTheStoreCannotDoStaysAFilter) {
+  std::string p = Plan("SELECT 1 FROM ct WHERE eventName IN ('A', 'B') AND eventSource LIKE 's3%' "
+                       "AND element_at(requestParameters, 'bucketName') = 'x' AND lower(eventName) = 'a' AND NOT readOnly");
+  EXPECT_NE(p.find("eventname:1'A''B'"), std::string::npos) << p;
+  EXPECT_NE(p.find("eventsource:2's3'"), std::string::npos) << p;
+  EXPECT_NE(p.find("readonly:5"), std::string::npos) << p;
+  EXPECT_NE(p.find("Filter AND($eq(element_at("), std::string::npos) << p;
+  EXPECT_NE(p.find("$eq(lower("), std::string::npos) << p;
+  // An OR is not split.
+  p = Plan("SELECT 1 FROM ct WHERE eventName = 'A' OR eventTime > '2024-01-01'");
+  EXPECT_NE(p.find("Filter OR("), std::string::npos) << p;
+  // An empty time range needs no data at all.
+  p = Plan("SELECT count(*) FROM ct WHERE eventTime > '2024-01-02' AND eventTime < '2024-01-01'");
+  EXPECT_NE(p.find("EMPTY"), std::string::npos) << p;
+}
+
+TEST_F(PlannerTest, StructLeavesAndJoins) {
+  std::string p = Plan("SELECT userIdentity.arn, userIdentity.sessionContext.sessionIssuer.arn FROM ct");
+  EXPECT_NE(p.find("Scan ct [useridentity]"), std::string::npos) << p;
+  auto q = ParseAndBind("SELECT userIdentity.arn, userIdentity.sessionContext.sessionIssuer FROM ct", opts_);
+  ASSERT_TRUE(q.ok());
+  ASSERT_TRUE(Optimize(&*q).ok());
+  const PlanNode* scan = q->root.get();
+  while (!scan->children.empty()) scan = scan->children[0].get();
+  ASSERT_EQ(scan->scan_columns.size(), 1u);
+  EXPECT_EQ(scan->scan_columns[0].leaves,
+            (std::vector<std::string>{"useridentity.arn", "useridentity.sessioncontext.sessionissuer"}));
+  // WHERE conditions of each side go below the join; a cross join with an equality becomes a
+  // hash-joinable inner join.
+  p = Plan("SELECT a.eventName FROM ct a, ct2 b WHERE a.eventId = b.eventId AND a.eventTime > '2024-01-01' "
+           "AND b.errorCode = 'AccessDenied'");
+  EXPECT_NE(p.find("Join JOIN ON $eq("), std::string::npos) << p;
+  EXPECT_NE(p.find("Scan ct [eventname, eventid] time=["), std::string::npos) << p;  // no eventtime: the range went in
+  EXPECT_NE(p.find("Scan ct2 [eventid] errorcode:0'AccessDenied'"), std::string::npos) << p;
+  // count(*) reads one cheap column.
+  p = Plan("SELECT count(*) FROM ct");
+  EXPECT_NE(p.find("Scan ct [eventtime]"), std::string::npos) << p;
+  // A filter above a subquery moves into it when it reads plain columns.
+  p = Plan("SELECT n FROM (SELECT eventName AS n, eventTime AS t FROM ct) WHERE t > '2024-01-01' AND n = 'X'");
+  EXPECT_NE(p.find("eventname:0'X'"), std::string::npos) << p;
+  EXPECT_EQ(p.find("Filter"), std::string::npos) << p;
+}
+
+}  // namespace
+}  // namespace cairn::sql
