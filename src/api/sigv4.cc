@@ -449,4 +449,43 @@ Result<SigV4Identity> SigV4Verifier::Verify(const HttpRequest& request,
   return id;
 }
 
+
+void SignRequest(HttpRequest* request, const SigningCredentials& c, int64_t epoch_seconds) {
+  static const std::vector<std::string_view> kUnsigned = {
+      "authorization",       "connection", "expect",  "keep-alive",        "proxy-authenticate",
+      "proxy-authorization", "te",         "trailer", "transfer-encoding", "upgrade",
+      "user-agent",          "x-amzn-trace-id"};
+  std::erase_if(request->headers, [](const auto& h) {
+    return EqualsIgnoreCase(h.first, "authorization") || EqualsIgnoreCase(h.first, "x-amz-date");
+  });
+  std::string amz_date = FormatAmzDate(epoch_seconds);
+  request->headers.emplace_back("X-Amz-Date", amz_date);
+  std::vector<std::string> names;
+  for (const auto& [k, v] : request->headers) {
+    std::string lower;
+    for (char ch : k) lower.push_back((ch >= 'A' && ch <= 'Z') ? static_cast<char>(ch - 'A' + 'a') : ch);
+    if (std::find(kUnsigned.begin(), kUnsigned.end(), lower) != kUnsigned.end()) continue;
+    names.push_back(std::move(lower));
+  }
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  std::string signed_text;
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (i) signed_text.push_back(';');
+    signed_text += names[i];
+  }
+  Result<std::string> headers = CanonicalHeaders(*request, names);
+  CAIRN_CHECK(headers.ok());
+  std::string date = amz_date.substr(0, 8);
+  std::string scope = date + "/" + c.region + "/" + c.service + "/aws4_request";
+  std::string creq = CanonicalRequest(
+      request->method, CanonicalUri(request->raw_path()),
+      CanonicalQueryString(request->raw_query()).value_or(""), *headers, signed_text,
+      HexLower(Sha256(request->body)));
+  std::string sig = Signature(c.secret, date, c.region, c.service, StringToSign(amz_date, scope, creq));
+  request->headers.emplace_back("Authorization", fmt::format("{} Credential={}/{}, SignedHeaders={}, Signature={}",
+                                                             kSigV4Algorithm, c.access_key_id, scope,
+                                                             signed_text, sig));
+}
+
 }  // namespace cairn::api

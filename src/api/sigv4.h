@@ -131,4 +131,17 @@ class SigV4Verifier {
   SigV4Options options_;
 };
 
+// Client side, for tests and for cairn's own outgoing calls (e.g. to S3): signs `request` as
+// botocore does. Sets X-Amz-Date to `epoch_seconds`, replaces any Authorization, and signs every
+// header present except the hop-by-hop ones botocore leaves out (connection, expect, keep-alive,
+// proxy-*, te, trailer, transfer-encoding, upgrade, user-agent, x-amzn-trace-id).
+// REQUIRES: `request` has a Host header.
+struct SigningCredentials {
+  std::string access_key_id;
+  std::string secret;
+  std::string region;
+  std::string service;
+};
+void SignRequest(HttpRequest* request, const SigningCredentials& credentials, int64_t epoch_seconds);
+
 }  // namespace cairn::api
