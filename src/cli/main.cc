@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <map>
 
+#include "api/errors.h"
 #include "cli/command.h"
 
 namespace cairn::cli {
@@ -22,11 +23,7 @@ void AddFormatOption(CLI::App* cmd, OutputFormat* format) {
 
 int ReportError(const Status& status) {
   std::fprintf(stderr, "cairn: %s\n", status.ToString().c_str());
-  switch (status.code()) {
-    case StatusCode::kOk: return kExitOk;
-    case StatusCode::kInvalidArgument: return kExitUsage;
-    default: return kExitFailed;
-  }
+  return api::CliExitCode(status);  // the one table: src/api/errors.cc
 }
 
 }  // namespace cairn::cli

@@ -40,7 +40,16 @@ Status Status::WithPrefix(std::string_view prefix) const {
   std::string m(prefix);
   m += ": ";
   m += message_;
-  return Status(code_, std::move(m));
+  Status s(code_, std::move(m));
+  s.aws_error_ = aws_error_;
+  return s;
+}
+
+Status Status::WithAwsError(std::string name) const {
+  if (ok()) return *this;
+  Status s = *this;
+  s.aws_error_ = std::move(name);
+  return s;
 }
 
 namespace internal {

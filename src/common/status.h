@@ -3,7 +3,9 @@
 // Status and Result<T>: cairn's one error model. A Status is a code from the abseil family plus a
 // message that names what failed and where ("trail.json.gz: record 17: eventTime is not a string").
 // Result<T> holds either a value or a non-OK Status. Both are [[nodiscard]].
-// src/common/status_codes.cc maps each code to an AWS error name, HTTP status and CLI exit code.
+// src/api/errors.cc maps each code to an AWS error name, HTTP status and CLI exit code. A Status may
+// also carry a more specific AWS error name ("TrailNotFoundException") that overrides the code's
+// default name when the error reaches an API client; see WithAwsError().
 //
 // Thread-safety: values; a const Status may be read from many threads.
 #pragma once
@@ -73,14 +75,25 @@ class [[nodiscard]] Status {
   // Returns a copy whose message is "<prefix>: <message>". OK stays OK.
   Status WithPrefix(std::string_view prefix) const;
 
+  // The AWS error name an API client should see for this failure (e.g. "TrailNotFoundException"),
+  // when one more specific than the code's default applies; empty otherwise. The code still decides
+  // everything else (retry, CLI exit code). See src/api/errors.h.
+  const std::string& aws_error() const { return aws_error_; }
+
+  // Returns a copy that carries `name` as its AWS error name. OK stays OK.
+  Status WithAwsError(std::string name) const;
+
   // Marks a Status as deliberately ignored.
   void IgnoreError() const {}
 
-  bool operator==(const Status& o) const { return code_ == o.code_ && message_ == o.message_; }
+  bool operator==(const Status& o) const {
+    return code_ == o.code_ && message_ == o.message_ && aws_error_ == o.aws_error_;
+  }
 
  private:
   StatusCode code_ = StatusCode::kOk;
   std::string message_;
+  std::string aws_error_;
 };
 
 // Result<T> holds a T or a non-OK Status.

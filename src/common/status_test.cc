@@ -37,6 +37,19 @@ TEST(StatusTest, PrefixNamesWhere) {
   EXPECT_TRUE(Status::OK().WithPrefix("x").ok());
 }
 
+TEST(StatusTest, AwsErrorNameTravelsWithPrefix) {
+  Status s = Status::NotFound("Unknown trail: t").WithAwsError("TrailNotFoundException");
+  EXPECT_EQ(s.aws_error(), "TrailNotFoundException");
+  EXPECT_EQ(s.code(), StatusCode::kNotFound);
+  Status p = s.WithPrefix("GetTrail");
+  EXPECT_EQ(p.aws_error(), "TrailNotFoundException");
+  EXPECT_EQ(p.message(), "GetTrail: Unknown trail: t");
+  EXPECT_TRUE(Status::OK().WithAwsError("X").ok());
+  EXPECT_TRUE(Status::OK().WithAwsError("X").aws_error().empty());
+  EXPECT_FALSE(s == Status::NotFound("Unknown trail: t"));
+  EXPECT_TRUE(Status::NotFound("m").aws_error().empty());
+}
+
 TEST(StatusTest, ResultFromOkStatusIsInternal) {
   Result<int> r{Status::OK()};
   EXPECT_EQ(r.status().code(), StatusCode::kInternal);
