@@ -127,7 +127,8 @@ std::string ResultJson(const ImportArgs& args, const ImportResult& r) {
   w.EndObject();
   w.Member("seconds", r.seconds);
   w.Member("events_per_second", r.seconds > 0 ? static_cast<double>(c.events) / r.seconds : 0.0);
-  w.Member("mb_per_second", r.seconds > 0 ? static_cast<double>(s.bytes_read) / r.seconds / 1e6 : 0.0);
+  w.Member("mb_per_second",
+           r.seconds > 0 ? static_cast<double>(s.bytes_read) / r.seconds / 1e6 : 0.0);
   w.Key("errors").BeginArray();
   for (const std::string& e : s.errors) w.String(e);
   w.EndArray();
@@ -156,7 +157,8 @@ std::string ResultTable(const ImportResult& r) {
   row("records rejected", WithCommas(s.rejected_total()));
   for (size_t i = 0; i < kRejectReasonCount; ++i) {
     if (s.rejected[i] == 0) continue;
-    row("  " + std::string(RejectReasonLabel(static_cast<RejectReason>(i))), WithCommas(s.rejected[i]));
+    row("  " + std::string(RejectReasonLabel(static_cast<RejectReason>(i))),
+        WithCommas(s.rejected[i]));
   }
   row("event history: stores", WithCommas(r.histories));
   row("  accepted", WithCommas(c.history_accepted));
@@ -170,7 +172,8 @@ std::string ResultTable(const ImportResult& r) {
   if (r.seconds > 0) {
     std::snprintf(buf, sizeof(buf), "%.0f/s", static_cast<double>(c.events) / r.seconds);
     row("events throughput", buf);
-    std::snprintf(buf, sizeof(buf), "%.1f MB/s", static_cast<double>(s.bytes_read) / r.seconds / 1e6);
+    std::snprintf(buf, sizeof(buf), "%.1f MB/s",
+                  static_cast<double>(s.bytes_read) / r.seconds / 1e6);
     row("input throughput", buf);
   }
   row("organization store", r.org_id);
@@ -186,7 +189,8 @@ int RunImport(const ImportArgs& args) {
   auto data = OpenDataDir(args.data, /*create=*/true);
   if (!data.ok()) return ReportError(data.status());
   cloud::DataDir* dir = data->dir.get();
-  Env* io_env = Env::Default();  // file reading; the stores use data->env (its clock may be --as-of)
+  Env* io_env =
+      Env::Default();  // file reading; the stores use data->env (its clock may be --as-of)
 
   Progress::Options progress_options;
   progress_options.item_unit = "events";
@@ -222,17 +226,18 @@ int RunImport(const ImportArgs& args) {
   ParseOptions parse_options;
   parse_options.threads = args.threads;
   EventBatch gathered;
-  Status st = ParseInputs(io_env, args.paths, parse_options, &result.parse, [&](ParsedFile& f) -> Status {
-    progress.AddItems(f.batch.size());
-    progress.AddBytes(f.summary.bytes_read);
-    rejected.Add(f.summary.rejected_total());
-    gathered.Absorb(std::move(f.batch));
-    if (gathered.size() >= args.batch_events) {
-      if (!queue.Push(std::move(gathered))) return Status::Aborted("import stopped");
-      gathered = EventBatch();
-    }
-    return Status::OK();
-  });
+  Status st =
+      ParseInputs(io_env, args.paths, parse_options, &result.parse, [&](ParsedFile& f) -> Status {
+        progress.AddItems(f.batch.size());
+        progress.AddBytes(f.summary.bytes_read);
+        rejected.Add(f.summary.rejected_total());
+        gathered.Absorb(std::move(f.batch));
+        if (gathered.size() >= args.batch_events) {
+          if (!queue.Push(std::move(gathered))) return Status::Aborted("import stopped");
+          gathered = EventBatch();
+        }
+        return Status::OK();
+      });
   if (st.ok() && gathered.size() > 0) queue.Push(std::move(gathered));
   queue.Close();
   appender.join();
@@ -255,7 +260,8 @@ int RunImport(const ImportArgs& args) {
   result.seconds = static_cast<double>(io_env->NowMicros() - start) / 1e6;
   progress.Finish();
 
-  for (const std::string& e : result.parse.errors) std::fprintf(stderr, "cairn: import: %s\n", e.c_str());
+  for (const std::string& e : result.parse.errors)
+    std::fprintf(stderr, "cairn: import: %s\n", e.c_str());
   if (result.parse.rejected_total() > result.parse.errors.size()) {
     std::fprintf(stderr, "cairn: import: ... and %" PRIu64 " more rejections\n",
                  result.parse.rejected_total() - result.parse.errors.size());
@@ -281,18 +287,20 @@ std::function<int()> SetupImport(CLI::App* cmd) {
       ->required();
   AddDataFlags(cmd, &args->data);
   AddFormatOption(cmd, &args->format);
-  cmd->add_option("--threads", args->threads, "Files parsed at once (default 2)")->check(CLI::Range(1, 256));
+  cmd->add_option("--threads", args->threads, "Files parsed at once (default 2)")
+      ->check(CLI::Range(1, 256));
   cmd->add_option("--batch-events", args->batch_events,
                   "Events per store append (one WAL fsync each; default 32768)")
       ->check(CLI::Range(1, 1 << 20));
   cmd->add_option("--max-errors", args->max_errors, "Error messages to show (default 20)");
-  cmd->add_flag("--no-flush", args->no_flush,
-                "Leave the last events in the write-ahead logs instead of writing segments at the end");
+  cmd->add_flag(
+      "--no-flush", args->no_flush,
+      "Leave the last events in the write-ahead logs instead of writing segments at the end");
   return [args] { return RunImport(*args); };
 }
 
 }  // namespace
-CAIRN_REGISTER_COMMAND(import, "import",
-                       "Load CloudTrail logs into the organization's event data store and event history",
-                       SetupImport)
+CAIRN_REGISTER_COMMAND(
+    import, "import",
+    "Load CloudTrail logs into the organization's event data store and event history", SetupImport)
 }  // namespace cairn::cli

@@ -34,13 +34,14 @@ std::string Clip(const std::optional<std::string>& s, size_t width) {
 std::string Table(const LookupEventsResponse& r) {
   std::string out;
   char line[512];
-  std::snprintf(line, sizeof(line), "%-20s  %-32s  %-24s  %-28s  %s\n", "TIME", "EVENT NAME", "USER",
-                "SOURCE", "EVENT ID");
+  std::snprintf(line, sizeof(line), "%-20s  %-32s  %-24s  %-28s  %s\n", "TIME", "EVENT NAME",
+                "USER", "SOURCE", "EVENT ID");
   out += line;
   for (const LookupEventResult& e : r.events) {
     std::snprintf(line, sizeof(line), "%-20s  %-32s  %-24s  %-28s  %s\n",
                   FormatEventTime(e.event_time_us).c_str(), Clip(e.event_name, 32).c_str(),
-                  Clip(e.username, 24).c_str(), Clip(e.event_source, 28).c_str(), e.event_id.c_str());
+                  Clip(e.username, 24).c_str(), Clip(e.event_source, 28).c_str(),
+                  e.event_id.c_str());
     out += line;
   }
   out += "(" + std::to_string(r.events.size()) + " events)\n";
@@ -53,7 +54,8 @@ int RunLookup(const LookupArgs& args) {
   for (const std::string& kv : args.attributes) {
     const size_t eq = kv.find('=');
     if (eq == std::string::npos) {
-      return ReportError(Status::InvalidArgument("--attribute: expected KEY=VALUE, got '" + kv + "'"));
+      return ReportError(
+          Status::InvalidArgument("--attribute: expected KEY=VALUE, got '" + kv + "'"));
     }
     req.attributes.push_back({kv.substr(0, eq), kv.substr(eq + 1)});
   }
@@ -115,14 +117,18 @@ int RunLookup(const LookupArgs& args) {
 std::function<int()> SetupLookup(CLI::App* cmd) {
   auto args = std::make_shared<LookupArgs>();
   AddDataFlags(cmd, &args->data);
-  cmd->add_option("--account", args->account, "The account whose event history to search")->required();
+  cmd->add_option("--account", args->account, "The account whose event history to search")
+      ->required();
   cmd->add_option("--region", args->region, "The region")->required();
-  cmd->add_option("--attribute", args->attributes,
-                  "A lookup attribute KEY=VALUE (EventId, EventName, EventSource, ReadOnly, Username, "
-                  "ResourceType, ResourceName, AccessKeyId); at most one");
+  cmd->add_option(
+      "--attribute", args->attributes,
+      "A lookup attribute KEY=VALUE (EventId, EventName, EventSource, ReadOnly, Username, "
+      "ResourceType, ResourceName, AccessKeyId); at most one");
   cmd->add_option("--start", args->start, "StartTime (inclusive): RFC 3339 or epoch seconds");
-  cmd->add_option("--end", args->end, "EndTime (inclusive; default now): RFC 3339 or epoch seconds");
-  args->max_option = cmd->add_option("--max", args->max, "MaxResults: events per page, 1 to 50 (default 50)");
+  cmd->add_option("--end", args->end,
+                  "EndTime (inclusive; default now): RFC 3339 or epoch seconds");
+  args->max_option =
+      cmd->add_option("--max", args->max, "MaxResults: events per page, 1 to 50 (default 50)");
   cmd->add_option("--category", args->category, "EventCategory: 'insight' for Insights events");
   cmd->add_option("--next-token", args->next_token, "NextToken from the previous page");
   AddFormatOption(cmd, &args->format);
@@ -130,5 +136,6 @@ std::function<int()> SetupLookup(CLI::App* cmd) {
 }
 
 }  // namespace
-CAIRN_REGISTER_COMMAND(lookup, "lookup", "Look up an account's event history (LookupEvents)", SetupLookup)
+CAIRN_REGISTER_COMMAND(lookup, "lookup", "Look up an account's event history (LookupEvents)",
+                       SetupLookup)
 }  // namespace cairn::cli

@@ -86,8 +86,8 @@ int RunStores(const StoresArgs& args) {
     out.push_back('\n');
   } else {
     char line[512];
-    std::snprintf(line, sizeof(line), "%-38s  %-16s  %-14s  %-14s  %12s  %-44s  %14s\n", "ID", "KIND",
-                  "ACCOUNT", "REGION", "EVENTS", "TIME SPAN", "BYTES");
+    std::snprintf(line, sizeof(line), "%-38s  %-16s  %-14s  %-14s  %12s  %-44s  %14s\n", "ID",
+                  "KIND", "ACCOUNT", "REGION", "EVENTS", "TIME SPAN", "BYTES");
     out += line;
     for (const Row& r : rows) {
       const bool h = r.record.kind == cloud::StoreKind::kHistory;
@@ -113,6 +113,7 @@ std::function<int()> SetupStores(CLI::App* cmd) {
 }
 
 }  // namespace
-CAIRN_REGISTER_COMMAND(stores, "stores", "List the stores of a data folder: event data stores and event histories",
+CAIRN_REGISTER_COMMAND(stores, "stores",
+                       "List the stores of a data folder: event data stores and event histories",
                        SetupStores)
 }  // namespace cairn::cli

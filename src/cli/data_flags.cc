@@ -20,7 +20,8 @@ std::optional<int64_t> ParseTimeArg(std::string_view s) {
   const std::string str(s);
   char* end = nullptr;
   const double v = std::strtod(str.c_str(), &end);
-  if (end != str.c_str() + str.size() || !std::isfinite(v) || std::fabs(v) > 9.2e12) return std::nullopt;
+  if (end != str.c_str() + str.size() || !std::isfinite(v) || std::fabs(v) > 9.2e12)
+    return std::nullopt;
   for (char c : str) {
     if (!(std::isdigit(static_cast<unsigned char>(c)) || c == '.' || c == '-')) return std::nullopt;
   }

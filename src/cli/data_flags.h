@@ -24,20 +24,21 @@ struct DataFlags {
 // Adds --data (required) and --as-of to `cmd`.
 void AddDataFlags(CLI::App* cmd, DataFlags* flags);
 
-// A time argument: RFC 3339 ("2025-01-15T00:00:00Z") or epoch seconds ("1736899200", "1736899200.5").
-// Returns microseconds since the epoch, or nullopt when it is neither.
+// A time argument: RFC 3339 ("2025-01-15T00:00:00Z") or epoch seconds ("1736899200",
+// "1736899200.5"). Returns microseconds since the epoch, or nullopt when it is neither.
 std::optional<int64_t> ParseTimeArg(std::string_view s);
 
 // An open data folder and the Env its stores use.
 struct OpenData {
   std::unique_ptr<cloud::AsOfEnv> as_of_env;  // set with --as-of
-  Env* env = nullptr;                          // as_of_env or Env::Default()
+  Env* env = nullptr;                         // as_of_env or Env::Default()
   std::unique_ptr<cloud::DataDir> dir;
 };
 
 // Opens flags.data. `create`: make the folder if missing (import); otherwise a missing folder is
 // kNotFound. A bad --as-of is kInvalidArgument (a usage error).
-Result<OpenData> OpenDataDir(const DataFlags& flags, bool create, cloud::DataDirOptions options = {});
+Result<OpenData> OpenDataDir(const DataFlags& flags, bool create,
+                             cloud::DataDirOptions options = {});
 
 // "1,234,567"
 std::string WithCommas(uint64_t v);

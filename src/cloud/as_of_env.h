@@ -42,7 +42,9 @@ class AsOfEnv final : public Env {
   Status CreateDirs(const std::string& d) override { return base_->CreateDirs(d); }
   Status RemoveFile(const std::string& p) override { return base_->RemoveFile(p); }
   Status RemoveAll(const std::string& p) override { return base_->RemoveAll(p); }
-  Status RenameFile(const std::string& f, const std::string& t) override { return base_->RenameFile(f, t); }
+  Status RenameFile(const std::string& f, const std::string& t) override {
+    return base_->RenameFile(f, t);
+  }
   Status SyncDir(const std::string& d) override { return base_->SyncDir(d); }
   int64_t NowMicros() override { return base_->NowMicros() + offset_; }
 

@@ -36,7 +36,8 @@ const MetadataDb::Migrations& Migrations() {
   return kMigrations;
 }
 
-constexpr const char* kStoreColumns = "id, kind, name, account, region, path, created_us, retention_days";
+constexpr const char* kStoreColumns =
+    "id, kind, name, account, region, path, created_us, retention_days";
 
 StoreRecord RecordOf(const Statement& s) {
   StoreRecord r;
@@ -111,7 +112,8 @@ Result<std::unique_ptr<DataDir>> DataDir::Open(Env* env, const std::string& dir,
 
 Status DataDir::LoadSettings() {
   return db_->Transaction([&]() -> Status {
-    ASSIGN_OR_RETURN(Statement get, db_->Prepare("SELECT value FROM settings WHERE key = 'token_key'"));
+    ASSIGN_OR_RETURN(Statement get,
+                     db_->Prepare("SELECT value FROM settings WHERE key = 'token_key'"));
     ASSIGN_OR_RETURN(bool found, get.Step());
     if (found) {
       token_key_ = get.Text(0).value_or("");
@@ -183,8 +185,8 @@ Result<std::vector<StoreRecord>> DataDir::ListStores() {
 }
 
 Result<std::optional<StoreRecord>> DataDir::FindStore(const std::string& id) {
-  ASSIGN_OR_RETURN(Statement q,
-                   db_->Prepare(std::string("SELECT ") + kStoreColumns + " FROM stores WHERE id = ?"));
+  ASSIGN_OR_RETURN(Statement q, db_->Prepare(std::string("SELECT ") + kStoreColumns +
+                                             " FROM stores WHERE id = ?"));
   q.Bind(1, id);
   ASSIGN_OR_RETURN(bool row, q.Step());
   if (!row) return std::optional<StoreRecord>();
@@ -192,9 +194,8 @@ Result<std::optional<StoreRecord>> DataDir::FindStore(const std::string& id) {
 }
 
 Status DataDir::Register(const StoreRecord& r) {
-  ASSIGN_OR_RETURN(Statement ins,
-                   db_->Prepare(std::string("INSERT INTO stores (") + kStoreColumns +
-                                ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+  ASSIGN_OR_RETURN(Statement ins, db_->Prepare(std::string("INSERT INTO stores (") + kStoreColumns +
+                                               ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
   ins.Bind(1, r.id)
       .Bind(2, StoreKindName(r.kind))
       .Bind(3, r.name)
@@ -286,7 +287,8 @@ Result<EventHistory*> DataDir::History(const std::string& account, const std::st
       record = *found;
       return Status::OK();
     }
-    if (!create) return Status::NotFound("no event history for account " + account + " in " + region);
+    if (!create)
+      return Status::NotFound("no event history for account " + account + " in " + region);
     record.id = id;
     record.kind = StoreKind::kHistory;
     record.account = account;
@@ -296,8 +298,9 @@ Result<EventHistory*> DataDir::History(const std::string& account, const std::st
     record.retention_days = EventHistory::kRetentionDays;
     return Register(record);
   }));
-  ASSIGN_OR_RETURN(std::unique_ptr<EventHistory> h,
-                   EventHistory::Open(env_, Path(record), account, region, options_.history_options));
+  ASSIGN_OR_RETURN(
+      std::unique_ptr<EventHistory> h,
+      EventHistory::Open(env_, Path(record), account, region, options_.history_options));
   EventHistory* raw = h.get();
   histories_[id] = std::move(h);
   return raw;

@@ -40,7 +40,7 @@ enum class StoreKind { kEventDataStore, kHistory };
 std::string_view StoreKindName(StoreKind kind);
 
 struct StoreRecord {
-  std::string id;       // event data store: a UUID; history: "history/<account>/<region>"
+  std::string id;  // event data store: a UUID; history: "history/<account>/<region>"
   StoreKind kind = StoreKind::kEventDataStore;
   std::string name;     // event data store name ("organization"); empty for histories
   std::string account;  // history: its account
@@ -111,7 +111,8 @@ class DataDir {
       : env_(env), dir_(std::move(dir)), options_(std::move(options)), db_(std::move(db)) {}
   Status LoadSettings();
   Status Register(const StoreRecord& record);
-  Result<std::optional<StoreRecord>> FindHistoryLocked(const std::string& account, const std::string& region);
+  Result<std::optional<StoreRecord>> FindHistoryLocked(const std::string& account,
+                                                       const std::string& region);
   std::string Path(const StoreRecord& record) const { return dir_ + "/" + record.path; }
 
   Env* const env_;

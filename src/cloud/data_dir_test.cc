@@ -60,7 +60,8 @@ TEST(MetadataDbTest, MigratesOnceAndRefusesNewerSchemas) {
   ASSERT_FALSE(old.ok());
   EXPECT_EQ(old.status().code(), StatusCode::kFailedPrecondition);
 
-  ASSERT_TRUE(Env::Default()->WriteFileAtomic(tmp.path() + "/junk.db", std::string(4096, 'j')).ok());
+  ASSERT_TRUE(
+      Env::Default()->WriteFileAtomic(tmp.path() + "/junk.db", std::string(4096, 'j')).ok());
   auto junk = MetadataDb::Open(tmp.path() + "/junk.db", v1);
   ASSERT_FALSE(junk.ok());
   EXPECT_EQ(junk.status().code(), StatusCode::kDataLoss) << junk.status().ToString();
@@ -77,7 +78,8 @@ TEST(DataDirTest, OrganizationStoreIsCreatedOnceAndRemembered) {
     EXPECT_EQ((*d)->OrganizationStore(false).status().code(), StatusCode::kNotFound);
     auto org = (*d)->OrganizationStore(true);
     ASSERT_TRUE(org.ok()) << org.status().ToString();
-    EXPECT_TRUE(std::regex_match(org->id, std::regex("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")))
+    EXPECT_TRUE(std::regex_match(
+        org->id, std::regex("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")))
         << org->id;
     EXPECT_EQ(org->path, "eds/" + org->id);
     EXPECT_EQ(org->kind, StoreKind::kEventDataStore);
@@ -132,7 +134,8 @@ TEST(DataDirTest, HistoriesAreRegisteredListedAndReopened) {
   {
     auto d = DataDir::Open(Env::Default(), dir, TestOptions());
     ASSERT_TRUE(d.ok());
-    EXPECT_EQ((*d)->History("111122223333", "us-east-1", false).status().code(), StatusCode::kNotFound);
+    EXPECT_EQ((*d)->History("111122223333", "us-east-1", false).status().code(),
+              StatusCode::kNotFound);
     auto h = (*d)->History("111122223333", "us-east-1", true);
     ASSERT_TRUE(h.ok()) << h.status().ToString();
     EXPECT_EQ((*h)->account(), "111122223333");
@@ -145,10 +148,15 @@ TEST(DataDirTest, HistoriesAreRegisteredListedAndReopened) {
     ASSERT_TRUE((*d)->OrganizationStore(true).ok());
     EXPECT_TRUE(Env::Default()->FileExists(dir + "/history/111122223333/us-east-1/MANIFEST"));
     // Untrusted account/region values never reach a path.
-    for (auto [a, r] : std::vector<std::pair<std::string, std::string>>{
-             {"..", "us-east-1"}, {"1111/..", "x"}, {"", "us-east-1"}, {"111122223333", ""},
-             {".hidden", "r"}, {"a b", "r"}, {"111122223333", "us-east-1/../../x"},
-             {std::string(65, '1'), "r"}}) {
+    for (auto [a, r] :
+         std::vector<std::pair<std::string, std::string>>{{"..", "us-east-1"},
+                                                          {"1111/..", "x"},
+                                                          {"", "us-east-1"},
+                                                          {"111122223333", ""},
+                                                          {".hidden", "r"},
+                                                          {"a b", "r"},
+                                                          {"111122223333", "us-east-1/../../x"},
+                                                          {std::string(65, '1'), "r"}}) {
       auto bad = (*d)->History(a, r, true);
       ASSERT_FALSE(bad.ok()) << a << " " << r;
       EXPECT_EQ(bad.status().code(), StatusCode::kInvalidArgument);

@@ -7,21 +7,30 @@ namespace {
 
 StatusCode CodeOf(int rc) {
   switch (rc & 0xFF) {
-    case SQLITE_CONSTRAINT: return StatusCode::kAlreadyExists;
-    case SQLITE_NOTFOUND: return StatusCode::kNotFound;
+    case SQLITE_CONSTRAINT:
+      return StatusCode::kAlreadyExists;
+    case SQLITE_NOTFOUND:
+      return StatusCode::kNotFound;
     case SQLITE_CORRUPT:
-    case SQLITE_NOTADB: return StatusCode::kDataLoss;
+    case SQLITE_NOTADB:
+      return StatusCode::kDataLoss;
     case SQLITE_BUSY:
-    case SQLITE_LOCKED: return StatusCode::kUnavailable;
-    case SQLITE_FULL: return StatusCode::kResourceExhausted;
+    case SQLITE_LOCKED:
+      return StatusCode::kUnavailable;
+    case SQLITE_FULL:
+      return StatusCode::kResourceExhausted;
     case SQLITE_PERM:
     case SQLITE_READONLY:
-    case SQLITE_AUTH: return StatusCode::kPermissionDenied;
+    case SQLITE_AUTH:
+      return StatusCode::kPermissionDenied;
     case SQLITE_CANTOPEN:
-    case SQLITE_IOERR: return StatusCode::kUnavailable;
+    case SQLITE_IOERR:
+      return StatusCode::kUnavailable;
     case SQLITE_MISUSE:
-    case SQLITE_RANGE: return StatusCode::kInternal;
-    default: return StatusCode::kUnknown;
+    case SQLITE_RANGE:
+      return StatusCode::kInternal;
+    default:
+      return StatusCode::kUnknown;
   }
 }
 
@@ -48,8 +57,8 @@ Status Statement::Error(int rc) const { return db_->Error(rc, Abbrev(sql_)); }
 
 Statement& Statement::Bind(int index, std::string_view text) {
   std::lock_guard<std::recursive_mutex> l(db_->mu_);
-  int rc = sqlite3_bind_text(stmt_, index, text.data() ? text.data() : "", static_cast<int>(text.size()),
-                             SQLITE_TRANSIENT);
+  int rc = sqlite3_bind_text(stmt_, index, text.data() ? text.data() : "",
+                             static_cast<int>(text.size()), SQLITE_TRANSIENT);
   if (rc != SQLITE_OK && bind_error_.ok()) bind_error_ = Error(rc);
   return *this;
 }
@@ -63,8 +72,8 @@ Statement& Statement::Bind(int index, int64_t value) {
 
 Statement& Statement::BindBlob(int index, std::string_view bytes) {
   std::lock_guard<std::recursive_mutex> l(db_->mu_);
-  int rc = sqlite3_bind_blob(stmt_, index, bytes.data() ? bytes.data() : "", static_cast<int>(bytes.size()),
-                             SQLITE_TRANSIENT);
+  int rc = sqlite3_bind_blob(stmt_, index, bytes.data() ? bytes.data() : "",
+                             static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
   if (rc != SQLITE_OK && bind_error_.ok()) bind_error_ = Error(rc);
   return *this;
 }
@@ -124,7 +133,8 @@ Status MetadataDb::Error(int rc, std::string_view what) const {
   return Status(CodeOf(rc), msg);
 }
 
-Result<std::unique_ptr<MetadataDb>> MetadataDb::Open(const std::string& path, const Migrations& migrations) {
+Result<std::unique_ptr<MetadataDb>> MetadataDb::Open(const std::string& path,
+                                                     const Migrations& migrations) {
   sqlite3* raw = nullptr;
   const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX;
   int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);

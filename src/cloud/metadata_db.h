@@ -59,7 +59,8 @@ class Statement {
 
  private:
   friend class MetadataDb;
-  Statement(MetadataDb* db, sqlite3_stmt* stmt, std::string sql) : db_(db), stmt_(stmt), sql_(std::move(sql)) {}
+  Statement(MetadataDb* db, sqlite3_stmt* stmt, std::string sql)
+      : db_(db), stmt_(stmt), sql_(std::move(sql)) {}
   Status Error(int rc) const;
 
   MetadataDb* db_;
@@ -77,7 +78,8 @@ class MetadataDb {
   // Opens (creating if missing) the database at `path` and brings its schema up to
   // migrations.size(). kFailedPrecondition if the file's schema is newer than the migrations know
   // (written by a newer cairn); kDataLoss if the file is not a database.
-  static Result<std::unique_ptr<MetadataDb>> Open(const std::string& path, const Migrations& migrations);
+  static Result<std::unique_ptr<MetadataDb>> Open(const std::string& path,
+                                                  const Migrations& migrations);
 
   ~MetadataDb();
   MetadataDb(const MetadataDb&) = delete;

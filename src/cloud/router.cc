@@ -24,7 +24,8 @@ const std::vector<ColumnId>& ViewColumns() {
 }
 
 Str AccountOf(const Event& e) {
-  if (!IsNull(e.recipient_account_id) && !e.recipient_account_id.empty()) return e.recipient_account_id;
+  if (!IsNull(e.recipient_account_id) && !e.recipient_account_id.empty())
+    return e.recipient_account_id;
   if (e.user_identity.present) return e.user_identity.account_id;
   return Str();
 }
@@ -80,7 +81,8 @@ Status Router::Route(EventBatch&& batch) {
       continue;
     }
     const Str account = AccountOf(e);
-    if (IsNull(account) || IsNull(e.aws_region) || !DataDir::ValidHistoryKey(account, e.aws_region)) {
+    if (IsNull(account) || IsNull(e.aws_region) ||
+        !DataDir::ValidHistoryKey(account, e.aws_region)) {
       ++counts_.history_no_key;
       continue;
     }
@@ -102,9 +104,9 @@ Status Router::Route(EventBatch&& batch) {
     if (p.batch.size() >= options_.history_batch_events) RETURN_IF_ERROR(AppendPending(&p));
   }
   while (pending_bytes_ > options_.max_pending_bytes) {
-    auto largest = std::max_element(pending_.begin(), pending_.end(), [](const auto& a, const auto& b) {
-      return a.second.bytes < b.second.bytes;
-    });
+    auto largest = std::max_element(
+        pending_.begin(), pending_.end(),
+        [](const auto& a, const auto& b) { return a.second.bytes < b.second.bytes; });
     RETURN_IF_ERROR(AppendPending(&largest->second));
   }
   return Status::OK();

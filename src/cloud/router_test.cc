@@ -39,12 +39,14 @@ std::string ExpectedHistory(const Rec& r, int64_t now) {
 std::vector<Rec> RandomRecs(std::mt19937_64& rng, int n, int64_t now, const std::string& prefix) {
   const char* accounts[] = {"111122223333", "444455556666", "777788889999"};
   const char* regions[] = {"us-east-1", "eu-west-1"};
-  const char* cats[] = {"Management", "Management", "Management", "Data", "Insight", "NetworkActivity"};
+  const char* cats[] = {"Management", "Management", "Management",
+                        "Data",       "Insight",    "NetworkActivity"};
   std::vector<Rec> recs;
   for (int i = 0; i < n; ++i) {
     Rec r;
     r.id = prefix + std::to_string(i);
-    r.time_us = now - static_cast<int64_t>(rng() % 100) * kDay - static_cast<int64_t>(rng() % 86400) * 1000000;
+    r.time_us = now - static_cast<int64_t>(rng() % 100) * kDay -
+                static_cast<int64_t>(rng() % 86400) * 1000000;
     r.recipient = accounts[rng() % 3];
     r.identity_account = accounts[rng() % 3];
     if (rng() % 10 == 0) r.recipient = "";  // falls back to userIdentity.accountId
@@ -67,8 +69,8 @@ TEST(RouterTest, SplitsEventsIntoTheOrganizationStoreAndHistories) {
   std::vector<Rec> recs = RandomRecs(rng, 3000, now, "e");
 
   RouterOptions ro;
-  ro.history_batch_events = 100;      // appends during routing ...
-  ro.max_pending_bytes = 256 << 10;   // ... and when pending memory is over its bound
+  ro.history_batch_events = 100;     // appends during routing ...
+  ro.max_pending_bytes = 256 << 10;  // ... and when pending memory is over its bound
   Router router(d->get(), ro);
   for (size_t at = 0; at < recs.size(); at += 500) {
     std::vector<Rec> part(recs.begin() + at, recs.begin() + std::min(recs.size(), at + 500));

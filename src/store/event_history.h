@@ -49,7 +49,8 @@ class EventHistory {
 
   // Answers a LookupEvents request over a snapshot taken now. `token_key` signs the paging
   // tokens (see lookup_events.h); the token scope is "<account>/<region>".
-  Result<LookupEventsResponse> Lookup(const LookupEventsRequest& request, std::string_view token_key);
+  Result<LookupEventsResponse> Lookup(const LookupEventsRequest& request,
+                                      std::string_view token_key);
 
   const std::string& account() const { return account_; }
   const std::string& region() const { return region_; }
@@ -58,7 +59,10 @@ class EventHistory {
 
  private:
   EventHistory(Env* env, std::unique_ptr<EventStore> store, std::string account, std::string region)
-      : env_(env), store_(std::move(store)), account_(std::move(account)), region_(std::move(region)) {}
+      : env_(env),
+        store_(std::move(store)),
+        account_(std::move(account)),
+        region_(std::move(region)) {}
 
   Env* env_;
   std::unique_ptr<EventStore> store_;

@@ -24,13 +24,15 @@ class EventHistoryTest : public ::testing::Test {
   std::unique_ptr<EventHistory> Open() {
     StoreOptions opts;
     opts.background_maintenance = false;
-    auto h = EventHistory::Open(env_.get(), "hist/111122223333/us-east-1", "111122223333", "us-east-1", opts);
+    auto h = EventHistory::Open(env_.get(), "hist/111122223333/us-east-1", "111122223333",
+                                "us-east-1", opts);
     CAIRN_CHECK(h.ok());
     return std::move(*h);
   }
 
   // Event ids of a lookup, all pages.
-  std::vector<std::string> Ids(EventHistory* h, LookupEventsRequest req, const std::string& key = "k") {
+  std::vector<std::string> Ids(EventHistory* h, LookupEventsRequest req,
+                               const std::string& key = "k") {
     std::vector<std::string> ids;
     while (true) {
       auto page = h->Lookup(req, key);
@@ -112,7 +114,8 @@ TEST_F(EventHistoryTest, TheWindowFollowsTheClock) {
   ASSERT_TRUE(h->Append(MakeBatch(recs)).ok());
   ASSERT_TRUE(h->store()->Flush().ok());
   EXPECT_EQ(Ids(h.get(), {}).size(), 80u);
-  env_->AdvanceMicros(30 * kDay);  // days 61..79 are now more than 90 days old; day 60 is exactly 90
+  env_->AdvanceMicros(30 *
+                      kDay);  // days 61..79 are now more than 90 days old; day 60 is exactly 90
   EXPECT_EQ(Ids(h.get(), {}).size(), 61u);
   ASSERT_TRUE(h->store()->ApplyRetention(env_->NowMicros()).ok());
   EXPECT_EQ(Ids(h.get(), {}).size(), 61u);
@@ -155,7 +158,8 @@ TEST_F(EventHistoryTest, InsightsAreSeparateAndUseInsightDetails) {
 
 TEST(EventHistoryAdmitsTest, ManagementAndInsightsOfTheLastNinetyDays) {
   std::vector<Rec> recs(6);
-  const char* cats[] = {"Management", "Insight", "Data", "NetworkActivity", "Management", "Management"};
+  const char* cats[] = {"Management",      "Insight",    "Data",
+                        "NetworkActivity", "Management", "Management"};
   for (int i = 0; i < 6; ++i) {
     recs[i].id = "e" + std::to_string(i);
     recs[i].category = cats[i];

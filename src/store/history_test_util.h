@@ -29,10 +29,10 @@ inline constexpr int64_t kDay = 86400 * kSecond;
 struct Rec {
   std::string id;
   int64_t time_us = 0;
-  std::string recipient = "111122223333";  // recipientAccountId ("" = absent)
+  std::string recipient = "111122223333";         // recipientAccountId ("" = absent)
   std::string identity_account = "111122223333";  // userIdentity.accountId ("" = absent)
   std::string region = "us-east-1";               // "" = absent
-  std::string category = "Management";           // Management, Data, Insight, NetworkActivity
+  std::string category = "Management";            // Management, Data, Insight, NetworkActivity
   std::string name = "CreateBucket";
   std::string source = "s3.amazonaws.com";
   std::string user = "alice";
@@ -55,8 +55,9 @@ inline std::string RecordJson(const Rec& r) {
     if (!r.region.empty()) j += ",\"awsRegion\":\"" + r.region + "\"";
     j += ",\"eventID\":\"" + r.id + "\",\"eventType\":\"AwsCloudTrailInsight\"";
     if (!r.recipient.empty()) j += ",\"recipientAccountId\":\"" + r.recipient + "\"";
-    j += ",\"sharedEventID\":\"s-" + r.id + "\",\"insightDetails\":{\"state\":\"Start\",\"eventSource\":\"" +
-         r.source + "\",\"eventName\":\"" + r.name +
+    j += ",\"sharedEventID\":\"s-" + r.id +
+         "\",\"insightDetails\":{\"state\":\"Start\",\"eventSource\":\"" + r.source +
+         "\",\"eventName\":\"" + r.name +
          "\",\"insightType\":\"ApiCallRateInsight\"},\"eventCategory\":\"Insight\"}";
     return j;
   }
@@ -66,11 +67,14 @@ inline std::string RecordJson(const Rec& r) {
   j += ",\"eventTime\":\"" + IsoTime(r.time_us) + "\",\"eventSource\":\"" + r.source +
        "\",\"eventName\":\"" + r.name + "\"";
   if (!r.region.empty()) j += ",\"awsRegion\":\"" + r.region + "\"";
-  j += ",\"sourceIPAddress\":\"192.0.2.1\",\"userAgent\":\"test\",\"requestParameters\":{\"bucketName\":\"b\"},"
-       "\"responseElements\":null,\"eventID\":\"" + r.id + "\",\"readOnly\":" +
-       (r.read_only ? "true" : "false") +
-       ",\"resources\":[{\"type\":\"AWS::S3::Bucket\",\"ARN\":\"arn:aws:s3:::b\"}],\"eventType\":\"AwsApiCall\","
-       "\"managementEvent\":" + (r.category == "Management" ? "true" : "false");
+  j += ",\"sourceIPAddress\":\"192.0.2.1\",\"userAgent\":\"test\",\"requestParameters\":{"
+       "\"bucketName\":\"b\"},"
+       "\"responseElements\":null,\"eventID\":\"" +
+       r.id + "\",\"readOnly\":" + (r.read_only ? "true" : "false") +
+       ",\"resources\":[{\"type\":\"AWS::S3::Bucket\",\"ARN\":\"arn:aws:s3:::b\"}],\"eventType\":"
+       "\"AwsApiCall\","
+       "\"managementEvent\":" +
+       (r.category == "Management" ? "true" : "false");
   if (!r.recipient.empty()) j += ",\"recipientAccountId\":\"" + r.recipient + "\"";
   j += ",\"eventCategory\":\"" + r.category + "\"}";
   return j;
