@@ -115,6 +115,28 @@ class EventBatch {
     return {resources.data() + e.resources_begin, e.resources_count};
   }
   size_t size() const { return events.size(); }
+  // Moves all of `other`'s events to the end of this batch, with the memory they point into (the
+  // buffers and arena blocks move as a whole, so every view stays valid). `other` is left empty.
+  // For gathering many small per-file batches into one large append.
+  void Absorb(EventBatch&& other) {
+    const uint32_t shift = static_cast<uint32_t>(resources.size());
+    events.reserve(events.size() + other.events.size());
+    for (Event& e : other.events) {
+      e.resources_begin += shift;
+      events.push_back(e);
+    }
+    resources.insert(resources.end(), other.resources.begin(), other.resources.end());
+    for (auto& b : other.buffers_) buffers_.push_back(std::move(b));
+    // A moved std::string keeps its heap buffer; arena blocks are never small enough for SSO.
+    std::string spare;
+    if (!arena_.empty()) {
+      spare = std::move(arena_.back());  // keep the block with room last, where Copy looks
+      arena_.pop_back();
+    }
+    for (auto& a : other.arena_) arena_.push_back(std::move(a));
+    if (spare.capacity() > 0) arena_.push_back(std::move(spare));
+    other.Clear();
+  }
   void Clear() {
     events.clear();
     resources.clear();

@@ -14,6 +14,7 @@
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <simdjson.h>
 
 #include <algorithm>
 #include <cmath>
@@ -193,6 +194,41 @@ std::optional<std::string> ReadOnlyString(OptBool b) {
   return std::string(b == OptBool::kTrue ? "true" : "false");
 }
 
+// A string member of an Insights record's insightDetails object (spec insights.md §4.2), which is
+// where such records carry their eventName and eventSource.
+std::optional<std::string> InsightDetail(Str details_json, const char* key) {
+  if (IsNull(details_json)) return std::nullopt;
+  thread_local simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  if (parser.parse(details_json.data(), details_json.size()).get(doc) != simdjson::SUCCESS) {
+    return std::nullopt;
+  }
+  std::string_view v;
+  if (doc[key].get(v) != simdjson::SUCCESS) return std::nullopt;
+  return std::string(v);
+}
+
+// Insights records have no top-level eventName/eventSource: take insightDetails' (spec §5).
+void FillFromInsightDetails(Str details_json, LookupEventResult* r) {
+  if (IsNull(details_json)) return;
+  if (!r->event_name) r->event_name = InsightDetail(details_json, "eventName");
+  if (!r->event_source) r->event_source = InsightDetail(details_json, "eventSource");
+}
+
+// Whether the plan's attribute is checked on the result rather than pushed into the scan: the
+// EventName/EventSource of Insights events may live in insightDetails.
+bool PostFiltered(const LookupPlan& plan) {
+  return plan.insight &&
+         (plan.attribute == Attribute::kEventName || plan.attribute == Attribute::kEventSource);
+}
+
+bool PostFilterMatches(const LookupPlan& plan, const LookupEventResult& r) {
+  if (!PostFiltered(plan)) return true;
+  const std::optional<std::string>& v =
+      plan.attribute == Attribute::kEventName ? r.event_name : r.event_source;
+  return v && *v == plan.value;
+}
+
 // The category value a plan selects (categories are derived by the parser, spec P1).
 std::string_view CategoryOf(const LookupPlan& plan) {
   return plan.insight ? "Insight" : "Management";
@@ -255,18 +291,32 @@ LookupEventResult ResultOf(const Event& e, const EventBatch& batch) {
   for (const Resource& res : batch.ResourcesOf(e))
     r.resources.push_back({Opt(res.type), Opt(res.arn)});
   r.cloud_trail_event = std::string(e.raw);
+  FillFromInsightDetails(e.insight_details_json, &r);
   return r;
 }
 
 // The projection of segment scans, in this order.
-enum Slot { kTime, kId, kName, kSource, kReadOnly, kAccessKey, kUser, kResType, kResName, kJson };
-const std::vector<ColumnId>& ScanProjection() {
-  static const std::vector<ColumnId> kProjection = {
-      ColumnId::kEventTime,   ColumnId::kEventId,       ColumnId::kEventName,
-      ColumnId::kEventSource, ColumnId::kReadOnly,      ColumnId::kUserIdentityAccessKeyId,
-      ColumnId::kUsername,    ColumnId::kResourcesType, ColumnId::kResourcesArn,
-      ColumnId::kEventJson};
-  return kProjection;
+enum Slot {
+  kTime,
+  kId,
+  kName,
+  kSource,
+  kReadOnly,
+  kAccessKey,
+  kUser,
+  kResType,
+  kResName,
+  kJson,
+  kInsight
+};
+std::vector<ColumnId> ScanProjection(const LookupPlan& plan) {
+  std::vector<ColumnId> projection = {ColumnId::kEventTime,    ColumnId::kEventId,
+                                      ColumnId::kEventName,    ColumnId::kEventSource,
+                                      ColumnId::kReadOnly,     ColumnId::kUserIdentityAccessKeyId,
+                                      ColumnId::kUsername,     ColumnId::kResourcesType,
+                                      ColumnId::kResourcesArn, ColumnId::kEventJson};
+  if (plan.insight) projection.push_back(ColumnId::kInsightDetails);
+  return projection;
 }
 
 LookupEventResult ResultOfRow(const ColumnBatch& b, uint32_t row) {
@@ -287,12 +337,14 @@ LookupEventResult ResultOfRow(const ColumnBatch& b, uint32_t row) {
   }
   Str raw = b.columns[kJson].StringAt(row);
   r.cloud_trail_event.assign(raw.data() ? raw.data() : "", raw.size());
+  if (b.columns.size() > kInsight) FillFromInsightDetails(b.columns[kInsight].StringAt(row), &r);
   return r;
 }
 
 std::vector<ScanPredicate> ScanPredicates(const LookupPlan& plan) {
   std::vector<ScanPredicate> preds;
   preds.push_back(ScanPredicate::Eq(ColumnId::kEventCategory, std::string(CategoryOf(plan))));
+  if (PostFiltered(plan)) return preds;
   switch (plan.attribute) {
     case Attribute::kNone:
       break;
@@ -452,10 +504,50 @@ std::string EncodeLookupToken(const LookupPlan& plan, const LookupContext& ctx, 
   return Base64Encode(body + Mac(ctx, plan.params, body));
 }
 
+void WriteLookupEventsResponse(const LookupEventsResponse& response, JsonWriter* w) {
+  w->BeginObject();
+  w->Key("Events").BeginArray();
+  for (const LookupEventResult& e : response.events) {
+    w->BeginObject();
+    w->Member("EventId", e.event_id);
+    if (e.event_name) w->Member("EventName", *e.event_name);
+    if (e.read_only) w->Member("ReadOnly", *e.read_only);
+    if (e.access_key_id) w->Member("AccessKeyId", *e.access_key_id);
+    if (e.event_time_us % 1000000 == 0) {
+      w->Member("EventTime", static_cast<int64_t>(e.event_time_us / 1000000));
+    } else {
+      w->Member("EventTime", static_cast<double>(e.event_time_us) / 1e6);
+    }
+    if (e.event_source) w->Member("EventSource", *e.event_source);
+    if (e.username) w->Member("Username", *e.username);
+    w->Key("Resources").BeginArray();
+    for (const LookupResource& r : e.resources) {
+      w->BeginObject();
+      if (r.resource_type) w->Member("ResourceType", *r.resource_type);
+      if (r.resource_name) w->Member("ResourceName", *r.resource_name);
+      w->EndObject();
+    }
+    w->EndArray();
+    w->Member("CloudTrailEvent", e.cloud_trail_event);
+    w->EndObject();
+  }
+  w->EndArray();
+  if (!response.next_token.empty()) w->Member("NextToken", response.next_token);
+  w->EndObject();
+}
+
 bool MatchesLookup(const Event& e, const EventBatch& batch, const LookupPlan& plan) {
   if (IsNull(e.event_category) || e.event_category != CategoryOf(plan)) return false;
   const Str v = ToStr(plan.value);
   auto eq = [&](Str s) { return !IsNull(s) && s == v; };
+  if (PostFiltered(plan)) {
+    Str top = plan.attribute == Attribute::kEventName ? e.event_name : e.event_source;
+    if (!IsNull(top)) return top == v;
+    const std::optional<std::string> detail =
+        InsightDetail(e.insight_details_json,
+                      plan.attribute == Attribute::kEventName ? "eventName" : "eventSource");
+    return detail && *detail == plan.value;
+  }
   switch (plan.attribute) {
     case Attribute::kNone:
       return true;
@@ -521,7 +613,7 @@ Result<LookupEventsResponse> ExecuteLookup(const LookupSource& source, const Loo
   ColumnBatch batch;
   for (const SegmentReader* segment : segments) {
     ScanSpec spec;
-    spec.projection = ScanProjection();
+    spec.projection = ScanProjection(plan);
     spec.min_time_us = min_time;
     spec.max_time_us = max_time;
     if (top.full()) {
@@ -547,7 +639,8 @@ Result<LookupEventsResponse> ExecuteLookup(const LookupSource& source, const Loo
           break;
         }
         if (!InRange(plan, min_time, t, id) || !top.Wants(t, id)) continue;
-        top.Add(ResultOfRow(batch, row));
+        LookupEventResult r = ResultOfRow(batch, row);
+        if (PostFilterMatches(plan, r)) top.Add(std::move(r));
       }
     }
   }

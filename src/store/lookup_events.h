@@ -39,6 +39,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/json_writer.h"
 #include "common/status.h"
 #include "event/event.h"
 #include "store/segment_reader.h"
@@ -147,6 +148,14 @@ bool MatchesLookup(const Event& e, const EventBatch& batch, const LookupPlan& pl
 // The token that continues after (time_us, event_id) for `plan`'s parameters.
 std::string EncodeLookupToken(const LookupPlan& plan, const LookupContext& ctx, int64_t time_us,
                               std::string_view event_id);
+
+// Writes `response` as the LookupEvents response document of spec §5:
+//   {"Events":[{"EventId","EventName","ReadOnly","AccessKeyId","EventTime","EventSource",
+//               "Username","Resources":[{"ResourceType","ResourceName"}],"CloudTrailEvent"}],
+//    "NextToken"}
+// EventTime is epoch seconds (a JSON number); absent optional members are omitted; NextToken only
+// when there is one.
+void WriteLookupEventsResponse(const LookupEventsResponse& response, JsonWriter* w);
 
 // "InvalidTimeRangeException" for a Status made by PlanLookup; empty for any other Status.
 std::string_view LookupExceptionName(const Status& status);

@@ -78,6 +78,16 @@ class Generator {
       e.event_category = batch->Copy(t.category);
       e.event_name = Copy(batch, t.name);
       e.event_source = Copy(batch, t.source);
+      if (t.category == "Insight" && rng_() % 2) {
+        // As AWS writes them: eventName and eventSource only inside insightDetails.
+        std::string d = "{\"state\":\"Start\"";
+        if (t.source) d += ",\"eventSource\":" + Quote(*t.source);
+        if (t.name) d += ",\"eventName\":" + Quote(*t.name);
+        d += ",\"insightType\":\"ApiCallRateInsight\"}";
+        e.insight_details_json = batch->Copy(d);
+        e.event_name = Str();
+        e.event_source = Str();
+      }
       if (t.category != "Insight") {
         e.read_only = static_cast<OptBool>(static_cast<int>(rng_() % 3) - 1);
         t.read_only = e.read_only;

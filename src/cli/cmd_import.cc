@@ -1,0 +1,306 @@
+// `cairn import PATH... --data DIR`: loads CloudTrail logs (any envelope the parser accepts: files,
+// folders, AWSLogs trees, "-" for stdin) into the organization's event data store and the event
+// histories of its accounts (src/cloud/router.h), durably. Ends with a summary: events accepted,
+// duplicates, rejected by reason, what went into event history.
+//
+// Pipeline: worker threads parse files (ParseInputs, in input order); this thread gathers the
+// per-file batches into batches of --batch-events events; an appender thread routes each batch
+// into the stores (one WAL write and fsync per store per batch: group commit). A bounded queue
+// between the two keeps memory flat whatever the input size.
+// Exit 0 when every record was imported, 1 when some input was rejected or a store failed, 2 for
+// usage errors.
+#include <malloc.h>
+#include <unistd.h>
+
+#include <cinttypes>
+#include <condition_variable>
+#include <cstdio>
+#include <deque>
+#include <mutex>
+#include <thread>
+
+#include "cli/command.h"
+#include "cli/data_flags.h"
+#include "cloud/router.h"
+#include "common/json_writer.h"
+#include "common/progress.h"
+#include "event/input_walker.h"
+#include "event/parse_summary.h"
+
+namespace cairn::cli {
+namespace {
+
+struct ImportArgs {
+  std::vector<std::string> paths;
+  DataFlags data;
+  OutputFormat format = OutputFormat::kTable;
+  size_t threads = 2;
+  size_t batch_events = 32768;
+  size_t max_errors = ParseSummary::kDefaultMaxErrors;
+  bool no_flush = false;
+};
+
+// A bounded queue of batches from the gathering thread to the appender.
+class BatchQueue {
+ public:
+  explicit BatchQueue(size_t capacity) : capacity_(capacity) {}
+
+  // Blocks while full. Returns false (dropping the batch) once the consumer has stopped.
+  bool Push(EventBatch&& b) {
+    std::unique_lock<std::mutex> l(mu_);
+    not_full_.wait(l, [&] { return q_.size() < capacity_ || stopped_; });
+    if (stopped_) return false;
+    q_.push_back(std::move(b));
+    not_empty_.notify_one();
+    return true;
+  }
+  void Close() {
+    std::lock_guard<std::mutex> l(mu_);
+    closed_ = true;
+    not_empty_.notify_all();
+  }
+  // The consumer gives up (after an error): producers stop blocking.
+  void Stop() {
+    std::lock_guard<std::mutex> l(mu_);
+    stopped_ = true;
+    q_.clear();
+    not_full_.notify_all();
+  }
+  // False when closed and drained.
+  bool Pop(EventBatch* out) {
+    std::unique_lock<std::mutex> l(mu_);
+    not_empty_.wait(l, [&] { return !q_.empty() || closed_; });
+    if (q_.empty()) return false;
+    *out = std::move(q_.front());
+    q_.pop_front();
+    not_full_.notify_one();
+    return true;
+  }
+
+ private:
+  const size_t capacity_;
+  std::mutex mu_;
+  std::condition_variable not_full_, not_empty_;
+  std::deque<EventBatch> q_;
+  bool closed_ = false;
+  bool stopped_ = false;
+};
+
+struct ImportResult {
+  ParseSummary parse;
+  cloud::RouteCounts routed;
+  std::string org_id;
+  size_t histories = 0;
+  double seconds = 0;
+};
+
+std::string ResultJson(const ImportArgs& args, const ImportResult& r) {
+  const ParseSummary& s = r.parse;
+  const cloud::RouteCounts& c = r.routed;
+  std::string out;
+  JsonWriter w(&out, 2);
+  w.BeginObject();
+  w.Member("data", args.data.data);
+  w.Member("organization_store", r.org_id);
+  w.Member("files_read", s.files_read);
+  w.Member("digest_files_skipped", s.digest_files_skipped);
+  w.Member("insight_files_skipped", s.insight_files_skipped);
+  w.Member("other_files_skipped", s.other_files_skipped);
+  w.Member("bytes_read", s.bytes_read);
+  w.Member("bytes_json", s.bytes_json);
+  w.Member("events", c.events);
+  w.Member("accepted", c.accepted);
+  w.Member("duplicates", c.duplicates);
+  w.Member("rejected", s.rejected_total());
+  w.Key("rejected_by_reason").BeginObject();
+  for (size_t i = 0; i < kRejectReasonCount; ++i) {
+    w.Member(RejectReasonName(static_cast<RejectReason>(i)), s.rejected[i]);
+  }
+  w.EndObject();
+  w.Key("history").BeginObject();
+  w.Member("stores", static_cast<uint64_t>(r.histories));
+  w.Member("accepted", c.history_accepted);
+  w.Member("duplicates", c.history_duplicates);
+  w.Member("older_than_90_days", c.history_too_old);
+  w.Member("no_account_or_region", c.history_no_key);
+  w.Member("not_management_or_insight", c.not_history);
+  w.EndObject();
+  w.Member("seconds", r.seconds);
+  w.Member("events_per_second", r.seconds > 0 ? static_cast<double>(c.events) / r.seconds : 0.0);
+  w.Member("mb_per_second",
+           r.seconds > 0 ? static_cast<double>(s.bytes_read) / r.seconds / 1e6 : 0.0);
+  w.Key("errors").BeginArray();
+  for (const std::string& e : s.errors) w.String(e);
+  w.EndArray();
+  w.EndObject();
+  out.push_back('\n');
+  return out;
+}
+
+std::string ResultTable(const ImportResult& r) {
+  const ParseSummary& s = r.parse;
+  const cloud::RouteCounts& c = r.routed;
+  std::string out;
+  auto row = [&](const std::string& label, const std::string& value) {
+    char line[200];
+    std::snprintf(line, sizeof(line), "%-34s %16s\n", label.c_str(), value.c_str());
+    out += line;
+  };
+  row("files read", WithCommas(s.files_read));
+  if (s.digest_files_skipped) row("digest files skipped", WithCommas(s.digest_files_skipped));
+  if (s.insight_files_skipped) row("insight files skipped", WithCommas(s.insight_files_skipped));
+  if (s.other_files_skipped) row("other files skipped", WithCommas(s.other_files_skipped));
+  row("bytes read", WithCommas(s.bytes_read));
+  row("events", WithCommas(c.events));
+  row("  accepted", WithCommas(c.accepted));
+  row("  duplicates", WithCommas(c.duplicates));
+  row("records rejected", WithCommas(s.rejected_total()));
+  for (size_t i = 0; i < kRejectReasonCount; ++i) {
+    if (s.rejected[i] == 0) continue;
+    row("  " + std::string(RejectReasonLabel(static_cast<RejectReason>(i))),
+        WithCommas(s.rejected[i]));
+  }
+  row("event history: stores", WithCommas(r.histories));
+  row("  accepted", WithCommas(c.history_accepted));
+  row("  duplicates", WithCommas(c.history_duplicates));
+  row("  not in history: data/network", WithCommas(c.not_history));
+  row("  not in history: > 90 days old", WithCommas(c.history_too_old));
+  row("  not in history: no account/region", WithCommas(c.history_no_key));
+  char buf[64];
+  std::snprintf(buf, sizeof(buf), "%.2f s", r.seconds);
+  row("elapsed", buf);
+  if (r.seconds > 0) {
+    std::snprintf(buf, sizeof(buf), "%.0f/s", static_cast<double>(c.events) / r.seconds);
+    row("events throughput", buf);
+    std::snprintf(buf, sizeof(buf), "%.1f MB/s",
+                  static_cast<double>(s.bytes_read) / r.seconds / 1e6);
+    row("input throughput", buf);
+  }
+  row("organization store", r.org_id);
+  return out;
+}
+
+int RunImport(const ImportArgs& args) {
+  // Per-file batches are allocated and freed whole (see cmd_parse.cc): keep glibc from returning
+  // the memory to the kernel after every file.
+  mallopt(M_MMAP_THRESHOLD, 256 << 20);
+  mallopt(M_TRIM_THRESHOLD, 512 << 20);
+
+  auto data = OpenDataDir(args.data, /*create=*/true);
+  if (!data.ok()) return ReportError(data.status());
+  cloud::DataDir* dir = data->dir.get();
+  Env* io_env =
+      Env::Default();  // file reading; the stores use data->env (its clock may be --as-of)
+
+  Progress::Options progress_options;
+  progress_options.item_unit = "events";
+  progress_options.quiet = !isatty(2);
+  Progress progress("import", io_env, progress_options);
+  Progress::Counter& accepted = progress.AddCounter("accepted");
+  Progress::Counter& duplicates = progress.AddCounter("duplicates");
+  Progress::Counter& rejected = progress.AddCounter("rejected");
+
+  ImportResult result;
+  result.parse.max_errors = args.max_errors;
+  const int64_t start = io_env->NowMicros();
+
+  cloud::Router router(dir);
+  BatchQueue queue(2);
+  Status append_status;
+  std::thread appender([&] {
+    EventBatch batch;
+    while (queue.Pop(&batch)) {
+      const uint64_t before_acc = router.counts().accepted, before_dup = router.counts().duplicates;
+      Status s = router.Route(std::move(batch));
+      batch = EventBatch();
+      if (!s.ok()) {
+        append_status = s;
+        queue.Stop();
+        return;
+      }
+      accepted.Add(router.counts().accepted - before_acc);
+      duplicates.Add(router.counts().duplicates - before_dup);
+    }
+  });
+
+  ParseOptions parse_options;
+  parse_options.threads = args.threads;
+  EventBatch gathered;
+  Status st =
+      ParseInputs(io_env, args.paths, parse_options, &result.parse, [&](ParsedFile& f) -> Status {
+        progress.AddItems(f.batch.size());
+        progress.AddBytes(f.summary.bytes_read);
+        rejected.Add(f.summary.rejected_total());
+        gathered.Absorb(std::move(f.batch));
+        if (gathered.size() >= args.batch_events) {
+          if (!queue.Push(std::move(gathered))) return Status::Aborted("import stopped");
+          gathered = EventBatch();
+        }
+        return Status::OK();
+      });
+  if (st.ok() && gathered.size() > 0) queue.Push(std::move(gathered));
+  queue.Close();
+  appender.join();
+  if (st.ok() || st.code() == StatusCode::kAborted) st = append_status;
+  if (st.ok()) st = router.Flush();
+  if (st.ok() && !args.no_flush) st = dir->FlushOpenStores();
+  if (st.ok()) {
+    auto org = dir->OrganizationStore(/*create=*/false);
+    result.org_id = org.ok() ? org->id : "";
+  }
+  if (st.ok()) {
+    auto stores = dir->ListStores();
+    if (stores.ok()) {
+      for (const auto& s : *stores) result.histories += s.kind == cloud::StoreKind::kHistory;
+    }
+  }
+  Status closed = dir->Close();
+  if (st.ok()) st = closed;
+  result.routed = router.counts();
+  result.seconds = static_cast<double>(io_env->NowMicros() - start) / 1e6;
+  progress.Finish();
+
+  for (const std::string& e : result.parse.errors)
+    std::fprintf(stderr, "cairn: import: %s\n", e.c_str());
+  if (result.parse.rejected_total() > result.parse.errors.size()) {
+    std::fprintf(stderr, "cairn: import: ... and %" PRIu64 " more rejections\n",
+                 result.parse.rejected_total() - result.parse.errors.size());
+  }
+  if (!st.ok()) {
+    // Events acknowledged before the failure are durable; say what was done, then fail.
+    std::fputs(ResultTable(result).c_str(), stderr);
+    return ReportError(st.code() == StatusCode::kInvalidArgument
+                           ? Status(StatusCode::kInternal, st.message())
+                           : st);
+  }
+  const std::string report =
+      args.format == OutputFormat::kJson ? ResultJson(args, result) : ResultTable(result);
+  std::fputs(report.c_str(), stdout);
+  std::fflush(stdout);
+  return result.parse.clean() ? kExitOk : kExitFailed;
+}
+
+std::function<int()> SetupImport(CLI::App* cmd) {
+  auto args = std::make_shared<ImportArgs>();
+  cmd->add_option("paths", args->paths,
+                  "Files, folders (walked recursively, AWSLogs trees included) or - for stdin")
+      ->required();
+  AddDataFlags(cmd, &args->data);
+  AddFormatOption(cmd, &args->format);
+  cmd->add_option("--threads", args->threads, "Files parsed at once (default 2)")
+      ->check(CLI::Range(1, 256));
+  cmd->add_option("--batch-events", args->batch_events,
+                  "Events per store append (one WAL fsync each; default 32768)")
+      ->check(CLI::Range(1, 1 << 20));
+  cmd->add_option("--max-errors", args->max_errors, "Error messages to show (default 20)");
+  cmd->add_flag(
+      "--no-flush", args->no_flush,
+      "Leave the last events in the write-ahead logs instead of writing segments at the end");
+  return [args] { return RunImport(*args); };
+}
+
+}  // namespace
+CAIRN_REGISTER_COMMAND(
+    import, "import",
+    "Load CloudTrail logs into the organization's event data store and event history", SetupImport)
+}  // namespace cairn::cli
