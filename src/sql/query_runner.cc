@@ -37,6 +37,10 @@ Result<QueryResult> RunBound(BoundQuery query, ScanProvider* scans, const QueryO
   result.column_types = query.column_types;
   RETURN_IF_ERROR(Drain(root.get(), &result.chunks, &ctx));
   for (const Chunk& c : result.chunks) result.row_count += c.size;
+  root.reset();  // scans still open (LIMIT) add their figures as they close
+  result.events_scanned = ctx.counters().events_scanned.load();
+  result.events_matched = ctx.counters().events_matched.load();
+  result.bytes_scanned = ctx.counters().bytes_scanned.load();
   return result;
 }
 

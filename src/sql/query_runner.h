@@ -35,6 +35,11 @@ struct QueryResult {
   std::vector<Type> column_types;
   std::vector<Chunk> chunks;
   size_t row_count = 0;
+  // What the query's scans read (ScanCounters): the Lake's EventsScanned, EventsMatched and
+  // BytesScanned. Zero for scans that do not count (in-memory tables).
+  uint64_t events_scanned = 0;
+  uint64_t events_matched = 0;
+  uint64_t bytes_scanned = 0;
 
   // The Lake's rendering of one cell (nullopt for NULL).
   std::optional<std::string> Cell(size_t row, size_t column) const;

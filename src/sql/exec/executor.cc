@@ -22,7 +22,14 @@ ExecContext::ExecContext(const BoundQuery* query, ScanProvider* scans, int64_t n
 ExecContext::~ExecContext() = default;
 
 Status ExecContext::CheckCancelled() const {
-  if (cancelled_.load(std::memory_order_relaxed)) return Status::Cancelled("the query was cancelled");
+  if (cancelled_.load(std::memory_order_relaxed) ||
+      (limits_.cancel != nullptr && limits_.cancel->load(std::memory_order_relaxed))) {
+    return Status::Cancelled("the query was cancelled");
+  }
+  if (limits_.deadline_micros != 0 && limits_.clock->NowMicros() > limits_.deadline_micros) {
+    return Status::DeadlineExceeded("the query ran longer than its time limit of " +
+                                    std::to_string(limits_.time_limit_ms) + " ms");
+  }
   return Status::OK();
 }
 

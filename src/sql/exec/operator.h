@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <memory>
 
+#include "common/env.h"
 #include "common/status.h"
 #include "sql/expression_eval.h"
 #include "sql/logical_plan.h"
@@ -35,7 +36,20 @@ class ScanProvider {
 
 struct ExecLimits {
   int64_t max_memory_bytes = int64_t{4} << 30;  // materialized state (sort, hash tables, results)
-  int64_t deadline_micros = 0;                  // 0 = none; compared with Env time by the runner
+  // The query fails with kDeadlineExceeded once clock->NowMicros() passes this (0 = no limit).
+  // REQUIRES: clock != nullptr when deadline_micros != 0.
+  int64_t deadline_micros = 0;
+  int64_t time_limit_ms = 0;  // the limit the deadline came from, for the message
+  Env* clock = nullptr;
+  // Set from any thread to cancel the query (e.g. CancelQuery); may be null. Must outlive the run.
+  const std::atomic<bool>* cancel = nullptr;
+};
+
+// What the scans of one query read, for the Lake's QueryStatistics. Scans add to it as they go.
+struct ScanCounters {
+  std::atomic<uint64_t> events_scanned{0};  // events of the blocks read (plus memtable events)
+  std::atomic<uint64_t> events_matched{0};  // events that passed the scans' pushed-down filters
+  std::atomic<uint64_t> bytes_scanned{0};   // stored bytes of the blocks read (see store_scan.h)
 };
 
 class ExecContext : public SubqueryResults {
@@ -46,7 +60,7 @@ class ExecContext : public SubqueryResults {
   EvalContext& eval() { return eval_; }
   ScanProvider* scans() const { return scans_; }
 
-  // Cancellation: operators check it between batches.
+  // Cancellation, the external cancel flag and the deadline: operators check them between batches.
   void Cancel() { cancelled_.store(true); }
   Status CheckCancelled() const;
 
@@ -55,6 +69,7 @@ class ExecContext : public SubqueryResults {
   Status Reserve(int64_t bytes);
   void Release(int64_t bytes) { used_bytes_ -= bytes; }
   void set_limits(ExecLimits limits) { limits_ = limits; }
+  ScanCounters& counters() { return counters_; }
 
   // SubqueryResults: runs subquery `index` of the bound query on first use.
   Result<const SubqueryResult*> Get(int index) override;
@@ -65,6 +80,7 @@ class ExecContext : public SubqueryResults {
   EvalContext eval_;
   std::atomic<bool> cancelled_{false};
   ExecLimits limits_;
+  ScanCounters counters_;
   int64_t used_bytes_ = 0;
   std::vector<std::unique_ptr<SubqueryResult>> subquery_results_;
   std::vector<bool> subquery_running_;

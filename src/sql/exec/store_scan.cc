@@ -325,36 +325,46 @@ bool EventMatches(const Event& e, const EventBatch& batch, const ScanFilter& f) 
 
 class StoreScanOp : public Operator {
  public:
-  StoreScanOp(const PlanNode& scan, std::shared_ptr<const Snapshot> snapshot, ExecContext* ctx)
-      : scan_(scan), snapshot_(std::move(snapshot)), ctx_(ctx) {}
+  StoreScanOp(const PlanNode& scan, std::shared_ptr<const Snapshot> snapshot, ExecContext* ctx,
+              const std::optional<std::string>& restrict_account)
+      : scan_(scan), filter_(scan.scan_filter), snapshot_(std::move(snapshot)), ctx_(ctx) {
+    // The row restriction is one more pushed-down term, so the store applies it while scanning:
+    // no operator above the scan (aggregates, joins, subqueries) ever sees another account's rows.
+    if (restrict_account) {
+      filter_.terms.push_back({"recipientaccountid", ScanFilter::Term::Op::kEq, {*restrict_account}, false});
+    }
+  }
+  ~StoreScanOp() override { AccountScanner(); }
 
   Status Init() {
     Planner planner;
     for (const ScanColumn& c : scan_.scan_columns) assemblies_.push_back(planner.Build(c.type, c.path, c.leaves));
     spec_.projection = planner.projection;
     if (spec_.projection.empty()) spec_.projection.push_back(ColumnId::kEventTime);
-    spec_.min_time_us = std::max(scan_.scan_filter.min_time_us, snapshot_->min_time_us());
-    spec_.max_time_us = scan_.scan_filter.max_time_us;
-    ASSIGN_OR_RETURN(spec_.predicates, Predicates(scan_.scan_filter));
+    spec_.min_time_us = std::max(filter_.min_time_us, snapshot_->min_time_us());
+    spec_.max_time_us = filter_.max_time_us;
+    ASSIGN_OR_RETURN(spec_.predicates, Predicates(filter_));
     spec_.batch_rows = static_cast<uint32_t>(kBatchSize);
     return Status::OK();
   }
 
   Result<bool> Next(Chunk* out) override {
-    if (scan_.scan_filter.empty_result || spec_.min_time_us > spec_.max_time_us) return false;
+    if (filter_.empty_result || spec_.min_time_us > spec_.max_time_us) return false;
     while (true) {
       RETURN_IF_ERROR(ctx_->CheckCancelled());
       if (scanner_) {
         ASSIGN_OR_RETURN(bool more, scanner_->Next(&batch_));
         if (more) {
           if (batch_.sel.empty()) continue;
+          ctx_->counters().events_matched += batch_.sel.size();
           Emit(batch_.sel, out);
           return true;
         }
-        scanner_.reset();
+        AccountScanner();
       }
       const auto& segments = snapshot_->segments();
       if (segment_ < segments.size()) {
+        scanner_file_bytes_ = segments[segment_].info.file_bytes;
         ASSIGN_OR_RETURN(scanner_, segments[segment_++].reader->NewScan(spec_));
         continue;
       }
@@ -363,6 +373,22 @@ class StoreScanOp : public Operator {
   }
 
  private:
+  // Adds the finished (or abandoned) segment scan's figures to the query's counters. Bytes scanned
+  // are the segment file's bytes in proportion to the blocks read: blocks skipped by zone maps,
+  // dictionaries and blooms are not read, so not counted (as the Lake bills only what it scans).
+  void AccountScanner() {
+    if (!scanner_) return;
+    const ScanStats& st = scanner_->stats();
+    ScanCounters& c = ctx_->counters();
+    c.events_scanned += st.rows_scanned;
+    if (st.blocks_total > 0) {
+      c.bytes_scanned += static_cast<uint64_t>(static_cast<double>(scanner_file_bytes_) *
+                                               static_cast<double>(st.blocks_read) /
+                                               static_cast<double>(st.blocks_total));
+    }
+    scanner_.reset();
+  }
+
   void Emit(std::span<const uint32_t> rows, Chunk* out) {
     out->columns.clear();
     out->size = rows.size();
@@ -375,12 +401,16 @@ class StoreScanOp : public Operator {
   Result<bool> NextMemtable(Chunk* out) {
     if (!memtable_loaded_) {
       memtable_loaded_ = true;
+      ScanCounters& c = ctx_->counters();
       for (const EventRef& r : snapshot_->MemtableEvents()) {
+        ++c.events_scanned;
+        c.bytes_scanned += r.event->raw.size();
         int64_t t = r.event->event_time_us;
         if (t < spec_.min_time_us || t > spec_.max_time_us) continue;
-        if (!EventMatches(*r.event, *r.batch, scan_.scan_filter)) continue;
+        if (!EventMatches(*r.event, *r.batch, filter_)) continue;
         memtable_.push_back(r);
       }
+      c.events_matched += memtable_.size();
     }
     if (memtable_pos_ >= memtable_.size()) return false;
     size_t n = std::min(kBatchSize, memtable_.size() - memtable_pos_);
@@ -397,12 +427,14 @@ class StoreScanOp : public Operator {
   }
 
   const PlanNode& scan_;
+  ScanFilter filter_;  // the plan's pushed-down filter, plus the row restriction
   std::shared_ptr<const Snapshot> snapshot_;
   ExecContext* ctx_;
   std::vector<Assembly> assemblies_;
   ScanSpec spec_;
   size_t segment_ = 0;
   std::unique_ptr<SegmentScanner> scanner_;
+  uint64_t scanner_file_bytes_ = 0;
   ColumnBatch batch_;
   bool memtable_loaded_ = false;
   std::vector<EventRef> memtable_;
@@ -433,7 +465,7 @@ std::optional<TableInfo> StoreCatalog::Resolve(std::string_view name) const {
 Result<std::unique_ptr<Operator>> StoreCatalog::OpenScan(const PlanNode& scan, ExecContext* ctx) {
   auto it = stores_.find(scan.table.id);
   if (it == stores_.end()) return Status::NotFound("no event data store " + scan.table.id);
-  auto op = std::make_unique<StoreScanOp>(scan, it->second, ctx);
+  auto op = std::make_unique<StoreScanOp>(scan, it->second, ctx, restrict_account_);
   RETURN_IF_ERROR(op->Init());
   return std::unique_ptr<Operator>(std::move(op));
 }

@@ -19,6 +19,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "sql/catalog.h"
@@ -32,11 +33,17 @@ class StoreCatalog : public TableResolver, public ScanProvider {
   // Registers event data store `id` (CloudTrail family) read through `snapshot`.
   void Add(std::string id, std::shared_ptr<const Snapshot> snapshot);
 
+  // Restricts every scan to events whose recipientAccountId is `account` (a member account's
+  // view). The restriction is a predicate the store evaluates inside the scan, before any operator
+  // sees a row, so counts, aggregates, joins, subqueries and UNNEST only ever see that account.
+  void RestrictToAccount(std::string account) { restrict_account_ = std::move(account); }
+
   std::optional<TableInfo> Resolve(std::string_view name) const override;
   Result<std::unique_ptr<Operator>> OpenScan(const PlanNode& scan, ExecContext* ctx) override;
 
  private:
   std::map<std::string, std::shared_ptr<const Snapshot>, std::less<>> stores_;
+  std::optional<std::string> restrict_account_;
 };
 
 // base64(SHA-256(bytes)).
