@@ -32,6 +32,67 @@ const MetadataDb::Migrations& Migrations() {
           value BLOB NOT NULL
         );
       )sql",
+      // 2: CloudTrail Lake control plane (src/cloud/event_data_stores.cc, queries.cc,
+      // imports.cc, channels.cc; doc/lake-api.md).
+      R"sql(
+        CREATE TABLE lake_event_data_stores (
+          id                     TEXT PRIMARY KEY REFERENCES stores (id),
+          account                TEXT NOT NULL,
+          region                 TEXT NOT NULL,
+          name                   TEXT NOT NULL,
+          status                 TEXT NOT NULL,
+          selectors              TEXT NOT NULL,
+          multi_region           INTEGER NOT NULL,
+          organization           INTEGER NOT NULL,
+          termination_protection INTEGER NOT NULL,
+          billing_mode           TEXT NOT NULL,
+          kms_key_id             TEXT NOT NULL DEFAULT '',
+          tags                   TEXT NOT NULL DEFAULT '[]',
+          created_us             INTEGER NOT NULL,
+          updated_us             INTEGER NOT NULL,
+          deletion_us            INTEGER NOT NULL DEFAULT 0,
+          UNIQUE (account, region, name)
+        );
+        CREATE TABLE lake_queries (
+          id           TEXT PRIMARY KEY,
+          account      TEXT NOT NULL,
+          region       TEXT NOT NULL,
+          stores       TEXT NOT NULL,
+          statement    TEXT NOT NULL,
+          status       TEXT NOT NULL,
+          error        TEXT NOT NULL DEFAULT '',
+          statistics   TEXT NOT NULL DEFAULT '{}',
+          restrict_account TEXT NOT NULL DEFAULT '',
+          created_us   INTEGER NOT NULL,
+          finished_us  INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX lake_queries_by_time ON lake_queries (account, created_us);
+        CREATE TABLE lake_imports (
+          id           TEXT PRIMARY KEY,
+          account      TEXT NOT NULL,
+          region       TEXT NOT NULL,
+          destination  TEXT NOT NULL,
+          source       TEXT NOT NULL,
+          start_us     INTEGER NOT NULL DEFAULT 0,
+          end_us       INTEGER NOT NULL DEFAULT 0,
+          status       TEXT NOT NULL,
+          statistics   TEXT NOT NULL DEFAULT '{}',
+          created_us   INTEGER NOT NULL,
+          updated_us   INTEGER NOT NULL
+        );
+        CREATE TABLE lake_channels (
+          id           TEXT PRIMARY KEY,
+          account      TEXT NOT NULL,
+          region       TEXT NOT NULL,
+          name         TEXT NOT NULL,
+          source       TEXT NOT NULL,
+          destinations TEXT NOT NULL,
+          tags         TEXT NOT NULL DEFAULT '[]',
+          ingestion    TEXT NOT NULL DEFAULT '{}',
+          created_us   INTEGER NOT NULL,
+          UNIQUE (account, region, name)
+        );
+      )sql",
   };
   return kMigrations;
 }
@@ -256,6 +317,34 @@ Result<EventStore*> DataDir::OpenEventDataStore(const StoreRecord& record) {
   EventStore* raw = store.get();
   stores_[record.id] = std::move(store);
   return raw;
+}
+
+Status DataDir::DropEventDataStore(const std::string& id,
+                                   const std::function<Status()>& in_transaction) {
+  std::lock_guard<std::mutex> l(mu_);
+  StoreRecord record;
+  RETURN_IF_ERROR(db_->Transaction([&]() -> Status {
+    ASSIGN_OR_RETURN(Statement q,
+                     db_->Prepare(std::string("SELECT ") + kStoreColumns +
+                                  " FROM stores WHERE id = ? AND kind = 'event-data-store'"));
+    q.Bind(1, id);
+    ASSIGN_OR_RETURN(bool row, q.Step());
+    if (!row) return Status::NotFound("no event data store " + id);
+    record = RecordOf(q);
+    if (in_transaction) RETURN_IF_ERROR(in_transaction());
+    ASSIGN_OR_RETURN(Statement del, db_->Prepare("DELETE FROM stores WHERE id = ?"));
+    return del.Bind(1, id).Run();
+  }));
+  auto it = stores_.find(id);
+  if (it != stores_.end()) {
+    Status s = it->second->Close();
+    stores_.erase(it);
+    RETURN_IF_ERROR(s.WithPrefix(id));
+  }
+  // Unregistered now: a crash before the folder is gone leaves a folder nobody opens (garbage, not
+  // data anyone can see); the registry never names a store without its data.
+  if (env_->IsDirectory(Path(record))) RETURN_IF_ERROR(env_->RemoveAll(Path(record)));
+  return Status::OK();
 }
 
 Result<std::optional<StoreRecord>> DataDir::FindHistoryLocked(const std::string& account,

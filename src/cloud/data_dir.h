@@ -20,6 +20,7 @@
 // stores' own locking rules apply).
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -99,6 +100,14 @@ class DataDir {
   const std::string& dir() const { return dir_; }
   MetadataDb* metadata() { return db_.get(); }
 
+  // Adds `record` to the registry (an INSERT, no transaction of its own: callers may run it inside
+  // theirs). The store folder is created by the first OpenEventDataStore.
+  Status Register(const StoreRecord& record);
+  // Deletes event data store `id`: its registry row (in one transaction with `in_transaction`,
+  // which removes the rows that reference it), then closes it if open and removes its folder.
+  Status DropEventDataStore(const std::string& id,
+                            const std::function<Status()>& in_transaction = nullptr);
+
   // Flushes the memtables of every open store into segments (in parallel); the first error is
   // returned. Import calls it at the end so that the data is in segments rather than WAL files.
   Status FlushOpenStores();
@@ -110,7 +119,6 @@ class DataDir {
   DataDir(Env* env, std::string dir, DataDirOptions options, std::unique_ptr<MetadataDb> db)
       : env_(env), dir_(std::move(dir)), options_(std::move(options)), db_(std::move(db)) {}
   Status LoadSettings();
-  Status Register(const StoreRecord& record);
   Result<std::optional<StoreRecord>> FindHistoryLocked(const std::string& account,
                                                        const std::string& region);
   std::string Path(const StoreRecord& record) const { return dir_ + "/" + record.path; }

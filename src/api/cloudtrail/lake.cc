@@ -1,0 +1,26 @@
+#include "api/cloudtrail/lake.h"
+
+namespace cairn::api {
+
+Result<std::unique_ptr<Lake>> Lake::Open(cloud::DataDir* dir, const LakeOptions& options) {
+  std::unique_ptr<Lake> lake(new Lake());
+  cloud::EventDataStores::Options eds;
+  eds.management_account = options.management_account;
+  eds.home_region = options.home_region;
+  ASSIGN_OR_RETURN(lake->stores_, cloud::EventDataStores::Open(dir, eds));
+  return lake;
+}
+
+Lake::~Lake() { Close().IgnoreError(); }
+
+void Lake::Register(Dispatcher* dispatcher) {
+  RegisterEventDataStoreOperations(dispatcher, stores_.get());
+}
+
+Status Lake::Close() {
+  if (closed_) return Status::OK();
+  closed_ = true;
+  return Status::OK();
+}
+
+}  // namespace cairn::api
