@@ -188,8 +188,18 @@ class Runner {
 
   void Append(const std::string& name, std::string json, int line) {
     if (auto t = tables_.find(name); t != tables_.end()) {
-      Status st = t->second->AddRecordsJson(json);
-      ASSERT_TRUE(st.ok()) << Where(line) << ": " << st.ToString();
+      // An envelope, or JSON lines.
+      if (json.find("\"Records\"") != std::string::npos) {
+        Status st = t->second->AddRecordsJson(json);
+        ASSERT_TRUE(st.ok()) << Where(line) << ": " << st.ToString();
+        return;
+      }
+      std::istringstream lines(json);
+      for (std::string l; std::getline(lines, l);) {
+        if (l.empty()) continue;
+        Status st = t->second->AddRecordJson(l);
+        ASSERT_TRUE(st.ok()) << Where(line) << ": " << st.ToString();
+      }
       return;
     }
     EventStore* s = Store(name, line);
