@@ -53,6 +53,18 @@ Result<simdjson::dom::element> ParseObject(std::string_view body) {
   return doc;
 }
 
+// The account of a JSON 1.1 path: "" for "/", <id> for "/accounts/<id>" (12 digits, an optional
+// trailing '/': botocore appends the operation's "/" to an endpoint's path); nullopt otherwise.
+std::optional<std::string> Json11PathAccount(std::string_view path) {
+  if (path == "/") return std::string();
+  constexpr std::string_view kPrefix = "/accounts/";
+  if (path.substr(0, kPrefix.size()) != kPrefix) return std::nullopt;
+  std::string_view id = path.substr(kPrefix.size());
+  if (!id.empty() && id.back() == '/') id.remove_suffix(1);
+  if (!cloud::IsAccountId(id)) return std::nullopt;
+  return std::string(id);
+}
+
 }  // namespace
 
 std::optional<std::string_view> RestRequest::Query(std::string_view name) const {
@@ -151,12 +163,14 @@ HttpResponse Dispatcher::HandleJson11(const HttpRequest& request, RequestContext
     op_name = target.substr(kCloudTrailTargetPrefix.size());
   }
   auto it = json11_.find(op_name);
-  if (it == json11_.end() || request.method != "POST" || request.raw_path() != "/") {
+  std::optional<std::string> account = Json11PathAccount(request.raw_path());
+  if (it == json11_.end() || request.method != "POST" || !account) {
     std::string shown(target.substr(0, 200));
     return Error(UnknownOperation(fmt::format("Unknown operation: {}", shown)), Protocol::kJson11,
                  *ctx);
   }
   ctx->operation = it->first;
+  ctx->path_account = std::move(*account);
   Status allowed = cloud::Authorize(ctx->principal, it->second.action, "cloudtrail:" + it->first);
   if (!allowed.ok()) return Error(allowed, Protocol::kJson11, *ctx);
   auto input = ParseObject(request.body);

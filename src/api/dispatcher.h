@@ -7,7 +7,8 @@
 // Handle(); tests and fuzz targets call Handle() directly.
 //
 // Routing (spec wire-protocol.md §1):
-//   X-Amz-Target present   AWS JSON 1.1, service `cloudtrail`: POST /, target
+//   X-Amz-Target present   AWS JSON 1.1, service `cloudtrail`: POST / (or /accounts/<id>, see
+//                          RequestContext::path_account), target
 //                          com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.<Operation>
 //   otherwise              REST-JSON by method and path (`cloudtrail-data`: POST /PutAuditEvents)
 // Every request is authenticated before its operation is looked up, so an unsigned caller learns
@@ -52,6 +53,9 @@ struct RequestContext {
   int64_t now_micros = 0;  // when the request arrived (Env clock)
   std::string source_ip;
   std::string user_agent;
+  // JSON 1.1 calls sent to /accounts/<id> instead of /: the account the caller asks to act on
+  // (empty for /). Whether it may is TargetAccount()'s decision (services.h).
+  std::string path_account;
 };
 
 // A JSON 1.1 operation: `input` is the request's JSON object ({} for an empty body); returns the

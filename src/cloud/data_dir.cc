@@ -93,6 +93,26 @@ const MetadataDb::Migrations& Migrations() {
           UNIQUE (account, region, name)
         );
       )sql",
+      // 3: the organization's accounts and credentials (src/cloud/organization.h). Secrets are
+      // sealed (AES-256-GCM, secret_box.h), never in plain text.
+      R"sql(
+        CREATE TABLE accounts (
+          id         TEXT PRIMARY KEY,
+          name       TEXT NOT NULL UNIQUE,
+          management INTEGER NOT NULL DEFAULT 0 CHECK (management IN (0, 1)),
+          created_us INTEGER NOT NULL
+        );
+        CREATE UNIQUE INDEX accounts_management ON accounts (management) WHERE management = 1;
+        CREATE TABLE credentials (
+          access_key_id TEXT PRIMARY KEY,
+          account_id    TEXT NOT NULL REFERENCES accounts (id),
+          role          TEXT NOT NULL CHECK (role IN ('admin', 'auditor', 'member-reader')),
+          secret_sealed BLOB NOT NULL,
+          created_us    INTEGER NOT NULL,
+          revoked_us    INTEGER
+        );
+        CREATE INDEX credentials_account ON credentials (account_id);
+      )sql",
   };
   return kMigrations;
 }

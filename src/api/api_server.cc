@@ -1,0 +1,36 @@
+#include "api/api_server.h"
+
+namespace cairn::api {
+
+ApiServer::~ApiServer() { Close().IgnoreError(); }
+
+Status ApiServer::Close() { return lake_ ? lake_->Close() : Status::OK(); }
+
+Result<std::unique_ptr<ApiServer>> ApiServer::Start(cloud::DataDir* data, cloud::Organization* org,
+                                                    ApiServerOptions options) {
+  std::unique_ptr<ApiServer> s(new ApiServer());
+  Env* clock = options.clock != nullptr ? options.clock : Env::Default();
+  s->services_.env = data->env();
+  s->services_.data = data;
+  s->services_.org = org;
+  s->verifier_ = std::make_unique<SigV4Verifier>(
+      [org](std::string_view akid) { return org->SecretFor(akid); }, clock,
+      std::move(options.sigv4));
+  s->dispatcher_ = std::make_unique<Dispatcher>(
+      s->verifier_.get(), [org](std::string_view akid) { return org->PrincipalFor(akid); },
+      s->metrics_, clock);
+  RegisterHandlers(s->dispatcher_.get(), &s->services_);
+  LakeOptions lake;
+  lake.home_region = options.home_region;
+  auto management = org->ManagementAccountId();
+  if (!management.ok()) return management.status();
+  lake.management_account = *management;
+  ASSIGN_OR_RETURN(s->lake_, Lake::Open(data, lake));
+  s->lake_->Register(s->dispatcher_.get());
+  s->http_ = std::make_unique<HttpServer>(s->dispatcher_.get(), s->metrics_,
+                                          std::move(options.http));
+  RETURN_IF_ERROR(s->http_->Bind());
+  return s;
+}
+
+}  // namespace cairn::api
