@@ -16,13 +16,15 @@ namespace {
 // Histories are not tables: only event data stores are.
 class DataDirTables : public sql::TableResolver, public sql::ScanProvider {
  public:
-  explicit DataDirTables(DataDir* dir) : dir_(dir) {}
+  DataDirTables(DataDir* dir, std::function<bool(std::string_view)> filter)
+      : dir_(dir), filter_(std::move(filter)) {}
 
   void RestrictToAccount(std::string account) { catalog_.RestrictToAccount(std::move(account)); }
 
   std::optional<sql::TableInfo> Resolve(std::string_view name) const override {
     std::lock_guard<std::mutex> l(mu_);
     if (auto hit = catalog_.Resolve(name)) return hit;
+    if (filter_ && !filter_(name)) return std::nullopt;
     Result<std::optional<StoreRecord>> record = dir_->FindStore(std::string(name));
     if (!record.ok()) {
       if (error_.ok()) error_ = record.status();
@@ -53,6 +55,7 @@ class DataDirTables : public sql::TableResolver, public sql::ScanProvider {
 
  private:
   DataDir* dir_;
+  std::function<bool(std::string_view)> filter_;
   mutable std::mutex mu_;
   mutable sql::StoreCatalog catalog_;
   mutable Status error_;
@@ -60,8 +63,8 @@ class DataDirTables : public sql::TableResolver, public sql::ScanProvider {
 
 }  // namespace
 
-Status ValidateLakeQuery(DataDir* dir, std::string_view sql) {
-  DataDirTables tables(dir);
+Status ValidateLakeQuery(DataDir* dir, std::string_view sql, const LakeQueryOptions& options) {
+  DataDirTables tables(dir, options.table_filter);
   sql::BindOptions bind;
   bind.tables = &tables;
   bind.now_micros = dir->env()->NowMicros();
@@ -86,7 +89,7 @@ Result<LakeQueryResult> RunLakeQuery(DataDir* dir, std::string_view sql,
   const auto started = std::chrono::steady_clock::now();
   const int64_t start_us = env->NowMicros();
 
-  DataDirTables tables(dir);
+  DataDirTables tables(dir, options.table_filter);
   if (options.restrict_account) tables.RestrictToAccount(*options.restrict_account);
   sql::QueryOptions q;
   q.now_micros = options.now_micros != 0 ? options.now_micros : start_us;

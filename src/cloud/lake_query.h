@@ -21,6 +21,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -34,6 +35,10 @@ namespace cairn::cloud {
 struct LakeQueryOptions {
   // Only events whose recipientAccountId is this account are visible (a member account's view).
   std::optional<std::string> restrict_account;
+  // Which event data stores the statement may name (the caller's visible stores): a store id it
+  // rejects resolves like an unknown table (EventDataStoreNotFoundException). Called while
+  // binding, on the calling thread; null allows every store of the folder.
+  std::function<bool(std::string_view store_id)> table_filter;
   // The query fails once it has run this long. Default: the Lake's 1 hour.
   int64_t time_limit_ms = 3'600'000;
   // Memory for materialized state (sort buffers, hash tables, the result).
@@ -62,7 +67,7 @@ struct LakeQueryResult {
 
 // Parses and binds `sql` against the folder's event data stores without running it: what
 // StartQuery checks synchronously (syntax, refused statements, unknown stores and columns).
-Status ValidateLakeQuery(DataDir* dir, std::string_view sql);
+Status ValidateLakeQuery(DataDir* dir, std::string_view sql, const LakeQueryOptions& options = {});
 
 // Runs `sql`. REQUIRES: dir outlives the call.
 Result<LakeQueryResult> RunLakeQuery(DataDir* dir, std::string_view sql,

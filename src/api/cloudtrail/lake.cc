@@ -8,6 +8,8 @@ Result<std::unique_ptr<Lake>> Lake::Open(cloud::DataDir* dir, const LakeOptions&
   eds.management_account = options.management_account;
   eds.home_region = options.home_region;
   ASSIGN_OR_RETURN(lake->stores_, cloud::EventDataStores::Open(dir, eds));
+  ASSIGN_OR_RETURN(lake->queries_,
+                   cloud::Queries::Open(dir, lake->stores_.get(), options.queries));
   return lake;
 }
 
@@ -15,12 +17,13 @@ Lake::~Lake() { Close().IgnoreError(); }
 
 void Lake::Register(Dispatcher* dispatcher) {
   RegisterEventDataStoreOperations(dispatcher, stores_.get());
+  RegisterQueryOperations(dispatcher, queries_.get());
 }
 
 Status Lake::Close() {
   if (closed_) return Status::OK();
   closed_ = true;
-  return Status::OK();
+  return queries_->Close();
 }
 
 }  // namespace cairn::api

@@ -23,6 +23,7 @@
 #include "api/dispatcher.h"
 #include "cloud/data_dir.h"
 #include "cloud/event_data_stores.h"
+#include "cloud/queries.h"
 #include "common/status.h"
 
 namespace cairn::api {
@@ -32,6 +33,7 @@ struct LakeOptions {
   // as its organization event data store.
   std::string management_account;
   std::string home_region = "us-east-1";
+  cloud::Queries::Options queries;
 };
 
 class Lake {
@@ -45,14 +47,17 @@ class Lake {
   Status Close();
 
   cloud::EventDataStores* stores() { return stores_.get(); }
+  cloud::Queries* queries() { return queries_.get(); }
 
  private:
   Lake() = default;
   std::unique_ptr<cloud::EventDataStores> stores_;
+  std::unique_ptr<cloud::Queries> queries_;
   bool closed_ = false;
 };
 
 // Registration of each group (lake.cc calls them; tests may register one group alone).
 void RegisterEventDataStoreOperations(Dispatcher* d, cloud::EventDataStores* stores);
+void RegisterQueryOperations(Dispatcher* d, cloud::Queries* queries);
 
 }  // namespace cairn::api

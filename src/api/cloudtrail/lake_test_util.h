@@ -22,6 +22,8 @@
 #include "api/sigv4.h"
 #include "cloud/data_dir.h"
 #include "common/env.h"
+#include "event/record_parser.h"
+#include <fmt/format.h>
 
 namespace cairn::api {
 
@@ -65,6 +67,7 @@ class LakeTestBase : public ::testing::Test {
     LakeOptions lo;
     lo.management_account = kMgmt;
     lo.home_region = "us-east-1";
+    lo.queries = query_options_;
     auto lake = Lake::Open(dir_.get(), lo);
     ASSERT_TRUE(lake.ok()) << lake.status().ToString();
     lake_ = std::move(*lake);
@@ -120,6 +123,32 @@ class LakeTestBase : public ::testing::Test {
     return out;
   }
 
+  // Parses CloudTrail records (JSON objects) into a batch.
+  static EventBatch ParseEvents(const std::vector<std::string>& records) {
+    EventBatch batch;
+    RecordParser parser;
+    for (size_t i = 0; i < records.size(); ++i) {
+      Str json = batch.Own(records[i] + std::string(64, ' '));
+      json = json.substr(0, records[i].size());
+      RejectReason reason;
+      Status s = parser.Parse(json, RecordSource{"test", i, 0, -1}, &batch, &reason);
+      EXPECT_TRUE(s.ok()) << s.ToString();
+    }
+    return batch;
+  }
+
+  // A management event of `account`.
+  static std::string MgmtEvent(std::string_view id, std::string_view account,
+                               std::string_view name = "DescribeInstances",
+                               std::string_view time = "2024-12-30T10:00:00Z") {
+    return fmt::format(
+        R"({{"eventVersion":"1.09","userIdentity":{{"type":"IAMUser","accountId":"{1}","arn":"arn:aws:iam::{1}:user/u"}},)"
+        R"("eventTime":"{3}","eventSource":"ec2.amazonaws.com","eventName":"{2}","awsRegion":"us-east-1",)"
+        R"("sourceIPAddress":"10.0.0.1","userAgent":"test","requestID":"r-{0}","eventID":"{0}","readOnly":true,)"
+        R"("eventType":"AwsApiCall","managementEvent":true,"recipientAccountId":"{1}","eventCategory":"Management"}})",
+        id, account, name, time);
+  }
+
   static std::string AccessKeyOf(std::string_view who) {
     std::string id = "AKIA";
     for (char c : who) id += (c == '_') ? 'X' : static_cast<char>(std::toupper(c));
@@ -134,6 +163,7 @@ class LakeTestBase : public ::testing::Test {
 
   std::unique_ptr<MemEnv> env_ = NewMemEnv();
   std::string metadata_path_ = ":memory:";
+  cloud::Queries::Options query_options_;
   std::map<std::string, Key> keys_;
   MetricsRegistry metrics_;
   SigV4Verifier verifier_{[this](std::string_view akid) -> Result<std::optional<std::string>> {
