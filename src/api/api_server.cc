@@ -19,12 +19,15 @@ Result<std::unique_ptr<ApiServer>> ApiServer::Start(cloud::DataDir* data, cloud:
   s->dispatcher_ = std::make_unique<Dispatcher>(
       s->verifier_.get(), [org](std::string_view akid) { return org->PrincipalFor(akid); },
       s->metrics_, clock);
+  ASSIGN_OR_RETURN(s->services_.management_account, org->ManagementAccountId());
+  s->trails_ = std::make_unique<cloud::Trails>(data->metadata());
+  s->signing_keys_ = std::make_unique<cloud::SigningKeys>(data->metadata(), &org->box());
+  s->services_.trails = s->trails_.get();
+  s->services_.signing_keys = s->signing_keys_.get();
   RegisterHandlers(s->dispatcher_.get(), &s->services_);
   LakeOptions lake;
   lake.home_region = options.home_region;
-  auto management = org->ManagementAccountId();
-  if (!management.ok()) return management.status();
-  lake.management_account = *management;
+  lake.management_account = s->services_.management_account;
   ASSIGN_OR_RETURN(s->lake_, Lake::Open(data, lake));
   s->lake_->Register(s->dispatcher_.get());
   s->http_ = std::make_unique<HttpServer>(s->dispatcher_.get(), s->metrics_,

@@ -56,6 +56,8 @@ class ApiServer {
   // The process-wide registry, so metrics other layers publish (stores, queries) are rendered too.
   MetricsRegistry* metrics_ = MetricsRegistry::Default();
   ApiServices services_;
+  std::unique_ptr<cloud::Trails> trails_;
+  std::unique_ptr<cloud::SigningKeys> signing_keys_;
   std::unique_ptr<SigV4Verifier> verifier_;
   std::unique_ptr<Dispatcher> dispatcher_;
   std::unique_ptr<Lake> lake_;

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "api/cloudtrail/lookup_events.h"
+#include "api/cloudtrail/trail_operations.h"
 #include "api/errors.h"
 #include "cloud/access.h"
 
@@ -10,6 +11,7 @@ namespace cairn::api {
 
 void RegisterHandlers(Dispatcher* dispatcher, ApiServices* services) {
   cloudtrail::RegisterLookupEvents(dispatcher, services);
+  cloudtrail::RegisterTrailOperations(dispatcher, services);
 }
 
 Result<std::string> TargetAccount(const RequestContext& ctx) {

@@ -10,17 +10,40 @@
 // is not modified after RegisterHandlers().
 #pragma once
 
+#include <functional>
+#include <map>
+
 #include "api/dispatcher.h"
 #include "cloud/data_dir.h"
 #include "cloud/organization.h"
+#include "cloud/signing_keys.h"
+#include "cloud/trails.h"
 #include "common/env.h"
 
 namespace cairn::api {
 
+// A kind of resource AddTags / RemoveTags / ListTags reach, by the resource type of its ARN
+// ("trail", "eventdatastore", "channel"). The tag operations are implemented once (trail_
+// operations.cc): they read the tags with get(), change the list, and write it back with set().
+struct TagTarget {
+  // The tags of `arn` if the caller sees the resource; otherwise the kind's AWS error
+  // (ResourceNotFoundException, EventDataStoreNotFoundException, ...).
+  std::function<Result<cloud::Tags>(const RequestContext& ctx, std::string_view arn)> get;
+  // Replaces the tags of `arn`; checks that the caller may change the resource.
+  std::function<Status(const RequestContext& ctx, std::string_view arn, const cloud::Tags& tags)>
+      set;
+};
+
 struct ApiServices {
-  Env* env = nullptr;                 // clock of the data folder
-  cloud::DataDir* data = nullptr;     // stores and metadata.db
-  cloud::Organization* org = nullptr; // accounts and credentials
+  Env* env = nullptr;                  // clock of the data folder
+  cloud::DataDir* data = nullptr;      // stores and metadata.db
+  cloud::Organization* org = nullptr;  // accounts and credentials
+  std::string management_account;     // the organization's management account id
+  cloud::Trails* trails = nullptr;
+  cloud::SigningKeys* signing_keys = nullptr;
+  // By ARN resource type. "trail" is registered by the trail operations; other groups add theirs
+  // (before the first request).
+  std::map<std::string, TagTarget, std::less<>> tag_targets;
 };
 
 // Registers every operation cairn serves. REQUIRES: `services` (and what it points to) outlives

@@ -113,6 +113,49 @@ const MetadataDb::Migrations& Migrations() {
         );
         CREATE INDEX credentials_account ON credentials (account_id);
       )sql",
+      // 4: trails, the tags of trails (src/cloud/trails.h) and the per-region digest signing keys
+      // (src/cloud/signing_keys.h; private keys sealed like secrets).
+      R"sql(
+        CREATE TABLE trails (
+          account_id          TEXT NOT NULL,
+          home_region         TEXT NOT NULL,
+          name                TEXT NOT NULL,
+          s3_bucket           TEXT NOT NULL,
+          s3_key_prefix       TEXT,
+          sns_topic           TEXT,
+          include_global      INTEGER NOT NULL,
+          multi_region        INTEGER NOT NULL,
+          log_file_validation INTEGER NOT NULL,
+          cw_log_group_arn    TEXT,
+          cw_role_arn         TEXT,
+          kms_key_id          TEXT,
+          organization        INTEGER NOT NULL,
+          event_selectors     TEXT NOT NULL,
+          custom_selectors    INTEGER NOT NULL,
+          insight_selectors   TEXT NOT NULL,
+          logging             INTEGER NOT NULL,
+          start_logging_us    INTEGER,
+          stop_logging_us     INTEGER,
+          created_us          INTEGER NOT NULL,
+          updated_us          INTEGER NOT NULL,
+          PRIMARY KEY (account_id, home_region, name)
+        );
+        CREATE TABLE resource_tags (
+          resource_arn TEXT NOT NULL,
+          key          TEXT NOT NULL,
+          value        TEXT,
+          PRIMARY KEY (resource_arn, key)
+        );
+        CREATE TABLE signing_keys (
+          fingerprint    TEXT PRIMARY KEY,
+          region         TEXT NOT NULL,
+          public_der     BLOB NOT NULL,
+          private_sealed BLOB NOT NULL,
+          valid_from_us  INTEGER NOT NULL,
+          valid_to_us    INTEGER NOT NULL
+        );
+        CREATE INDEX signing_keys_region ON signing_keys (region, valid_from_us);
+      )sql",
   };
   return kMigrations;
 }

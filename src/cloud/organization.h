@@ -103,6 +103,9 @@ class Organization {
   // The principal behind an active key, nullopt when unknown or revoked.
   Result<std::optional<Principal>> PrincipalFor(std::string_view access_key_id);
 
+  // The data folder's sealing key (also seals the digest signing keys).
+  const SecretBox& box() const { return box_; }
+
  private:
   Organization(DataDir* dir, std::string key) : dir_(dir), box_(std::move(key)) {}
   Result<std::optional<Account>> ManagementAccount();
