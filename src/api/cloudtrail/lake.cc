@@ -10,6 +10,7 @@ Result<std::unique_ptr<Lake>> Lake::Open(cloud::DataDir* dir, const LakeOptions&
   ASSIGN_OR_RETURN(lake->stores_, cloud::EventDataStores::Open(dir, eds));
   ASSIGN_OR_RETURN(lake->queries_,
                    cloud::Queries::Open(dir, lake->stores_.get(), options.queries));
+  ASSIGN_OR_RETURN(lake->channels_, cloud::Channels::Open(dir, lake->stores_.get()));
   return lake;
 }
 
@@ -18,6 +19,7 @@ Lake::~Lake() { Close().IgnoreError(); }
 void Lake::Register(Dispatcher* dispatcher) {
   RegisterEventDataStoreOperations(dispatcher, stores_.get());
   RegisterQueryOperations(dispatcher, queries_.get());
+  RegisterChannelOperations(dispatcher, channels_.get());
 }
 
 Status Lake::Close() {

@@ -24,6 +24,7 @@
 #include "cloud/data_dir.h"
 #include "cloud/event_data_stores.h"
 #include "cloud/queries.h"
+#include "cloud/channels.h"
 #include "common/status.h"
 
 namespace cairn::api {
@@ -48,16 +49,19 @@ class Lake {
 
   cloud::EventDataStores* stores() { return stores_.get(); }
   cloud::Queries* queries() { return queries_.get(); }
+  cloud::Channels* channels() { return channels_.get(); }
 
  private:
   Lake() = default;
   std::unique_ptr<cloud::EventDataStores> stores_;
   std::unique_ptr<cloud::Queries> queries_;
+  std::unique_ptr<cloud::Channels> channels_;
   bool closed_ = false;
 };
 
 // Registration of each group (lake.cc calls them; tests may register one group alone).
 void RegisterEventDataStoreOperations(Dispatcher* d, cloud::EventDataStores* stores);
 void RegisterQueryOperations(Dispatcher* d, cloud::Queries* queries);
+void RegisterChannelOperations(Dispatcher* d, cloud::Channels* channels);
 
 }  // namespace cairn::api

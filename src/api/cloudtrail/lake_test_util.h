@@ -107,6 +107,17 @@ class LakeTestBase : public ::testing::Test {
     return Finish(dispatcher_->Handle(r));
   }
 
+  // A signed cloudtrail-data request: POST `path_and_query` with `body`.
+  LakeReply CallData(std::string path_and_query, std::string body, std::string_view who = "admin") {
+    HttpRequest r;
+    r.method = "POST";
+    r.target = std::move(path_and_query);
+    r.body = std::move(body);
+    r.headers = {{"Host", "localhost:4566"}, {"Content-Type", "application/json"}};
+    Sign(&r, who, "cloudtrail-data", "us-east-1");
+    return Finish(dispatcher_->Handle(r));
+  }
+
   void Sign(HttpRequest* r, std::string_view who, std::string service, std::string region) {
     const Key& k = keys_.at(AccessKeyOf(who));
     SignRequest(r, {k.principal.access_key_id, k.secret, std::move(region), std::move(service)},
