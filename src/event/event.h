@@ -13,6 +13,7 @@
 // while it is being filled.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -120,7 +121,9 @@ class EventBatch {
   // For gathering many small per-file batches into one large append.
   void Absorb(EventBatch&& other) {
     const uint32_t shift = static_cast<uint32_t>(resources.size());
-    events.reserve(events.size() + other.events.size());
+    // Grow geometrically: gathering thousands of small batches must not copy the events each time.
+    const size_t need = events.size() + other.events.size();
+    if (need > events.capacity()) events.reserve(std::max(need, 2 * events.capacity()));
     for (Event& e : other.events) {
       e.resources_begin += shift;
       events.push_back(e);
