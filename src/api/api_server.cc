@@ -4,7 +4,11 @@ namespace cairn::api {
 
 ApiServer::~ApiServer() { Close().IgnoreError(); }
 
-Status ApiServer::Close() { return lake_ ? lake_->Close() : Status::OK(); }
+Status ApiServer::Close() {
+  Status first = recorder_ ? recorder_->Close() : Status::OK();
+  Status lake = lake_ ? lake_->Close() : Status::OK();
+  return first.ok() ? lake : first;
+}
 
 Result<std::unique_ptr<ApiServer>> ApiServer::Start(cloud::DataDir* data, cloud::Organization* org,
                                                     ApiServerOptions options) {
@@ -30,6 +34,17 @@ Result<std::unique_ptr<ApiServer>> ApiServer::Start(cloud::DataDir* data, cloud:
   lake.management_account = s->services_.management_account;
   ASSIGN_OR_RETURN(s->lake_, Lake::Open(data, lake));
   s->lake_->Register(s->dispatcher_.get());
+  if (options.record_calls) {
+    Lake* lake = s->lake_.get();
+    s->recorder_ = std::make_unique<CallRecorder>(
+        data, data->env(), s->metrics_,
+        [lake](const EventBatch& batch) { return lake->stores()->Ingest(batch).status(); });
+    CallRecorder* recorder = s->recorder_.get();
+    s->dispatcher_->SetCallObserver(
+        [recorder](const RequestContext& ctx, const HttpRequest& req, const HttpResponse& resp) {
+          recorder->Record(ctx, req, resp);
+        });
+  }
   s->http_ = std::make_unique<HttpServer>(s->dispatcher_.get(), s->metrics_,
                                           std::move(options.http));
   RETURN_IF_ERROR(s->http_->Bind());

@@ -10,6 +10,7 @@
 
 #include <memory>
 
+#include "api/call_recorder.h"
 #include "api/cloudtrail/lake.h"
 #include "api/dispatcher.h"
 #include "api/http_server.h"
@@ -29,6 +30,8 @@ struct ApiServerOptions {
   // The wall clock of request signing (skew window) and request times; nullptr: Env::Default().
   // Deliberately not the data folder's Env, which `--as-of` may set to another date.
   Env* clock = nullptr;
+  // Record every call as a CloudTrail event (call_recorder.h).
+  bool record_calls = true;
 };
 
 class ApiServer {
@@ -43,7 +46,8 @@ class ApiServer {
   // Serves until Shutdown(); requests in flight finish before it returns.
   Status Run() { return http_->Run(); }
   void Shutdown() { http_->Shutdown(); }
-  // Stops background work of the operations (Lake queries and imports) and waits for it.
+  // Writes the recorded API calls still queued, stops background work of the operations (Lake
+  // queries and imports) and waits for it.
   // REQUIRES: Run() has returned (or was never called).
   Status Close();
 
@@ -61,6 +65,7 @@ class ApiServer {
   std::unique_ptr<SigV4Verifier> verifier_;
   std::unique_ptr<Dispatcher> dispatcher_;
   std::unique_ptr<Lake> lake_;
+  std::unique_ptr<CallRecorder> recorder_;
   std::unique_ptr<HttpServer> http_;
 };
 

@@ -171,6 +171,8 @@ HttpResponse Dispatcher::HandleJson11(const HttpRequest& request, RequestContext
   }
   ctx->operation = it->first;
   ctx->path_account = std::move(*account);
+  ctx->read_only = it->second.action == cloud::Action::kReadConfig ||
+                   it->second.action == cloud::Action::kReadEvents;
   Status allowed = cloud::Authorize(ctx->principal, it->second.action, "cloudtrail:" + it->first);
   if (!allowed.ok()) return Error(allowed, Protocol::kJson11, *ctx);
   auto input = ParseObject(request.body);
@@ -243,6 +245,8 @@ HttpResponse Dispatcher::HandleRest(const HttpRequest& request, RequestContext* 
                  Protocol::kRestJson, *ctx);
   }
   ctx->operation = match->name;
+  ctx->read_only = match->action == cloud::Action::kReadConfig ||
+                   match->action == cloud::Action::kReadEvents;
   Status allowed = cloud::Authorize(ctx->principal, match->action, service + ":" + match->name);
   if (!allowed.ok()) return Error(allowed, Protocol::kRestJson, *ctx);
 

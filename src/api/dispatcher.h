@@ -56,6 +56,8 @@ struct RequestContext {
   // JSON 1.1 calls sent to /accounts/<id> instead of /: the account the caller asks to act on
   // (empty for /). Whether it may is TargetAccount()'s decision (services.h).
   std::string path_account;
+  // The operation only reads (its Action is kReadConfig or kReadEvents).
+  bool read_only = false;
 };
 
 // A JSON 1.1 operation: `input` is the request's JSON object ({} for an empty body); returns the

@@ -7,10 +7,12 @@ persistence across a restart.
 """
 import base64
 import hashlib
+import json
 import os
 import shutil
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "support"))
 from cairn_serve import Failure, Server, cairn, expect_error  # noqa: E402
@@ -275,6 +277,52 @@ def organization(srv):
     expect_error(lambda: srv.client(auditor).delete_trail(Name="audit"), "AccessDeniedException")
 
 
+def lookup_until(client, want, **kw):
+    """LookupEvents until `want(events)` holds (recorded calls are written within ~200 ms)."""
+    for _ in range(50):
+        events = client.lookup_events(**kw)["Events"]
+        if want(events):
+            return events
+        time.sleep(0.1)
+    raise Failure(f"lookup_events({kw}) never satisfied the check; last: {events}")
+
+
+def self_recording(srv):
+    ct = srv.client()
+    events = lookup_until(ct, lambda ev: len(ev) >= 2, LookupAttributes=[
+        {"AttributeKey": "EventName", "AttributeValue": "CreateTrail"}], MaxResults=50)
+    recs = [json.loads(e["CloudTrailEvent"]) for e in events]
+    ok = [r for r in recs if "errorCode" not in r and r["requestParameters"]["name"] == "audit"]
+    check(len(ok) == 1, f"one successful CreateTrail of audit: {recs}")
+    r = ok[0]
+    check(r["userIdentity"]["accessKeyId"] == srv.admin[0] and r["recipientAccountId"] == MGMT and
+          r["awsRegion"] == "us-east-1" and r["eventSource"] == "cloudtrail.amazonaws.com" and
+          r["readOnly"] is False and r["sourceIPAddress"] == "127.0.0.1" and
+          "Boto3" in r["userAgent"] and r["responseElements"]["trailARN"] == ARN and
+          r["requestParameters"]["s3BucketName"] == "audit-logs", f"record {r}")
+    dup = [x for x in recs if x.get("errorCode") == "TrailAlreadyExistsException"]
+    check(dup and dup[0]["responseElements"] is None and "already exists" in dup[0]["errorMessage"],
+          f"failed CreateTrail recorded with its error: {recs}")
+    check(events[0]["Username"] == srv.admin[0], f"Username {events[0]}")
+    # Reads are recorded too, as readOnly, without response elements; other regions separately.
+    reads = lookup_until(ct, lambda ev: bool(ev), LookupAttributes=[
+        {"AttributeKey": "EventName", "AttributeValue": "DescribeTrails"}])
+    rec = json.loads(reads[0]["CloudTrailEvent"])
+    check(rec["readOnly"] is True and rec["responseElements"] is None and
+          reads[0]["ReadOnly"] == "true", f"read record {rec}")
+    lookup_until(srv.client(region="eu-west-1"), lambda ev: bool(ev), LookupAttributes=[
+        {"AttributeKey": "EventName", "AttributeValue": "ListPublicKeys"}])
+    # A member-reader's calls are in its own account's history; the admin's are not there.
+    reader = srv.client(srv.credential("member", "member-reader"))
+    expect_error(lambda: reader.delete_trail(Name="member-trail"), "AccessDeniedException")
+    mine = lookup_until(reader, lambda ev: any(e["EventName"] == "DeleteTrail" for e in ev))
+    for e in mine:
+        r = json.loads(e["CloudTrailEvent"])
+        check(r["recipientAccountId"] == MEMBER, f"member sees another account's call: {r}")
+    denied = [json.loads(e["CloudTrailEvent"]) for e in mine if e["EventName"] == "DeleteTrail"]
+    check(denied[0]["errorCode"] == "AccessDeniedException", f"denied call: {denied}")
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="cairn-trails-")
     data = os.path.join(tmp, "data")
@@ -282,6 +330,7 @@ def main():
         with Server(data, management_account=MGMT) as srv:
             lifecycle(srv)
             organization(srv)
+            self_recording(srv)
         # Everything is still there after a restart.
         with Server(data) as srv:
             ct = srv.client()
