@@ -11,6 +11,7 @@ Result<std::unique_ptr<Lake>> Lake::Open(cloud::DataDir* dir, const LakeOptions&
   ASSIGN_OR_RETURN(lake->queries_,
                    cloud::Queries::Open(dir, lake->stores_.get(), options.queries));
   ASSIGN_OR_RETURN(lake->channels_, cloud::Channels::Open(dir, lake->stores_.get()));
+  ASSIGN_OR_RETURN(lake->imports_, cloud::Imports::Open(dir, lake->stores_.get()));
   return lake;
 }
 
@@ -20,12 +21,15 @@ void Lake::Register(Dispatcher* dispatcher) {
   RegisterEventDataStoreOperations(dispatcher, stores_.get());
   RegisterQueryOperations(dispatcher, queries_.get());
   RegisterChannelOperations(dispatcher, channels_.get());
+  RegisterImportOperations(dispatcher, imports_.get());
 }
 
 Status Lake::Close() {
   if (closed_) return Status::OK();
   closed_ = true;
-  return queries_->Close();
+  Status s = imports_->Close();
+  Status q = queries_->Close();
+  return s.ok() ? q : s;
 }
 
 }  // namespace cairn::api

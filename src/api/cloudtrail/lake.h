@@ -25,6 +25,7 @@
 #include "cloud/event_data_stores.h"
 #include "cloud/queries.h"
 #include "cloud/channels.h"
+#include "cloud/imports.h"
 #include "common/status.h"
 
 namespace cairn::api {
@@ -50,12 +51,14 @@ class Lake {
   cloud::EventDataStores* stores() { return stores_.get(); }
   cloud::Queries* queries() { return queries_.get(); }
   cloud::Channels* channels() { return channels_.get(); }
+  cloud::Imports* imports() { return imports_.get(); }
 
  private:
   Lake() = default;
   std::unique_ptr<cloud::EventDataStores> stores_;
   std::unique_ptr<cloud::Queries> queries_;
   std::unique_ptr<cloud::Channels> channels_;
+  std::unique_ptr<cloud::Imports> imports_;
   bool closed_ = false;
 };
 
@@ -63,5 +66,6 @@ class Lake {
 void RegisterEventDataStoreOperations(Dispatcher* d, cloud::EventDataStores* stores);
 void RegisterQueryOperations(Dispatcher* d, cloud::Queries* queries);
 void RegisterChannelOperations(Dispatcher* d, cloud::Channels* channels);
+void RegisterImportOperations(Dispatcher* d, cloud::Imports* imports);
 
 }  // namespace cairn::api
