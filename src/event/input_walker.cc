@@ -16,6 +16,7 @@ namespace {
 
 constexpr int kMaxFolderDepth = 64;  // a symlink loop stops here instead of recursing forever
 constexpr char kStdinName[] = "<stdin>";
+constexpr char kGeneratorManifestName[] = "anomalies.json";
 
 bool EndsWith(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
@@ -61,7 +62,9 @@ void Walk(Env* env, const std::string& dir, int depth, std::vector<InputFile>* o
     }
     KeyLayout layout = ParseKeyLayout(path);
     if (SkipNonEventFile(layout, summary)) continue;
-    if (!IsJsonInputName(name)) {
+    // `cairn generate --anomalies` writes its manifest (doc/format/generator.md §6) beside the
+    // AWSLogs tree: ground truth for tests, not CloudTrail records.
+    if (!IsJsonInputName(name) || (depth == 0 && name == kGeneratorManifestName)) {
       ++summary->other_files_skipped;
       continue;
     }

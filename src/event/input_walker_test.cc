@@ -77,6 +77,25 @@ TEST_F(InputWalkerTest, ExpandsBothLayoutsAndSkipsDigestsAndInsights) {
   EXPECT_EQ(files[2].layout.region, "eu-west-1");
 }
 
+TEST_F(InputWalkerTest, SkipsTheGeneratorsAnomalyManifestAtTheTopOnly) {
+  MakeBucket();
+  Write("bucket/anomalies.json", R"({"anomalies":[{"kind":"delete_bucket_burst"}]})");
+  // Deeper down, a file of that name is an input like any other.
+  Write("bucket/AWSLogs/111122223333/anomalies.json", "[" + Rec("z1") + "]");
+  ParseSummary summary;
+  std::vector<InputFile> files = ExpandInputs(env_.get(), {"bucket"}, &summary);
+  EXPECT_EQ(files.size(), 5u);
+  EXPECT_EQ(summary.other_files_skipped, 2u);  // README.txt and the manifest
+  size_t records = 0;
+  ParseOptions options;
+  ASSERT_TRUE(ParseInputs(env_.get(), {"bucket"}, options, &summary, [&](ParsedFile& f) {
+                records += f.batch.size();
+                return Status::OK();
+              }).ok());
+  EXPECT_EQ(records, 8u);
+  EXPECT_EQ(summary.rejected_total(), 0u);
+}
+
 TEST_F(InputWalkerTest, ParsesEverythingInOrder) {
   MakeBucket();
   for (size_t threads : {1, 2, 4}) {

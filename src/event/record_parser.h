@@ -31,6 +31,9 @@
 #include "event/parse_summary.h"
 
 namespace cairn {
+namespace record_parser_internal {
+class Kernel;
+}
 
 struct RecordParserOptions {
   // Records longer than this are rejected (kTooLarge) without being parsed. AWS's own limit is
@@ -39,6 +42,8 @@ struct RecordParserOptions {
   // Check that the free-form objects and unknown fields are valid JSON (every token visited).
   // Without it they are skipped structurally and only the known fields are validated.
   bool validate_payloads = true;
+  // Use the baseline (scalar) kernel even when the CPU runs the Haswell one (tests compare them).
+  bool force_fallback_kernel = false;
 };
 
 // Where a record came from, for error messages: "<file>: record <index> (offset <offset>)", or
@@ -71,11 +76,13 @@ class RecordParser {
                bool has_backslash = true);
 
   const RecordParserOptions& options() const { return options_; }
+  // Which simdjson kernel parses: "haswell" (AVX2, chosen when the CPU has it) or "fallback".
+  std::string_view kernel() const { return kernel_; }
 
  private:
-  class Impl;
   RecordParserOptions options_;
-  std::unique_ptr<Impl> impl_;
+  std::string_view kernel_;
+  std::unique_ptr<record_parser_internal::Kernel> impl_;
 };
 
 }  // namespace cairn
