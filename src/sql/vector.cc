@@ -70,9 +70,14 @@ void Vector::Resize(size_t n) {
   if (n > size_) {
     if (width) std::memset(base + size_ * width, 0, (n - size_) * width);
     if (IsStringPhysical(type_)) {
-      for (size_t i = size_; i < n; ++i) strs()[i] = std::string_view("", 0);
+      std::string_view* s = strs();
+      for (size_t i = size_; i < n; ++i) s[i] = std::string_view("", 0);
     }
-    for (size_t i = size_; i < n; ++i) SetValid(i);
+    // Validity bits [size_, n) set, a word at a time where possible.
+    size_t i = size_;
+    for (; i < n && (i & 63) != 0; ++i) SetValid(i);
+    for (; i + 64 <= n; i += 64) validity_[i >> 6] = ~uint64_t{0};
+    for (; i < n; ++i) SetValid(i);
   }
   size_ = n;
   if (type_.id() == TypeId::kRow) {
@@ -84,6 +89,20 @@ void Vector::Reset(size_t n) {
   size_ = 0;
   for (Vector& c : children_) c.Reset(0);
   Resize(n);
+}
+
+void Vector::SetAllNull() {
+  size_t words = (size_ + 63) / 64;
+  std::fill(validity_.begin(), validity_.begin() + static_cast<long>(words), uint64_t{0});
+  size_t width = Width(type_);
+  if (width) std::memset(data_.data(), 0, size_ * width);
+  if (IsStringPhysical(type_)) {
+    std::string_view* s = strs();
+    for (size_t i = 0; i < size_; ++i) s[i] = std::string_view("", 0);
+  }
+  for (Vector& c : children_) {
+    if (type_.id() == TypeId::kRow) c.SetAllNull();
+  }
 }
 
 void Vector::SetNullAndClear(size_t i) {

@@ -85,6 +85,8 @@ class Vector {
   void SetNull(size_t i, bool null) { null ? SetNull(i) : SetValid(i); }
   // Marks row i NULL and zeroes its value, keeping the "NULL rows hold zero" rule.
   void SetNullAndClear(size_t i);
+  // Every row NULL and zero (SetNullAndClear of each row, a word at a time).
+  void SetAllNull();
   bool HasNulls() const;
   const uint64_t* validity() const { return validity_.data(); }
   uint64_t* mutable_validity() { return validity_.data(); }

@@ -106,7 +106,7 @@ void FillFromBatch(const Assembly& a, const ColumnBatch& b, std::span<const uint
   out->Reset(n);
   switch (a.kind) {
     case Assembly::Kind::kNull:
-      for (size_t i = 0; i < n; ++i) out->SetNullAndClear(i);
+      out->SetAllNull();
       return;
     case Assembly::Kind::kRow:
       for (size_t k = 0; k < a.children.size(); ++k) FillFromBatch(a.children[k], b, rows, pin, &out->child(k));
@@ -192,7 +192,7 @@ void FillFromEvents(const Assembly& a, const std::vector<EventRef>& events, cons
   out->Pin(pin);  // event strings live in batches the snapshot keeps alive
   switch (a.kind) {
     case Assembly::Kind::kNull:
-      for (size_t i = 0; i < n; ++i) out->SetNullAndClear(i);
+      out->SetAllNull();
       return;
     case Assembly::Kind::kRow:
       for (size_t k = 0; k < a.children.size(); ++k) FillFromEvents(a.children[k], events, pin, &out->child(k));
