@@ -68,7 +68,9 @@ void Vector::Resize(size_t n) {
   size_t width = Width(type_);
   char* base = reinterpret_cast<char*>(data_.data());
   if (n > size_) {
-    if (width) std::memset(base + size_ * width, 0, (n - size_) * width);
+    // Rows from zero_from_ on are still zero from the allocation: only the rest needs clearing.
+    size_t dirty_end = std::min(n, std::max(size_, zero_from_));
+    if (width && dirty_end > size_) std::memset(base + size_ * width, 0, (dirty_end - size_) * width);
     if (IsStringPhysical(type_)) {
       std::string_view* s = strs();
       for (size_t i = size_; i < n; ++i) s[i] = std::string_view("", 0);
@@ -78,10 +80,28 @@ void Vector::Resize(size_t n) {
     for (; i < n && (i & 63) != 0; ++i) SetValid(i);
     for (; i + 64 <= n; i += 64) validity_[i >> 6] = ~uint64_t{0};
     for (; i < n; ++i) SetValid(i);
+    zero_from_ = std::max(zero_from_, n);
   }
   size_ = n;
   if (type_.id() == TypeId::kRow) {
     for (Vector& c : children_) c.Resize(n);
+  }
+}
+
+void Vector::ResetNull(size_t n) {
+  Reserve(n);
+  size_t width = Width(type_);
+  size_t dirty_end = std::min(n, zero_from_);
+  if (width && dirty_end > 0) std::memset(data_.data(), 0, dirty_end * width);
+  std::fill(validity_.begin(), validity_.begin() + static_cast<long>((n + 63) / 64), uint64_t{0});
+  if (IsStringPhysical(type_)) {
+    std::string_view* s = strs();
+    for (size_t i = 0; i < n; ++i) s[i] = std::string_view("", 0);
+  }
+  zero_from_ = std::max(zero_from_, n);
+  size_ = n;
+  if (type_.id() == TypeId::kRow) {
+    for (Vector& c : children_) c.ResetNull(n);
   }
 }
 

@@ -87,6 +87,8 @@ class Vector {
   void SetNullAndClear(size_t i);
   // Every row NULL and zero (SetNullAndClear of each row, a word at a time).
   void SetAllNull();
+  // Reset(n) then SetAllNull(), without clearing memory that is still zero from its allocation.
+  void ResetNull(size_t n);
   bool HasNulls() const;
   const uint64_t* validity() const { return validity_.data(); }
   uint64_t* mutable_validity() { return validity_.data(); }
@@ -150,6 +152,7 @@ class Vector {
   Type type_;
   size_t size_ = 0;
   size_t capacity_ = 0;
+  size_t zero_from_ = 0;            // data_ rows from here on are zero (never written since allocated)
   std::vector<uint64_t> data_;      // capacity_ * Width(type_) bytes, 8-aligned
   std::vector<uint64_t> validity_;  // capacity_ bits
   std::vector<Vector> children_;

@@ -18,8 +18,10 @@
 #include "store/bloom_filter.h"
 #include "store/column_codec.h"
 #include "store/columns.h"
+#include "store/page_cache.h"
 #include "store/raw_skeleton.h"
 #include "store/segment_dict.h"
+#include "store/page_cache.h"
 #include "store/segment_format.h"
 #include "store/segment_reader.h"
 
@@ -49,6 +51,11 @@ class SegmentFile final : public SegmentReader {
       }
     }
   }
+
+  // DecompressPage through the process's PageCache: a compressed page decompressed before (by any
+  // reader of this file) is copied from memory. Returns false when the page is corrupt.
+  bool Decompress(std::string_view stored, const PageInfo& page, const ZstdDictionary* zdict,
+                  std::string* out) const;
 
   Result<bool> ContainsEvent(Str event_id, Str recipient_account_id) const override;
   Result<bool> ContainsEvent(Str event_id, Str recipient_account_id,
@@ -95,6 +102,7 @@ class SegmentFile final : public SegmentReader {
   size_t group_stride_ = 0;
   uint64_t footer_offset_;
   std::unique_ptr<RandomAccessFile> file_;
+  const uint64_t cache_id_ = PageCache::NewFileId();  // this file in the PageCache
 
   mutable std::mutex mu_;
   mutable std::array<std::unique_ptr<SegmentDictionary>, kStreamCount> dicts_;

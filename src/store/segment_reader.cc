@@ -607,6 +607,16 @@ Status BlockCursor::Decode(uint16_t id, DecodedStream* s, std::span<const uint32
   return Status::OK();
 }
 
+bool SegmentFile::Decompress(std::string_view stored, const PageInfo& page,
+                             const ZstdDictionary* zdict, std::string* out) const {
+  if (page.compression == PageCompression::kNone) return DecompressPage(stored, page, zdict, out);
+  PageCache& cache = PageCache::Default();
+  if (cache.Lookup(cache_id_, page.offset, out)) return true;
+  if (!DecompressPage(stored, page, zdict, out)) return false;
+  cache.Insert(cache_id_, page.offset, *out);
+  return true;
+}
+
 Status BlockCursor::DecodeGrouped(uint16_t id, const ColumnInfo& col, DecodedStream* s,
                                   std::span<const uint32_t> rows, bool all) {
   const ColumnInfo* group = file_->column_info(kCodeGroupId);
@@ -648,7 +658,7 @@ Status BlockCursor::DecodeGrouped(uint16_t id, const ColumnInfo& col, DecodedStr
         ASSIGN_OR_RETURN(zdict, file_->Zdict(kCodeGroupId));
       }
       if (page.usize > (uint32_t{1} << 30) ||
-          !DecompressPage(stored, page, zdict, &group_pages_[p])) {
+          !file_->Decompress(stored, page, zdict, &group_pages_[p])) {
         return Status::DataLoss(
             file_->Where(where + ": checksum mismatch or bad compressed data", page.offset));
       }
@@ -705,7 +715,7 @@ Status BlockCursor::DecodePage(uint16_t id, const ColumnInfo* col, DecodedStream
     ASSIGN_OR_RETURN(zdict, file_->Zdict(id));
   }
   std::string_view stored(s->chunk_bytes.data() + (page.offset - chunk->offset), page.csize);
-  if (page.usize > (uint32_t{1} << 30) || !DecompressPage(stored, page, zdict, &page_scratch_)) {
+  if (page.usize > (uint32_t{1} << 30) || !file_->Decompress(stored, page, zdict, &page_scratch_)) {
     return Status::DataLoss(
         file_->Where(where + ": checksum mismatch or bad compressed data", page.offset));
   }

@@ -103,10 +103,13 @@ void MarkEmptyRowsNull(Vector* row) {
 void FillFromBatch(const Assembly& a, const ColumnBatch& b, std::span<const uint32_t> rows,
                    const std::shared_ptr<const void>& pin, Vector* out) {
   size_t n = rows.size();
+  if (a.kind == Assembly::Kind::kNull) {
+    out->ResetNull(n);
+    return;
+  }
   out->Reset(n);
   switch (a.kind) {
     case Assembly::Kind::kNull:
-      out->SetAllNull();
       return;
     case Assembly::Kind::kRow:
       for (size_t k = 0; k < a.children.size(); ++k) FillFromBatch(a.children[k], b, rows, pin, &out->child(k));
