@@ -9,6 +9,7 @@
 
 #include "sql/exec/aggregate_states.h"
 #include "sql/exec/operators.h"
+#include "sql/exec/value_ids.h"
 
 namespace cairn::sql {
 namespace {
@@ -29,12 +30,25 @@ class HashAggregateOp : public Operator {
       ASSIGN_OR_RETURN(auto states, MakeAggregateStates(call.function, call.order));
       states_.push_back(std::move(states));
       distinct_.emplace_back();
+      distinct_ids_.emplace_back();
+      distinct_fast_.emplace_back();
     }
     if (node_.groups.empty()) AddGroup();  // a global aggregate has one row, even over no input
     if (node_.groups.size() == 1) {
       const Type& t = node_.groups[0]->type;
       if (IsInt64Physical(t)) fast_ = Fast::kInt64;
       if (t.id() == TypeId::kVarchar) fast_ = Fast::kString;
+    }
+    // One or two string / integer keys (GROUP BY eventName; GROUP BY userIdentity.arn,
+    // eventSource): keys become dense value ids, groups are found by the ids.
+    if (!node_.groups.empty() && node_.groups.size() <= 2 && fast_ != Fast::kInt64) {
+      bool ok = true;
+      for (const auto& g : node_.groups) ok &= ValueIds::Supports(g->type);
+      if (ok) {
+        fast_ = Fast::kIds;
+        value_ids_.resize(node_.groups.size());
+        col_ids_.resize(node_.groups.size());
+      }
     }
     return Status::OK();
   }
@@ -58,7 +72,27 @@ class HashAggregateOp : public Operator {
   }
 
  private:
-  enum class Fast { kNone, kInt64, kString };
+  enum class Fast { kNone, kInt64, kString, kIds };
+
+  void LookupIds(const std::vector<const Vector*>& cols, size_t n, std::vector<uint32_t>* ids) {
+    for (size_t k = 0; k < cols.size(); ++k) value_ids_[k].Map(*cols[k], &col_ids_[k]);
+    if (cols.size() == 1) {
+      const std::vector<uint32_t>& v = col_ids_[0];
+      for (size_t i = 0; i < n; ++i) {
+        if (v[i] >= group_of_id_.size()) group_of_id_.resize(v[i] + 1, kNoGroup);
+        uint32_t& g = group_of_id_[v[i]];
+        if (g == kNoGroup) g = NewGroup(cols, i);
+        (*ids)[i] = g;
+      }
+      return;
+    }
+    for (size_t i = 0; i < n; ++i) {
+      const uint64_t key = uint64_t{col_ids_[0][i]} << 32 | col_ids_[1][i];
+      auto [it, inserted] = id_groups_.try_emplace(key, 0);
+      if (inserted) it->second = NewGroup(cols, i);
+      (*ids)[i] = it->second;
+    }
+  }
 
   uint32_t AddGroup() {
     uint32_t g = static_cast<uint32_t>(groups_++);
@@ -85,7 +119,11 @@ class HashAggregateOp : public Operator {
           RETURN_IF_ERROR(Evaluate(*node_.groups[k], in, ctx_->eval(), &group_values[k]));
           cols.push_back(&group_values[k]);
         }
-        for (size_t i = 0; i < n; ++i) ids[i] = Lookup(cols, i, &key);
+        if (fast_ == Fast::kIds) {
+          LookupIds(cols, n, &ids);
+        } else {
+          for (size_t i = 0; i < n; ++i) ids[i] = Lookup(cols, i, &key);
+        }
       }
       for (size_t a = 0; a < node_.aggregates.size(); ++a) RETURN_IF_ERROR(UpdateAggregate(a, in, ids));
       int64_t bytes = 0;
@@ -93,6 +131,10 @@ class HashAggregateOp : public Operator {
       for (const Vector& k : keys_) bytes += static_cast<int64_t>(k.size() * 16 + k.heap_bytes());
       bytes += static_cast<int64_t>(groups_ * 48);
       for (const auto& d : distinct_) bytes += static_cast<int64_t>(d.size() * 48);
+      for (const auto& d : distinct_fast_) bytes += static_cast<int64_t>(d.size() * 24);
+      for (const auto& v : distinct_ids_) bytes += v.MemoryBytes();
+      for (const auto& v : value_ids_) bytes += v.MemoryBytes();
+      bytes += static_cast<int64_t>(id_groups_.size() * 24 + group_of_id_.size() * 4);
       if (bytes > reserved) {
         RETURN_IF_ERROR(ctx_->Reserve(bytes - reserved));
         reserved = bytes;
@@ -169,7 +211,15 @@ class HashAggregateOp : public Operator {
         if (f.IsNull(i) || !f.bools()[i]) groups[i] = kNoGroup;
       }
     }
-    if (call.distinct) {
+    if (call.distinct && call.args.size() == 1 && ValueIds::Supports(args[0].type())) {
+      // The same on value ids: (group, id) pairs in one 64-bit key.
+      std::vector<uint32_t> vids;
+      distinct_ids_[a].Map(args[0], &vids);
+      for (size_t i = 0; i < n; ++i) {
+        if (groups[i] == kNoGroup) continue;
+        if (!distinct_fast_[a].insert(uint64_t{groups[i]} << 32 | vids[i]).second) groups[i] = kNoGroup;
+      }
+    } else if (call.distinct) {
       // A value counts once per group: (group, value key) pairs already seen are skipped. NULLs
       // are left to the aggregate, which ignores them.
       std::string key;
@@ -190,6 +240,12 @@ class HashAggregateOp : public Operator {
   std::vector<Vector> keys_;
   std::vector<std::unique_ptr<AggregateStates>> states_;
   std::vector<std::unordered_set<std::string>> distinct_;
+  std::vector<ValueIds> distinct_ids_;                     // count(DISTINCT x) on value ids
+  std::vector<std::unordered_set<uint64_t>> distinct_fast_;  // (group << 32 | value id)
+  std::vector<ValueIds> value_ids_;                        // Fast::kIds: per group column
+  std::vector<std::vector<uint32_t>> col_ids_;
+  std::vector<uint32_t> group_of_id_;                      // one key: value id -> group
+  std::unordered_map<uint64_t, uint32_t> id_groups_;       // two keys: (id0 << 32 | id1) -> group
   std::unordered_map<std::string, uint32_t> groups_by_key_;
   std::unordered_map<int64_t, uint32_t> int_groups_;
   std::unordered_map<std::string_view, uint32_t, StringViewHash, std::equal_to<>> string_groups_;
