@@ -181,7 +181,9 @@ std::function<int()> SetupGenerate(CLI::App* cmd) {
                   "YYYY-MM-DDTHH:MM[:SS]Z, rounded down to 5 minutes; default: today's midnight");
   cmd->add_option("--threads", o.threads, "Worker threads (output does not depend on it)")
       ->capture_default_str();
-  cmd->add_option("--gzip-level", o.gzip_level, "gzip level 1..9")->capture_default_str();
+  cmd->add_option("--gzip-level", o.gzip_level,
+                  "gzip level: 0 = fastest (ISA-L igzip), 1..9 = libdeflate")
+      ->capture_default_str();
   AddFormatOption(cmd, &args->format);
   return [args] {
     Env* env = Env::Default();

@@ -1,6 +1,7 @@
 #include "common/gzip.h"
 
 #include <fmt/format.h>
+#include <isa-l/igzip_lib.h>
 #include <libdeflate.h>
 #include <zlib.h>
 
@@ -78,8 +79,9 @@ Status Diagnose(std::string_view gz, size_t member_start, std::string_view name,
     if (chunk->empty()) break;
   }
   // zlib accepted what libdeflate did not; report what we know.
-  return Status::DataLoss(fmt::format("{}: gzip member at byte {} could not be decoded (libdeflate error {})",
-                                      name, member_start, lib_result));
+  return Status::DataLoss(
+      fmt::format("{}: gzip member at byte {} could not be decoded (libdeflate error {})", name,
+                  member_start, lib_result));
 }
 
 }  // namespace
@@ -91,7 +93,8 @@ bool IsGzip(std::string_view data) {
 
 Result<std::string> Inflate(std::string_view gz, std::string_view name) {
   if (!IsGzip(gz)) {
-    return Status::InvalidArgument(fmt::format("{}: not gzip data (no 1f 8b magic at byte 0)", name));
+    return Status::InvalidArgument(
+        fmt::format("{}: not gzip data (no 1f 8b magic at byte 0)", name));
   }
   libdeflate_decompressor* d = ThreadDecompressor();
   if (d == nullptr) return Status::ResourceExhausted(fmt::format("{}: gzip: out of memory", name));
@@ -114,9 +117,9 @@ Result<std::string> Inflate(std::string_view gz, std::string_view name) {
     }
     size_t in_used = 0;
     size_t out_got = 0;
-    libdeflate_result r = libdeflate_gzip_decompress_ex(
-        d, gz.data() + in_pos, gz.size() - in_pos, out.data() + out_pos, out.size() - out_pos,
-        &in_used, &out_got);
+    libdeflate_result r = libdeflate_gzip_decompress_ex(d, gz.data() + in_pos, gz.size() - in_pos,
+                                                        out.data() + out_pos, out.size() - out_pos,
+                                                        &in_used, &out_got);
     if (r == LIBDEFLATE_SUCCESS) {
       in_pos += in_used;
       out_pos += out_got;
@@ -151,6 +154,32 @@ std::string Deflate(std::string_view data, int level) {
   size_t n = libdeflate_gzip_compress(c, data.data(), data.size(), out.data(), out.size());
   CAIRN_CHECK(n != 0);  // the bound is always enough
   out.resize(n);
+  return out;
+}
+
+std::string DeflateFast(std::string_view data) {
+  thread_local std::vector<uint8_t> level_buf(ISAL_DEF_LVL1_DEFAULT);
+  isal_zstream s;
+  isal_deflate_stateless_init(&s);
+  s.level = 1;
+  s.level_buf = level_buf.data();
+  s.level_buf_size = static_cast<uint32_t>(level_buf.size());
+  s.gzip_flag = IGZIP_GZIP_NO_HDR;  // the header is written below: igzip's default names no OS
+  s.end_of_stream = 1;
+  s.flush = NO_FLUSH;
+  // Header: magic, deflate, no flags, mtime 0, no extra flags, OS 255 (unknown) as libdeflate.
+  static constexpr char kHeader[10] = {'\x1f', '\x8b', 8, 0, 0, 0, 0, 0, 0, '\xff'};
+  std::string out(sizeof(kHeader) + data.size() + data.size() / 16 + 1024, '\0');
+  std::memcpy(out.data(), kHeader, sizeof(kHeader));
+  s.next_in = reinterpret_cast<uint8_t*>(const_cast<char*>(data.data()));
+  s.avail_in = static_cast<uint32_t>(data.size());
+  s.next_out = reinterpret_cast<uint8_t*>(out.data()) + sizeof(kHeader);
+  s.avail_out = static_cast<uint32_t>(out.size() - sizeof(kHeader));
+  // Inputs over 4 GiB do not fit igzip's 32-bit counters; a full output buffer cannot happen with
+  // the bound above, but either way libdeflate is the fallback.
+  if (data.size() > UINT32_MAX / 2 || isal_deflate_stateless(&s) != COMP_OK)
+    return Deflate(data, 1);
+  out.resize(out.size() - s.avail_out);
   return out;
 }
 
@@ -221,7 +250,8 @@ Result<std::string_view> GzipStreamReader::Next() {
         } else if (options_.pass_through_if_not_gzip) {
           state_ = State::kPassThrough;
         } else {
-          return Fail(Status::InvalidArgument(name_ + ": not gzip data (no 1f 8b magic at byte 0)"));
+          return Fail(
+              Status::InvalidArgument(name_ + ": not gzip data (no 1f 8b magic at byte 0)"));
         }
         break;
       }
@@ -284,7 +314,8 @@ Result<std::string_view> GzipStreamReader::Next() {
           if (rc == Z_MEM_ERROR) {
             return Fail(Status::ResourceExhausted(name_ + ": gzip: out of memory"));
           }
-          return Fail(Status::Internal(fmt::format("{}: gzip: zlib inflate returned {}", name_, rc)));
+          return Fail(
+              Status::Internal(fmt::format("{}: gzip: zlib inflate returned {}", name_, rc)));
         }
         size_t produced = out_room - z->avail_out;
         if (produced > 0) return std::string_view(out_.data(), produced);

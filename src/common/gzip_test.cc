@@ -131,6 +131,33 @@ TEST(GzipTest, EmptyAndTinyInputs) {
   EXPECT_EQ(*MaybeInflate(Deflate("hello"), "x"), "hello");
 }
 
+// DeflateFast output is read by our own inflater and by zlib (another implementation), is the same
+// bytes every time, and is deflate-sized (not stored).
+TEST(GzipTest, DeflateFastRoundTripsAndIsDeterministic) {
+  for (const std::string& data : {std::string(), std::string("a"), JsonLike(100000),
+                                  RandomBytes(300000, 3), std::string(1 << 20, 'x')}) {
+    const std::string gz = DeflateFast(data);
+    ASSERT_TRUE(IsGzip(gz));
+    Result<std::string> back = Inflate(gz, "fast.gz");
+    ASSERT_TRUE(back.ok()) << back.status().ToString();
+    EXPECT_EQ(*back, data);
+    EXPECT_EQ(DeflateFast(data), gz);
+
+    z_stream z{};
+    ASSERT_EQ(inflateInit2(&z, 16 + MAX_WBITS), Z_OK);
+    std::string out(data.size() + 1, '\0');
+    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(gz.data()));
+    z.avail_in = static_cast<uInt>(gz.size());
+    z.next_out = reinterpret_cast<Bytef*>(out.data());
+    z.avail_out = static_cast<uInt>(out.size());
+    EXPECT_EQ(inflate(&z, Z_FINISH), Z_STREAM_END);
+    out.resize(z.total_out);
+    inflateEnd(&z);
+    EXPECT_EQ(out, data);
+  }
+  EXPECT_LT(DeflateFast(JsonLike(100000)).size(), 100000u / 3);
+}
+
 TEST(GzipTest, IncompressibleData) {
   const std::string data = RandomBytes(300000, 7);
   EXPECT_EQ(*Inflate(Deflate(data), "r.gz"), data);
@@ -138,7 +165,8 @@ TEST(GzipTest, IncompressibleData) {
 
 TEST(GzipTest, TruncatedIsDataLossWithOffset) {
   const std::string gz = Deflate(JsonLike(50000));
-  for (size_t cut : {size_t{2}, size_t{5}, size_t{10}, gz.size() / 2, gz.size() - 8, gz.size() - 1}) {
+  for (size_t cut :
+       {size_t{2}, size_t{5}, size_t{10}, gz.size() / 2, gz.size() - 8, gz.size() - 1}) {
     Result<std::string> r = Inflate(std::string_view(gz).substr(0, cut), "cut.json.gz");
     ASSERT_FALSE(r.ok()) << cut;
     EXPECT_EQ(r.status().code(), StatusCode::kDataLoss) << cut;

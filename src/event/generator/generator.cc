@@ -347,7 +347,8 @@ Status Run::RunUnit(uint64_t unit, RecordWriter& writer, std::string& json, Tota
     AppendRandom(&path, rng, kMixedAlnum, 16);
     path.append(".json.gz");
 
-    std::string gz = gzip::Deflate(json, o_.gzip_level);
+    std::string gz =
+        o_.gzip_level == 0 ? gzip::DeflateFast(json) : gzip::Deflate(json, o_.gzip_level);
     if (dir != last_dir) {
       RETURN_IF_ERROR(env_->CreateDirs(dir));
       last_dir = dir;
@@ -441,8 +442,8 @@ Result<GenerateSummary> Generate(Env* env, const GenerateOptions& options) {
     return Status::InvalidArgument("--days must be between 1 and 3660, got " +
                                    std::to_string(options.days));
   }
-  if (options.gzip_level < 1 || options.gzip_level > 9) {
-    return Status::InvalidArgument("gzip level must be between 1 and 9, got " +
+  if (options.gzip_level < 0 || options.gzip_level > 9) {
+    return Status::InvalidArgument("gzip level must be between 0 and 9, got " +
                                    std::to_string(options.gzip_level));
   }
   if (options.end < static_cast<int64_t>(options.days) * kSecondsPerDay) {
