@@ -3,6 +3,13 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
 
 #include "sql/lexer.h"
 #include "store/columns.h"
@@ -326,8 +333,25 @@ bool EventMatches(const Event& e, const EventBatch& batch, const ScanFilter& f) 
   return true;
 }
 
+// Scans a store's snapshot: the segments, then the memtable events. Segments are scanned on up to
+// ScanThreads() worker threads (one SegmentScanner per segment, the store's unit of parallelism),
+// which assemble the output chunks and hand them over through a bounded queue; the operator's
+// own thread takes them in whatever order they come (a scan promises no order), then reads the
+// memtable.
+// Worker threads per scan: 2 (the machines cairn targets are small), CAIRN_SCAN_THREADS overrides.
+size_t ScanThreads() {
+  static const size_t n = [] {
+    const char* env = std::getenv("CAIRN_SCAN_THREADS");
+    long v = env ? std::strtol(env, nullptr, 10) : 2;
+    return static_cast<size_t>(std::clamp(v, 1L, 64L));
+  }();
+  return n;
+}
+
 class StoreScanOp : public Operator {
  public:
+  static constexpr size_t kQueueChunks = 8;
+
   StoreScanOp(const PlanNode& scan, std::shared_ptr<const Snapshot> snapshot, ExecContext* ctx,
               const std::optional<std::string>& restrict_account)
       : scan_(scan), filter_(scan.scan_filter), snapshot_(std::move(snapshot)), ctx_(ctx) {
@@ -337,7 +361,7 @@ class StoreScanOp : public Operator {
       filter_.terms.push_back({"recipientaccountid", ScanFilter::Term::Op::kEq, {*restrict_account}, false});
     }
   }
-  ~StoreScanOp() override { AccountScanner(); }
+  ~StoreScanOp() override { StopWorkers(); }
 
   Status Init() {
     Planner planner;
@@ -353,51 +377,118 @@ class StoreScanOp : public Operator {
 
   Result<bool> Next(Chunk* out) override {
     if (filter_.empty_result || spec_.min_time_us > spec_.max_time_us) return false;
-    while (true) {
-      RETURN_IF_ERROR(ctx_->CheckCancelled());
-      if (scanner_) {
-        ASSIGN_OR_RETURN(bool more, scanner_->Next(&batch_));
-        if (more) {
-          if (batch_.sel.empty()) continue;
-          ctx_->counters().events_matched += batch_.sel.size();
-          Emit(batch_.sel, out);
+    if (!segments_done_) {
+      if (!started_) StartWorkers();
+      std::unique_lock<std::mutex> l(mu_);
+      while (true) {
+        if (!error_.ok()) return error_;
+        if (!queue_.empty()) {
+          *out = std::move(queue_.front());
+          queue_.pop_front();
+          space_.notify_one();
           return true;
         }
-        AccountScanner();
+        if (running_ == 0) break;
+        // Wake up now and then to notice a cancellation or the deadline.
+        ready_.wait_for(l, std::chrono::milliseconds(20));
+        l.unlock();
+        Status st = ctx_->CheckCancelled();
+        l.lock();
+        if (!st.ok()) {
+          stop_ = true;
+          space_.notify_all();
+          return st;
+        }
       }
-      const auto& segments = snapshot_->segments();
-      if (segment_ < segments.size()) {
-        scanner_file_bytes_ = segments[segment_].info.file_bytes;
-        ASSIGN_OR_RETURN(scanner_, segments[segment_++].reader->NewScan(spec_));
-        continue;
-      }
-      return NextMemtable(out);
+      l.unlock();
+      StopWorkers();
+      segments_done_ = true;
     }
+    RETURN_IF_ERROR(ctx_->CheckCancelled());
+    return NextMemtable(out);
   }
 
  private:
-  // Adds the finished (or abandoned) segment scan's figures to the query's counters. Bytes scanned
+  void StartWorkers() {
+    started_ = true;
+    size_t segments = snapshot_->segments().size();
+    size_t threads = std::min(ScanThreads(), segments);
+    running_ = threads;
+    for (size_t t = 0; t < threads; ++t) workers_.emplace_back([this] { Work(); });
+  }
+
+  void StopWorkers() {
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      stop_ = true;
+    }
+    space_.notify_all();
+    for (std::thread& t : workers_) t.join();
+    workers_.clear();
+  }
+
+  // A worker: scans segments (taken in turn) until there are none left, the consumer stops, or
+  // an error; every chunk goes into the queue.
+  void Work() {
+    Status st = WorkLoop();
+    std::lock_guard<std::mutex> l(mu_);
+    if (!st.ok() && error_.ok()) error_ = st;
+    --running_;
+    ready_.notify_all();
+  }
+
+  Status WorkLoop() {
+    const auto& segments = snapshot_->segments();
+    ColumnBatch batch;
+    while (true) {
+      size_t seg = next_segment_.fetch_add(1);
+      if (seg >= segments.size()) return Status::OK();
+      ASSIGN_OR_RETURN(std::unique_ptr<SegmentScanner> scanner, segments[seg].reader->NewScan(spec_));
+      Status st = ScanSegment(scanner.get(), &batch);
+      Account(*scanner, segments[seg].info.file_bytes);
+      RETURN_IF_ERROR(st);
+      std::lock_guard<std::mutex> l(mu_);
+      if (stop_) return Status::OK();
+    }
+  }
+
+  Status ScanSegment(SegmentScanner* scanner, ColumnBatch* batch) {
+    while (true) {
+      RETURN_IF_ERROR(ctx_->CheckCancelled());
+      ASSIGN_OR_RETURN(bool more, scanner->Next(batch));
+      if (!more) return Status::OK();
+      if (batch->sel.empty()) continue;
+      ctx_->counters().events_matched += batch->sel.size();
+      Chunk chunk;
+      Emit(*batch, batch->sel, &chunk);
+      std::unique_lock<std::mutex> l(mu_);
+      space_.wait(l, [&] { return stop_ || queue_.size() < kQueueChunks; });
+      if (stop_) return Status::OK();
+      queue_.push_back(std::move(chunk));
+      ready_.notify_one();
+    }
+  }
+
+  // Adds a finished (or abandoned) segment scan's figures to the query's counters. Bytes scanned
   // are the segment file's bytes in proportion to the blocks read: blocks skipped by zone maps,
   // dictionaries and blooms are not read, so not counted (as the Lake bills only what it scans).
-  void AccountScanner() {
-    if (!scanner_) return;
-    const ScanStats& st = scanner_->stats();
+  void Account(const SegmentScanner& scanner, uint64_t file_bytes) {
+    const ScanStats& st = scanner.stats();
     ScanCounters& c = ctx_->counters();
     c.events_scanned += st.rows_scanned;
     if (st.blocks_total > 0) {
-      c.bytes_scanned += static_cast<uint64_t>(static_cast<double>(scanner_file_bytes_) *
+      c.bytes_scanned += static_cast<uint64_t>(static_cast<double>(file_bytes) *
                                                static_cast<double>(st.blocks_read) /
                                                static_cast<double>(st.blocks_total));
     }
-    scanner_.reset();
   }
 
-  void Emit(std::span<const uint32_t> rows, Chunk* out) {
+  void Emit(const ColumnBatch& batch, std::span<const uint32_t> rows, Chunk* out) const {
     out->columns.clear();
     out->size = rows.size();
     for (size_t c = 0; c < assemblies_.size(); ++c) {
       out->columns.emplace_back(scan_.scan_columns[c].type);
-      FillFromBatch(assemblies_[c], batch_, rows, snapshot_, &out->columns.back());
+      FillFromBatch(assemblies_[c], batch, rows, snapshot_, &out->columns.back());
     }
   }
 
@@ -435,10 +526,19 @@ class StoreScanOp : public Operator {
   ExecContext* ctx_;
   std::vector<Assembly> assemblies_;
   ScanSpec spec_;
-  size_t segment_ = 0;
-  std::unique_ptr<SegmentScanner> scanner_;
-  uint64_t scanner_file_bytes_ = 0;
-  ColumnBatch batch_;
+  // Segment workers.
+  bool started_ = false;
+  bool segments_done_ = false;
+  std::atomic<size_t> next_segment_{0};
+  std::vector<std::thread> workers_;
+  std::mutex mu_;
+  std::condition_variable ready_;  // a chunk was queued, or a worker ended
+  std::condition_variable space_;  // the queue has room, or stop_
+  std::deque<Chunk> queue_;        // guarded by mu_
+  size_t running_ = 0;             // guarded by mu_
+  bool stop_ = false;              // guarded by mu_
+  Status error_;                   // guarded by mu_
+  // Memtable.
   bool memtable_loaded_ = false;
   std::vector<EventRef> memtable_;
   size_t memtable_pos_ = 0;

@@ -14,9 +14,27 @@ using kernel::Bound;
 Status MapElementAt(const KernelArgs& in, Vector* out) {
   const Vector& m = Arg(in, 0);
   out->ShareStringsOf(m);  // string values may point into the map's text
+  // Most maps lack the key asked for (requestParameters of other APIs): when the quoted key does
+  // not occur in the text at all, it cannot be a member, and the JSON need not be parsed. Texts
+  // with escapes are always parsed (a key could be spelled with \u escapes).
+  std::string needle;
+  std::string_view needle_key;
+  bool have_needle = false;
   for (size_t i = 0; i < in.count; ++i) {
     if (out->IsNull(i)) continue;
-    RETURN_IF_ERROR(MapElement(m.strs()[i], Arg(in, 1).strs()[i], out->type(), out, i));
+    std::string_view text = m.strs()[i], key = Arg(in, 1).strs()[i];
+    if (!have_needle || key != needle_key) {
+      needle = "\"" + std::string(key) + "\"";
+      needle_key = key;
+      have_needle = key.find_first_of("\"\\") == std::string_view::npos;
+      if (!have_needle) needle_key = std::string_view();
+    }
+    if (have_needle && text.find('\\') == std::string_view::npos &&
+        text.find(needle) == std::string_view::npos) {
+      out->SetNullAndClear(i);
+      continue;
+    }
+    RETURN_IF_ERROR(MapElement(text, key, out->type(), out, i));
   }
   return Status::OK();
 }
