@@ -462,12 +462,12 @@ Result<PutAuditEventsResult> Channels::PutAuditEvents(const Caller& caller,
                                                       std::string_view channel_arn,
                                                       const std::vector<AuditEventInput>& events) {
   if (!channel_arn.starts_with("arn:")) {
-    return Err(StatusCode::kInvalidArgument, "InvalidChannelARNException",
+    return Err(StatusCode::kInvalidArgument, "InvalidChannelARN",
                fmt::format("channelArn '{}' is not a channel ARN.", channel_arn.substr(0, 300)));
   }
   Result<std::string> id = ParseChannelRef(channel_arn);
   if (!id.ok()) {
-    return Err(StatusCode::kInvalidArgument, "InvalidChannelARNException",
+    return Err(StatusCode::kInvalidArgument, "InvalidChannelARN",
                fmt::format("channelArn '{}' is not a channel ARN.", channel_arn.substr(0, 300)));
   }
   ChannelInfo channel;
@@ -475,7 +475,7 @@ Result<PutAuditEventsResult> Channels::PutAuditEvents(const Caller& caller,
     std::lock_guard<std::mutex> l(mu_);
     auto it = channels_.find(*id);
     if (it == channels_.end() || it->second.Arn() != channel_arn) {
-      return Err(StatusCode::kNotFound, "ChannelNotFoundException",
+      return Err(StatusCode::kNotFound, "ChannelNotFound",
                  fmt::format("The channel {} was not found.", channel_arn));
     }
     channel = it->second;

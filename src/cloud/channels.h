@@ -98,8 +98,9 @@ class Channels {
   Status Delete(const Caller& caller, std::string_view ref);
 
   // Validates and ingests `events` into the channel `channel_arn` names. Request-level problems
-  // are errors (InvalidChannelARN, ChannelNotFound, ChannelInsufficientPermission,
-  // DuplicatedAuditEventId, ValidationException); per-event problems are `failed` entries.
+  // are errors with the cloudtrail-data names, which have no Exception suffix (InvalidChannelARN,
+  // ChannelNotFound, ChannelInsufficientPermission, DuplicatedAuditEventId; ValidationException
+  // for limits); per-event problems are `failed` entries.
   Result<PutAuditEventsResult> PutAuditEvents(const Caller& caller, std::string_view channel_arn,
                                               const std::vector<AuditEventInput>& events);
 

@@ -166,7 +166,7 @@ void RegisterChannelOperations(Dispatcher* d, cloud::Channels* channels) {
       [channels](const RequestContext& ctx, const RestRequest& req) -> Result<RestResult> {
         std::optional<std::string_view> arn = req.Query("channelArn");
         if (!arn) {
-          return lake::Invalid("channelArn (query parameter) is required.", "InvalidChannelARNException");
+          return lake::Invalid("channelArn (query parameter) is required.", "InvalidChannelARN");
         }
         if (auto ext = req.Query("externalId")) {
           bool ok = ext->size() >= 2 && ext->size() <= 1224;

@@ -118,8 +118,8 @@ TEST_F(ChannelOpsTest, PutAuditEventsValidatesEachEventAndIsQueryable) {
   EXPECT_EQ(Put(R"({"id":"a","eventData":"{}"},{"id":"a","eventData":"{}"})").error, "DuplicatedAuditEventId");
   EXPECT_EQ(Put("").error, "ValidationException");
   EXPECT_EQ(Put(R"({"id":"a","eventData":"{}"})", "admin", "arn:aws:cloudtrail:us-east-1:111111111111:channel/00000000-0000-4000-8000-000000000000").error,
-            "ChannelNotFoundException");
-  EXPECT_EQ(Put(R"({"id":"a","eventData":"{}"})", "admin", "not-an-arn").error, "InvalidChannelARNException");
+            "ChannelNotFound");
+  EXPECT_EQ(Put(R"({"id":"a","eventData":"{}"})", "admin", "not-an-arn").error, "InvalidChannelARN");
   EXPECT_EQ(Put(R"({"id":"a","eventData":"{}"})", "member_admin").error, "ChannelInsufficientPermission");
   EXPECT_EQ(Put(R"({"id":"a","eventData":"{}"})", "member").error, "AccessDeniedException");
   std::string many;
