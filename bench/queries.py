@@ -164,7 +164,14 @@ CHECKPOINT ev;
 def main():
     p = options.parser(__doc__.splitlines()[0], default_runs=5)
     args = p.parse_args()
-    ds = options.dataset(args)
+    meta = os.path.join(os.path.dirname(os.path.abspath(args.data or ".")), "dataset.json")
+    if args.data and os.path.exists(meta):
+        # A cached standard dataset given by folder (no regeneration when the generator changed).
+        with open(meta) as fh:
+            ds = datasets.Dataset(os.path.basename(os.path.dirname(os.path.abspath(args.data))),
+                                  os.path.abspath(args.data), json.load(fh))
+    else:
+        ds = options.dataset(args)
     log(ds.describe())
     cairn = options.cairn_bin()
     data = cairn_data(ds, cairn)
