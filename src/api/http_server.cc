@@ -89,6 +89,9 @@ HttpServer::HttpServer(const Dispatcher* dispatcher, MetricsRegistry* metrics,
   server_->set_write_timeout(options_.write_timeout_seconds, 0);
   server_->set_keep_alive_timeout(options_.keep_alive_timeout_seconds);
   server_->set_keep_alive_max_count(options_.keep_alive_max_requests);
+  // A response goes out as two writes (headers, body): with Nagle's algorithm the body waits for
+  // the client's delayed ACK of the headers, ~40 ms per request on keep-alive connections.
+  server_->set_tcp_nodelay(true);
 
   server_->Get("/health", [](const httplib::Request&, httplib::Response& res) {
     res.set_content("{\"status\":\"ok\"}", "application/json");
