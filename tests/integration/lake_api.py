@@ -34,6 +34,7 @@ TMP = tempfile.mkdtemp(prefix="cairn-lake-")
 DATA = os.path.join(TMP, "data")
 REGION = "us-east-1"
 server = None
+endpoint = None
 
 
 def fail(msg):
@@ -101,7 +102,7 @@ def query(ct, sql):
 
 
 def main():
-    global server
+    global server, endpoint
     org_dir = os.path.join(TMP, "org")
     gen = json.loads(run("generate", "--out", org_dir, "--accounts", "3", "--regions", "1",
                          "--days", "2", "--events", "2000", "--seed", "7", "--format", "json"))
@@ -218,6 +219,7 @@ def main():
         token = page.get("NextToken")
         if not token:
             break
+    ids_first_page = ids[:100]
     if pages != 3 or len(ids) != 250 or len(set(ids)) != 250:
         fail(f"paging: {pages} pages, {len(ids)} rows, {len(set(ids))} distinct")
     cli_page = aws(endpoint, admin, "cloudtrail", "get-query-results", "--query-id",
@@ -308,11 +310,39 @@ def main():
                       f"FROM {act_id} ORDER BY uid")
     if found != [["u-1", "ActivityAuditLog"], ["u-2", "ActivityAuditLog"], ["u-cli", "ActivityAuditLog"]]:
         fail(f"audit events by query: {found}")
-    ids = query(ct, f"SELECT eventID FROM {act_id} ORDER BY eventID")
-    if sorted([s["eventID"] for s in r["successful"]] + [cli["successful"][0]["eventID"]]) != [i[0] for i in ids]:
+    stored_ids = query(ct, f"SELECT eventID FROM {act_id} ORDER BY eventID")
+    if sorted([s["eventID"] for s in r["successful"]] + [cli["successful"][0]["eventID"]]) != [i[0] for i in stored_ids]:
         fail("eventIDs returned by PutAuditEvents are not the stored eventIDs")
     expect_error(lambda: ct.delete_event_data_store(EventDataStore=activity["EventDataStoreArn"]),
                  "EventDataStoreTerminationProtectedException")
+
+    # --- Durability: acknowledged events and finished queries survive kill -9 ---------------
+    last = data.put_audit_events(channelArn=ch["ChannelArn"], auditEvents=[
+        {"id": "k1", "eventData": event_data("u-kill")}])
+    if len(last["successful"]) != 1:
+        fail(f"put before kill: {last}")
+    server.kill()
+    server.wait(timeout=30)
+    server = subprocess.Popen([CAIRN, "serve", "--data", DATA, "--listen", "127.0.0.1:0"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    banner = ""
+    while "listening on" not in banner:
+        line = server.stdout.readline()
+        if not line:
+            fail("serve did not restart: " + server.stderr.read())
+        banner += line
+    endpoint = "http://127.0.0.1:" + re.search(r"listening on http://127\.0\.0\.1:(\d+)", banner).group(1)
+    ct = client(admin)
+    found = query(ct, f"SELECT json_extract_scalar(eventjson, '$.eventData.UID') AS uid FROM {act_id} ORDER BY uid")
+    if found != [["u-1"], ["u-2"], ["u-cli"], ["u-kill"]]:
+        fail(f"after kill -9: {found}")
+    page = ct.get_query_results(QueryId=started["QueryId"], MaxQueryResults=100)
+    if [row[0]["eventID"] for row in page["QueryResultRows"]] != ids_first_page:
+        fail("query results changed across the restart")
+    if ct.get_import(ImportId=imp["ImportId"])["ImportStatus"] != "COMPLETED":
+        fail("import status lost across the restart")
+    if {s["Name"] for s in ct.list_event_data_stores()["EventDataStores"]} != {"org-store", "mgmt-private", "app-activity"}:
+        fail("stores lost across the restart")
 
     server.terminate()
     if server.wait(timeout=30) != 0:

@@ -161,6 +161,26 @@ TEST_F(QueryOpsTest, MembersSeeOnlyTheirOwnAccountInsideTheScan) {
   EXPECT_EQ(Call("GetQueryResults", R"({"QueryId":")" + q + R"("})", "member").error, "QueryIdNotFoundException");
 }
 
+TEST_F(QueryOpsTest, StoresTakeOnlyTheEventsOfTheirScope) {
+  // A member account's store takes its own account's events; its selectors filter further.
+  const std::string member_store = StoreWithEvents("member-own", "", "member_admin");
+  EXPECT_EQ(Cell(RunQuery(fmt::format("SELECT count(*) FROM {}", member_store), "member"), "member"), "3");
+  EXPECT_EQ(Cell(RunQuery(fmt::format("SELECT count(*) FROM {}", member_store))), "3");
+  LakeReply r = Call("CreateEventDataStore", R"({"Name":"only-runs","OrganizationEnabled":true,"AdvancedEventSelectors":[{"FieldSelectors":[{"Field":"eventCategory","Equals":["Management"]},{"Field":"eventName","StartsWith":["Run"]}]}]})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  const std::string arn = JStr(r.json, "EventDataStoreArn");
+  const std::string runs = arn.substr(arn.rfind('/') + 1);
+  EventBatch batch = ParseEvents({MgmtEvent("r1", kMember, "RunInstances"), MgmtEvent("r2", kOther, "RunTask"),
+                                  MgmtEvent("d1", kMember, "DescribeInstances")});
+  ASSERT_TRUE(lake_->stores()->Ingest(batch).ok());
+  EXPECT_EQ(Cell(RunQuery(fmt::format("SELECT count(*) FROM {}", runs))), "2");
+  // A stopped store takes nothing.
+  ASSERT_EQ(Call("StopEventDataStoreIngestion", R"({"EventDataStore":")" + arn + R"("})").status, 200);
+  batch = ParseEvents({MgmtEvent("r3", kMember, "RunInstances")});
+  ASSERT_TRUE(lake_->stores()->Ingest(batch).ok());
+  EXPECT_EQ(Cell(RunQuery(fmt::format("SELECT count(*) FROM {}", runs))), "2");
+}
+
 class QueuedQueryTest : public QueryOpsTest {
  protected:
   QueuedQueryTest() { query_options_.workers = 0; }  // nothing runs: queries stay QUEUED
