@@ -90,13 +90,15 @@ void Vector::Resize(size_t n) {
 
 void Vector::ResetNull(size_t n) {
   Reserve(n);
+  // Rows from zero_from_ on are still zero from the allocation (NULL, value zero; a zero string
+  // view is the empty string): only rows written before need clearing.
+  const size_t dirty_end = std::min(n, zero_from_);
   size_t width = Width(type_);
-  size_t dirty_end = std::min(n, zero_from_);
   if (width && dirty_end > 0) std::memset(data_.data(), 0, dirty_end * width);
-  std::fill(validity_.begin(), validity_.begin() + static_cast<long>((n + 63) / 64), uint64_t{0});
+  std::fill(validity_.begin(), validity_.begin() + static_cast<long>((dirty_end + 63) / 64), uint64_t{0});
   if (IsStringPhysical(type_)) {
     std::string_view* s = strs();
-    for (size_t i = 0; i < n; ++i) s[i] = std::string_view("", 0);
+    for (size_t i = 0; i < dirty_end; ++i) s[i] = std::string_view("", 0);
   }
   zero_from_ = std::max(zero_from_, n);
   size_ = n;

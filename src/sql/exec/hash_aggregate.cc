@@ -86,11 +86,19 @@ class HashAggregateOp : public Operator {
       }
       return;
     }
+    uint64_t last_key = UINT64_MAX;
+    uint32_t last_group = kNoGroup;
     for (size_t i = 0; i < n; ++i) {
       const uint64_t key = uint64_t{col_ids_[0][i]} << 32 | col_ids_[1][i];
+      if (key == last_key) {
+        (*ids)[i] = last_group;
+        continue;
+      }
       auto [it, inserted] = id_groups_.try_emplace(key, 0);
       if (inserted) it->second = NewGroup(cols, i);
       (*ids)[i] = it->second;
+      last_key = key;
+      last_group = it->second;
     }
   }
 

@@ -8,14 +8,25 @@ void ValueIds::Map(const Vector& v, std::vector<uint32_t>* ids) {
   uint32_t* out = ids->data();
   if (IsInt64Physical(v.type())) {
     const int64_t* x = v.i64();
+    // Runs of equal values are common (time-ordered events truncated to a day or an hour).
+    bool have_last = false;
+    int64_t last = 0;
+    uint32_t last_id = 0;
     for (size_t i = 0; i < n; ++i) {
       if (v.IsNull(i)) {
         out[i] = 0;
         continue;
       }
+      if (have_last && x[i] == last) {
+        out[i] = last_id;
+        continue;
+      }
       auto [it, inserted] = ints_.try_emplace(x[i], next_);
       if (inserted) ++next_;
       out[i] = it->second;
+      have_last = true;
+      last = x[i];
+      last_id = it->second;
     }
     return;
   }
