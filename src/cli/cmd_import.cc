@@ -35,7 +35,7 @@ struct ImportArgs {
   DataFlags data;
   OutputFormat format = OutputFormat::kTable;
   size_t threads = 2;
-  size_t batch_events = 32768;
+  size_t batch_events = 8192;
   size_t max_errors = ParseSummary::kDefaultMaxErrors;
   bool no_flush = false;
 };
@@ -182,9 +182,13 @@ std::string ResultTable(const ImportResult& r) {
 
 int RunImport(const ImportArgs& args) {
   // Per-file batches are allocated and freed whole (see cmd_parse.cc): keep glibc from returning
-  // the memory to the kernel after every file.
-  mallopt(M_MMAP_THRESHOLD, 256 << 20);
-  mallopt(M_TRIM_THRESHOLD, 512 << 20);
+  // the memory to the kernel after every file, but not much more than that: an import's memory
+  // is bounded (doc/history.md), and free memory kept past 64 MB per arena would count against it.
+  mallopt(M_MMAP_THRESHOLD, 64 << 20);
+  mallopt(M_TRIM_THRESHOLD, 64 << 20);
+  // Two arenas: every store has flush and maintenance threads, and glibc's default of one arena
+  // per thread (up to 8 per core) keeps each one's freed memory apart, which doubled the peak RSS.
+  mallopt(M_ARENA_MAX, 2);
 
   auto data = OpenDataDir(args.data, /*create=*/true);
   if (!data.ok()) return ReportError(data.status());
@@ -225,7 +229,9 @@ int RunImport(const ImportArgs& args) {
 
   ParseOptions parse_options;
   parse_options.threads = args.threads;
+  // Room for a whole batch up front: growing by doubling would leave up to half of it unused.
   EventBatch gathered;
+  gathered.events.reserve(args.batch_events + 256);
   Status st =
       ParseInputs(io_env, args.paths, parse_options, &result.parse, [&](ParsedFile& f) -> Status {
         progress.AddItems(f.batch.size());
@@ -235,6 +241,7 @@ int RunImport(const ImportArgs& args) {
         if (gathered.size() >= args.batch_events) {
           if (!queue.Push(std::move(gathered))) return Status::Aborted("import stopped");
           gathered = EventBatch();
+          gathered.events.reserve(args.batch_events + 256);
         }
         return Status::OK();
       });
@@ -290,7 +297,7 @@ std::function<int()> SetupImport(CLI::App* cmd) {
   cmd->add_option("--threads", args->threads, "Files parsed at once (default 2)")
       ->check(CLI::Range(1, 256));
   cmd->add_option("--batch-events", args->batch_events,
-                  "Events per store append (one WAL fsync each; default 32768)")
+                  "Events per store append (one WAL fsync each; default 8192)")
       ->check(CLI::Range(1, 1 << 20));
   cmd->add_option("--max-errors", args->max_errors, "Error messages to show (default 20)");
   cmd->add_flag(

@@ -195,7 +195,13 @@ std::string_view StoreKindName(StoreKind kind) {
 DataDirOptions::DataDirOptions() {
   // A history holds one account+region: small memtables keep an organization's many histories
   // within the memory of one event data store.
-  history_options.memtable_bytes = 8ull << 20;
+  history_options.memtable_bytes = 4ull << 20;
+  // A history's merges read up to this much back: small, since the organization store and a
+  // dozen histories share the data folder's memory (and one compaction gate, see Open).
+  history_options.compaction.max_input_raw_bytes = 32ull << 20;
+  // Event data stores: two memtables (one filling, one flushing) of this size are the largest
+  // steady part of an import's memory (doc/history.md, "Memory").
+  store_options.memtable_bytes = 48ull << 20;
 }
 
 std::string NewUuid() {
@@ -229,7 +235,13 @@ Result<std::unique_ptr<DataDir>> DataDir::Open(Env* env, const std::string& dir,
     RETURN_IF_ERROR(env->CreateDirs(dir));
   }
   ASSIGN_OR_RETURN(std::unique_ptr<MetadataDb> db, MetadataDb::Open(metadata_path, Migrations()));
-  std::unique_ptr<DataDir> d(new DataDir(env, dir, options, std::move(db)));
+  DataDirOptions opts = options;
+  // One compaction gate for every store of the folder (CompactionOptions::gate), unless the
+  // caller gave one.
+  auto gate = std::make_shared<std::mutex>();
+  if (!opts.store_options.compaction.gate) opts.store_options.compaction.gate = gate;
+  if (!opts.history_options.compaction.gate) opts.history_options.compaction.gate = gate;
+  std::unique_ptr<DataDir> d(new DataDir(env, dir, std::move(opts), std::move(db)));
   RETURN_IF_ERROR(d->LoadSettings());
   return d;
 }

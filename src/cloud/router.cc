@@ -101,7 +101,9 @@ Status Router::Route(EventBatch&& batch) {
   counts_.duplicates += r.duplicates;
 
   for (auto& [k, p] : pending_) {
-    if (p.batch.size() >= options_.history_batch_events) RETURN_IF_ERROR(AppendPending(&p));
+    if (p.batch.size() >= options_.history_batch_events || p.bytes >= options_.history_batch_bytes) {
+      RETURN_IF_ERROR(AppendPending(&p));
+    }
   }
   while (pending_bytes_ > options_.max_pending_bytes) {
     auto largest = std::max_element(

@@ -29,10 +29,14 @@
 namespace cairn::cloud {
 
 struct RouterOptions {
-  // A history's events are appended once this many are waiting ...
+  // A history's events are appended once this many are waiting, or once they account for
+  // history_batch_bytes (MemTable::EventBytes) ...
   size_t history_batch_events = 32768;
+  // (the history memtable's size: a larger append would leave a history holding two oversized
+  // memtables, and an organization has many histories)
+  uint64_t history_batch_bytes = 4ull << 20;
   // ... and the largest pending set is appended whenever all of them together exceed this.
-  uint64_t max_pending_bytes = 64ull << 20;
+  uint64_t max_pending_bytes = 32ull << 20;
 };
 
 struct RouteCounts {

@@ -125,6 +125,34 @@ TEST(RouterTest, SplitsEventsIntoTheOrganizationStoreAndHistories) {
   EXPECT_EQ(again.counts().history_duplicates, in_history);
 }
 
+TEST(RouterTest, AHistorysPendingEventsAreAppendedOnceTheyReachItsByteBound) {
+  TempDir tmp;
+  auto d = DataDir::Open(Env::Default(), tmp.path() + "/data", TestOptions());
+  ASSERT_TRUE(d.ok());
+  const int64_t now = Env::Default()->NowMicros();
+  std::vector<Rec> recs;
+  for (int i = 0; i < 40; ++i) {
+    Rec r;
+    r.id = "b" + std::to_string(i);
+    r.time_us = now - kDay;
+    r.recipient = "111122223333";
+    r.region = "us-east-1";
+    r.category = "Management";
+    recs.push_back(r);
+  }
+  RouterOptions ro;
+  ro.history_batch_events = 1000;  // never reached: the byte bound decides
+  ro.history_batch_bytes = 10 * sizeof(Event);
+  ro.max_pending_bytes = 1 << 30;
+  Router router(d->get(), ro);
+  ASSERT_TRUE(router.Route(MakeBatch(recs)).ok());
+  // Appended while routing, before any Flush(): every event, since 40 events exceed the bound.
+  EXPECT_EQ(router.counts().history_accepted, 40u);
+  auto h = (*d)->History("111122223333", "us-east-1", false);
+  ASSERT_TRUE(h.ok());
+  EXPECT_EQ(CountIds(*(*h)->store()->GetSnapshot()).size(), 40u);
+}
+
 TEST(RouterTest, CopyEventIntoKeepsEveryFieldAfterTheSourceIsGone) {
   std::vector<Rec> recs(3);
   for (int i = 0; i < 3; ++i) recs[i].id = "c\\u0041" + std::to_string(i);  // escaped: arena copies

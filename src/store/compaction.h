@@ -11,6 +11,8 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
+#include <mutex>
 #include <span>
 #include <string>
 #include <vector>
@@ -35,6 +37,10 @@ struct CompactionOptions {
   // Upper bound of one merge's input, in raw record bytes (bounds its memory: the inputs are read
   // back whole).
   uint64_t max_input_raw_bytes = 128ull << 20;
+  // Stores that share a gate run their background merges one at a time: a merge reads its inputs
+  // back whole, so an organization's many stores merging at once would add up (a data folder
+  // gives all its stores one gate). nullptr: no limit.
+  std::shared_ptr<std::mutex> gate;
 };
 
 // Picks the segments of one merge: indices into `segments`, in eventTime order of their start.

@@ -721,6 +721,9 @@ Status EventStore::CompactOnce(bool force, bool* did_work) {
   std::vector<size_t> pick = PickCompaction(infos, options_.compaction, force);
   if (pick.empty()) return Status::OK();
 
+  // Held until the merge's outputs are installed (or discarded), so its memory is given back first.
+  std::unique_lock<std::mutex> gate;
+  if (options_.compaction.gate) gate = std::unique_lock<std::mutex>(*options_.compaction.gate);
   std::vector<const SegmentReader*> inputs;
   uint32_t level = 0;
   for (size_t i : pick) {
