@@ -534,9 +534,131 @@ std::vector<int> Prune(PlanNode* node, const Needs& needs) {
   return Identity(n);
 }
 
+// ---- struct leaves as scan columns ---------------------------------------------------------------
+//
+// A scan column of row type (userIdentity) that its consumer reads only through field paths
+// (userIdentity.arn) is replaced by one scan column per path, and the paths by those columns: the
+// scan then assembles only the leaves, not a row of ~25 mostly NULL fields per event. Applied
+// where the consumer is an aggregate or a projection directly above the scan (neither passes the
+// row through), which is where Lake queries group by or select principals.
+
+// The column a field-access chain ends at, and its dotted path; -1 when `e` is not such a chain.
+int ChainColumn(const BoundExpr& e, std::string* path) {
+  std::vector<std::string> fields;
+  const BoundExpr* cur = &e;
+  while (cur->kind == BoundKind::kFieldAccess && cur->args[0]->type.id() == TypeId::kRow) {
+    fields.push_back(cur->args[0]->type.fields()[static_cast<size_t>(cur->index)].name);
+    cur = cur->args[0].get();
+  }
+  if (cur->kind != BoundKind::kColumn || fields.empty()) return -1;
+  path->clear();
+  for (size_t k = fields.size(); k-- > 0;) *path += (path->empty() ? "" : ".") + fields[k];
+  return cur->index;
+}
+
+// Notes, per input column, the paths read through chains and whether it is read whole.
+void CollectChains(const BoundExpr& e, std::vector<std::set<std::string>>* paths, std::vector<bool>* whole) {
+  std::string path;
+  int c = ChainColumn(e, &path);
+  if (c >= 0) {
+    (*paths)[static_cast<size_t>(c)].insert(path);
+    return;
+  }
+  if (e.kind == BoundKind::kColumn && e.index >= 0) {
+    (*whole)[static_cast<size_t>(e.index)] = true;
+    return;
+  }
+  for (const auto& a : e.args) CollectChains(*a, paths, whole);
+}
+
+void RewriteChains(BoundExprPtr* slot, const std::vector<int>& map,
+                   const std::map<std::pair<int, std::string>, int>& leaves) {
+  BoundExpr* e = slot->get();
+  std::string path;
+  int c = ChainColumn(*e, &path);
+  if (c >= 0) {
+    auto it = leaves.find({c, path});
+    if (it != leaves.end()) {
+      auto col = std::make_unique<BoundExpr>(BoundKind::kColumn, e->type);
+      col->index = it->second;
+      col->pos = e->pos;
+      col->text = e->text;
+      *slot = std::move(col);
+      return;
+    }
+  }
+  if (e->kind == BoundKind::kColumn && e->index >= 0) {
+    e->index = map[static_cast<size_t>(e->index)];
+    return;
+  }
+  for (auto& a : e->args) RewriteChains(&a, map, leaves);
+}
+
+void SplitStructScans(PlanNode* node) {
+  for (auto& c : node->children) SplitStructScans(c.get());
+  if ((node->kind != PlanKind::kAggregate && node->kind != PlanKind::kProject) || node->children.size() != 1 ||
+      node->children[0]->kind != PlanKind::kScan) {
+    return;
+  }
+  PlanNode* scan = node->children[0].get();
+  const size_t n = scan->scan_columns.size();
+  std::vector<BoundExprPtr*> slots;
+  for (auto& e : node->exprs) slots.push_back(&e);
+  for (auto& g : node->groups) slots.push_back(&g);
+  for (AggregateCall& a : node->aggregates) {
+    for (auto& x : a.args) slots.push_back(&x);
+    for (auto& x : a.order_exprs) slots.push_back(&x);
+    if (a.filter) slots.push_back(&a.filter);
+  }
+  std::vector<std::set<std::string>> paths(n);
+  std::vector<bool> whole(n, false);
+  for (BoundExprPtr* s : slots) CollectChains(**s, &paths, &whole);
+  std::vector<bool> split(n, false);
+  bool any = false;
+  for (size_t i = 0; i < n; ++i) {
+    split[i] = scan->scan_columns[i].type.id() == TypeId::kRow && !whole[i] && !paths[i].empty();
+    any |= split[i];
+  }
+  if (!any) return;
+  std::vector<ScanColumn> cols;
+  std::vector<PlanColumn> outs;
+  std::vector<int> map(n, -1);
+  for (size_t i = 0; i < n; ++i) {
+    if (split[i]) continue;
+    map[i] = static_cast<int>(cols.size());
+    cols.push_back(scan->scan_columns[i]);
+    outs.push_back(scan->columns[i]);
+  }
+  std::map<std::pair<int, std::string>, int> leaves;
+  const TableSchema& schema = *scan->table.schema;
+  for (size_t i = 0; i < n; ++i) {
+    if (!split[i]) continue;
+    for (const std::string& p : paths[i]) {
+      // The leaf's type: walk the row type along the path.
+      const Type* t = &scan->scan_columns[i].type;
+      std::string rest = p;
+      while (!rest.empty()) {
+        size_t dot = rest.find('.');
+        std::string f = rest.substr(0, dot);
+        int fi = t->FieldIndex(f);
+        t = t->fields()[static_cast<size_t>(fi)].type.get();
+        rest = dot == std::string::npos ? "" : rest.substr(dot + 1);
+      }
+      const std::string full = scan->scan_columns[i].path + "." + p;
+      leaves[{static_cast<int>(i), p}] = static_cast<int>(cols.size());
+      cols.push_back({full, *t, schema.StoreColumn(full), {}});
+      outs.push_back({p.substr(p.rfind('.') == std::string::npos ? 0 : p.rfind('.') + 1), *t});
+    }
+  }
+  for (BoundExprPtr* s : slots) RewriteChains(s, map, leaves);
+  scan->scan_columns = std::move(cols);
+  scan->columns = std::move(outs);
+}
+
 void OptimizePlan(PlanPtr* root) {
   PushDown(root);
   Prune(root->get(), AllWhole((*root)->columns.size()));
+  SplitStructScans(root->get());
 }
 
 }  // namespace

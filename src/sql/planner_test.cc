@@ -64,16 +64,29 @@ TEST_F(PlannerTest, WhatTheStoreCannotDoStaysAFilter) {
 }
 
 TEST_F(PlannerTest, StructLeavesAndJoins) {
+  // Fields read by the projection right above the scan become scan columns of their own.
   std::string p = Plan("SELECT userIdentity.arn, userIdentity.sessionContext.sessionIssuer.arn FROM ct");
-  EXPECT_NE(p.find("Scan ct [useridentity]"), std::string::npos) << p;
+  EXPECT_NE(p.find("Scan ct [useridentity.arn, useridentity.sessioncontext.sessionissuer.arn]"), std::string::npos)
+      << p;
+  p = Plan("SELECT userIdentity.arn, count(*) FROM ct GROUP BY 1");
+  EXPECT_NE(p.find("Scan ct [useridentity.arn]"), std::string::npos) << p;
+  // Read whole as well: the row stays, with the leaves it needs.
   auto q = ParseAndBind("SELECT userIdentity.arn, userIdentity.sessionContext.sessionIssuer FROM ct", opts_);
   ASSERT_TRUE(q.ok());
   ASSERT_TRUE(Optimize(&*q).ok());
   const PlanNode* scan = q->root.get();
   while (!scan->children.empty()) scan = scan->children[0].get();
+  ASSERT_EQ(scan->scan_columns.size(), 2u);
+  EXPECT_EQ(scan->scan_columns[1].path, "useridentity.sessioncontext.sessionissuer");
+  EXPECT_EQ(scan->scan_columns[1].type.id(), TypeId::kRow);
+  q = ParseAndBind("SELECT userIdentity, userIdentity.arn FROM ct", opts_);
+  ASSERT_TRUE(q.ok());
+  ASSERT_TRUE(Optimize(&*q).ok());
+  scan = q->root.get();
+  while (!scan->children.empty()) scan = scan->children[0].get();
   ASSERT_EQ(scan->scan_columns.size(), 1u);
-  EXPECT_EQ(scan->scan_columns[0].leaves,
-            (std::vector<std::string>{"useridentity.arn", "useridentity.sessioncontext.sessionissuer"}));
+  EXPECT_EQ(scan->scan_columns[0].path, "useridentity");
+  EXPECT_TRUE(scan->scan_columns[0].leaves.empty());
   // WHERE conditions of each side go below the join; a cross join with an equality becomes a
   // hash-joinable inner join.
   p = Plan("SELECT a.eventName FROM ct a, ct2 b WHERE a.eventId = b.eventId AND a.eventTime > '2024-01-01' "
