@@ -571,6 +571,7 @@ Result<PutAuditEventsResult> Channels::PutAuditEvents(const Caller& caller,
       RETURN_IF_ERROR(es->Append(std::move(copy)).status());
     }
   }
+  events_ingested_ += result.successful.size();
   std::lock_guard<std::mutex> l(mu_);
   auto it = channels_.find(channel.id);
   if (it != channels_.end()) {

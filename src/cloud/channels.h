@@ -17,6 +17,7 @@
 
 #include <simdjson.h>
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -104,6 +105,9 @@ class Channels {
   Result<PutAuditEventsResult> PutAuditEvents(const Caller& caller, std::string_view channel_arn,
                                               const std::vector<AuditEventInput>& events);
 
+  // Audit events acknowledged (durable) since the registry was opened.
+  uint64_t events_ingested() const { return events_ingested_.load(); }
+
  private:
   Channels(DataDir* dir, EventDataStores* stores) : dir_(dir), stores_(stores) {}
   Status Load();
@@ -115,6 +119,7 @@ class Channels {
   EventDataStores* const stores_;
   std::mutex mu_;
   std::map<std::string, ChannelInfo> channels_;  // by id
+  std::atomic<uint64_t> events_ingested_{0};
 };
 
 // Parses a channel reference (ARN or id); ChannelARNInvalidException otherwise.

@@ -518,6 +518,19 @@ Result<QueryRecord> Queries::Cancel(const Caller& caller, std::string_view query
   return out;
 }
 
+Queries::ActiveCounts Queries::Active() {
+  std::lock_guard<std::mutex> l(mu_);
+  ActiveCounts c;
+  for (const auto& [id, q] : active_) {
+    if (q->record.status == kRunning) {
+      ++c.running;
+    } else {
+      ++c.queued;
+    }
+  }
+  return c;
+}
+
 Status Queries::Close() {
   {
     std::lock_guard<std::mutex> l(mu_);

@@ -90,6 +90,13 @@ class Queries {
                                         std::optional<int64_t> end_us, std::string_view status);
   Result<QueryRecord> Cancel(const Caller& caller, std::string_view query_id);
 
+  // Queries QUEUED and RUNNING now, over all accounts (the /metrics gauges).
+  struct ActiveCounts {
+    size_t queued = 0;
+    size_t running = 0;
+  };
+  ActiveCounts Active();
+
   // Cancels running queries, drains the queue (queued queries end CANCELLED) and joins workers.
   Status Close();
 

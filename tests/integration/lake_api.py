@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 
 import boto3
 from botocore.exceptions import ClientError
@@ -306,6 +307,10 @@ def main():
               "--audit-events", json.dumps([{"id": "cli-1", "eventData": event_data("u-cli")}]))
     if len(cli["successful"]) != 1 or cli["failed"]:
         fail(f"aws cloudtrail-data put-audit-events: {cli}")
+    metrics = urllib.request.urlopen(endpoint + "/metrics", timeout=10).read().decode()
+    if not re.search(r"^cairn_audit_events_ingested 3(\.0)?$", metrics, re.M) or \
+            "cairn_lake_queries_running" not in metrics:
+        fail("metrics: " + "\n".join(l for l in metrics.splitlines() if "lake" in l or "audit" in l))
     found = query(ct, f"SELECT json_extract_scalar(eventjson, '$.eventData.UID') AS uid, eventCategory "
                       f"FROM {act_id} ORDER BY uid")
     if found != [["u-1", "ActivityAuditLog"], ["u-2", "ActivityAuditLog"], ["u-cli", "ActivityAuditLog"]]:

@@ -12,6 +12,18 @@ Result<std::unique_ptr<Lake>> Lake::Open(cloud::DataDir* dir, const LakeOptions&
                    cloud::Queries::Open(dir, lake->stores_.get(), options.queries));
   ASSIGN_OR_RETURN(lake->channels_, cloud::Channels::Open(dir, lake->stores_.get()));
   ASSIGN_OR_RETURN(lake->imports_, cloud::Imports::Open(dir, lake->stores_.get()));
+  MetricsRegistry* m = MetricsRegistry::Default();
+  cloud::Queries* q = lake->queries_.get();
+  cloud::Channels* c = lake->channels_.get();
+  lake->metrics_.push_back(m->AddGaugeCallback("cairn_lake_queries_running",
+                                               "Lake queries running now", {},
+                                               [q] { return double(q->Active().running); }));
+  lake->metrics_.push_back(m->AddGaugeCallback("cairn_lake_queries_queued",
+                                               "Lake queries waiting for a worker", {},
+                                               [q] { return double(q->Active().queued); }));
+  lake->metrics_.push_back(m->AddGaugeCallback(
+      "cairn_audit_events_ingested", "PutAuditEvents events acknowledged (durable) since start", {},
+      [c] { return double(c->events_ingested()); }));
   return lake;
 }
 
@@ -27,6 +39,7 @@ void Lake::Register(Dispatcher* dispatcher) {
 Status Lake::Close() {
   if (closed_) return Status::OK();
   closed_ = true;
+  metrics_.clear();
   Status s = imports_->Close();
   Status q = queries_->Close();
   return s.ok() ? q : s;

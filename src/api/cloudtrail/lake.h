@@ -19,8 +19,10 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "api/dispatcher.h"
+#include "api/metrics.h"
 #include "cloud/data_dir.h"
 #include "cloud/event_data_stores.h"
 #include "cloud/queries.h"
@@ -59,6 +61,8 @@ class Lake {
   std::unique_ptr<cloud::Queries> queries_;
   std::unique_ptr<cloud::Channels> channels_;
   std::unique_ptr<cloud::Imports> imports_;
+  // /metrics gauges read from the registries (removed before they are destroyed).
+  std::vector<std::unique_ptr<MetricsRegistry::CallbackHandle>> metrics_;
   bool closed_ = false;
 };
 
