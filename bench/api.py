@@ -34,6 +34,13 @@ def run_json(argv):
     return json.loads(p.stdout)
 
 
+def process_cpu_seconds(pid):
+    """user+system CPU seconds of a running process (Linux /proc)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def request_mix(cairn, data, account, region):
     """LookupEvents bodies drawn from the history's own newest events."""
     page = run_json([cairn, "lookup", "--data", data, "--account", account, "--region", region,
@@ -107,9 +114,11 @@ def main():
         common = ["--region", region, "--requests", req_file, "--clients", str(args.clients),
                   "--seconds", str(args.seconds)]
         log(f"HTTP: {args.clients} clients for {args.seconds:g} s against {endpoint} ...")
+        cpu_before = process_cpu_seconds(server.pid)
         http = run_json([load, "http", "--endpoint", f"{endpoint}/accounts/{account}", "--key", key,
                          "--secret", secret,
                          *common])
+        http["server_cpu_seconds"] = process_cpu_seconds(server.pid) - cpu_before
         server.send_signal(15)
         if server.wait(timeout=60) != 0:
             raise SystemExit("cairn serve failed to stop: " + server.stderr.read())
@@ -121,14 +130,24 @@ def main():
             if r["errors"]:
                 raise SystemExit(f"{r['mode']}: {r['errors']} errors; first: {r.get('first_error')}")
 
+        # CPU per request is what a shared machine cannot distort: the server process's CPU for
+        # HTTP (the load client's own signing and parsing excluded), the whole process in-process.
+        http["cpu_us"] = http["server_cpu_seconds"] / max(1, http["requests"]) * 1e6
+        inproc["cpu_us"] = inproc["cpu_seconds"] / max(1, inproc["requests"]) * 1e6
+        cores = os.cpu_count()
         print(f"LookupEvents, {args.clients} clients, {args.seconds:g} s each, "
-              f"history of {hist['events']:,} events, {os.cpu_count()} cores")
-        print(f"{'side':<26}{'requests/s':>12}{'p50 ms':>10}{'p99 ms':>10}{'events/req':>12}")
+              f"history of {hist['events']:,} events, {cores} cores")
+        print(f"{'side':<26}{'requests/s':>12}{'p50 ms':>10}{'p99 ms':>10}{'events/req':>12}"
+              f"{'CPU us/req':>12}{'CPU-bound/s':>13}")
         for name, r in (("cairn serve (HTTP+SigV4)", http), ("in-process lookups", inproc)):
             print(f"{name:<26}{r['rps']:>12,.0f}{r['p50_ms']:>10.2f}{r['p99_ms']:>10.2f}"
-                  f"{r['events'] / max(1, r['requests']):>12.1f}")
+                  f"{r['events'] / max(1, r['requests']):>12.1f}{r['cpu_us']:>12,.0f}"
+                  f"{cores * 1e6 / max(r['cpu_us'], 1e-9):>13,.0f}")
         print(f"{'HTTP / in-process':<26}{http['rps'] / inproc['rps']:>11.2f}x"
-              f"{'':>10}{http['p99_ms'] / max(inproc['p99_ms'], 1e-9):>9.2f}x")
+              f"{'':>10}{http['p99_ms'] / max(inproc['p99_ms'], 1e-9):>9.2f}x{'':>12}"
+              f"{http['cpu_us'] / max(inproc['cpu_us'], 1e-9):>11.2f}x")
+        print(f"server overhead per request (HTTP, SigV4, dispatch, self-recording): "
+              f"{http['cpu_us'] - inproc['cpu_us']:,.0f} us of CPU")
         target = 5000
         print(f"target >= {target:,} LookupEvents/s over HTTP: "
               f"{'met' if http['rps'] >= target else 'NOT met'} ({http['rps']:,.0f}/s)")

@@ -6,7 +6,7 @@
 //   build/bench/api_load inproc --data DIR --account A --region R --requests FILE
 //                             [--clients 16] [--seconds 10] [--as-of T]
 //   {"mode":"http","clients":16,"requests":N,"errors":N,"events":N,"seconds":S,"rps":X,
-//    "p50_ms":X,"p99_ms":X,"max_ms":X}
+//    "p50_ms":X,"p99_ms":X,"max_ms":X,"cpu_seconds":S}   (cpu_seconds: this process, user+system)
 //
 // FILE holds one LookupEvents request body (JSON) per line; client i starts at line i and cycles.
 // http: each client keeps one HTTP/1.1 keep-alive connection (reconnecting when the server closes
@@ -18,6 +18,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -301,6 +302,10 @@ int Main(int argc, char** argv) {
   }
   for (auto& t : threads) t.join();
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  const double cpu = static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+                     static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 
   std::vector<double> all;
   uint64_t errors = 0, events = 0;
@@ -324,6 +329,7 @@ int Main(int argc, char** argv) {
       .Member("errors", errors)
       .Member("events", events)
       .Member("seconds", seconds)
+      .Member("cpu_seconds", cpu)
       .Member("rps", static_cast<double>(all.size()) / seconds)
       .Member("p50_ms", pct(0.50))
       .Member("p99_ms", pct(0.99))

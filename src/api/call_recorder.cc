@@ -145,16 +145,19 @@ std::string CallRecordJson(const RequestContext& ctx, const HttpRequest& request
   w.Key("requestParameters");
   WriteRequestParameters(ctx, request, &w);
   w.Key("responseElements");
-  simdjson::dom::element resp;
-  thread_local simdjson::dom::parser resp_parser;
-  simdjson::padded_string resp_padded(response.body);
-  if (!failed && !ctx.read_only && !data_event && response.body.size() <= 64 * 1024 &&
-      !resp_parser.parse(resp_padded).get(resp) && resp.is_object() &&
-      simdjson::dom::object(resp).size() > 0) {
-    WriteValue(resp, &w, 0);
-  } else {
-    w.Null();
+  bool wrote = false;
+  if (!failed && !ctx.read_only && !data_event && response.body.size() <= 64 * 1024) {
+    // Reads are the most frequent calls and can have large answers: only changes are parsed.
+    thread_local simdjson::dom::parser resp_parser;
+    simdjson::padded_string resp_padded(response.body);
+    simdjson::dom::element resp;
+    if (!resp_parser.parse(resp_padded).get(resp) && resp.is_object() &&
+        simdjson::dom::object(resp).size() > 0) {
+      WriteValue(resp, &w, 0);
+      wrote = true;
+    }
   }
+  if (!wrote) w.Null();
   w.Member("requestID", ctx.request_id)
       .Member("eventID", cloud::RandomUuid())
       .Member("readOnly", ctx.read_only)

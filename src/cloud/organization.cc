@@ -246,7 +246,7 @@ Result<std::vector<CredentialInfo>> Organization::ListCredentials() {
 }
 
 Status Organization::RevokeCredential(std::string_view access_key_id) {
-  return db_->Transaction([&]() -> Status {
+  RETURN_IF_ERROR(db_->Transaction([&]() -> Status {
     ASSIGN_OR_RETURN(Statement q, db_->Prepare("SELECT revoked_us FROM credentials WHERE "
                                                "access_key_id = ?"));
     q.Bind(1, access_key_id);
@@ -260,35 +260,70 @@ Status Organization::RevokeCredential(std::string_view access_key_id) {
     ASSIGN_OR_RETURN(Statement u, db_->Prepare("UPDATE credentials SET revoked_us = ? WHERE "
                                                "access_key_id = ?"));
     return u.Bind(1, dir_->env()->NowMicros()).Bind(2, access_key_id).Run();
-  });
+  }));
+  ForgetCache();
+  return Status::OK();
+}
+
+void Organization::ForgetCache() {
+  std::lock_guard<std::mutex> l(cache_mu_);
+  cache_.clear();
+  cache_version_ = -1;
+}
+
+Result<std::optional<Organization::ActiveKey>> Organization::Active(
+    std::string_view access_key_id) {
+  std::lock_guard<std::mutex> l(cache_mu_);
+  if (!data_version_) {
+    ASSIGN_OR_RETURN(Statement st, db_->Prepare("PRAGMA data_version"));
+    data_version_.emplace(std::move(st));
+  }
+  data_version_->Reset();
+  ASSIGN_OR_RETURN(bool row, data_version_->Step());
+  const int64_t version = row ? data_version_->Int(0) : -2;
+  if (version != cache_version_) {
+    cache_.clear();
+    cache_version_ = version;
+  }
+  if (auto it = cache_.find(access_key_id); it != cache_.end()) {
+    return std::optional<ActiveKey>(it->second);
+  }
+  ASSIGN_OR_RETURN(std::optional<ActiveKey> key, LoadActive(access_key_id));
+  // Only active keys are cached: unknown ones cannot grow the cache.
+  if (key && cache_.size() < 100000) cache_.emplace(std::string(access_key_id), *key);
+  return key;
+}
+
+Result<std::optional<Organization::ActiveKey>> Organization::LoadActive(
+    std::string_view access_key_id) {
+  ASSIGN_OR_RETURN(Statement s, db_->Prepare("SELECT c.account_id, c.role, a.management, "
+                                             "c.secret_sealed FROM credentials c JOIN accounts a "
+                                             "ON a.id = c.account_id WHERE c.access_key_id = ? "
+                                             "AND c.revoked_us IS NULL"));
+  s.Bind(1, access_key_id);
+  ASSIGN_OR_RETURN(bool found, s.Step());
+  if (!found) return std::optional<ActiveKey>();
+  ActiveKey k;
+  k.principal.access_key_id = std::string(access_key_id);
+  k.principal.account_id = s.Text(0).value_or("");
+  k.principal.role = ParseRole(s.Text(1).value_or("")).value_or(Role::kMemberReader);
+  k.principal.in_management_account = s.Int(2) != 0;
+  ASSIGN_OR_RETURN(k.secret,
+                   box_.Open(s.Text(3).value_or(""), access_key_id,
+                             db_->path() + ": credential " + std::string(access_key_id)));
+  return std::optional<ActiveKey>(std::move(k));
 }
 
 Result<std::optional<std::string>> Organization::SecretFor(std::string_view access_key_id) {
-  ASSIGN_OR_RETURN(Statement s, db_->Prepare("SELECT secret_sealed FROM credentials WHERE "
-                                             "access_key_id = ? AND revoked_us IS NULL"));
-  s.Bind(1, access_key_id);
-  ASSIGN_OR_RETURN(bool found, s.Step());
-  if (!found) return std::optional<std::string>();
-  ASSIGN_OR_RETURN(std::string secret,
-                   box_.Open(s.Text(0).value_or(""), access_key_id,
-                             db_->path() + ": credential " + std::string(access_key_id)));
-  return std::optional<std::string>(std::move(secret));
+  ASSIGN_OR_RETURN(std::optional<ActiveKey> k, Active(access_key_id));
+  if (!k) return std::optional<std::string>();
+  return std::optional<std::string>(std::move(k->secret));
 }
 
 Result<std::optional<Principal>> Organization::PrincipalFor(std::string_view access_key_id) {
-  ASSIGN_OR_RETURN(Statement s, db_->Prepare("SELECT c.account_id, c.role, a.management FROM "
-                                             "credentials c JOIN accounts a ON a.id = "
-                                             "c.account_id WHERE c.access_key_id = ? AND "
-                                             "c.revoked_us IS NULL"));
-  s.Bind(1, access_key_id);
-  ASSIGN_OR_RETURN(bool found, s.Step());
-  if (!found) return std::optional<Principal>();
-  Principal p;
-  p.access_key_id = std::string(access_key_id);
-  p.account_id = s.Text(0).value_or("");
-  p.role = ParseRole(s.Text(1).value_or("")).value_or(Role::kMemberReader);
-  p.in_management_account = s.Int(2) != 0;
-  return std::optional<Principal>(std::move(p));
+  ASSIGN_OR_RETURN(std::optional<ActiveKey> k, Active(access_key_id));
+  if (!k) return std::optional<Principal>();
+  return std::optional<Principal>(std::move(k->principal));
 }
 
 }  // namespace cairn::cloud

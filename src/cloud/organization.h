@@ -11,14 +11,18 @@
 // the caller).
 //
 // Several processes may use one data folder's organization at a time (`cairn serve` running while
-// `cairn credentials create` adds a key): every lookup reads the database, so a new or revoked key
-// takes effect on the next request.
+// `cairn credentials create` adds a key). Active keys are cached in memory (SigV4 needs one lookup
+// per request); the cache is dropped whenever the database changed (SQLite's PRAGMA data_version
+// for other processes' commits, and this object's own writes), so a new or revoked key takes
+// effect on the next request.
 //
 // Thread-safety: every method may be called from many threads at once.
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -110,10 +114,23 @@ class Organization {
   Organization(DataDir* dir, std::string key) : dir_(dir), box_(std::move(key)) {}
   Result<std::optional<Account>> ManagementAccount();
   Result<NewCredential> InsertCredential(const Account& account, Role role);
+  struct ActiveKey {
+    std::string secret;
+    Principal principal;
+  };
+  // The active key `access_key_id` (cached), nullopt when unknown or revoked.
+  Result<std::optional<ActiveKey>> Active(std::string_view access_key_id);
+  Result<std::optional<ActiveKey>> LoadActive(std::string_view access_key_id);
+  void ForgetCache();
 
   DataDir* dir_;
   MetadataDb* db_ = nullptr;
   SecretBox box_;
+
+  std::mutex cache_mu_;
+  std::optional<Statement> data_version_;  // PRAGMA data_version, prepared once
+  int64_t cache_version_ = -1;
+  std::map<std::string, ActiveKey, std::less<>> cache_;
 };
 
 // 1-50 characters of [A-Za-z0-9._-]: an account name.
