@@ -34,6 +34,10 @@ class PageCache {
   // Caches `bytes` as the page at `offset` of file `file_id` (no-op if the page alone exceeds the
   // budget).
   void Insert(uint64_t file_id, uint64_t offset, std::string_view bytes);
+  // The same without copying: the cached page is shared (it stays valid while the caller holds
+  // it, even after eviction). Lookup returns null when the page is not cached.
+  std::shared_ptr<const std::string> LookupShared(uint64_t file_id, uint64_t offset);
+  void InsertShared(uint64_t file_id, uint64_t offset, std::shared_ptr<const std::string> bytes);
 
   size_t bytes() const;
   void SetCapacity(size_t capacity_bytes);
@@ -42,7 +46,7 @@ class PageCache {
   struct Entry {
     uint64_t file_id;
     uint64_t offset;
-    std::string bytes;
+    std::shared_ptr<const std::string> bytes;
   };
   struct KeyHash {
     size_t operator()(const std::pair<uint64_t, uint64_t>& k) const {

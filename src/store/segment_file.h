@@ -56,6 +56,9 @@ class SegmentFile final : public SegmentReader {
   // reader of this file) is copied from memory. Returns false when the page is corrupt.
   bool Decompress(std::string_view stored, const PageInfo& page, const ZstdDictionary* zdict,
                   std::string* out) const;
+  // The same, sharing the cached page instead of copying it. Null when the page is corrupt.
+  std::shared_ptr<const std::string> DecompressShared(std::string_view stored, const PageInfo& page,
+                                                      const ZstdDictionary* zdict) const;
 
   Result<bool> ContainsEvent(Str event_id, Str recipient_account_id) const override;
   Result<bool> ContainsEvent(Str event_id, Str recipient_account_id,
@@ -194,7 +197,8 @@ class BlockCursor {
   std::vector<uint32_t> element_offsets_;
   bool element_offsets_ready_ = false;
   std::vector<std::unique_ptr<std::string>> owned_;
-  std::vector<std::string> group_pages_;  // decompressed pages of the code group (empty: not yet)
+  // Decompressed pages of the code group (null: not yet), shared with the PageCache.
+  std::vector<std::shared_ptr<const std::string>> group_pages_;
   std::vector<bool> group_page_ready_;
   std::string page_scratch_;
 };

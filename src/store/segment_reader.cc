@@ -617,6 +617,19 @@ bool SegmentFile::Decompress(std::string_view stored, const PageInfo& page,
   return true;
 }
 
+std::shared_ptr<const std::string> SegmentFile::DecompressShared(std::string_view stored, const PageInfo& page,
+                                                                const ZstdDictionary* zdict) const {
+  PageCache& cache = PageCache::Default();
+  if (page.compression != PageCompression::kNone) {
+    if (auto hit = cache.LookupShared(cache_id_, page.offset)) return hit;
+  }
+  auto out = std::make_shared<std::string>();
+  if (!DecompressPage(stored, page, zdict, out.get())) return nullptr;
+  std::shared_ptr<const std::string> shared = std::move(out);
+  if (page.compression != PageCompression::kNone) cache.InsertShared(cache_id_, page.offset, shared);
+  return shared;
+}
+
 Status BlockCursor::DecodeGrouped(uint16_t id, const ColumnInfo& col, DecodedStream* s,
                                   std::span<const uint32_t> rows, bool all) {
   const ColumnInfo* group = file_->column_info(kCodeGroupId);
@@ -637,7 +650,7 @@ Status BlockCursor::DecodeGrouped(uint16_t id, const ColumnInfo& col, DecodedStr
         "code group of block " + std::to_string(block_) + ": row count mismatch", chunk->offset));
   }
   if (group_pages_.size() != g.pages.size()) {
-    group_pages_.assign(g.pages.size(), std::string());
+    group_pages_.assign(g.pages.size(), nullptr);
     group_page_ready_.assign(g.pages.size(), false);
   }
   if (s->page_loaded.size() != g.pages.size()) s->page_loaded.assign(g.pages.size(), false);
@@ -658,16 +671,16 @@ Status BlockCursor::DecodeGrouped(uint16_t id, const ColumnInfo& col, DecodedStr
         ASSIGN_OR_RETURN(zdict, file_->Zdict(kCodeGroupId));
       }
       if (page.usize > (uint32_t{1} << 30) ||
-          !file_->Decompress(stored, page, zdict, &group_pages_[p])) {
+          !(group_pages_[p] = file_->DecompressShared(stored, page, zdict))) {
         return Status::DataLoss(
             file_->Where(where + ": checksum mismatch or bad compressed data", page.offset));
       }
-      if (group_pages_[p].size() != static_cast<size_t>(page.rows) * stride) {
+      if (group_pages_[p]->size() != static_cast<size_t>(page.rows) * stride) {
         return Status::DataLoss(file_->Where(where + ": malformed", page.offset));
       }
       group_page_ready_[p] = true;
     }
-    const auto* bytes = reinterpret_cast<const uint8_t*>(group_pages_[p].data()) + at;
+    const auto* bytes = reinterpret_cast<const uint8_t*>(group_pages_[p]->data()) + at;
     const uint8_t width = col.code_width;
     uint32_t bad = 0;
     for (uint32_t i = 0; i < page.rows; ++i, bytes += stride) {
