@@ -15,7 +15,6 @@ events separately; DuckDB's database file), and cairn's peak RSS.
 import json
 import os
 import re
-import resource
 import shutil
 import subprocess
 import sys
@@ -46,37 +45,30 @@ def folder_bytes(path):
     return total
 
 
-def run_cairn(cairn, ds, work, args):
-    """One import into a fresh folder; returns (seconds, cpu seconds, peak RSS bytes, summary)."""
+def measure_cairn(cairn, ds, work, args):
+    """One import into a fresh folder: wall and CPU seconds, peak RSS and the bytes it wrote."""
     data = os.path.join(work, "cairn-data")
     shutil.rmtree(data, ignore_errors=True)
     argv = [cairn, "import", ds.org, "--data", data, "--as-of", args.as_of, "--threads",
             str(args.threads), "--format", "json"]
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    out, err = proc.communicate()
-    seconds = time.perf_counter() - t0
-    # communicate() reaped the child; its rusage is in RUSAGE_CHILDREN, so take the difference.
-    return proc, out, err, seconds, data
-
-
-def measure_cairn(cairn, ds, work, args):
-    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
-    proc, out, err, seconds, data = run_cairn(cairn, ds, work, args)
-    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(argv, stdout=out, stderr=err)
+        # wait4 gives this child's own rusage: its CPU time and its peak RSS (ru_maxrss, KiB).
+        _, status, ru = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - t0
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode(), err.read().decode(errors="replace")
     if proc.returncode != 0:
-        raise SystemExit(f"cairn import: exit {proc.returncode}\n{err[-3000:]}")
-    summary = json.loads(out)
-    cpu = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
-    # ru_maxrss of RUSAGE_CHILDREN is the largest of all children so far (KiB on Linux): the
-    # imports are the only big children of this process before DuckDB runs.
-    rss = r1.ru_maxrss * 1024
+        raise SystemExit(f"cairn import: exit {proc.returncode}\n{stderr[-3000:]}")
+    summary = json.loads(stdout)
     org_id = summary["organization_store"]
-    org_bytes = folder_bytes(os.path.join(data, "eds", org_id))
-    history_bytes = folder_bytes(os.path.join(data, "history"))
-    total_bytes = folder_bytes(data)
-    return {"seconds": seconds, "cpu": cpu, "rss": rss, "summary": summary,
-            "org_bytes": org_bytes, "history_bytes": history_bytes, "total_bytes": total_bytes}
+    return {"seconds": seconds, "cpu": ru.ru_utime + ru.ru_stime, "rss": ru.ru_maxrss * 1024,
+            "summary": summary, "org_bytes": folder_bytes(os.path.join(data, "eds", org_id)),
+            "history_bytes": folder_bytes(os.path.join(data, "history")),
+            "total_bytes": folder_bytes(data)}
 
 
 def parse_sql_block(name):

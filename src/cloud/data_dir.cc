@@ -202,6 +202,10 @@ DataDirOptions::DataDirOptions() {
   // Event data stores: two memtables (one filling, one flushing) of this size are the largest
   // steady part of an import's memory (doc/history.md, "Memory").
   store_options.memtable_bytes = 48ull << 20;
+  // Compaction rewrites nearly every event of an event data store once, into the segments that
+  // stay: zstd level 6 there (flushes keep level 3) cut the 1M dataset's organization store from
+  // 100.6 to 99.7 bytes per event at no measurable CPU cost on the import.
+  store_options.compaction_segment_options.compression_level = 6;
 }
 
 std::string NewUuid() {
