@@ -289,6 +289,10 @@ def lookup_until(client, want, **kw):
 
 def self_recording(srv):
     ct = srv.client()
+    # An event data store created now receives the calls recorded from then on (its default
+    # selectors take management events).
+    eds = ct.create_event_data_store(Name="calls")["EventDataStoreArn"].split("/")[-1]
+    ct.get_trail(Name="audit")
     events = lookup_until(ct, lambda ev: len(ev) >= 2, LookupAttributes=[
         {"AttributeKey": "EventName", "AttributeValue": "CreateTrail"}], MaxResults=50)
     recs = [json.loads(e["CloudTrailEvent"]) for e in events]
@@ -321,6 +325,22 @@ def self_recording(srv):
         check(r["recipientAccountId"] == MEMBER, f"member sees another account's call: {r}")
     denied = [json.loads(e["CloudTrailEvent"]) for e in mine if e["EventName"] == "DeleteTrail"]
     check(denied[0]["errorCode"] == "AccessDeniedException", f"denied call: {denied}")
+
+    def query_names():
+        q = ct.start_query(QueryStatement=f"SELECT eventName FROM {eds} WHERE "
+                                          "eventSource = 'cloudtrail.amazonaws.com'")["QueryId"]
+        for _ in range(100):
+            r = ct.get_query_results(QueryId=q)
+            if r["QueryStatus"] in ("FINISHED", "FAILED", "CANCELLED", "TIMED_OUT"):
+                return {list(row[0].values())[0] for row in r["QueryResultRows"]}
+            time.sleep(0.1)
+        raise Failure("query did not finish")
+    for _ in range(30):
+        names = query_names()
+        if "GetTrail" in names:
+            break
+        time.sleep(0.2)
+    check({"GetTrail", "DeleteTrail"} <= names, f"recorded calls in the event data store: {names}")
 
 
 def main():
