@@ -58,7 +58,18 @@ std::string StatsJson(const ImportRecord& r) {
     w.Key(a);
     WriteStats(&w, s);
   }
-  w.EndObject().EndObject();
+  w.EndObject();
+  w.Key("failures").BeginArray();
+  for (const ImportFailure& f : r.failures) {
+    w.BeginObject()
+        .Member("Location", f.location)
+        .Member("ErrorType", f.error_type)
+        .Member("ErrorMessage", f.error_message)
+        .Member("Account", f.account)
+        .Member("Updated", f.updated_us)
+        .EndObject();
+  }
+  w.EndArray().EndObject();
   return out;
 }
 
@@ -142,6 +153,20 @@ Status Imports::Load() {
         simdjson::dom::object accounts;
         if (!st["accounts"].get(accounts)) {
           for (auto [k, v] : accounts) r.by_account[std::string(k)] = ReadStats(v);
+        }
+        simdjson::dom::array failures;
+        if (!st["failures"].get(failures)) {
+          for (simdjson::dom::element f : failures) {
+            ImportFailure x;
+            std::string_view sv;
+            int64_t t = 0;
+            if (!f["Location"].get(sv)) x.location = std::string(sv);
+            if (!f["ErrorType"].get(sv)) x.error_type = std::string(sv);
+            if (!f["ErrorMessage"].get(sv)) x.error_message = std::string(sv);
+            if (!f["Account"].get(sv)) x.account = std::string(sv);
+            if (!f["Updated"].get(t)) x.updated_us = t;
+            r.failures.push_back(std::move(x));
+          }
         }
       }
     }
@@ -278,6 +303,7 @@ Result<ImportRecord> Imports::Start(const Caller& caller,
   r.status = std::string(kInitializing);
   r.total = {};
   r.by_account.clear();
+  r.failures.clear();
   r.updated_us = caller.now_us;
   auto job = std::make_shared<Job>();
   job->id = r.id;
@@ -362,6 +388,13 @@ void Imports::RunJob(const std::shared_ptr<Job>& job) {
       live.total.failed_entries += failed;
       for (const auto& [a, count] : events_by_account) live.by_account[a].events_completed += count;
       live.by_account[file_account].failed_entries += failed;
+      for (const std::string& message : file.summary.errors) {
+        if (live.failures.size() >= kMaxFailures) break;
+        std::string location = file.file.path;
+        if (location.starts_with(folder + "/")) location = location.substr(folder.size() + 1);
+        live.failures.push_back(
+            {location, "InvalidRecord", message.substr(0, 1000), file_account, env->NowMicros()});
+      }
       if (file.last_part) {
         live.total.files_completed++;
         live.by_account[file_account].files_completed++;
@@ -385,6 +418,10 @@ void Imports::RunJob(const std::shared_ptr<Job>& job) {
     if (!outcome.ok()) {
       std::fprintf(stderr, "cairn: import %s: %s\n", job->id.c_str(), outcome.ToString().c_str());
       live.total.failed_entries++;
+      if (live.failures.size() < kMaxFailures) {
+        live.failures.push_back({"", "ImportError", outcome.message().substr(0, 1000), "",
+                                 env->NowMicros()});
+      }
     }
   } else {
     live.status = std::string(kCompleted);
@@ -402,6 +439,21 @@ Result<ImportRecord> Imports::Get(const Caller& caller, std::string_view id) {
                fmt::format("The import {} was not found.", id));
   }
   return ViewFor(caller, it->second);
+}
+
+Result<std::vector<ImportFailure>> Imports::Failures(const Caller& caller, std::string_view id) {
+  std::lock_guard<std::mutex> l(mu_);
+  auto it = imports_.find(std::string(id));
+  if (it == imports_.end() || !VisibleTo(caller, it->second)) {
+    return Err(StatusCode::kNotFound, "ImportNotFoundException",
+               fmt::format("The import {} was not found.", id));
+  }
+  if (ReadScopeOf(*caller.principal).all_accounts) return it->second.failures;
+  std::vector<ImportFailure> out;
+  for (const ImportFailure& f : it->second.failures) {
+    if (f.account == caller.principal->account_id) out.push_back(f);
+  }
+  return out;
 }
 
 Result<ImportRecord> Imports::Stop(const Caller& caller, std::string_view id) {

@@ -44,6 +44,15 @@ struct ImportStatistics {
   uint64_t failed_entries = 0;
 };
 
+// One ListImportFailures entry: a file (relative to the source folder) and what went wrong.
+struct ImportFailure {
+  std::string location;
+  std::string error_type;  // InvalidRecord (a rejected record), ImportError (the import stopped)
+  std::string error_message;
+  std::string account;  // the key layout's account ("" when the path has none)
+  int64_t updated_us = 0;
+};
+
 struct ImportSource {
   std::string uri;  // file:///absolute/folder
   std::string bucket_region;
@@ -60,11 +69,14 @@ struct ImportRecord {
   std::string status;
   ImportStatistics total;
   std::map<std::string, ImportStatistics> by_account;
+  std::vector<ImportFailure> failures;  // the first kMaxFailures
   int64_t created_us = 0, updated_us = 0;
 };
 
 class Imports {
  public:
+  static constexpr size_t kMaxFailures = 1000;
+
   // REQUIRES: dir and stores outlive the registry. Registers a delete guard with `stores`
   // (EventDataStoreHasOngoingImportException).
   static Result<std::unique_ptr<Imports>> Open(DataDir* dir, EventDataStores* stores);
@@ -82,6 +94,9 @@ class Imports {
   Result<std::vector<ImportRecord>> List(const Caller& caller,
                                          const std::optional<std::string>& destination,
                                          const std::optional<std::string>& status);
+
+  // The import's failures (only the caller's account's when it does not read every account).
+  Result<std::vector<ImportFailure>> Failures(const Caller& caller, std::string_view id);
 
   // Stops running imports and waits for them.
   Status Close();

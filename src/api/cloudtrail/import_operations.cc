@@ -89,6 +89,42 @@ void RegisterImportOperations(Dispatcher* d, cloud::Imports* imports) {
                  return ImportJson(r, true);
                });
   d->AddJson11(
+      "ListImportFailures", Action::kReadConfig,
+      [imports](const RequestContext& ctx, simdjson::dom::element in) -> Result<std::string> {
+        ASSIGN_OR_RETURN(std::string id, lake::ReqString(in, "ImportId"));
+        ASSIGN_OR_RETURN(std::optional<int64_t> max, lake::OptInt(in, "MaxResults"));
+        ASSIGN_OR_RETURN(std::optional<std::string> token, lake::OptString(in, "NextToken"));
+        if (max && (*max < 1 || *max > 1000)) {
+          return lake::Invalid(fmt::format("MaxResults {} is out of range 1..1000.", *max),
+                               "InvalidMaxResultsException");
+        }
+        ASSIGN_OR_RETURN(std::vector<cloud::ImportFailure> all, imports->Failures(CallerOf(ctx), id));
+        size_t begin = 0;
+        if (token) {
+          bool ok = token->starts_with("f-") && token->size() > 2 && token->size() < 12;
+          for (size_t i = 2; ok && i < token->size(); ++i) ok = std::isdigit(static_cast<unsigned char>((*token)[i]));
+          if (ok) begin = std::stoul(token->substr(2));
+          if (!ok || begin > all.size()) return lake::Invalid("NextToken is not valid.", "InvalidNextTokenException");
+        }
+        const size_t end = std::min(all.size(), begin + static_cast<size_t>(max.value_or(1000)));
+        std::string out;
+        JsonWriter w(&out);
+        w.BeginObject().Key("Failures").BeginArray();
+        for (size_t i = begin; i < end; ++i) {
+          w.BeginObject()
+              .Member("Location", all[i].location)
+              .Member("Status", "FAILED")
+              .Member("ErrorType", all[i].error_type)
+              .Member("ErrorMessage", all[i].error_message);
+          lake::WriteTime(&w, "LastUpdatedTime", all[i].updated_us);
+          w.EndObject();
+        }
+        w.EndArray();
+        if (end < all.size()) w.Member("NextToken", "f-" + std::to_string(end));
+        w.EndObject();
+        return out;
+      });
+  d->AddJson11(
       "ListImports", Action::kReadConfig,
       [imports](const RequestContext& ctx, simdjson::dom::element in) -> Result<std::string> {
         ASSIGN_OR_RETURN(std::optional<int64_t> max, lake::OptInt(in, "MaxResults"));

@@ -77,6 +77,16 @@ TEST_F(ImportOpsTest, ImportsWithStatisticsPerAccount) {
   r = Call("GetImport", R"({"ImportId":")" + id + R"("})", "other");
   EXPECT_EQ(uint64_t(r.json["ImportStatistics"]["EventsCompleted"]), 4u);
   EXPECT_EQ(uint64_t(r.json["ImportStatistics"]["FailedEntries"]), 1u);
+  // The broken file is a failure of the other member's account only.
+  r = Call("ListImportFailures", R"({"ImportId":")" + id + R"("})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  ASSERT_EQ(r.json["Failures"].get_array().size(), 1u) << r.body;
+  EXPECT_EQ(JStr(r.json["Failures"].at(0), "Location"),
+            fmt::format("AWSLogs/{0}/CloudTrail/us-east-1/2024/12/30/{0}_CloudTrail_us-east-1_20241230T1100Z_y.json", kOther));
+  EXPECT_EQ(JStr(r.json["Failures"].at(0), "Status"), "FAILED");
+  EXPECT_NE(JStr(r.json["Failures"].at(0), "ErrorMessage").find("eventTime"), std::string::npos) << r.body;
+  EXPECT_EQ(Call("ListImportFailures", R"({"ImportId":")" + id + R"("})", "member").json["Failures"].get_array().size(), 0u);
+  EXPECT_EQ(Call("ListImportFailures", R"({"ImportId":")" + id + R"("})", "other").json["Failures"].get_array().size(), 1u);
   r = Call("ListImports", "{}", "member");
   ASSERT_EQ(r.json["Imports"].get_array().size(), 1u);
   // Members cannot start or stop imports into the organization store.

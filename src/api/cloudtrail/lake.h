@@ -6,7 +6,8 @@
 //
 //   cloudtrail (JSON 1.1)      CreateEventDataStore ... StopEventDataStoreIngestion, StartQuery,
 //                              DescribeQuery, GetQueryResults, ListQueries, CancelQuery,
-//                              StartImport, GetImport, ListImports, StopImport, CreateChannel,
+//                              StartImport, GetImport, ListImports, ListImportFailures,
+//                              StopImport, CreateChannel,
 //                              GetChannel, ListChannels, UpdateChannel, DeleteChannel
 //   cloudtrail-data (REST)     POST /PutAuditEvents
 //

@@ -31,6 +31,7 @@ TEST_F(LakeBadInputTest, EveryMemberWithEveryWrongType) {
       {"CancelQuery", {"QueryId"}},
       {"StartImport", {"Destinations", "ImportSource", "StartEventTime", "EndEventTime", "ImportId"}},
       {"GetImport", {"ImportId"}},
+      {"ListImportFailures", {"ImportId", "MaxResults", "NextToken"}},
       {"StopImport", {"ImportId"}},
       {"ListImports", {"MaxResults", "NextToken", "Destination", "ImportStatus"}},
       {"CreateChannel", {"Name", "Source", "Destinations", "Tags"}},
