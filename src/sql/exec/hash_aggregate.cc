@@ -124,7 +124,13 @@ class HashAggregateOp : public Operator {
       if (!node_.groups.empty()) {
         std::vector<const Vector*> cols;
         for (size_t k = 0; k < node_.groups.size(); ++k) {
-          RETURN_IF_ERROR(Evaluate(*node_.groups[k], in, ctx_->eval(), &group_values[k]));
+          // A plain input column is used as it is (evaluating it would copy it).
+          const BoundExpr& g = *node_.groups[k];
+          if (g.kind == BoundKind::kColumn && g.index >= 0 && static_cast<size_t>(g.index) < in.columns.size()) {
+            cols.push_back(&in.columns[static_cast<size_t>(g.index)]);
+            continue;
+          }
+          RETURN_IF_ERROR(Evaluate(g, in, ctx_->eval(), &group_values[k]));
           cols.push_back(&group_values[k]);
         }
         if (fast_ == Fast::kIds) {
@@ -204,7 +210,12 @@ class HashAggregateOp : public Operator {
     std::vector<Vector> args(call.args.size() + call.order_exprs.size());
     std::vector<const Vector*> arg_ptrs;
     for (size_t k = 0; k < call.args.size(); ++k) {
-      RETURN_IF_ERROR(Evaluate(*call.args[k], in, ctx_->eval(), &args[k]));
+      const BoundExpr& x = *call.args[k];
+      if (x.kind == BoundKind::kColumn && x.index >= 0 && static_cast<size_t>(x.index) < in.columns.size()) {
+        arg_ptrs.push_back(&in.columns[static_cast<size_t>(x.index)]);
+        continue;
+      }
+      RETURN_IF_ERROR(Evaluate(x, in, ctx_->eval(), &args[k]));
       arg_ptrs.push_back(&args[k]);
     }
     for (size_t k = 0; k < call.order_exprs.size(); ++k) {
@@ -219,10 +230,10 @@ class HashAggregateOp : public Operator {
         if (f.IsNull(i) || !f.bools()[i]) groups[i] = kNoGroup;
       }
     }
-    if (call.distinct && call.args.size() == 1 && ValueIds::Supports(args[0].type())) {
+    if (call.distinct && call.args.size() == 1 && ValueIds::Supports(arg_ptrs[0]->type())) {
       // The same on value ids: (group, id) pairs in one 64-bit key.
       std::vector<uint32_t> vids;
-      distinct_ids_[a].Map(args[0], &vids);
+      distinct_ids_[a].Map(*arg_ptrs[0], &vids);
       for (size_t i = 0; i < n; ++i) {
         if (groups[i] == kNoGroup) continue;
         if (!distinct_fast_[a].insert(uint64_t{groups[i]} << 32 | vids[i]).second) groups[i] = kNoGroup;
