@@ -349,7 +349,21 @@ void Queries::Run(const std::shared_ptr<Running>& q) {
   std::lock_guard<std::mutex> l(mu_);
   QueryRecord& r = q->record;
   r.finished_us = dir_->env()->NowMicros();
-  if (result.ok()) r.statistics = result->statistics;
+  if (result.ok()) {
+    r.statistics = result->statistics;
+    if (!r.restrict_account.empty()) {
+      // The scan read other accounts' rows too (they share blocks); counting them would let a
+      // member infer how many events the other accounts have. Report the caller's share only:
+      // its rows, and the bytes in proportion.
+      LakeQueryStatistics& st = r.statistics;
+      st.bytes_scanned = st.events_scanned == 0
+                             ? 0
+                             : static_cast<uint64_t>(static_cast<double>(st.bytes_scanned) *
+                                                     static_cast<double>(st.events_matched) /
+                                                     static_cast<double>(st.events_scanned));
+      st.events_scanned = st.events_matched;
+    }
+  }
   if (q->cancel_requested || outcome.code() == StatusCode::kCancelled) {
     r.status = std::string(kCancelled);
   } else if (outcome.ok()) {

@@ -263,6 +263,9 @@ def main():
         fail(f"member import statistics: {mg['ImportStatistics']} (own events {own})")
     mq = mct.start_query(QueryStatement=f"SELECT count(*) FROM {org_id}")["QueryId"]
     expect_error(lambda: ct.describe_query(QueryId=mq), "QueryIdNotFoundException")
+    md = wait_query(mct, mq)
+    if md["QueryStatistics"]["EventsScanned"] != int(own):
+        fail(f"member statistics reveal other accounts' rows: {md['QueryStatistics']} (own {own})")
     expect_error(lambda: mct.stop_import(ImportId=imp["ImportId"]), "AccessDeniedException")
 
     # --- Channels and PutAuditEvents ----------------------------------------------------------

@@ -152,6 +152,16 @@ TEST_F(QueryOpsTest, MembersSeeOnlyTheirOwnAccountInsideTheScan) {
   EXPECT_EQ(Cell(RunQuery(fmt::format("SELECT count(*) FROM {0} a JOIN {0} b ON a.eventID = b.eventID", org), "member"), "member"), "3");
   EXPECT_EQ(Cell(RunQuery(fmt::format("SELECT count(*) FROM {0} WHERE eventID IN (SELECT eventID FROM {0} WHERE recipientAccountId = '{1}')", org, kOther), "member"), "member"), "0");
   EXPECT_EQ(Cell(RunQuery(fmt::format("SELECT max(recipientAccountId) FROM {0}", org), "member"), "member"), kMember);
+  // Statistics do not reveal the other accounts' rows the scan passed over.
+  const std::string admin_q = RunQuery(count);
+  const std::string member_q = RunQuery(count, "member");
+  LakeReply admin_d = Call("DescribeQuery", R"({"QueryId":")" + admin_q + R"("})");
+  EXPECT_EQ(uint64_t(admin_d.json["QueryStatistics"]["EventsScanned"]), 10u) << admin_d.body;
+  const uint64_t admin_bytes = uint64_t(admin_d.json["QueryStatistics"]["BytesScanned"]);
+  LakeReply member_d = Call("DescribeQuery", R"({"QueryId":")" + member_q + R"("})", "member");
+  EXPECT_EQ(uint64_t(member_d.json["QueryStatistics"]["EventsScanned"]), 3u) << member_d.body;
+  EXPECT_LE(uint64_t(member_d.json["QueryStatistics"]["EventsMatched"]), 3u);
+  EXPECT_LT(uint64_t(member_d.json["QueryStatistics"]["BytesScanned"]), admin_bytes);
   // The management account's private store is not even there for a member.
   EXPECT_EQ(Call("StartQuery", fmt::format(R"({{"QueryStatement":"SELECT count(*) FROM {}"}})", priv), "member").error,
             "EventDataStoreNotFoundException");
