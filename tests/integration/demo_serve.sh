@@ -13,7 +13,9 @@ for want in "endpoint: " "AccessDeniedException" "org-audit" "status FINISHED" "
     echo "demo output lacks '$want':"; echo "$out" | tail -40; exit 1
   fi
 done
-if pgrep -f "serve --data demo-data/cairn --listen 127.0.0.1:0" >/dev/null; then
-  echo "cairn serve still running after the demo"; exit 1
+endpoint=$(sed -n 's/^endpoint: *\(http:[^ ]*\).*/\1/p' <<<"$out")
+if python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1] + "/health", timeout=2)' \
+    "$endpoint" 2>/dev/null; then
+  echo "cairn serve still answers at $endpoint after the demo"; exit 1
 fi
 echo ok
