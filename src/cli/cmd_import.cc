@@ -26,6 +26,7 @@
 #include "common/progress.h"
 #include "event/input_walker.h"
 #include "event/parse_summary.h"
+#include "store/page_cache.h"
 
 namespace cairn::cli {
 namespace {
@@ -189,6 +190,10 @@ int RunImport(const ImportArgs& args) {
   // Two arenas: every store has flush and maintenance threads, and glibc's default of one arena
   // per thread (up to 8 per core) keeps each one's freed memory apart, which doubled the peak RSS.
   mallopt(M_ARENA_MAX, 2);
+  // Decompressed segment pages are kept for repeated queries (src/store/page_cache.h, 1 GiB by
+  // default). An import reads segment pages once (compaction inputs) or rarely (dedupe checks):
+  // caching them would only grow its memory with the size of the store.
+  segment::PageCache::Default().SetCapacity(16 << 20);
 
   auto data = OpenDataDir(args.data, /*create=*/true);
   if (!data.ok()) return ReportError(data.status());
