@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <httplib.h>
+#include <sys/socket.h>
 
 #include <charconv>
 #include <chrono>
@@ -92,6 +93,13 @@ HttpServer::HttpServer(const Dispatcher* dispatcher, MetricsRegistry* metrics,
   // A response goes out as two writes (headers, body): with Nagle's algorithm the body waits for
   // the client's delayed ACK of the headers, ~40 ms per request on keep-alive connections.
   server_->set_tcp_nodelay(true);
+  // cpp-httplib's default socket options set SO_REUSEPORT, which lets a second server bind the
+  // same port and silently take part of the connections. SO_REUSEADDR alone still allows a quick
+  // restart (sockets in TIME_WAIT) and makes a second `cairn serve` on the port fail to bind.
+  server_->set_socket_options([](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
 
   server_->Get("/health", [](const httplib::Request&, httplib::Response& res) {
     res.set_content("{\"status\":\"ok\"}", "application/json");

@@ -174,6 +174,26 @@ TEST(HttpServerStandaloneTest, BindFailureNamesAddress) {
   EXPECT_NE(s.message().find("203.0.113.1:4566"), std::string::npos);
 }
 
+TEST(HttpServerStandaloneTest, SecondServerOnTheSamePortFailsToBind) {
+  MetricsRegistry metrics;
+  auto env = NewMemEnv();
+  SigV4Verifier verifier([](std::string_view) -> Result<std::optional<std::string>> {
+    return std::optional<std::string>();
+  }, env.get());
+  Dispatcher dispatcher(&verifier, [](std::string_view) -> Result<std::optional<cloud::Principal>> {
+    return std::optional<cloud::Principal>();
+  }, &metrics, env.get());
+  HttpServerOptions options;
+  options.port = 0;
+  HttpServer first(&dispatcher, &metrics, options);
+  ASSERT_TRUE(first.Bind().ok());
+  options.port = first.port();
+  HttpServer second(&dispatcher, &metrics, options);
+  Status s = second.Bind();
+  ASSERT_FALSE(s.ok()) << "two servers bound port " << first.port();
+  EXPECT_NE(s.message().find(std::to_string(first.port())), std::string::npos);
+}
+
 TEST(ListenAddressTest, Parses) {
   auto a = ParseListenAddress("127.0.0.1:4566");
   ASSERT_TRUE(a.ok());
