@@ -1,6 +1,30 @@
 #include "api/api_server.h"
 
 namespace cairn::api {
+namespace {
+
+// AddTags / ListTags / RemoveTags on event data store ARNs go to the store registry; the tag
+// operations themselves are the trail operations' (services.h TagTarget).
+void RegisterEventDataStoreTags(ApiServices* services, cloud::EventDataStores* stores) {
+  auto caller = [](const RequestContext& ctx) {
+    return cloud::Caller{&ctx.principal, ctx.region, ctx.now_micros};
+  };
+  services->tag_targets["eventdatastore"] = TagTarget{
+      [stores, caller](const RequestContext& ctx, std::string_view arn) -> Result<cloud::Tags> {
+        ASSIGN_OR_RETURN(cloud::TagList list, stores->GetTags(caller(ctx), arn));
+        cloud::Tags tags;
+        for (auto& [k, v] : list) tags.emplace_back(std::move(k), std::move(v));
+        return tags;
+      },
+      [stores, caller](const RequestContext& ctx, std::string_view arn,
+                       const cloud::Tags& tags) -> Status {
+        cloud::TagList list;
+        for (const auto& [k, v] : tags) list.emplace_back(k, v.value_or(""));
+        return stores->SetTags(caller(ctx), arn, list);
+      }};
+}
+
+}  // namespace
 
 ApiServer::~ApiServer() { Close().IgnoreError(); }
 
@@ -17,9 +41,9 @@ Result<std::unique_ptr<ApiServer>> ApiServer::Start(cloud::DataDir* data, cloud:
   s->services_.env = data->env();
   s->services_.data = data;
   s->services_.org = org;
-  s->verifier_ = std::make_unique<SigV4Verifier>(
-      [org](std::string_view akid) { return org->SecretFor(akid); }, clock,
-      std::move(options.sigv4));
+  s->verifier_ =
+      std::make_unique<SigV4Verifier>([org](std::string_view akid) { return org->SecretFor(akid); },
+                                      clock, std::move(options.sigv4));
   s->dispatcher_ = std::make_unique<Dispatcher>(
       s->verifier_.get(), [org](std::string_view akid) { return org->PrincipalFor(akid); },
       s->metrics_, clock);
@@ -34,6 +58,7 @@ Result<std::unique_ptr<ApiServer>> ApiServer::Start(cloud::DataDir* data, cloud:
   lake.management_account = s->services_.management_account;
   ASSIGN_OR_RETURN(s->lake_, Lake::Open(data, lake));
   s->lake_->Register(s->dispatcher_.get());
+  RegisterEventDataStoreTags(&s->services_, s->lake_->stores());
   if (options.record_calls) {
     Lake* lake = s->lake_.get();
     s->recorder_ = std::make_unique<CallRecorder>(
@@ -45,8 +70,8 @@ Result<std::unique_ptr<ApiServer>> ApiServer::Start(cloud::DataDir* data, cloud:
           recorder->Record(ctx, req, resp);
         });
   }
-  s->http_ = std::make_unique<HttpServer>(s->dispatcher_.get(), s->metrics_,
-                                          std::move(options.http));
+  s->http_ =
+      std::make_unique<HttpServer>(s->dispatcher_.get(), s->metrics_, std::move(options.http));
   RETURN_IF_ERROR(s->http_->Bind());
   return s;
 }

@@ -48,19 +48,19 @@ Status ValidateName(std::string_view name) {
 Status ValidateRetention(int64_t days, std::string_view billing_mode) {
   const int64_t max = billing_mode == kFixed ? 2557 : 3653;
   if (days < 7 || days > max) {
-    return InvalidParameter(fmt::format(
-        "RetentionPeriod {} is out of range: with {} it must be between 7 and {} days.", days,
-        billing_mode, max));
+    return InvalidParameter(
+        fmt::format("RetentionPeriod {} is out of range: with {} it must be between 7 and {} days.",
+                    days, billing_mode, max));
   }
   return Status::OK();
 }
 
 Status ValidateBillingMode(std::string_view mode) {
   if (mode != kExtendable && mode != kFixed) {
-    return InvalidParameter(fmt::format(
-        "BillingMode '{}' is not valid: use EXTENDABLE_RETENTION_PRICING or "
-        "FIXED_RETENTION_PRICING.",
-        mode));
+    return InvalidParameter(
+        fmt::format("BillingMode '{}' is not valid: use EXTENDABLE_RETENTION_PRICING or "
+                    "FIXED_RETENTION_PRICING.",
+                    mode));
   }
   return Status::OK();
 }
@@ -81,9 +81,9 @@ Status ValidateTags(const TagList& tags) {
   for (size_t i = 0; i < tags.size(); ++i) {
     const auto& [k, v] = tags[i];
     if (k.empty() || k.size() > 128 || v.size() > 256) {
-      return Err(StatusCode::kInvalidArgument, "InvalidTagParameterException",
-                 fmt::format("TagsList[{}]: a key has 1 to 128 characters and a value at most 256.",
-                             i));
+      return Err(
+          StatusCode::kInvalidArgument, "InvalidTagParameterException",
+          fmt::format("TagsList[{}]: a key has 1 to 128 characters and a value at most 256.", i));
     }
   }
   return Status::OK();
@@ -141,9 +141,9 @@ std::string EventDataStoreInfo::Arn() const {
 
 Result<std::string> ParseEventDataStoreRef(std::string_view ref) {
   auto invalid = [&]() {
-    return Err(StatusCode::kInvalidArgument, "EventDataStoreARNInvalidException",
-               fmt::format("The specified event data store ARN '{}' is not valid.",
-                           ref.substr(0, 300)));
+    return Err(
+        StatusCode::kInvalidArgument, "EventDataStoreARNInvalidException",
+        fmt::format("The specified event data store ARN '{}' is not valid.", ref.substr(0, 300)));
   };
   if (ref.size() < 3 || ref.size() > 256) return invalid();
   for (char c : ref) {
@@ -246,8 +246,8 @@ Status EventDataStores::Adopt() {
     // The name may clash with a store created before the import: keep the id as the name then.
     bool clash = false;
     for (const auto& [id, other] : stores_) {
-      clash |= other.account == info.account && other.region == info.region &&
-               other.name == info.name;
+      clash |=
+          other.account == info.account && other.region == info.region && other.name == info.name;
     }
     if (clash) info.name = "organization-" + info.id.substr(0, 8);
     RETURN_IF_ERROR(Save(info, /*insert=*/true));
@@ -291,8 +291,7 @@ bool EventDataStores::VisibleTo(const Caller& caller, const EventDataStoreInfo& 
   return ReadScopeOf(*caller.principal).all_accounts;
 }
 
-Status EventDataStores::CheckCanModify(const Caller& caller,
-                                       const EventDataStoreInfo& info) const {
+Status EventDataStores::CheckCanModify(const Caller& caller, const EventDataStoreInfo& info) const {
   const Principal& p = *caller.principal;
   if (IsManagementAdmin(p)) return Status::OK();
   if (info.organization) {
@@ -335,8 +334,7 @@ Result<EventDataStoreInfo> EventDataStores::Create(const Caller& caller,
   info.termination_protection = req.termination_protection.value_or(true);
   info.billing_mode = req.billing_mode.value_or(std::string(kExtendable));
   RETURN_IF_ERROR(ValidateBillingMode(info.billing_mode));
-  const int64_t retention =
-      req.retention_days.value_or(info.billing_mode == kFixed ? 2557 : 366);
+  const int64_t retention = req.retention_days.value_or(info.billing_mode == kFixed ? 2557 : 366);
   RETURN_IF_ERROR(ValidateRetention(retention, info.billing_mode));
   info.retention_days = static_cast<uint32_t>(retention);
   if (req.kms_key_id) {
@@ -483,8 +481,9 @@ Result<EventDataStoreInfo> EventDataStores::Update(const Caller& caller,
   info.updated_us = caller.now_us;
   RETURN_IF_ERROR(dir_->metadata()->Transaction([&]() -> Status {
     RETURN_IF_ERROR(Save(info, /*insert=*/false));
-    ASSIGN_OR_RETURN(Statement s, dir_->metadata()->Prepare(
-                                      "UPDATE stores SET name = ?, retention_days = ? WHERE id = ?"));
+    ASSIGN_OR_RETURN(
+        Statement s,
+        dir_->metadata()->Prepare("UPDATE stores SET name = ?, retention_days = ? WHERE id = ?"));
     return s.Bind(1, info.name)
         .Bind(2, static_cast<int64_t>(info.retention_days))
         .Bind(3, info.id)
@@ -607,6 +606,26 @@ Status EventDataStores::StopIngestion(const Caller& caller, std::string_view ref
   return Status::OK();
 }
 
+Result<TagList> EventDataStores::GetTags(const Caller& caller, std::string_view ref) {
+  RETURN_IF_ERROR(PurgeExpired(caller.now_us));
+  std::lock_guard<std::mutex> l(mu_);
+  ASSIGN_OR_RETURN(EventDataStoreInfo info, FindVisible(caller, ref));
+  return info.tags;
+}
+
+Status EventDataStores::SetTags(const Caller& caller, std::string_view ref, const TagList& tags) {
+  RETURN_IF_ERROR(PurgeExpired(caller.now_us));
+  RETURN_IF_ERROR(ValidateTags(tags));
+  std::lock_guard<std::mutex> l(mu_);
+  ASSIGN_OR_RETURN(EventDataStoreInfo info, FindVisible(caller, ref));
+  RETURN_IF_ERROR(CheckCanModify(caller, info));
+  info.tags = tags;
+  info.updated_us = caller.now_us;
+  RETURN_IF_ERROR(Save(info, /*insert=*/false));
+  stores_[info.id] = std::move(info);
+  return Status::OK();
+}
+
 Result<EventDataStoreInfo> EventDataStores::ResolveForRead(const Caller& caller,
                                                            std::string_view ref) {
   std::lock_guard<std::mutex> l(mu_);
@@ -669,15 +688,16 @@ Status EventDataStores::PurgeExpired(int64_t now_us) {
   {
     std::lock_guard<std::mutex> l(mu_);
     for (const auto& [id, info] : stores_) {
-      if (info.status == kPendingDeletion && now_us - info.deletion_us >= options_.deletion_wait_us) {
+      if (info.status == kPendingDeletion &&
+          now_us - info.deletion_us >= options_.deletion_wait_us) {
         expired.push_back(id);
       }
     }
   }
   for (const std::string& id : expired) {
     Status s = dir_->DropEventDataStore(id, [&]() -> Status {
-      ASSIGN_OR_RETURN(Statement del,
-                       dir_->metadata()->Prepare("DELETE FROM lake_event_data_stores WHERE id = ?"));
+      ASSIGN_OR_RETURN(Statement del, dir_->metadata()->Prepare(
+                                          "DELETE FROM lake_event_data_stores WHERE id = ?"));
       return del.Bind(1, id).Run();
     });
     if (!s.ok() && s.code() != StatusCode::kNotFound) return s;

@@ -91,7 +91,7 @@ struct Caller {
 class EventDataStores {
  public:
   struct Options {
-    std::string management_account;  // adopts the import-created organization store when set
+    std::string management_account;         // adopts the import-created organization store when set
     std::string home_region = "us-east-1";  // the adopted store's region
     size_t max_stores = 10;                 // per account and region, every status counted
     int64_t deletion_wait_us = 7LL * 24 * 3600 * 1000000;
@@ -109,6 +109,10 @@ class EventDataStores {
   Result<EventDataStoreInfo> Restore(const Caller& caller, std::string_view ref);
   Status StartIngestion(const Caller& caller, std::string_view ref);
   Status StopIngestion(const Caller& caller, std::string_view ref);
+  // Tags (AddTags / ListTags / RemoveTags on the store's ARN): GetTags for a store the caller
+  // sees, SetTags replaces the list of a store the caller may change (spec limits: ValidateTags).
+  Result<TagList> GetTags(const Caller& caller, std::string_view ref);
+  Status SetTags(const Caller& caller, std::string_view ref, const TagList& tags);
 
   // A store the caller may read (queries): visible and not PENDING_DELETION
   // (InactiveEventDataStoreException).
@@ -150,7 +154,7 @@ class EventDataStores {
 
   DataDir* const dir_;
   const Options options_;
-  std::mutex mu_;  // serialises registry changes; guards stores_
+  std::mutex mu_;                                     // serialises registry changes; guards stores_
   std::map<std::string, EventDataStoreInfo> stores_;  // by id
   std::vector<DeleteGuard> delete_guards_;
 };

@@ -175,6 +175,17 @@ def main():
     expect_error(lambda: mct.get_event_data_store(EventDataStore=private["EventDataStoreArn"]),
                  "EventDataStoreNotFoundException")
 
+    # Tags on event data stores: the trail tag operations reach the store registry.
+    parn = private["EventDataStoreArn"]
+    ct.add_tags(ResourceId=parn, TagsList=[{"Key": "team", "Value": "sec"}, {"Key": "env"}])
+    ct.remove_tags(ResourceId=parn, TagsList=[{"Key": "env"}])
+    tags = ct.list_tags(ResourceIdList=[parn])["ResourceTagList"][0]["TagsList"]
+    if [(t["Key"], t.get("Value", "")) for t in tags] != [("team", "sec")]:
+        fail(f"event data store tags after add/remove: {tags}")
+    expect_error(lambda: mct.list_tags(ResourceIdList=[parn]), "EventDataStoreNotFoundException")
+    expect_error(lambda: mct.add_tags(ResourceId=org_arn, TagsList=[{"Key": "k"}]),
+                 "AccessDeniedException")
+
     # --- Import ------------------------------------------------------------------------------
     source = {"S3": {"S3LocationUri": "file://" + org_dir, "S3BucketRegion": REGION,
                      "S3BucketAccessRoleArn": f"arn:aws:iam::{mgmt}:role/import"}}
