@@ -3,24 +3,25 @@
 namespace cairn::api {
 namespace {
 
-// AddTags / ListTags / RemoveTags on event data store ARNs go to the store registry; the tag
-// operations themselves are the trail operations' (services.h TagTarget).
-void RegisterEventDataStoreTags(ApiServices* services, cloud::EventDataStores* stores) {
+// AddTags / ListTags / RemoveTags on event data store and channel ARNs go to their registries;
+// the tag operations themselves are the trail operations' (services.h TagTarget).
+template <typename Registry>
+TagTarget RegistryTags(Registry* registry) {
   auto caller = [](const RequestContext& ctx) {
     return cloud::Caller{&ctx.principal, ctx.region, ctx.now_micros};
   };
-  services->tag_targets["eventdatastore"] = TagTarget{
-      [stores, caller](const RequestContext& ctx, std::string_view arn) -> Result<cloud::Tags> {
-        ASSIGN_OR_RETURN(cloud::TagList list, stores->GetTags(caller(ctx), arn));
+  return TagTarget{
+      [registry, caller](const RequestContext& ctx, std::string_view arn) -> Result<cloud::Tags> {
+        ASSIGN_OR_RETURN(cloud::TagList list, registry->GetTags(caller(ctx), arn));
         cloud::Tags tags;
         for (auto& [k, v] : list) tags.emplace_back(std::move(k), std::move(v));
         return tags;
       },
-      [stores, caller](const RequestContext& ctx, std::string_view arn,
-                       const cloud::Tags& tags) -> Status {
+      [registry, caller](const RequestContext& ctx, std::string_view arn,
+                         const cloud::Tags& tags) -> Status {
         cloud::TagList list;
         for (const auto& [k, v] : tags) list.emplace_back(k, v.value_or(""));
-        return stores->SetTags(caller(ctx), arn, list);
+        return registry->SetTags(caller(ctx), arn, list);
       }};
 }
 
@@ -58,7 +59,8 @@ Result<std::unique_ptr<ApiServer>> ApiServer::Start(cloud::DataDir* data, cloud:
   lake.management_account = s->services_.management_account;
   ASSIGN_OR_RETURN(s->lake_, Lake::Open(data, lake));
   s->lake_->Register(s->dispatcher_.get());
-  RegisterEventDataStoreTags(&s->services_, s->lake_->stores());
+  s->services_.tag_targets["eventdatastore"] = RegistryTags(s->lake_->stores());
+  s->services_.tag_targets["channel"] = RegistryTags(s->lake_->channels());
   if (options.record_calls) {
     Lake* lake = s->lake_.get();
     s->recorder_ = std::make_unique<CallRecorder>(

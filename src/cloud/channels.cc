@@ -33,7 +33,8 @@ std::string DestinationsJson(const std::vector<ChannelDestination>& d) {
   std::string out;
   JsonWriter w(&out);
   w.BeginArray();
-  for (const auto& x : d) w.BeginObject().Member("Type", x.type).Member("Location", x.location).EndObject();
+  for (const auto& x : d)
+    w.BeginObject().Member("Type", x.type).Member("Location", x.location).EndObject();
   w.EndArray();
   return out;
 }
@@ -122,9 +123,9 @@ std::optional<EventProblem> CheckEventData(simdjson::dom::element doc, const std
       return EventProblem{"InvalidData", fmt::format("{} must be a string.", key)};
     }
     if (s.size() > max) {
-      return EventProblem{"FieldTooLong",
-                          fmt::format("{} has {} characters; at most {} are allowed.", key,
-                                      s.size(), max)};
+      return EventProblem{
+          "FieldTooLong",
+          fmt::format("{} has {} characters; at most {} are allowed.", key, s.size(), max)};
     }
     return std::nullopt;
   };
@@ -133,8 +134,8 @@ std::optional<EventProblem> CheckEventData(simdjson::dom::element doc, const std
     if (doc[key].get(v) || v.is_null()) return std::nullopt;
     const size_t size = simdjson::to_string(v).size();
     if (size > max) {
-      return EventProblem{"FieldTooLong", fmt::format("{} is {} bytes; at most {} are allowed.",
-                                                      key, size, max)};
+      return EventProblem{"FieldTooLong",
+                          fmt::format("{} is {} bytes; at most {} are allowed.", key, size, max)};
     }
     return std::nullopt;
   };
@@ -150,8 +151,10 @@ std::optional<EventProblem> CheckEventData(simdjson::dom::element doc, const std
     if (uid["type"].get(v) || v.is_null()) {
       return EventProblem{"FieldNotFound", "userIdentity.type is required."};
     }
-    if (v.get_string().get(s)) return EventProblem{"InvalidData", "userIdentity.type must be a string."};
-    if (s.size() > 128) return EventProblem{"FieldTooLong", "userIdentity.type has more than 128 characters."};
+    if (v.get_string().get(s))
+      return EventProblem{"InvalidData", "userIdentity.type must be a string."};
+    if (s.size() > 128)
+      return EventProblem{"FieldTooLong", "userIdentity.type has more than 128 characters."};
     if (uid["principalId"].get(v) || v.is_null()) {
       return EventProblem{"FieldNotFound", "userIdentity.principalId is required."};
     }
@@ -159,7 +162,8 @@ std::optional<EventProblem> CheckEventData(simdjson::dom::element doc, const std
       return EventProblem{"InvalidData", "userIdentity.principalId must be a string."};
     }
     if (s.size() > 1024) {
-      return EventProblem{"FieldTooLong", "userIdentity.principalId has more than 1024 characters."};
+      return EventProblem{"FieldTooLong",
+                          "userIdentity.principalId has more than 1024 characters."};
     }
   }
   if (auto p = str("userAgent", 1024, false)) return p;
@@ -168,10 +172,9 @@ std::optional<EventProblem> CheckEventData(simdjson::dom::element doc, const std
   if (auto p = str("eventTime", 64, true)) return p;
   std::string_view t = doc["eventTime"].get_string().value();
   if (!ValidEventTime(t)) {
-    return EventProblem{"InvalidData",
-                        fmt::format("eventTime '{}' is not a UTC time of the form "
-                                    "yyyy-MM-ddTHH:mm:ssZ.",
-                                    t)};
+    return EventProblem{"InvalidData", fmt::format("eventTime '{}' is not a UTC time of the form "
+                                                   "yyyy-MM-ddTHH:mm:ssZ.",
+                                                   t)};
   }
   *event_time = std::string(t);
   if (auto p = str("UID", 1024, true)) return p;
@@ -314,10 +317,10 @@ Status Channels::Save(const ChannelInfo& c, bool insert) {
 Result<ChannelInfo> Channels::FindOwned(const Caller& caller, std::string_view ref) {
   ASSIGN_OR_RETURN(std::string id, ParseChannelRef(ref));
   auto it = channels_.find(id);
-  const bool visible = it != channels_.end() && it->second.region == caller.region &&
-                       (it->second.account == caller.principal->account_id ||
-                        (caller.principal->in_management_account &&
-                         caller.principal->role != Role::kMemberReader));
+  const bool visible =
+      it != channels_.end() && it->second.region == caller.region &&
+      (it->second.account == caller.principal->account_id ||
+       (caller.principal->in_management_account && caller.principal->role != Role::kMemberReader));
   if (!visible || (ref.starts_with("arn:") && it->second.Arn() != ref)) {
     return Err(StatusCode::kNotFound, "ChannelNotFoundException",
                fmt::format("The channel {} was not found.", ref));
@@ -449,10 +452,26 @@ Result<ChannelInfo> Channels::Update(
   return c;
 }
 
+Result<TagList> Channels::GetTags(const Caller& caller, std::string_view ref) {
+  std::lock_guard<std::mutex> l(mu_);
+  ASSIGN_OR_RETURN(ChannelInfo c, FindOwned(caller, ref));
+  return c.tags;
+}
+
+Status Channels::SetTags(const Caller& caller, std::string_view ref, const TagList& tags) {
+  std::lock_guard<std::mutex> l(mu_);
+  ASSIGN_OR_RETURN(ChannelInfo c, FindOwned(caller, ref));
+  c.tags = tags;
+  RETURN_IF_ERROR(Save(c, false));
+  channels_[c.id] = std::move(c);
+  return Status::OK();
+}
+
 Status Channels::Delete(const Caller& caller, std::string_view ref) {
   std::lock_guard<std::mutex> l(mu_);
   ASSIGN_OR_RETURN(ChannelInfo c, FindOwned(caller, ref));
-  ASSIGN_OR_RETURN(Statement del, dir_->metadata()->Prepare("DELETE FROM lake_channels WHERE id = ?"));
+  ASSIGN_OR_RETURN(Statement del,
+                   dir_->metadata()->Prepare("DELETE FROM lake_channels WHERE id = ?"));
   RETURN_IF_ERROR(del.Bind(1, c.id).Run());
   channels_.erase(c.id);
   return Status::OK();
@@ -512,8 +531,8 @@ Result<PutAuditEventsResult> Channels::PutAuditEvents(const Caller& caller,
   for (size_t i = 0; i < events.size(); ++i) {
     const AuditEventInput& in = events[i];
     if (in.checksum && Base64Sha256(in.event_data) != *in.checksum) {
-      result.failed.push_back({in.id, "InvalidChecksum",
-                               "eventDataChecksum does not match the SHA-256 of eventData."});
+      result.failed.push_back(
+          {in.id, "InvalidChecksum", "eventDataChecksum does not match the SHA-256 of eventData."});
       continue;
     }
     simdjson::dom::element doc;
@@ -538,7 +557,11 @@ Result<PutAuditEventsResult> Channels::PutAuditEvents(const Caller& caller,
         .Member("eventTime", event_time)
         .Member("awsRegion", caller.region)
         .Member("recipientAccountId", channel.account);
-    w.Key("metadata").BeginObject().Member("ingestionTime", ingestion_time).Member("channelARN", channel_arn).EndObject();
+    w.Key("metadata")
+        .BeginObject()
+        .Member("ingestionTime", ingestion_time)
+        .Member("channelARN", channel_arn)
+        .EndObject();
     w.Key("eventData").Raw(simdjson::minify(doc));
     w.EndObject();
     const size_t size = record.size();

@@ -97,6 +97,10 @@ class Channels {
                              const std::optional<std::string>& name,
                              const std::optional<std::vector<ChannelDestination>>& destinations);
   Status Delete(const Caller& caller, std::string_view ref);
+  // Tags (AddTags / ListTags / RemoveTags on the channel's ARN) of a channel the caller owns
+  // (ChannelNotFoundException otherwise, as Get); SetTags replaces the list.
+  Result<TagList> GetTags(const Caller& caller, std::string_view ref);
+  Status SetTags(const Caller& caller, std::string_view ref, const TagList& tags);
 
   // Validates and ingests `events` into the channel `channel_arn` names. Request-level problems
   // are errors with the cloudtrail-data names, which have no Exception suffix (InvalidChannelARN,

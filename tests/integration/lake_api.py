@@ -292,6 +292,12 @@ def main():
                                                                           "00000000-0000-4000-8000-000000000000")),
                  "ChannelNotFoundException")
 
+    ct.add_tags(ResourceId=ch["ChannelArn"], TagsList=[{"Key": "app", "Value": "my-app"}])
+    tags = ct.list_tags(ResourceIdList=[ch["ChannelArn"]])["ResourceTagList"][0]["TagsList"]
+    if [(t["Key"], t.get("Value", "")) for t in tags] != [("app", "my-app")]:
+        fail(f"channel tags: {tags}")
+    expect_error(lambda: mct.list_tags(ResourceIdList=[ch["ChannelArn"]]), "ChannelNotFoundException")
+
     def event_data(uid, account=mgmt):
         return json.dumps({"version": "1.0", "userIdentity": {"type": "CustomUser", "principalId": "alice"},
                            "eventSource": "myapp.example.com", "eventName": "Login",
