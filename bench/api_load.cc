@@ -47,7 +47,7 @@ using Clock = std::chrono::steady_clock;
 
 struct Args {
   std::string mode, endpoint, key, secret, region = "us-east-1", requests_file, data, account,
-      as_of;
+                                           as_of;
   int clients = 16;
   double seconds = 10;
 };
@@ -158,8 +158,8 @@ uint64_t CountEvents(std::string_view body) {
   return n;
 }
 
-void HttpClient(const Args& a, const std::vector<std::string>& bodies, int id, Clock::time_point end,
-                ClientResult* out) {
+void HttpClient(const Args& a, const std::vector<std::string>& bodies, int id,
+                Clock::time_point end, ClientResult* out) {
   std::string hostport = a.endpoint.substr(a.endpoint.find("//") + 2);
   std::string path = "/";
   if (size_t slash = hostport.find('/'); slash != std::string::npos) {
@@ -176,10 +176,10 @@ void HttpClient(const Args& a, const std::vector<std::string>& bodies, int id, C
     req.method = "POST";
     req.target = path;
     req.body = bodies[i % bodies.size()];
-    req.headers = {{"Host", hostport},
-                   {"Content-Type", "application/x-amz-json-1.1"},
-                   {"X-Amz-Target",
-                    "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents"}};
+    req.headers = {
+        {"Host", hostport},
+        {"Content-Type", "application/x-amz-json-1.1"},
+        {"X-Amz-Target", "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents"}};
     const auto t0 = Clock::now();
     api::SignRequest(&req, creds, std::time(nullptr));
     std::string wire = "POST " + path + " HTTP/1.1\r\n";
@@ -211,8 +211,8 @@ void InprocClient(const Args& a, EventHistory* history, const std::string& token
     simdjson::dom::element in;
     Status s;
     if (parser.parse(padded).get(in)) s = Status::InvalidArgument("request is not JSON");
-    Result<LookupEventsRequest> req = s.ok() ? api::cloudtrail::ParseLookupEventsRequest(in)
-                                             : Result<LookupEventsRequest>(s);
+    Result<LookupEventsRequest> req =
+        s.ok() ? api::cloudtrail::ParseLookupEventsRequest(in) : Result<LookupEventsRequest>(s);
     Result<LookupEventsResponse> r =
         req.ok() ? history->Lookup(*req, token_key) : Result<LookupEventsResponse>(req.status());
     if (r.ok()) {
@@ -238,17 +238,28 @@ int Main(int argc, char** argv) {
     std::string k = argv[i];
     if (i + 1 >= argc) return Usage(("missing value of " + k).c_str());
     std::string v = argv[++i];
-    if (k == "--endpoint") a.endpoint = v;
-    else if (k == "--key") a.key = v;
-    else if (k == "--secret") a.secret = v;
-    else if (k == "--region") a.region = v;
-    else if (k == "--requests") a.requests_file = v;
-    else if (k == "--data") a.data = v;
-    else if (k == "--account") a.account = v;
-    else if (k == "--as-of") a.as_of = v;
-    else if (k == "--clients") a.clients = std::atoi(v.c_str());
-    else if (k == "--seconds") a.seconds = std::atof(v.c_str());
-    else return Usage(("unknown option " + k).c_str());
+    if (k == "--endpoint")
+      a.endpoint = v;
+    else if (k == "--key")
+      a.key = v;
+    else if (k == "--secret")
+      a.secret = v;
+    else if (k == "--region")
+      a.region = v;
+    else if (k == "--requests")
+      a.requests_file = v;
+    else if (k == "--data")
+      a.data = v;
+    else if (k == "--account")
+      a.account = v;
+    else if (k == "--as-of")
+      a.as_of = v;
+    else if (k == "--clients")
+      a.clients = std::atoi(v.c_str());
+    else if (k == "--seconds")
+      a.seconds = std::atof(v.c_str());
+    else
+      return Usage(("unknown option " + k).c_str());
   }
   std::vector<std::string> bodies;
   std::ifstream f(a.requests_file);
@@ -294,7 +305,8 @@ int Main(int argc, char** argv) {
   for (int i = 0; i < a.clients; ++i) {
     threads.emplace_back([&, i] {
       if (history != nullptr) {
-        InprocClient(a, history, dir->token_key(), bodies, i, end, &results[static_cast<size_t>(i)]);
+        InprocClient(a, history, dir->token_key(), bodies, i, end,
+                     &results[static_cast<size_t>(i)]);
       } else {
         HttpClient(a, bodies, i, end, &results[static_cast<size_t>(i)]);
       }

@@ -1,4 +1,5 @@
-// bench/lookup: LookupEvents latency per lookup attribute, in process, over an imported data folder.
+// bench/lookup: LookupEvents latency per lookup attribute, in process, over an imported data
+// folder.
 //
 //   build/bench/lookup --data DIR --as-of TIME [--lookups N] [--seed S] [--miss-percent P]
 //                      [--range-percent P] [--out FILE]
@@ -73,14 +74,22 @@ Args ParseArgs(int argc, char** argv) {
       if (v.empty() || *end != '\0' || n < 0) Usage(k + ": not a count: " + v);
       return n;
     };
-    if (k == "--data") a.data = next();
-    else if (k == "--as-of") a.as_of = next();
-    else if (k == "--lookups") a.lookups = static_cast<size_t>(number(next()));
-    else if (k == "--seed") a.seed = static_cast<uint64_t>(number(next()));
-    else if (k == "--miss-percent") a.miss_percent = static_cast<int>(number(next()));
-    else if (k == "--range-percent") a.range_percent = static_cast<int>(number(next()));
-    else if (k == "--out") a.out = next();
-    else Usage("unknown argument " + k);
+    if (k == "--data")
+      a.data = next();
+    else if (k == "--as-of")
+      a.as_of = next();
+    else if (k == "--lookups")
+      a.lookups = static_cast<size_t>(number(next()));
+    else if (k == "--seed")
+      a.seed = static_cast<uint64_t>(number(next()));
+    else if (k == "--miss-percent")
+      a.miss_percent = static_cast<int>(number(next()));
+    else if (k == "--range-percent")
+      a.range_percent = static_cast<int>(number(next()));
+    else if (k == "--out")
+      a.out = next();
+    else
+      Usage("unknown argument " + k);
   }
   if (a.data.empty()) Usage("--data is required");
   if (a.as_of.empty()) Usage("--as-of is required");
@@ -200,8 +209,8 @@ int Run(const Args& args) {
       const std::vector<std::string>& vals = h.values[attr];
       cairn::LookupEventsRequest req;
       std::string value;
-      const bool miss = vals.empty() || (attr != 3 && static_cast<int>(rng() % 100) <
-                                                          args.miss_percent);
+      const bool miss =
+          vals.empty() || (attr != 3 && static_cast<int>(rng() % 100) < args.miss_percent);
       if (attr == 3) {
         value = rng() % 2 ? "true" : "false";
       } else if (vals.empty()) {
@@ -277,8 +286,9 @@ int Run(const Args& args) {
   }
   if (!args.out.empty()) {
     FILE* f = std::fopen(args.out.c_str(), "w");
-    if (f == nullptr || std::fwrite(lookups_json.data(), 1, lookups_json.size(), f) !=
-                            lookups_json.size() || std::fclose(f) != 0) {
+    if (f == nullptr ||
+        std::fwrite(lookups_json.data(), 1, lookups_json.size(), f) != lookups_json.size() ||
+        std::fclose(f) != 0) {
       std::fprintf(stderr, "lookup: cannot write %s\n", args.out.c_str());
       return 1;
     }

@@ -203,7 +203,8 @@ int main(int argc, char** argv) {
         const auto t0 = std::chrono::steady_clock::now();
         auto [status, body] = RoundTrip(a, &fd, wire);
         latencies[static_cast<size_t>(c)].push_back(
-            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
+                .count());
         if (status != 200 || body.find("\"failed\":[]") == std::string::npos) {
           std::lock_guard<std::mutex> l(failure_mu);
           failure = "HTTP " + std::to_string(status) + ": " + body.substr(0, 500);

@@ -3,7 +3,8 @@
 // ApiServer is `cairn serve` without the command line: over an open data folder and its
 // organization it builds the SigV4 verifier (secrets from the credential store), the Dispatcher
 // with every operation registered (services.h), the metrics registry and the HTTP server, and
-// binds the port. The Lake operations (api/cloudtrail/lake.h) are opened and registered here too. The command, the integration of tests and the API benchmark all use it.
+// binds the port. The Lake operations (api/cloudtrail/lake.h) are opened and registered here too.
+// The command, the integration of tests and the API benchmark all use it.
 //
 // Thread-safety: Run() from one thread; Shutdown() from any thread (a signal-handling thread).
 #pragma once

@@ -115,8 +115,8 @@ std::optional<int64_t> ParseHttpDate(std::string_view s) {
 
 std::optional<int64_t> ParseIso8601(std::string_view s) {
   int64_t y, mo, d, h, mi, sec;
-  if (s.size() < 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' ||
-      s[16] != ':' || s.back() != 'Z') {
+  if (s.size() < 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' ||
+      s.back() != 'Z') {
     return std::nullopt;
   }
   if (!ParseDigits(s, 0, 4, &y) || !ParseDigits(s, 5, 2, &mo) || !ParseDigits(s, 8, 2, &d) ||

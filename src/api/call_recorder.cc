@@ -67,8 +67,7 @@ void WriteValue(simdjson::dom::element e, JsonWriter* w, int depth) {
 }
 
 // The request's members: the JSON body, plus the query parameters of REST calls.
-void WriteRequestParameters(const RequestContext& ctx, const HttpRequest& request,
-                            JsonWriter* w) {
+void WriteRequestParameters(const RequestContext& ctx, const HttpRequest& request, JsonWriter* w) {
   thread_local simdjson::dom::parser parser;
   simdjson::dom::element body;
   simdjson::padded_string padded(request.body.empty() ? std::string_view("{}")
@@ -92,7 +91,8 @@ void WriteRequestParameters(const RequestContext& ctx, const HttpRequest& reques
       if (ctx.operation == "PutAuditEvents" && key == "auditEvents") {
         // The events themselves are data, recorded in the channel's stores; log how many.
         simdjson::dom::array a;
-        w->Key("auditEventCount").Int(value.get_array().get(a) ? 0 : static_cast<int64_t>(a.size()));
+        w->Key("auditEventCount")
+            .Int(value.get_array().get(a) ? 0 : static_cast<int64_t>(a.size()));
         continue;
       }
       w->Key(LowerFirst(key));
@@ -205,7 +205,8 @@ void CallRecorder::Run() {
     batch.swap(queue_);
     l.unlock();
     Status s = Write(std::move(batch));
-    if (!s.ok()) std::fprintf(stderr, "cairn serve: recording API calls: %s\n", s.ToString().c_str());
+    if (!s.ok())
+      std::fprintf(stderr, "cairn serve: recording API calls: %s\n", s.ToString().c_str());
     l.lock();
   }
 }

@@ -47,8 +47,8 @@ class CallRecorder {
  public:
   struct Options {
     int64_t flush_interval_us = 200 * 1000;
-    size_t flush_events = 2048;  // flush early once this many are queued
-    size_t max_queued = 1 << 16; // beyond this, new records are dropped (and counted)
+    size_t flush_events = 2048;   // flush early once this many are queued
+    size_t max_queued = 1 << 16;  // beyond this, new records are dropped (and counted)
   };
   // Appends a batch to the event data stores (Lake's EventDataStores::Ingest); may be empty.
   using IngestSink = std::function<Status(const EventBatch& batch)>;

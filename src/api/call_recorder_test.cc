@@ -31,7 +31,8 @@ TEST(CallRecorderTest, RecordShape) {
   HttpRequest req;
   req.method = "POST";
   req.target = "/";
-  req.body = R"({"Name":"audit","S3BucketName":"b","SecretAccessKey":"abc","Nested":{"Password":"p","X":[1,{"Y":2}]}})";
+  req.body =
+      R"({"Name":"audit","S3BucketName":"b","SecretAccessKey":"abc","Nested":{"Password":"p","X":[1,{"Y":2}]}})";
   HttpResponse resp;
   resp.body = R"({"TrailARN":"arn:aws:cloudtrail:eu-west-1:111122223333:trail/audit"})";
   std::string json = CallRecordJson(Ctx("CreateTrail", false), req, resp, 1700000000000000);
@@ -72,7 +73,8 @@ TEST(CallRecorderTest, RecordShape) {
   // PutAuditEvents: a data event; the payloads are counted, not copied.
   HttpRequest put;
   put.target = "/PutAuditEvents?channelArn=arn%3Ax&externalId=e";
-  put.body = R"({"auditEvents":[{"id":"1","eventData":"{\"secret\":1}"},{"id":"2","eventData":"{}"}]})";
+  put.body =
+      R"({"auditEvents":[{"id":"1","eventData":"{\"secret\":1}"},{"id":"2","eventData":"{}"}]})";
   RequestContext ctx = Ctx("PutAuditEvents", false);
   ctx.service = "cloudtrail-data";
   r = p.parse(CallRecordJson(ctx, put, HttpResponse(), 0)).value();

@@ -37,7 +37,8 @@ Result<simdjson::dom::element> ParseObject(std::string_view body) {
   thread_local simdjson::dom::parser parser;
   std::string_view text = body;
   size_t i = 0;
-  while (i < text.size() && (text[i] == ' ' || text[i] == '\n' || text[i] == '\r' || text[i] == '\t')) {
+  while (i < text.size() &&
+         (text[i] == ' ' || text[i] == '\n' || text[i] == '\r' || text[i] == '\t')) {
     ++i;
   }
   if (i == text.size()) text = "{}";
@@ -46,8 +47,8 @@ Result<simdjson::dom::element> ParseObject(std::string_view body) {
   simdjson::padded_string padded(text);
   auto err = parser.parse(padded).get(doc);
   if (err) {
-    return Serialization(fmt::format("The request body is not valid JSON: {}",
-                                     simdjson::error_message(err)));
+    return Serialization(
+        fmt::format("The request body is not valid JSON: {}", simdjson::error_message(err)));
   }
   if (!doc.is_object()) return Serialization("The request body must be a JSON object.");
   return doc;
@@ -138,10 +139,10 @@ HttpResponse Dispatcher::Handle(const HttpRequest& request) const {
   bool json11 = request.Header("x-amz-target").has_value();
   Protocol protocol = json11 ? Protocol::kJson11 : Protocol::kRestJson;
   if (request.headers.size() > options_.max_headers) {
-    response = Error(AwsError(StatusCode::kInvalidArgument, "BadRequestException",
-                              fmt::format("The request has more than {} headers.",
-                                          options_.max_headers)),
-                     protocol, ctx);
+    response =
+        Error(AwsError(StatusCode::kInvalidArgument, "BadRequestException",
+                       fmt::format("The request has more than {} headers.", options_.max_headers)),
+              protocol, ctx);
   } else if (json11) {
     ctx.service = "cloudtrail";
     Status auth = Authenticate(request, ctx.service, &ctx);
@@ -240,13 +241,14 @@ HttpResponse Dispatcher::HandleRest(const HttpRequest& request, RequestContext* 
   }
   if (match == nullptr) {
     std::string shown(request.raw_path().substr(0, 200));
-    return Error(UnknownOperation(fmt::format("No operation for {} {}{}", request.method.substr(0, 16),
-                                              shown, path_matched ? " (method not allowed)" : "")),
-                 Protocol::kRestJson, *ctx);
+    return Error(
+        UnknownOperation(fmt::format("No operation for {} {}{}", request.method.substr(0, 16),
+                                     shown, path_matched ? " (method not allowed)" : "")),
+        Protocol::kRestJson, *ctx);
   }
   ctx->operation = match->name;
-  ctx->read_only = match->action == cloud::Action::kReadConfig ||
-                   match->action == cloud::Action::kReadEvents;
+  ctx->read_only =
+      match->action == cloud::Action::kReadConfig || match->action == cloud::Action::kReadEvents;
   Status allowed = cloud::Authorize(ctx->principal, match->action, service + ":" + match->name);
   if (!allowed.ok()) return Error(allowed, Protocol::kRestJson, *ctx);
 

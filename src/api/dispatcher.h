@@ -66,9 +66,9 @@ using Json11Handler =
     std::function<Result<std::string>(const RequestContext& ctx, simdjson::dom::element input)>;
 
 struct RestRequest {
-  std::map<std::string, std::string> path_params;  // decoded `{label}` segments
+  std::map<std::string, std::string> path_params;          // decoded `{label}` segments
   std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
-  simdjson::dom::element body;  // the JSON object ({} for an empty body)
+  simdjson::dom::element body;                             // the JSON object ({} for an empty body)
   std::string_view raw_body;
 
   // The first query value named `name`, or nullopt.
@@ -107,13 +107,13 @@ class Dispatcher {
 
   // Registers a REST-JSON operation. `path_pattern` is a path whose segments are literals or
   // `{label}` (one whole segment, percent-decoded into RestRequest::path_params).
-  void AddRest(std::string service, std::string method, std::string path_pattern,
-               std::string name, cloud::Action action, RestHandler handler);
+  void AddRest(std::string service, std::string method, std::string path_pattern, std::string name,
+               cloud::Action action, RestHandler handler);
 
   // Called after every authenticated request with its context and response (for the management
   // events cairn records of its own API calls). Set before the first Handle().
-  using CallObserver = std::function<void(const RequestContext&, const HttpRequest&,
-                                          const HttpResponse&)>;
+  using CallObserver =
+      std::function<void(const RequestContext&, const HttpRequest&, const HttpResponse&)>;
   void SetCallObserver(CallObserver observer) { observer_ = std::move(observer); }
 
   HttpResponse Handle(const HttpRequest& request) const;

@@ -19,14 +19,19 @@ constexpr char kSecret[] = "fuzz-secret-0000000000000000000000000000";
 TEST(DispatcherFuzzTest, MutatedRequestsGetWellFormedAnswers) {
   auto env = NewMemEnv();
   MetricsRegistry metrics;
-  SigV4Verifier verifier([](std::string_view akid) -> Result<std::optional<std::string>> {
-    if (akid != kAkid) return std::optional<std::string>();
-    return std::optional<std::string>(kSecret);
-  }, env.get());
-  Dispatcher d(&verifier, [](std::string_view akid) -> Result<std::optional<cloud::Principal>> {
-    return std::optional<cloud::Principal>(
-        cloud::Principal{std::string(akid), "111122223333", cloud::Role::kAdmin, true});
-  }, &metrics, env.get());
+  SigV4Verifier verifier(
+      [](std::string_view akid) -> Result<std::optional<std::string>> {
+        if (akid != kAkid) return std::optional<std::string>();
+        return std::optional<std::string>(kSecret);
+      },
+      env.get());
+  Dispatcher d(
+      &verifier,
+      [](std::string_view akid) -> Result<std::optional<cloud::Principal>> {
+        return std::optional<cloud::Principal>(
+            cloud::Principal{std::string(akid), "111122223333", cloud::Role::kAdmin, true});
+      },
+      &metrics, env.get());
   d.AddJson11("Echo", cloud::Action::kReadConfig,
               [](const RequestContext&, simdjson::dom::element in) -> Result<std::string> {
                 std::string_view name;
@@ -49,13 +54,16 @@ TEST(DispatcherFuzzTest, MutatedRequestsGetWellFormedAnswers) {
     r.method = "POST";
     r.target = "/";
     r.body = R"({"Name": "x", "List": [1, 2.5, "s", null, {"a": true}]})";
-    r.headers = {{"Host", "localhost:4566"}, {"Content-Type", "application/x-amz-json-1.1"},
+    r.headers = {{"Host", "localhost:4566"},
+                 {"Content-Type", "application/x-amz-json-1.1"},
                  {"X-Amz-Target", std::string(kCloudTrailTargetPrefix) + "Echo"}};
     SignRequest(&r, {kAkid, kSecret, "us-east-1", "cloudtrail"}, env->NowMicros() / 1000000);
     seeds.push_back(r);
     HttpRequest q;
     q.method = "POST";
-    q.target = "/PutAuditEvents?channelArn=arn%3Aaws%3Acloudtrail%3Aus-east-1%3A1%3Achannel%2Fc&externalId=e";
+    q.target =
+        "/PutAuditEvents?channelArn=arn%3Aaws%3Acloudtrail%3Aus-east-1%3A1%3Achannel%2Fc&"
+        "externalId=e";
     q.body = R"({"auditEvents": [{"id": "1", "eventData": "{}"}]})";
     q.headers = {{"Host", "localhost:4566"}, {"Content-Type", "application/json"}};
     SignRequest(&q, {kAkid, kSecret, "us-east-1", "cloudtrail-data"}, env->NowMicros() / 1000000);
@@ -79,15 +87,24 @@ TEST(DispatcherFuzzTest, MutatedRequestsGetWellFormedAnswers) {
   for (int i = 0; i < 20000; ++i) {
     HttpRequest r = seeds[rng() % seeds.size()];
     switch (rng() % 5) {
-      case 0: mutate(&r.body); break;
-      case 1: mutate(&r.target); break;
-      case 2: mutate(&r.headers[rng() % r.headers.size()].second); break;
-      case 3: mutate(&r.headers[rng() % r.headers.size()].first); break;
+      case 0:
+        mutate(&r.body);
+        break;
+      case 1:
+        mutate(&r.target);
+        break;
+      case 2:
+        mutate(&r.headers[rng() % r.headers.size()].second);
+        break;
+      case 3:
+        mutate(&r.headers[rng() % r.headers.size()].first);
+        break;
       case 4:
         // Re-signed after mutating the body: authentication passes, parsing meets the damage.
         mutate(&r.body);
-        SignRequest(&r, {kAkid, kSecret, "us-east-1",
-                         r.target.rfind("/Put", 0) == 0 ? "cloudtrail-data" : "cloudtrail"},
+        SignRequest(&r,
+                    {kAkid, kSecret, "us-east-1",
+                     r.target.rfind("/Put", 0) == 0 ? "cloudtrail-data" : "cloudtrail"},
                     env->NowMicros() / 1000000);
         break;
     }

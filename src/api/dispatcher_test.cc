@@ -19,21 +19,20 @@ struct Key {
 class DispatcherTest : public ::testing::Test {
  protected:
   DispatcherTest() {
-    keys_["AKIAADMIN00000000000"] = {"admin-secret-0000000000000000000000000000",
-                                     {"AKIAADMIN00000000000", "111122223333", cloud::Role::kAdmin,
-                                      true}};
-    keys_["AKIAREADER0000000000"] = {"reader-secret-000000000000000000000000000",
-                                     {"AKIAREADER0000000000", "444455556666",
-                                      cloud::Role::kMemberReader, false}};
-    dispatcher_.AddJson11("Echo", cloud::Action::kReadConfig,
-                          [](const RequestContext& ctx, simdjson::dom::element in)
-                              -> Result<std::string> {
-                            std::string_view name;
-                            if (in["Name"].get(name)) return std::string("{}");
-                            return "{\"Name\":\"" + std::string(name) + "\",\"Region\":\"" +
-                                   ctx.region + "\",\"Account\":\"" + ctx.principal.account_id +
-                                   "\"}";
-                          });
+    keys_["AKIAADMIN00000000000"] = {
+        "admin-secret-0000000000000000000000000000",
+        {"AKIAADMIN00000000000", "111122223333", cloud::Role::kAdmin, true}};
+    keys_["AKIAREADER0000000000"] = {
+        "reader-secret-000000000000000000000000000",
+        {"AKIAREADER0000000000", "444455556666", cloud::Role::kMemberReader, false}};
+    dispatcher_.AddJson11(
+        "Echo", cloud::Action::kReadConfig,
+        [](const RequestContext& ctx, simdjson::dom::element in) -> Result<std::string> {
+          std::string_view name;
+          if (in["Name"].get(name)) return std::string("{}");
+          return "{\"Name\":\"" + std::string(name) + "\",\"Region\":\"" + ctx.region +
+                 "\",\"Account\":\"" + ctx.principal.account_id + "\"}";
+        });
     dispatcher_.AddJson11("Write", cloud::Action::kWriteConfig,
                           [](const RequestContext&, simdjson::dom::element) -> Result<std::string> {
                             return std::string("{}");
@@ -47,14 +46,13 @@ class DispatcherTest : public ::testing::Test {
                           [](const RequestContext&, simdjson::dom::element) -> Result<std::string> {
                             return Status::DataLoss("segments/7.seg: offset 12: bad checksum");
                           });
-    dispatcher_.AddRest("cloudtrail-data", "POST", "/PutAuditEvents", "PutAuditEvents",
-                        cloud::Action::kWriteEvents,
-                        [](const RequestContext&, const RestRequest& r) -> Result<RestResult> {
-                          RestResult out;
-                          out.body = "{\"channel\":\"" +
-                                     std::string(r.Query("channelArn").value_or("")) + "\"}";
-                          return out;
-                        });
+    dispatcher_.AddRest(
+        "cloudtrail-data", "POST", "/PutAuditEvents", "PutAuditEvents", cloud::Action::kWriteEvents,
+        [](const RequestContext&, const RestRequest& r) -> Result<RestResult> {
+          RestResult out;
+          out.body = "{\"channel\":\"" + std::string(r.Query("channelArn").value_or("")) + "\"}";
+          return out;
+        });
     dispatcher_.AddRest("securitylake", "GET", "/v1/tags/{resourceArn}", "ListTagsForResource",
                         cloud::Action::kReadConfig,
                         [](const RequestContext&, const RestRequest& r) -> Result<RestResult> {
@@ -117,8 +115,9 @@ TEST_F(DispatcherTest, Json11Errors) {
   HttpResponse r = dispatcher_.Handle(Json11("Fail", "{}"));
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(r.Header("x-amzn-ErrorType"), "TrailNotFoundException");
-  EXPECT_EQ(r.body,
-            R"({"__type":"TrailNotFoundException","message":"Unknown trail: x for the user: 111122223333"})");
+  EXPECT_EQ(
+      r.body,
+      R"({"__type":"TrailNotFoundException","message":"Unknown trail: x for the user: 111122223333"})");
 
   r = dispatcher_.Handle(Json11("NoSuchOperation", "{}"));
   EXPECT_EQ(r.status, 400);
@@ -224,11 +223,11 @@ TEST_F(DispatcherTest, MetricsCountByOperationAndStatus) {
 
 TEST_F(DispatcherTest, ObserverSeesAuthenticatedCalls) {
   std::vector<std::string> seen;
-  dispatcher_.SetCallObserver([&](const RequestContext& ctx, const HttpRequest&,
-                                  const HttpResponse& resp) {
-    seen.push_back(ctx.operation + ":" + std::to_string(resp.status) + ":" +
-                   ctx.principal.account_id);
-  });
+  dispatcher_.SetCallObserver(
+      [&](const RequestContext& ctx, const HttpRequest&, const HttpResponse& resp) {
+        seen.push_back(ctx.operation + ":" + std::to_string(resp.status) + ":" +
+                       ctx.principal.account_id);
+      });
   (void)dispatcher_.Handle(Json11("Echo", "{}"));
   (void)dispatcher_.Handle(Json11("Fail", "{}"));
   HttpRequest unsigned_request = Json11("Echo", "{}");

@@ -12,8 +12,9 @@ using enum StatusCode;
 // The one table. Names are AWS's: modeled CloudTrail errors where one fits (InvalidParameter,
 // OperationNotPermitted, Conflict, UnsupportedOperation), else the generic AWS errors of the
 // common-errors pages. REST-JSON statuses follow the Security Lake model (403, 404, 409, 429).
-// botocore retries ThrottlingException, RequestTimeoutException, 5xx, so only transient failures map
-// there. CLI: InvalidArgument is a usage error (2), like src/cli/main.cc has always reported it.
+// botocore retries ThrottlingException, RequestTimeoutException, 5xx, so only transient failures
+// map there. CLI: InvalidArgument is a usage error (2), like src/cli/main.cc has always reported
+// it.
 constexpr std::array<ErrorCodeInfo, 17> kTable = {{
     {kOk, "", 200, 200, 0},
     {kCancelled, "RequestCanceledException", 400, 400, 1},
@@ -167,10 +168,12 @@ ApiError ToApiError(const Status& status, Protocol protocol, std::string_view re
   ApiError e;
   e.type = status.aws_error().empty() ? std::string(info.aws_name) : status.aws_error();
   e.http_status = HttpStatusForName(e.type, protocol);
-  if (e.http_status == 0) e.http_status = protocol == Protocol::kJson11 ? info.json11_http : info.rest_http;
+  if (e.http_status == 0)
+    e.http_status = protocol == Protocol::kJson11 ? info.json11_http : info.rest_http;
   if (IsServerFault(status.code())) {
     // The detail (file names, offsets) is for the operator's log, not for clients.
-    e.message = "The request processing has failed because of an unknown error, exception or failure.";
+    e.message =
+        "The request processing has failed because of an unknown error, exception or failure.";
     if (!request_id.empty()) {
       e.message += " Request id: ";
       e.message += request_id;

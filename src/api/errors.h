@@ -46,7 +46,8 @@ const ErrorCodeInfo& ErrorInfoFor(StatusCode code);
 int CliExitCode(const Status& status);
 
 // A Status with code `code` that reaches clients as AWS error `name`, e.g.
-//   AwsError(StatusCode::kNotFound, "TrailNotFoundException", "Unknown trail: t for the user: 1...")
+//   AwsError(StatusCode::kNotFound, "TrailNotFoundException", "Unknown trail: t for the
+//   user: 1...")
 // REQUIRES: code != kOk.
 Status AwsError(StatusCode code, std::string name, std::string message);
 

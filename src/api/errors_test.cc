@@ -1,7 +1,6 @@
 #include "api/errors.h"
 
 #include <gtest/gtest.h>
-
 #include <simdjson.h>
 
 namespace cairn::api {
@@ -64,8 +63,8 @@ TEST(ErrorsTest, NamedStatusesForAuthAndRest) {
 }
 
 TEST(ErrorsTest, ServerFaultsHideDetail) {
-  ApiError e = ToApiError(Status::DataLoss("seg-7.cseg: offset 4096: bad crc"), Protocol::kJson11,
-                          "req-1");
+  ApiError e =
+      ToApiError(Status::DataLoss("seg-7.cseg: offset 4096: bad crc"), Protocol::kJson11, "req-1");
   EXPECT_EQ(e.type, "InternalFailure");
   EXPECT_EQ(e.http_status, 500);
   EXPECT_EQ(e.message.find("seg-7"), std::string::npos);

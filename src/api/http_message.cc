@@ -112,7 +112,8 @@ std::optional<std::vector<std::pair<std::string, std::string>>> ParseQuery(
     if (pair.empty()) continue;
     size_t eq = pair.find('=');
     std::string_view name = eq == std::string_view::npos ? pair : pair.substr(0, eq);
-    std::string_view value = eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
+    std::string_view value =
+        eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
     auto n = PercentDecode(name);
     auto v = PercentDecode(value);
     if (!n || !v) return std::nullopt;

@@ -60,6 +60,7 @@ std::string PercentEncode(std::string_view s, bool keep_slash = false);
 
 // Splits a raw query string into (name, value) pairs, percent-decoding both. A pair without '='
 // has an empty value; empty pairs (from "&&") are skipped. Returns nullopt on a malformed escape.
-std::optional<std::vector<std::pair<std::string, std::string>>> ParseQuery(std::string_view raw_query);
+std::optional<std::vector<std::pair<std::string, std::string>>> ParseQuery(
+    std::string_view raw_query);
 
 }  // namespace cairn::api

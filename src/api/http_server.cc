@@ -68,8 +68,8 @@ Result<std::pair<std::string, int>> ParseListenAddress(std::string_view s) {
   }
   int port = -1;
   auto [ptr, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-  if (ec != std::errc() || ptr != port_text.data() + port_text.size() || port < 0 ||
-      port > 65535 || host.empty()) {
+  if (ec != std::errc() || ptr != port_text.data() + port_text.size() || port < 0 || port > 65535 ||
+      host.empty()) {
     return Status::InvalidArgument(fmt::format("--listen {}: expected HOST:PORT", s));
   }
   return std::make_pair(std::string(host), port);
@@ -121,28 +121,28 @@ HttpServer::HttpServer(const Dispatcher* dispatcher, MetricsRegistry* metrics,
 
   // Errors cpp-httplib answers itself (body too large, malformed request line, unknown method)
   // get AWS's shape too. Responses the dispatcher built already have a body and pass unchanged.
-  server_->set_error_handler(httplib::Server::HandlerWithResponse(
-      [this](const httplib::Request&, httplib::Response& res) {
-    if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-    switch (res.status) {
-      case 413:
-        TransportError(&res, 413, "RequestEntityTooLargeException",
-                       fmt::format("The request body is larger than {} bytes.",
-                                   options_.max_body_bytes));
-        break;
-      case 414:
-        TransportError(&res, 414, "BadRequestException", "The request URI is too long.");
-        break;
-      case 404:
-      case 405:
-        TransportError(&res, res.status, "UnknownOperationException",
-                       "No operation for this method and path.");
-        break;
-      default:
-        TransportError(&res, res.status, "BadRequestException", "The request is malformed.");
-    }
-    return httplib::Server::HandlerResponse::Handled;
-  }));
+  server_->set_error_handler(
+      httplib::Server::HandlerWithResponse([this](const httplib::Request&, httplib::Response& res) {
+        if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+        switch (res.status) {
+          case 413:
+            TransportError(
+                &res, 413, "RequestEntityTooLargeException",
+                fmt::format("The request body is larger than {} bytes.", options_.max_body_bytes));
+            break;
+          case 414:
+            TransportError(&res, 414, "BadRequestException", "The request URI is too long.");
+            break;
+          case 404:
+          case 405:
+            TransportError(&res, res.status, "UnknownOperationException",
+                           "No operation for this method and path.");
+            break;
+          default:
+            TransportError(&res, res.status, "BadRequestException", "The request is malformed.");
+        }
+        return httplib::Server::HandlerResponse::Handled;
+      }));
   server_->set_exception_handler(
       [](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
         std::string what = "unknown exception";
@@ -169,9 +169,10 @@ Status HttpServer::Bind() {
     port_ = options_.port;
     return Status::OK();
   }
-  return Status::Unavailable(fmt::format("cannot listen on {}:{} (address in use, or not an "
-                                         "address of this machine)",
-                                         options_.host, options_.port));
+  return Status::Unavailable(
+      fmt::format("cannot listen on {}:{} (address in use, or not an "
+                  "address of this machine)",
+                  options_.host, options_.port));
 }
 
 Status HttpServer::Run() {

@@ -18,16 +18,18 @@ constexpr char kSecret[] = "test-secret-00000000000000000000000000000";
 class HttpServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dispatcher_.AddJson11("Echo", cloud::Action::kReadConfig,
-                          [](const RequestContext&, simdjson::dom::element in)
-                              -> Result<std::string> { return std::string(simdjson::minify(in)); });
-    dispatcher_.AddJson11("Slow", cloud::Action::kReadConfig,
-                          [this](const RequestContext&, simdjson::dom::element)
-                              -> Result<std::string> {
-                            slow_started_.set_value();
-                            std::this_thread::sleep_for(std::chrono::milliseconds(400));
-                            return std::string("{\"done\":true}");
-                          });
+    dispatcher_.AddJson11(
+        "Echo", cloud::Action::kReadConfig,
+        [](const RequestContext&, simdjson::dom::element in) -> Result<std::string> {
+          return std::string(simdjson::minify(in));
+        });
+    dispatcher_.AddJson11(
+        "Slow", cloud::Action::kReadConfig,
+        [this](const RequestContext&, simdjson::dom::element) -> Result<std::string> {
+          slow_started_.set_value();
+          std::this_thread::sleep_for(std::chrono::milliseconds(400));
+          return std::string("{\"done\":true}");
+        });
     HttpServerOptions options;
     options.port = 0;
     options.max_body_bytes = 4096;
@@ -51,7 +53,8 @@ class HttpServerTest : public ::testing::Test {
     r.headers = {{"Host", host},
                  {"Content-Type", "application/x-amz-json-1.1"},
                  {"X-Amz-Target", std::string(kCloudTrailTargetPrefix) + std::string(op)}};
-    SignRequest(&r, {kAkid, kSecret, "us-east-1", "cloudtrail"}, Env::Default()->NowMicros() / 1000000);
+    SignRequest(&r, {kAkid, kSecret, "us-east-1", "cloudtrail"},
+                Env::Default()->NowMicros() / 1000000);
     httplib::Headers headers;
     for (auto& [k, v] : r.headers) {
       if (k != "Content-Type" && k != "Host") headers.emplace(k, v);
@@ -142,12 +145,17 @@ TEST_F(HttpServerTest, ShutdownLetsRequestsInFlightFinish) {
 TEST(HttpServerStandaloneTest, ShutdownBeforeRun) {
   MetricsRegistry metrics;
   auto env = NewMemEnv();
-  SigV4Verifier verifier([](std::string_view) -> Result<std::optional<std::string>> {
-    return std::optional<std::string>();
-  }, env.get());
-  Dispatcher dispatcher(&verifier, [](std::string_view) -> Result<std::optional<cloud::Principal>> {
-    return std::optional<cloud::Principal>();
-  }, &metrics, env.get());
+  SigV4Verifier verifier(
+      [](std::string_view) -> Result<std::optional<std::string>> {
+        return std::optional<std::string>();
+      },
+      env.get());
+  Dispatcher dispatcher(
+      &verifier,
+      [](std::string_view) -> Result<std::optional<cloud::Principal>> {
+        return std::optional<cloud::Principal>();
+      },
+      &metrics, env.get());
   HttpServerOptions options;
   options.port = 0;
   HttpServer server(&dispatcher, &metrics, options);
@@ -159,12 +167,17 @@ TEST(HttpServerStandaloneTest, ShutdownBeforeRun) {
 TEST(HttpServerStandaloneTest, BindFailureNamesAddress) {
   MetricsRegistry metrics;
   auto env = NewMemEnv();
-  SigV4Verifier verifier([](std::string_view) -> Result<std::optional<std::string>> {
-    return std::optional<std::string>();
-  }, env.get());
-  Dispatcher dispatcher(&verifier, [](std::string_view) -> Result<std::optional<cloud::Principal>> {
-    return std::optional<cloud::Principal>();
-  }, &metrics, env.get());
+  SigV4Verifier verifier(
+      [](std::string_view) -> Result<std::optional<std::string>> {
+        return std::optional<std::string>();
+      },
+      env.get());
+  Dispatcher dispatcher(
+      &verifier,
+      [](std::string_view) -> Result<std::optional<cloud::Principal>> {
+        return std::optional<cloud::Principal>();
+      },
+      &metrics, env.get());
   HttpServerOptions options;
   options.host = "203.0.113.1";  // TEST-NET-3: not an address of this machine
   options.port = 4566;
@@ -177,12 +190,17 @@ TEST(HttpServerStandaloneTest, BindFailureNamesAddress) {
 TEST(HttpServerStandaloneTest, SecondServerOnTheSamePortFailsToBind) {
   MetricsRegistry metrics;
   auto env = NewMemEnv();
-  SigV4Verifier verifier([](std::string_view) -> Result<std::optional<std::string>> {
-    return std::optional<std::string>();
-  }, env.get());
-  Dispatcher dispatcher(&verifier, [](std::string_view) -> Result<std::optional<cloud::Principal>> {
-    return std::optional<cloud::Principal>();
-  }, &metrics, env.get());
+  SigV4Verifier verifier(
+      [](std::string_view) -> Result<std::optional<std::string>> {
+        return std::optional<std::string>();
+      },
+      env.get());
+  Dispatcher dispatcher(
+      &verifier,
+      [](std::string_view) -> Result<std::optional<cloud::Principal>> {
+        return std::optional<cloud::Principal>();
+      },
+      &metrics, env.get());
   HttpServerOptions options;
   options.port = 0;
   HttpServer first(&dispatcher, &metrics, options);

@@ -79,7 +79,8 @@ Histogram::Histogram(std::vector<double> bounds)
 }
 
 void Histogram::Observe(double v) {
-  size_t i = static_cast<size_t>(std::lower_bound(bounds_.begin(), bounds_.end(), v) - bounds_.begin());
+  size_t i =
+      static_cast<size_t>(std::lower_bound(bounds_.begin(), bounds_.end(), v) - bounds_.begin());
   counts_[i].fetch_add(1, std::memory_order_relaxed);
   count_.fetch_add(1, std::memory_order_relaxed);
   AtomicAdd(&sum_, v);
@@ -94,12 +95,12 @@ MetricsRegistry* MetricsRegistry::Default() {
   return registry;
 }
 
-MetricsRegistry::Family* MetricsRegistry::FamilyLocked(std::string_view name,
-                                                       std::string_view help, Type type) {
+MetricsRegistry::Family* MetricsRegistry::FamilyLocked(std::string_view name, std::string_view help,
+                                                       Type type) {
   auto it = families_.find(name);
   if (it == families_.end()) {
-    it = families_.emplace(std::string(name), Family{type, std::string(help), {}, {}, {}, {}})
-             .first;
+    it =
+        families_.emplace(std::string(name), Family{type, std::string(help), {}, {}, {}, {}}).first;
   }
   return it->second.type == type ? &it->second : nullptr;
 }
@@ -170,7 +171,8 @@ std::string MetricsRegistry::RenderPrometheus() const {
     std::map<std::string, double> gauges;
     for (const auto& [labels, g] : f.gauges) gauges[labels] = g->value();
     for (const auto& [labels, cb] : f.callbacks) gauges[labels] = cb.second();
-    for (const auto& [labels, v] : gauges) out += fmt::format("{}{} {}\n", name, labels, FormatValue(v));
+    for (const auto& [labels, v] : gauges)
+      out += fmt::format("{}{} {}\n", name, labels, FormatValue(v));
     for (const auto& [labels, h] : f.histograms) {
       uint64_t cumulative = 0;
       for (size_t i = 0; i <= h->bounds().size(); ++i) {

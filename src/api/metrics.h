@@ -6,7 +6,8 @@
 // labels. The HTTP server counts requests by operation and status and observes latency; other
 // components register their own (events ingested, store bytes, queries running):
 //
-//   MetricsRegistry::Default()->GetGauge("cairn_queries_running", "Lake queries running now")->Add(1);
+//   MetricsRegistry::Default()->GetGauge("cairn_queries_running", "Lake queries running
+//   now")->Add(1);
 //
 // Thread-safety: every method may be called from many threads at once. Get*() takes a lock (look a
 // series up once and keep the pointer); updating a Counter, Gauge or Histogram is lock-free.
@@ -78,7 +79,8 @@ class MetricsRegistry {
   // REQUIRES: `name` is a valid Prometheus name and is not already registered with another type.
   // (A mismatch is a programmer error: the existing family's series of the requested type is not
   // created, and the call returns a detached metric that is never rendered.)
-  Counter* GetCounter(std::string_view name, std::string_view help, const MetricLabels& labels = {});
+  Counter* GetCounter(std::string_view name, std::string_view help,
+                      const MetricLabels& labels = {});
   Gauge* GetGauge(std::string_view name, std::string_view help, const MetricLabels& labels = {});
   Histogram* GetHistogram(std::string_view name, std::string_view help,
                           const MetricLabels& labels = {},

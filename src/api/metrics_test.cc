@@ -14,8 +14,7 @@ TEST(MetricsTest, RendersPrometheusText) {
   r.GetCounter("cairn_requests_total", "Requests", {{"status", "400"}, {"operation", "GetTrail"}})
       ->Increment();
   r.GetGauge("cairn_queries_running", "Queries running")->Set(2);
-  Histogram* h = r.GetHistogram("cairn_latency_seconds", "Latency", {{"operation", "X"}},
-                                {0.1, 1});
+  Histogram* h = r.GetHistogram("cairn_latency_seconds", "Latency", {{"operation", "X"}}, {0.1, 1});
   h->Observe(0.05);
   h->Observe(0.1);
   h->Observe(0.5);
@@ -52,8 +51,8 @@ TEST(MetricsTest, CallbackGaugesAreReadAtScrapeAndRemovedWithHandle) {
   MetricsRegistry r;
   double bytes = 10;
   {
-    auto handle = r.AddGaugeCallback("cairn_store_bytes", "Bytes", {{"store", "s1"}},
-                                     [&] { return bytes; });
+    auto handle =
+        r.AddGaugeCallback("cairn_store_bytes", "Bytes", {{"store", "s1"}}, [&] { return bytes; });
     bytes = 1234567;
     EXPECT_NE(r.RenderPrometheus().find("cairn_store_bytes{store=\"s1\"} 1234567\n"),
               std::string::npos);

@@ -38,7 +38,7 @@ struct ApiServices {
   Env* env = nullptr;                  // clock of the data folder
   cloud::DataDir* data = nullptr;      // stores and metadata.db
   cloud::Organization* org = nullptr;  // accounts and credentials
-  std::string management_account;     // the organization's management account id
+  std::string management_account;      // the organization's management account id
   cloud::Trails* trails = nullptr;
   cloud::SigningKeys* signing_keys = nullptr;
   // By ARN resource type. "trail" is registered by the trail operations; other groups add theirs

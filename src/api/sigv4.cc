@@ -116,7 +116,8 @@ std::string HmacSha256(std::string_view key, std::string_view data) {
   // HMAC() accepts a NULL key pointer only with length 0; pass a valid pointer always.
   static const unsigned char kEmpty = 0;
   const void* k = key.empty() ? static_cast<const void*>(&kEmpty) : key.data();
-  const unsigned char* d = data.empty() ? &kEmpty : reinterpret_cast<const unsigned char*>(data.data());
+  const unsigned char* d =
+      data.empty() ? &kEmpty : reinterpret_cast<const unsigned char*>(data.data());
   if (HMAC(EVP_sha256(), k, static_cast<int>(key.size()), d, data.size(), md, &len) == nullptr) {
     CAIRN_CHECK(false && "HMAC(sha256) failed");
   }
@@ -154,7 +155,8 @@ Result<SigV4Authorization> ParseAuthorization(std::string_view header) {
     if (part.empty()) continue;
     size_t eq = part.find('=');
     if (eq == std::string_view::npos) {
-      return Incomplete(fmt::format("Authorization header parameter '{}' has no value.", Quote(part)));
+      return Incomplete(
+          fmt::format("Authorization header parameter '{}' has no value.", Quote(part)));
     }
     std::string_view key = part.substr(0, eq);
     std::string_view value = part.substr(eq + 1);
@@ -163,7 +165,8 @@ Result<SigV4Authorization> ParseAuthorization(std::string_view header) {
     if (key == "SignedHeaders") slot = &signed_headers;
     if (key == "Signature") slot = &signature;
     if (slot == nullptr) {
-      return Incomplete(fmt::format("Unsupported Authorization header parameter '{}'.", Quote(key)));
+      return Incomplete(
+          fmt::format("Unsupported Authorization header parameter '{}'.", Quote(key)));
     }
     if (slot->has_value()) {
       return Incomplete(fmt::format("Authorization header has more than one '{}' parameter.", key));
@@ -207,9 +210,9 @@ Result<SigV4Authorization> ParseAuthorization(std::string_view header) {
   std::string_view previous;
   for (std::string_view h : SplitOn(*signed_headers, ';')) {
     if (!IsLowerHeaderName(h)) {
-      return Incomplete(fmt::format(
-          "SignedHeaders '{}' must be lower-case header names separated by ';'.",
-          Quote(*signed_headers)));
+      return Incomplete(
+          fmt::format("SignedHeaders '{}' must be lower-case header names separated by ';'.",
+                      Quote(*signed_headers)));
     }
     if (!auth.signed_headers.empty() && h <= previous) {
       return Incomplete(fmt::format("SignedHeaders '{}' must be sorted and without duplicates.",
@@ -269,9 +272,8 @@ Result<std::string> CanonicalHeaders(const HttpRequest& request,
   for (const std::string& name : signed_headers) {
     std::vector<std::string_view> values = request.HeaderValues(name);
     if (values.empty()) {
-      return Incomplete(
-          fmt::format("Header '{}' is listed in SignedHeaders but absent from the request.",
-                      Quote(name)));
+      return Incomplete(fmt::format(
+          "Header '{}' is listed in SignedHeaders but absent from the request.", Quote(name)));
     }
     out += name;
     out.push_back(':');
@@ -339,7 +341,8 @@ Result<SigV4Identity> SigV4Verifier::Verify(const HttpRequest& request,
   if (auth_headers.size() > 1) return Incomplete("Request has more than one Authorization header.");
   ASSIGN_OR_RETURN(SigV4Authorization auth, ParseAuthorization(auth_headers[0]));
   if (auth.service != service) {
-    return Incomplete(fmt::format("Credential should be scoped to correct service: '{}'.", service));
+    return Incomplete(
+        fmt::format("Credential should be scoped to correct service: '{}'.", service));
   }
   bool region_ok = IsValidRegionName(auth.region);
   if (region_ok && !options_.regions.empty()) {
@@ -368,10 +371,10 @@ Result<SigV4Identity> SigV4Verifier::Verify(const HttpRequest& request,
     time_header = "x-amz-date";
     auto t = ParseAmzDate(Trim(*x));
     if (!t) {
-      return Incomplete(fmt::format(
-          "Date must be in ISO-8601 'basic format'. Got '{}'. See "
-          "http://en.wikipedia.org/wiki/ISO_8601",
-          Quote(*x)));
+      return Incomplete(
+          fmt::format("Date must be in ISO-8601 'basic format'. Got '{}'. See "
+                      "http://en.wikipedia.org/wiki/ISO_8601",
+                      Quote(*x)));
     }
     request_time = *t;
     amz_date = std::string(Trim(*x));
@@ -379,8 +382,7 @@ Result<SigV4Identity> SigV4Verifier::Verify(const HttpRequest& request,
     time_header = "date";
     auto t = ParseHttpDate(Trim(*d));
     if (!t) {
-      return Incomplete(
-          fmt::format("Date header '{}' is not an RFC 1123 date.", Quote(*d)));
+      return Incomplete(fmt::format("Date header '{}' is not an RFC 1123 date.", Quote(*d)));
     }
     request_time = *t;
     amz_date = FormatAmzDate(*t);
@@ -404,9 +406,9 @@ Result<SigV4Identity> SigV4Verifier::Verify(const HttpRequest& request,
     int64_t skew = options_.max_skew_seconds;
     int64_t minutes = skew / 60;
     if (request_time < now - skew) {
-      return InvalidSignature(fmt::format("Signature expired: {} is now earlier than {} ({} - {} min.)",
-                                          amz_date, FormatAmzDate(now - skew), FormatAmzDate(now),
-                                          minutes));
+      return InvalidSignature(
+          fmt::format("Signature expired: {} is now earlier than {} ({} - {} min.)", amz_date,
+                      FormatAmzDate(now - skew), FormatAmzDate(now), minutes));
     }
     if (request_time > now + skew) {
       return InvalidSignature(
@@ -449,12 +451,19 @@ Result<SigV4Identity> SigV4Verifier::Verify(const HttpRequest& request,
   return id;
 }
 
-
 void SignRequest(HttpRequest* request, const SigningCredentials& c, int64_t epoch_seconds) {
-  static const std::vector<std::string_view> kUnsigned = {
-      "authorization",       "connection", "expect",  "keep-alive",        "proxy-authenticate",
-      "proxy-authorization", "te",         "trailer", "transfer-encoding", "upgrade",
-      "user-agent",          "x-amzn-trace-id"};
+  static const std::vector<std::string_view> kUnsigned = {"authorization",
+                                                          "connection",
+                                                          "expect",
+                                                          "keep-alive",
+                                                          "proxy-authenticate",
+                                                          "proxy-authorization",
+                                                          "te",
+                                                          "trailer",
+                                                          "transfer-encoding",
+                                                          "upgrade",
+                                                          "user-agent",
+                                                          "x-amzn-trace-id"};
   std::erase_if(request->headers, [](const auto& h) {
     return EqualsIgnoreCase(h.first, "authorization") || EqualsIgnoreCase(h.first, "x-amz-date");
   });
@@ -463,7 +472,8 @@ void SignRequest(HttpRequest* request, const SigningCredentials& c, int64_t epoc
   std::vector<std::string> names;
   for (const auto& [k, v] : request->headers) {
     std::string lower;
-    for (char ch : k) lower.push_back((ch >= 'A' && ch <= 'Z') ? static_cast<char>(ch - 'A' + 'a') : ch);
+    for (char ch : k)
+      lower.push_back((ch >= 'A' && ch <= 'Z') ? static_cast<char>(ch - 'A' + 'a') : ch);
     if (std::find(kUnsigned.begin(), kUnsigned.end(), lower) != kUnsigned.end()) continue;
     names.push_back(std::move(lower));
   }
@@ -478,14 +488,14 @@ void SignRequest(HttpRequest* request, const SigningCredentials& c, int64_t epoc
   CAIRN_CHECK(headers.ok());
   std::string date = amz_date.substr(0, 8);
   std::string scope = date + "/" + c.region + "/" + c.service + "/aws4_request";
-  std::string creq = CanonicalRequest(
-      request->method, CanonicalUri(request->raw_path()),
-      CanonicalQueryString(request->raw_query()).value_or(""), *headers, signed_text,
-      HexLower(Sha256(request->body)));
-  std::string sig = Signature(c.secret, date, c.region, c.service, StringToSign(amz_date, scope, creq));
-  request->headers.emplace_back("Authorization", fmt::format("{} Credential={}/{}, SignedHeaders={}, Signature={}",
-                                                             kSigV4Algorithm, c.access_key_id, scope,
-                                                             signed_text, sig));
+  std::string creq = CanonicalRequest(request->method, CanonicalUri(request->raw_path()),
+                                      CanonicalQueryString(request->raw_query()).value_or(""),
+                                      *headers, signed_text, HexLower(Sha256(request->body)));
+  std::string sig =
+      Signature(c.secret, date, c.region, c.service, StringToSign(amz_date, scope, creq));
+  request->headers.emplace_back(
+      "Authorization", fmt::format("{} Credential={}/{}, SignedHeaders={}, Signature={}",
+                                   kSigV4Algorithm, c.access_key_id, scope, signed_text, sig));
 }
 
 }  // namespace cairn::api

@@ -36,7 +36,7 @@ inline constexpr std::string_view kEmptyPayloadSha256 =
     "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
 // Crypto building blocks (OpenSSL 3).
-std::string Sha256(std::string_view data);                        // 32 raw bytes
+std::string Sha256(std::string_view data);                            // 32 raw bytes
 std::string HmacSha256(std::string_view key, std::string_view data);  // 32 raw bytes
 std::string HexLower(std::string_view bytes);
 // Constant-time equality (the time depends only on the lengths).
@@ -142,6 +142,7 @@ struct SigningCredentials {
   std::string region;
   std::string service;
 };
-void SignRequest(HttpRequest* request, const SigningCredentials& credentials, int64_t epoch_seconds);
+void SignRequest(HttpRequest* request, const SigningCredentials& credentials,
+                 int64_t epoch_seconds);
 
 }  // namespace cairn::api

@@ -53,9 +53,9 @@ TEST(SigV4BotocoreTest, VerifierAgreesWithBotocoreSigner) {
     GTEST_SKIP() << "python3 with botocore is not installed";
   }
   std::string lines;
-  ASSERT_TRUE(RunCommand(std::string("python3 ") + CAIRN_SOURCE_DIR +
-                             "/tests/support/sigv4_botocore_requests.py",
-                         &lines));
+  ASSERT_TRUE(RunCommand(
+      std::string("python3 ") + CAIRN_SOURCE_DIR + "/tests/support/sigv4_botocore_requests.py",
+      &lines));
   std::map<std::string, std::string, std::less<>> secrets = {
       {"AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"}};
   SigV4Verifier verifier(

@@ -26,23 +26,25 @@ HttpRequest SignedRequest() {
                {"Content-Type", "application/json"},
                {"X-Amz-Date", FormatAmzDate(kNow)}};
   std::vector<std::string> sh = {"content-type", "host", "x-amz-date"};
-  std::string creq =
-      CanonicalRequest(r.method, CanonicalUri(r.raw_path()), *CanonicalQueryString(r.raw_query()),
-                       *CanonicalHeaders(r, sh), "content-type;host;x-amz-date",
-                       HexLower(Sha256(r.body)));
+  std::string creq = CanonicalRequest(
+      r.method, CanonicalUri(r.raw_path()), *CanonicalQueryString(r.raw_query()),
+      *CanonicalHeaders(r, sh), "content-type;host;x-amz-date", HexLower(Sha256(r.body)));
   std::string scope = "20150830/us-east-1/cloudtrail-data/aws4_request";
   std::string sig = Signature(kSecret, "20150830", "us-east-1", "cloudtrail-data",
                               StringToSign(FormatAmzDate(kNow), scope, creq));
   r.headers.emplace_back("Authorization", "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/" + scope +
                                               ", SignedHeaders=content-type;host;x-amz-date, "
-                                              "Signature=" + sig);
+                                              "Signature=" +
+                                              sig);
   return r;
 }
 
 void Mutate(std::mt19937_64& rng, std::string* s) {
   static constexpr char kAlphabet[] = "=,;/ %\t\nAaZz09-_.~:?&\x00\xff\x80";
   std::uniform_int_distribution<int> op(0, 5);
-  auto pos = [&](size_t n) { return n == 0 ? 0 : std::uniform_int_distribution<size_t>(0, n - 1)(rng); };
+  auto pos = [&](size_t n) {
+    return n == 0 ? 0 : std::uniform_int_distribution<size_t>(0, n - 1)(rng);
+  };
   char c = kAlphabet[pos(sizeof(kAlphabet) - 1)];
   switch (op(rng)) {
     case 0:
@@ -105,12 +107,24 @@ TEST_F(SigV4FuzzTest, MutatedRequests) {
     int n = 1 + static_cast<int>(rng() % 3);
     for (int k = 0; k < n; ++k) {
       switch (rng() % 6) {
-        case 0: Mutate(rng, &r.headers.back().second); break;   // Authorization
-        case 1: Mutate(rng, &r.target); break;
-        case 2: Mutate(rng, &r.body); break;
-        case 3: Mutate(rng, &r.headers[rng() % r.headers.size()].second); break;
-        case 4: Mutate(rng, &r.headers[rng() % r.headers.size()].first); break;
-        case 5: Mutate(rng, &r.method); break;
+        case 0:
+          Mutate(rng, &r.headers.back().second);
+          break;  // Authorization
+        case 1:
+          Mutate(rng, &r.target);
+          break;
+        case 2:
+          Mutate(rng, &r.body);
+          break;
+        case 3:
+          Mutate(rng, &r.headers[rng() % r.headers.size()].second);
+          break;
+        case 4:
+          Mutate(rng, &r.headers[rng() % r.headers.size()].first);
+          break;
+        case 5:
+          Mutate(rng, &r.method);
+          break;
       }
     }
     Check(r, "mutated", i);
@@ -122,10 +136,30 @@ TEST_F(SigV4FuzzTest, MutatedRequests) {
 }
 
 TEST_F(SigV4FuzzTest, GeneratedAuthorizationHeaders) {
-  static const char* kTokens[] = {
-      "AWS4-HMAC-SHA256", " ", ",", ", ", "Credential=", "SignedHeaders=", "Signature=",
-      "AKIDEXAMPLE", "/", "20150830", "us-east-1", "cloudtrail-data", "aws4_request", "host",
-      ";", "x-amz-date", "content-type", "=", "deadbeef", "", "\t", "%", "Host", "AWS4"};
+  static const char* kTokens[] = {"AWS4-HMAC-SHA256",
+                                  " ",
+                                  ",",
+                                  ", ",
+                                  "Credential=",
+                                  "SignedHeaders=",
+                                  "Signature=",
+                                  "AKIDEXAMPLE",
+                                  "/",
+                                  "20150830",
+                                  "us-east-1",
+                                  "cloudtrail-data",
+                                  "aws4_request",
+                                  "host",
+                                  ";",
+                                  "x-amz-date",
+                                  "content-type",
+                                  "=",
+                                  "deadbeef",
+                                  "",
+                                  "\t",
+                                  "%",
+                                  "Host",
+                                  "AWS4"};
   std::mt19937_64 rng(7);
   HttpRequest base = SignedRequest();
   for (int i = 0; i < 20000; ++i) {

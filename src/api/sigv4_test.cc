@@ -21,9 +21,9 @@ TEST(SigV4Test, VectorA_IamListUsers) {
   std::vector<std::string> signed_headers = {"content-type", "host", "x-amz-date"};
   auto headers = CanonicalHeaders(r, signed_headers);
   ASSERT_TRUE(headers.ok());
-  std::string creq = CanonicalRequest(r.method, CanonicalUri(r.raw_path()),
-                                      *CanonicalQueryString(r.raw_query()), *headers,
-                                      "content-type;host;x-amz-date", HexLower(Sha256("")));
+  std::string creq =
+      CanonicalRequest(r.method, CanonicalUri(r.raw_path()), *CanonicalQueryString(r.raw_query()),
+                       *headers, "content-type;host;x-amz-date", HexLower(Sha256("")));
   EXPECT_EQ(creq,
             "GET\n/\nAction=ListUsers&Version=2010-05-08\n"
             "content-type:application/x-www-form-urlencoded; charset=utf-8\n"
@@ -52,13 +52,13 @@ HttpRequest VectorBRequest() {
   HttpRequest r;
   r.method = "POST";
   r.target = "/";
-  r.headers = {{"Host", "cloudtrail.us-east-1.amazonaws.com"},
-               {"Content-Type", "application/x-amz-json-1.1"},
-               {"X-Amz-Target",
-                "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.DescribeTrails"},
-               {"X-Amz-Date", "20150830T123600Z"},
-               {"User-Agent", "test"},
-               {"Authorization", kAuthB}};
+  r.headers = {
+      {"Host", "cloudtrail.us-east-1.amazonaws.com"},
+      {"Content-Type", "application/x-amz-json-1.1"},
+      {"X-Amz-Target", "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.DescribeTrails"},
+      {"X-Amz-Date", "20150830T123600Z"},
+      {"User-Agent", "test"},
+      {"Authorization", kAuthB}};
   r.body = kBodyB;
   return r;
 }
@@ -115,14 +115,14 @@ TEST(SigV4Test, RejectsTampering) {
   };
   std::vector<Case> cases = {
       {"body", [](HttpRequest* r) { r->body[5] = 'X'; }, "InvalidSignatureException"},
-      {"target header",
-       [](HttpRequest* r) { r->headers[2].second.back() = 'X'; }, "InvalidSignatureException"},
+      {"target header", [](HttpRequest* r) { r->headers[2].second.back() = 'X'; },
+       "InvalidSignatureException"},
       {"host", [](HttpRequest* r) { r->headers[0].second = "evil"; }, "InvalidSignatureException"},
       {"method", [](HttpRequest* r) { r->method = "PUT"; }, "InvalidSignatureException"},
       {"path", [](HttpRequest* r) { r->target = "/x"; }, "InvalidSignatureException"},
       {"query", [](HttpRequest* r) { r->target = "/?a=b"; }, "InvalidSignatureException"},
-      {"signature",
-       [](HttpRequest* r) { r->headers.back().second.back() = 'f'; }, "InvalidSignatureException"},
+      {"signature", [](HttpRequest* r) { r->headers.back().second.back() = 'f'; },
+       "InvalidSignatureException"},
       {"unknown key",
        [](HttpRequest* r) {
          r->headers.back().second.replace(r->headers.back().second.find("AKIDEXAMPLE"), 11,
@@ -139,29 +139,29 @@ TEST(SigV4Test, RejectsTampering) {
        "InvalidSignatureException"},
       {"missing signed header", [](HttpRequest* r) { r->headers.erase(r->headers.begin() + 1); },
        "IncompleteSignatureException"},
-      {"wrong service", [](HttpRequest* r) {
+      {"wrong service",
+       [](HttpRequest* r) {
          auto& a = r->headers.back().second;
          a.replace(a.find("/cloudtrail/"), 12, "/iam/");
        },
        "IncompleteSignatureException"},
-      {"bad region", [](HttpRequest* r) {
+      {"bad region",
+       [](HttpRequest* r) {
          auto& a = r->headers.back().second;
          a.replace(a.find("us-east-1"), 9, "US_EAST_1");
        },
        "IncompleteSignatureException"},
-      {"scope date", [](HttpRequest* r) {
+      {"scope date",
+       [](HttpRequest* r) {
          auto& a = r->headers.back().second;
          a.replace(a.find("20150830"), 8, "20150831");
        },
        "InvalidSignatureException"},
-      {"two auth headers",
-       [](HttpRequest* r) { r->headers.push_back(r->headers.back()); },
+      {"two auth headers", [](HttpRequest* r) { r->headers.push_back(r->headers.back()); },
        "IncompleteSignatureException"},
-      {"no date",
-       [](HttpRequest* r) { r->headers.erase(r->headers.begin() + 3); },
+      {"no date", [](HttpRequest* r) { r->headers.erase(r->headers.begin() + 3); },
        "IncompleteSignatureException"},
-      {"bad date",
-       [](HttpRequest* r) { r->headers[3].second = "2015-08-30T12:36:00Z"; },
+      {"bad date", [](HttpRequest* r) { r->headers[3].second = "2015-08-30T12:36:00Z"; },
        "IncompleteSignatureException"},
   };
   ASSERT_TRUE(f.verifier.Verify(VectorBRequest(), "cloudtrail").ok());
@@ -219,20 +219,23 @@ TEST(SigV4Test, RegionAllowList) {
   auto lookup = [](std::string_view) -> Result<std::optional<std::string>> {
     return std::optional<std::string>(kSecret);
   };
-  SigV4Verifier eu(lookup, env.get(), SigV4Options{.max_skew_seconds = 900, .regions = {"eu-west-1"}});
+  SigV4Verifier eu(lookup, env.get(),
+                   SigV4Options{.max_skew_seconds = 900, .regions = {"eu-west-1"}});
   auto r = eu.Verify(VectorBRequest(), "cloudtrail");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().message(), "Credential should be scoped to a valid region.");
-  SigV4Verifier us(lookup, env.get(), SigV4Options{.max_skew_seconds = 900, .regions = {"eu-west-1", "us-east-1"}});
+  SigV4Verifier us(lookup, env.get(),
+                   SigV4Options{.max_skew_seconds = 900, .regions = {"eu-west-1", "us-east-1"}});
   EXPECT_TRUE(us.Verify(VectorBRequest(), "cloudtrail").ok());
 }
 
 TEST(SigV4Test, LookupFailureIsServerFault) {
   auto env = NewMemEnv(VectorTime() * 1000000);
-  SigV4Verifier v([](std::string_view) -> Result<std::optional<std::string>> {
-                    return Status::Unavailable("metadata.db: disk I/O error");
-                  },
-                  env.get());
+  SigV4Verifier v(
+      [](std::string_view) -> Result<std::optional<std::string>> {
+        return Status::Unavailable("metadata.db: disk I/O error");
+      },
+      env.get());
   auto r = v.Verify(VectorBRequest(), "cloudtrail");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kUnavailable);
@@ -249,12 +252,13 @@ TEST(SigV4Test, DateHeaderInsteadOfXAmzDate) {
   std::vector<std::string> sh = {"date", "host"};
   std::string creq = CanonicalRequest("POST", "/", "", *CanonicalHeaders(r, sh), "date;host",
                                       HexLower(Sha256(r.body)));
-  std::string sig = Signature(kSecret, "20150830", "us-east-1", "cloudtrail",
-                              StringToSign("20150830T123600Z",
-                                           "20150830/us-east-1/cloudtrail/aws4_request", creq));
+  std::string sig = Signature(
+      kSecret, "20150830", "us-east-1", "cloudtrail",
+      StringToSign("20150830T123600Z", "20150830/us-east-1/cloudtrail/aws4_request", creq));
   r.headers.emplace_back("Authorization",
                          "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/cloudtrail/"
-                         "aws4_request,SignedHeaders=date;host,Signature=" + sig);
+                         "aws4_request,SignedHeaders=date;host,Signature=" +
+                             sig);
   Fixture f;
   auto id = f.verifier.Verify(r, "cloudtrail");
   ASSERT_TRUE(id.ok()) << id.status().ToString();
@@ -308,7 +312,8 @@ TEST(SigV4Test, CanonicalUri) {
   EXPECT_EQ(CanonicalUri("/"), "/");
   EXPECT_EQ(CanonicalUri(""), "/");
   EXPECT_EQ(CanonicalUri("/PutAuditEvents"), "/PutAuditEvents");
-  EXPECT_EQ(CanonicalUri("/v1/tags/arn%3Aaws%3Asecuritylake"), "/v1/tags/arn%253Aaws%253Asecuritylake");
+  EXPECT_EQ(CanonicalUri("/v1/tags/arn%3Aaws%3Asecuritylake"),
+            "/v1/tags/arn%253Aaws%253Asecuritylake");
   EXPECT_EQ(CanonicalUri("//a/./b/../c/"), "/a/c/");
   EXPECT_EQ(CanonicalUri("/a b"), "/a%20b");
   EXPECT_EQ(CanonicalUri("/.."), "/");

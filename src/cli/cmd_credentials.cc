@@ -58,8 +58,9 @@ int RunCreate(const CredentialsArgs& args) {
     out.push_back('\n');
   } else {
     out = "Created " + std::string(cloud::RoleName(c->info.role)) + " credential of account " +
-          c->info.account_id + " (the secret is shown only now):\n  AWS_ACCESS_KEY_ID=" +
-          c->info.access_key_id + "\n  AWS_SECRET_ACCESS_KEY=" + c->secret_access_key + "\n";
+          c->info.account_id +
+          " (the secret is shown only now):\n  AWS_ACCESS_KEY_ID=" + c->info.access_key_id +
+          "\n  AWS_SECRET_ACCESS_KEY=" + c->secret_access_key + "\n";
   }
   std::fputs(out.c_str(), stdout);
   return kExitOk;
@@ -123,8 +124,9 @@ std::function<int()> SetupCredentials(CLI::App* cmd) {
   CLI::App* create = cmd->add_subcommand("create", "Create an access key for an account");
   AddDataFlags(create, &args->data);
   create->add_option("--account", args->account, "The account (id or name)")->required();
-  create->add_option("--role", args->role,
-                     "admin or auditor (management account only), or member-reader")
+  create
+      ->add_option("--role", args->role,
+                   "admin or auditor (management account only), or member-reader")
       ->required();
   AddFormatOption(create, &args->format);
   CLI::App* list = cmd->add_subcommand("list", "List the access keys (never their secrets)");

@@ -83,13 +83,15 @@ std::string SummaryTable(const ParseSummary& s, double seconds) {
   row("records rejected", WithCommas(s.rejected_total()));
   for (size_t i = 0; i < kRejectReasonCount; ++i) {
     if (s.rejected[i] == 0) continue;
-    row("  " + std::string(RejectReasonLabel(static_cast<RejectReason>(i))), WithCommas(s.rejected[i]));
+    row("  " + std::string(RejectReasonLabel(static_cast<RejectReason>(i))),
+        WithCommas(s.rejected[i]));
   }
   char rate[96];
   std::snprintf(rate, sizeof(rate), "%.3f s", seconds);
   row("elapsed", rate);
   if (seconds > 0) {
-    std::snprintf(rate, sizeof(rate), "%.0f MB/s", static_cast<double>(s.bytes_json) / seconds / 1e6);
+    std::snprintf(rate, sizeof(rate), "%.0f MB/s",
+                  static_cast<double>(s.bytes_json) / seconds / 1e6);
     row("JSON throughput", rate);
     std::snprintf(rate, sizeof(rate), "%.0f/s", static_cast<double>(s.accepted) / seconds);
     row("records throughput", rate);
@@ -104,14 +106,17 @@ Status WriteRecords(const ParsedFile& f, std::string* buffer) {
     const size_t at = buffer->size();
     buffer->resize(at + e.raw.size() + 1);
     size_t len = 0;
-    if (simdjson::minify(e.raw.data(), e.raw.size(), buffer->data() + at, len) != simdjson::SUCCESS) {
-      std::memcpy(buffer->data() + at, e.raw.data(), e.raw.size());  // parsed, so valid: not reached
+    if (simdjson::minify(e.raw.data(), e.raw.size(), buffer->data() + at, len) !=
+        simdjson::SUCCESS) {
+      std::memcpy(buffer->data() + at, e.raw.data(),
+                  e.raw.size());  // parsed, so valid: not reached
       len = e.raw.size();
     }
     buffer->resize(at + len);
     buffer->push_back('\n');
   }
-  if (!buffer->empty() && std::fwrite(buffer->data(), 1, buffer->size(), stdout) != buffer->size()) {
+  if (!buffer->empty() &&
+      std::fwrite(buffer->data(), 1, buffer->size(), stdout) != buffer->size()) {
     return Status::Unavailable("stdout: write failed");
   }
   return Status::OK();
@@ -157,7 +162,7 @@ int RunParse(const ParseArgs& args) {
                  summary.rejected_total() - summary.errors.size());
   }
   std::string report = args.format == OutputFormat::kJson ? SummaryJson(summary, seconds)
-                                                         : SummaryTable(summary, seconds);
+                                                          : SummaryTable(summary, seconds);
   std::fputs(report.c_str(), args.records ? stderr : stdout);
   std::fflush(stdout);
   if (!st.ok()) return ReportError(Status(StatusCode::kUnavailable, st.message()));

@@ -148,7 +148,8 @@ int RunQuery(QueryArgs args) {
     args.sql.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
   }
   if (args.format != "table" && args.format != "json" && args.format != "csv") {
-    std::fprintf(stderr, "cairn: --format: expected table, json or csv, got '%s'\n", args.format.c_str());
+    std::fprintf(stderr, "cairn: --format: expected table, json or csv, got '%s'\n",
+                 args.format.c_str());
     return kExitUsage;
   }
   if (!(args.time_limit_s > 0)) {
@@ -178,7 +179,8 @@ int RunQuery(QueryArgs args) {
     for (int i = 0; i < args.repeat; ++i) {
       auto t0 = std::chrono::steady_clock::now();
       Result<cloud::LakeQueryResult> again = cloud::RunLakeQuery(data->dir.get(), args.sql, q);
-      double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+      double ms =
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
       if (!again.ok()) return Fail(again.status());
       times += (i ? "," : "") + std::to_string(ms);
     }
@@ -203,12 +205,14 @@ int RunQuery(QueryArgs args) {
 std::function<int()> SetupQuery(CLI::App* cmd) {
   auto args = std::make_shared<QueryArgs>();
   AddDataFlags(cmd, &args->data);
-  cmd->add_option("sql", args->sql,
-                  "The SELECT statement (\"-\" reads it from stdin); tables are event data store ids")
+  cmd->add_option(
+         "sql", args->sql,
+         "The SELECT statement (\"-\" reads it from stdin); tables are event data store ids")
       ->required();
   cmd->add_option("--format", args->format, "table (default), json (GetQueryResults) or csv");
-  cmd->add_option("--account", args->account,
-                  "Only this account's events are visible (recipientAccountId), as for a member account");
+  cmd->add_option(
+      "--account", args->account,
+      "Only this account's events are visible (recipientAccountId), as for a member account");
   cmd->add_option("--time-limit", args->time_limit_s, "Seconds the query may run (default 3600)");
   cmd->add_option("--memory-limit", args->memory_limit_mib,
                   "MiB of memory for sorts, hash tables and the result (default 2048)");
@@ -219,6 +223,7 @@ std::function<int()> SetupQuery(CLI::App* cmd) {
 }
 
 }  // namespace
-CAIRN_REGISTER_COMMAND(query, "query", "Run a CloudTrail Lake SQL query over the data folder's event data stores",
+CAIRN_REGISTER_COMMAND(query, "query",
+                       "Run a CloudTrail Lake SQL query over the data folder's event data stores",
                        SetupQuery)
 }  // namespace cairn::cli

@@ -33,9 +33,9 @@ struct ServeArgs {
 // works as is.
 std::string CredentialsFile(const cloud::BootstrapResult& b) {
   return "# cairn admin credential of the management account " + b.management.id +
-         " (organization " + b.organization_id + ")\n[default]\naws_access_key_id = " +
-         b.admin.info.access_key_id + "\naws_secret_access_key = " + b.admin.secret_access_key +
-         "\n";
+         " (organization " + b.organization_id +
+         ")\n[default]\naws_access_key_id = " + b.admin.info.access_key_id +
+         "\naws_secret_access_key = " + b.admin.secret_access_key + "\n";
 }
 
 int RunServe(const ServeArgs& args) {

@@ -47,5 +47,6 @@ struct CommandRegistrar {
 
 }  // namespace cairn::cli
 
-#define CAIRN_REGISTER_COMMAND(ident, ...) \
-  static ::cairn::cli::CommandRegistrar cairn_command_##ident{::cairn::cli::CommandSpec{__VA_ARGS__}};
+#define CAIRN_REGISTER_COMMAND(ident, ...)                     \
+  static ::cairn::cli::CommandRegistrar cairn_command_##ident{ \
+      ::cairn::cli::CommandSpec{__VA_ARGS__}};

@@ -34,8 +34,9 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_help_all_flag("--help-all", "Show help for every command");
   auto& registry = CommandRegistry();
-  std::sort(registry.begin(), registry.end(),
-            [](const CommandSpec& a, const CommandSpec& b) { return std::string(a.name) < b.name; });
+  std::sort(registry.begin(), registry.end(), [](const CommandSpec& a, const CommandSpec& b) {
+    return std::string(a.name) < b.name;
+  });
   std::vector<std::pair<CLI::App*, std::function<int()>>> runners;
   for (auto& spec : registry) {
     CLI::App* sub = app.add_subcommand(spec.name, spec.description);

@@ -6,10 +6,14 @@ namespace cairn::cloud {
 
 std::string_view ActionName(Action action) {
   switch (action) {
-    case Action::kReadConfig: return "read-config";
-    case Action::kReadEvents: return "read-events";
-    case Action::kWriteConfig: return "write-config";
-    case Action::kWriteEvents: return "write-events";
+    case Action::kReadConfig:
+      return "read-config";
+    case Action::kReadEvents:
+      return "read-events";
+    case Action::kWriteConfig:
+      return "write-config";
+    case Action::kWriteEvents:
+      return "write-events";
   }
   return "unknown";
 }
@@ -26,11 +30,10 @@ Status Authorize(const Principal& principal, Action action, std::string_view ope
       break;
   }
   if (allowed) return Status::OK();
-  return Status::PermissionDenied(fmt::format(
-                                      "User: {} is not authorized to perform: {} (role {} may "
-                                      "not {})",
-                                      principal.Arn(), operation, RoleName(principal.role),
-                                      ActionName(action)))
+  return Status::PermissionDenied(
+             fmt::format("User: {} is not authorized to perform: {} (role {} may "
+                         "not {})",
+                         principal.Arn(), operation, RoleName(principal.role), ActionName(action)))
       .WithAwsError("AccessDeniedException");
 }
 

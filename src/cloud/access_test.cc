@@ -10,9 +10,9 @@ TEST(AccessTest, RoleMatrix) {
     Role role;
     bool read_config, read_events, write_config, write_events;
   };
-  for (const Row& r : {Row{Role::kAdmin, true, true, true, true},
-                       Row{Role::kAuditor, true, true, false, false},
-                       Row{Role::kMemberReader, true, true, false, false}}) {
+  for (const Row& r :
+       {Row{Role::kAdmin, true, true, true, true}, Row{Role::kAuditor, true, true, false, false},
+        Row{Role::kMemberReader, true, true, false, false}}) {
     Principal p{"AKIAX", "111122223333", r.role, false};
     EXPECT_EQ(Authorize(p, Action::kReadConfig, "cloudtrail:GetTrail").ok(), r.read_config);
     EXPECT_EQ(Authorize(p, Action::kReadEvents, "cloudtrail:LookupEvents").ok(), r.read_events);

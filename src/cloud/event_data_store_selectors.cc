@@ -41,20 +41,26 @@ std::optional<EventFamily> FamilyOfCategory(std::string_view c) {
 
 const std::set<std::string_view>& AllowedFields(Kind kind) {
   static const std::set<std::string_view> kManagement = {
-      "eventCategory", "eventSource", "readOnly", "eventName", "eventType",
-      "sessionCredentialFromConsole", "userIdentity.arn"};
-  static const std::set<std::string_view> kData = {
-      "eventCategory", "resources.type", "eventName", "eventSource", "eventType",
-      "resources.ARN", "readOnly", "sessionCredentialFromConsole", "userIdentity.arn"};
-  static const std::set<std::string_view> kNetwork = {
-      "eventCategory", "eventSource", "eventName", "errorCode", "vpcEndpointId",
+      "eventCategory",   "eventSource", "readOnly",
+      "eventName",       "eventType",   "sessionCredentialFromConsole",
       "userIdentity.arn"};
+  static const std::set<std::string_view> kData = {
+      "eventCategory",   "resources.type", "eventName", "eventSource",
+      "eventType",       "resources.ARN",  "readOnly",  "sessionCredentialFromConsole",
+      "userIdentity.arn"};
+  static const std::set<std::string_view> kNetwork = {"eventCategory", "eventSource",
+                                                      "eventName",     "errorCode",
+                                                      "vpcEndpointId", "userIdentity.arn"};
   static const std::set<std::string_view> kOther = {"eventCategory"};
   switch (kind) {
-    case Kind::kManagement: return kManagement;
-    case Kind::kData: return kData;
-    case Kind::kNetwork: return kNetwork;
-    case Kind::kOther: return kOther;
+    case Kind::kManagement:
+      return kManagement;
+    case Kind::kData:
+      return kData;
+    case Kind::kNetwork:
+      return kNetwork;
+    case Kind::kOther:
+      return kOther;
   }
   return kOther;
 }
@@ -81,9 +87,12 @@ Result<std::vector<std::string>> ReadValues(simdjson::dom::element v, const std:
 
 std::string_view ReadOnlyText(OptBool b) {
   switch (b) {
-    case OptBool::kTrue: return "true";
-    case OptBool::kFalse: return "false";
-    case OptBool::kNull: break;
+    case OptBool::kTrue:
+      return "true";
+    case OptBool::kFalse:
+      return "false";
+    case OptBool::kNull:
+      break;
   }
   return std::string_view();
 }
@@ -98,7 +107,8 @@ bool ValueHolds(const FieldSelector& fs, Str v) {
   auto any = [&](const std::vector<std::string>& vals, auto pred) {
     return std::any_of(vals.begin(), vals.end(), pred);
   };
-  if (!fs.equals.empty() && (null || !any(fs.equals, [&](const std::string& x) { return v == x; }))) {
+  if (!fs.equals.empty() &&
+      (null || !any(fs.equals, [&](const std::string& x) { return v == x; }))) {
     return false;
   }
   if (!fs.starts_with.empty() &&
@@ -154,11 +164,16 @@ void WriteValues(JsonWriter* w, std::string_view key, const std::vector<std::str
 
 std::string_view EventFamilyName(EventFamily family) {
   switch (family) {
-    case EventFamily::kCloudTrail: return "CloudTrail";
-    case EventFamily::kInsight: return "Insight";
-    case EventFamily::kConfigurationItem: return "ConfigurationItem";
-    case EventFamily::kEvidence: return "Evidence";
-    case EventFamily::kActivityAuditLog: return "ActivityAuditLog";
+    case EventFamily::kCloudTrail:
+      return "CloudTrail";
+    case EventFamily::kInsight:
+      return "Insight";
+    case EventFamily::kConfigurationItem:
+      return "ConfigurationItem";
+    case EventFamily::kEvidence:
+      return "Evidence";
+    case EventFamily::kActivityAuditLog:
+      return "ActivityAuditLog";
   }
   return "CloudTrail";
 }
@@ -210,9 +225,12 @@ Result<EventSelectorSet> EventSelectorSet::FromJson(simdjson::dom::element selec
       struct Op {
         const char* key;
         std::vector<std::string>* out;
-      } ops[] = {{"Equals", &fs.equals},         {"StartsWith", &fs.starts_with},
-                 {"EndsWith", &fs.ends_with},     {"NotEquals", &fs.not_equals},
-                 {"NotStartsWith", &fs.not_starts_with}, {"NotEndsWith", &fs.not_ends_with}};
+      } ops[] = {{"Equals", &fs.equals},
+                 {"StartsWith", &fs.starts_with},
+                 {"EndsWith", &fs.ends_with},
+                 {"NotEquals", &fs.not_equals},
+                 {"NotStartsWith", &fs.not_starts_with},
+                 {"NotEndsWith", &fs.not_ends_with}};
       for (const Op& op : ops) {
         auto el = fs_json[op.key];
         if (el.error()) continue;
@@ -238,7 +256,8 @@ Result<EventSelectorSet> EventSelectorSet::FromJsonText(std::string_view json) {
 }
 
 Status EventSelectorSet::Validate() {
-  if (selectors_.empty()) return Invalid("AdvancedEventSelectors: at least one selector is required");
+  if (selectors_.empty())
+    return Invalid("AdvancedEventSelectors: at least one selector is required");
   if (selectors_.size() > kMaxSelectors) {
     return Invalid(fmt::format("AdvancedEventSelectors: {} selectors; at most {} are allowed",
                                selectors_.size(), kMaxSelectors));
@@ -266,10 +285,11 @@ Status EventSelectorSet::Validate() {
     for (const std::string& c : category->equals) {
       std::optional<EventFamily> f = FamilyOfCategory(c);
       if (!f) {
-        return Invalid(fmt::format("{}: eventCategory value '{}' is not one of Management, Data, "
-                                   "NetworkActivity, Insight, ConfigurationItem, Evidence, "
-                                   "ActivityAuditLog",
-                                   where, c));
+        return Invalid(
+            fmt::format("{}: eventCategory value '{}' is not one of Management, Data, "
+                        "NetworkActivity, Insight, ConfigurationItem, Evidence, "
+                        "ActivityAuditLog",
+                        where, c));
       }
       if (family && *family != *f) {
         return Invalid(fmt::format(
@@ -277,8 +297,8 @@ Status EventSelectorSet::Validate() {
             c, EventFamilyName(*family)));
       }
       family = f;
-      kinds.insert(c == "Management" ? Kind::kManagement
-                   : c == "Data"     ? Kind::kData
+      kinds.insert(c == "Management"        ? Kind::kManagement
+                   : c == "Data"            ? Kind::kData
                    : c == "NetworkActivity" ? Kind::kNetwork
                                             : Kind::kOther);
     }
@@ -287,8 +307,8 @@ Status EventSelectorSet::Validate() {
       const FieldSelector& fs = sel.field_selectors[j];
       const std::string fwhere = fmt::format("{}.FieldSelectors[{}]", where, j);
       if (!ValidFieldName(fs.field)) {
-        return Invalid(fmt::format("{}.Field: '{}' must be 1 to 1000 characters of [\\w.|]",
-                                   fwhere, fs.field));
+        return Invalid(fmt::format("{}.Field: '{}' must be 1 to 1000 characters of [\\w.|]", fwhere,
+                                   fs.field));
       }
       bool allowed = false;
       for (Kind k : kinds) allowed = allowed || AllowedFields(k).count(fs.field) > 0;
@@ -303,8 +323,8 @@ Status EventSelectorSet::Validate() {
       const bool equals_only =
           fs.field == "eventCategory" || fs.field == "readOnly" || fs.field == "resources.type";
       if (equals_only && n != fs.equals.size()) {
-        return Invalid(fmt::format("{}: field '{}' accepts only the Equals operator", fwhere,
-                                   fs.field));
+        return Invalid(
+            fmt::format("{}: field '{}' accepts only the Equals operator", fwhere, fs.field));
       }
       if (fs.field == "sessionCredentialFromConsole" &&
           n != fs.equals.size() + fs.not_equals.size()) {

@@ -62,14 +62,16 @@ TEST_F(SelectorMatchTest, OperatorsAndCombination) {
 }
 
 TEST_F(SelectorMatchTest, RoundTripAndFamilies) {
-  EventSelectorSet set = Parse(
-      R"([{"FieldSelectors":[{"Field":"eventCategory","Equals":["ActivityAuditLog"]}]}])");
+  EventSelectorSet set =
+      Parse(R"([{"FieldSelectors":[{"Field":"eventCategory","Equals":["ActivityAuditLog"]}]}])");
   EXPECT_EQ(set.family(), EventFamily::kActivityAuditLog);
   EventSelectorSet again = Parse(set.ToJson());
   EXPECT_EQ(again.ToJson(), set.ToJson());
-  EXPECT_EQ(EventSelectorSet::DefaultManagement().ToJson(),
-            R"([{"Name":"Default management events","FieldSelectors":[{"Field":"eventCategory","Equals":["Management"]}]}])");
-  auto bad = EventSelectorSet::FromJsonText(R"([{"FieldSelectors":[{"Field":"eventCategory","Equals":["Insight"]},{"Field":"eventName","Equals":["x"]}]}])");
+  EXPECT_EQ(
+      EventSelectorSet::DefaultManagement().ToJson(),
+      R"([{"Name":"Default management events","FieldSelectors":[{"Field":"eventCategory","Equals":["Management"]}]}])");
+  auto bad = EventSelectorSet::FromJsonText(
+      R"([{"FieldSelectors":[{"Field":"eventCategory","Equals":["Insight"]},{"Field":"eventName","Equals":["x"]}]}])");
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.status().aws_error(), "InvalidEventSelectorsException");
   EXPECT_NE(bad.status().message().find("AdvancedEventSelectors[0].FieldSelectors[1]"),

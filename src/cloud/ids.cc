@@ -58,10 +58,13 @@ std::string NewSecretAccessKey() {
 
 std::string NewAccountId() { return RandomFrom("123456789", 1) + RandomFrom("0123456789", 11); }
 
-std::string NewOrganizationId() { return "o-" + RandomFrom("abcdefghijklmnopqrstuvwxyz0123456789", 10); }
+std::string NewOrganizationId() {
+  return "o-" + RandomFrom("abcdefghijklmnopqrstuvwxyz0123456789", 10);
+}
 
 bool IsAccountId(std::string_view s) {
-  return s.size() == 12 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+  return s.size() == 12 &&
+         std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 bool IsAccessKeyId(std::string_view s) {

@@ -24,8 +24,8 @@ std::string NewSecretAccessKey();
 std::string NewAccountId();
 std::string NewOrganizationId();
 
-bool IsAccountId(std::string_view s);        // 12 digits
-bool IsAccessKeyId(std::string_view s);      // 16..128 of A-Z0-9 (AWS's pattern \w+ is wider)
-bool IsOrganizationId(std::string_view s);   // o-[a-z0-9]{10,32}
+bool IsAccountId(std::string_view s);       // 12 digits
+bool IsAccessKeyId(std::string_view s);     // 16..128 of A-Z0-9 (AWS's pattern \w+ is wider)
+bool IsOrganizationId(std::string_view s);  // o-[a-z0-9]{10,32}
 
 }  // namespace cairn::cloud

@@ -16,8 +16,8 @@ TEST(IdsTest, Shapes) {
   std::regex org("o-[a-z0-9]{10}");
   std::set<std::string> seen;
   for (int i = 0; i < 200; ++i) {
-    std::string u = RandomUuid(), k = NewAccessKeyId(), s = NewSecretAccessKey(), a = NewAccountId(),
-                o = NewOrganizationId();
+    std::string u = RandomUuid(), k = NewAccessKeyId(), s = NewSecretAccessKey(),
+                a = NewAccountId(), o = NewOrganizationId();
     EXPECT_TRUE(std::regex_match(u, uuid)) << u;
     EXPECT_TRUE(std::regex_match(k, akid)) << k;
     EXPECT_TRUE(std::regex_match(s, secret)) << s;

@@ -103,9 +103,9 @@ Result<std::unique_ptr<Imports>> Imports::Open(DataDir* dir, EventDataStores* st
     std::lock_guard<std::mutex> l(self->mu_);
     for (const auto& [id, imp] : self->imports_) {
       if (Running(imp.status) && imp.destination == store.Arn()) {
-        return Err(StatusCode::kFailedPrecondition, "EventDataStoreHasOngoingImportException",
-                   fmt::format("Import {} into {} is still running; stop it first.", id,
-                               store.Arn()));
+        return Err(
+            StatusCode::kFailedPrecondition, "EventDataStoreHasOngoingImportException",
+            fmt::format("Import {} into {} is still running; stop it first.", id, store.Arn()));
       }
     }
     return Status::OK();
@@ -343,8 +343,8 @@ void Imports::RunJob(const std::shared_ptr<Job>& job) {
   std::map<std::string, std::pair<std::string, size_t>> remaining;  // folder -> files left
   for (const InputFile& f : files) {
     const std::string& day = f.layout.date;
-    if (!day.empty() && ((!first_day.empty() && day < first_day) ||
-                         (!last_day.empty() && day > last_day))) {
+    if (!day.empty() &&
+        ((!first_day.empty() && day < first_day) || (!last_day.empty() && day > last_day))) {
       continue;
     }
     paths.push_back(f.path);
@@ -419,8 +419,8 @@ void Imports::RunJob(const std::shared_ptr<Job>& job) {
       std::fprintf(stderr, "cairn: import %s: %s\n", job->id.c_str(), outcome.ToString().c_str());
       live.total.failed_entries++;
       if (live.failures.size() < kMaxFailures) {
-        live.failures.push_back({"", "ImportError", outcome.message().substr(0, 1000), "",
-                                 env->NowMicros()});
+        live.failures.push_back(
+            {"", "ImportError", outcome.message().substr(0, 1000), "", env->NowMicros()});
       }
     }
   } else {

@@ -50,7 +50,7 @@ class LakeQueryTest : public ::testing::Test {
   }
 
   std::vector<std::vector<std::optional<std::string>>> Rows(const std::string& sql,
-                                                             const LakeQueryOptions& o = {}) {
+                                                            const LakeQueryOptions& o = {}) {
     auto r = RunLakeQuery(dir_.get(), sql, o);
     EXPECT_TRUE(r.ok()) << sql << ": " << r.status().ToString();
     if (!r.ok()) return {};
@@ -68,7 +68,8 @@ class LakeQueryTest : public ::testing::Test {
 };
 
 TEST_F(LakeQueryTest, StoreIdsAreTablesAndStatisticsAreCounted) {
-  auto r = RunLakeQuery(dir_.get(), "SELECT count(*) FROM " + id_ + " WHERE eventName = 'GetObject'");
+  auto r =
+      RunLakeQuery(dir_.get(), "SELECT count(*) FROM " + id_ + " WHERE eventName = 'GetObject'");
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(*r->result.Rows()[0][0], "15");
   EXPECT_EQ(r->statistics.results_count, 1u);
@@ -88,13 +89,20 @@ TEST_F(LakeQueryTest, RestrictionHoldsInsideEveryScan) {
   const std::string t = id_;
   EXPECT_EQ(One("SELECT count(*) FROM " + t, member), "10");
   EXPECT_EQ(One("SELECT count(DISTINCT recipientAccountId) FROM " + t, member), "1");
-  EXPECT_EQ(One("SELECT count(*) FROM " + t + " a JOIN " + t + " b ON a.eventID = b.eventID", member), "10");
+  EXPECT_EQ(
+      One("SELECT count(*) FROM " + t + " a JOIN " + t + " b ON a.eventID = b.eventID", member),
+      "10");
   EXPECT_EQ(One("SELECT count(*) FROM " + t + " a CROSS JOIN " + t + " b", member), "100");
-  EXPECT_EQ(One("SELECT count(*) FROM " + t + " WHERE eventID IN (SELECT eventID FROM " + t + ")", member), "10");
-  EXPECT_EQ(One("SELECT count(*) FROM (SELECT * FROM " + t + " WHERE recipientAccountId = '111111111111')", member),
+  EXPECT_EQ(One("SELECT count(*) FROM " + t + " WHERE eventID IN (SELECT eventID FROM " + t + ")",
+                member),
+            "10");
+  EXPECT_EQ(One("SELECT count(*) FROM (SELECT * FROM " + t +
+                    " WHERE recipientAccountId = '111111111111')",
+                member),
             "0");
   EXPECT_EQ(One("SELECT count(*) FROM " + t + " CROSS JOIN UNNEST(resources) AS r(x)", member),
-            One("SELECT count(*) FROM " + t + " CROSS JOIN UNNEST(resources) AS r(x) WHERE recipientAccountId = "
+            One("SELECT count(*) FROM " + t +
+                " CROSS JOIN UNNEST(resources) AS r(x) WHERE recipientAccountId = "
                 "'222222222222'"));
   EXPECT_EQ(One("SELECT max(recipientAccountId) FROM " + t, member), "222222222222");
   EXPECT_EQ(One("SELECT count(*) FROM " + t), "30");
@@ -109,14 +117,17 @@ TEST_F(LakeQueryTest, CancelAndLimitsEndTheQuery) {
 
   LakeQueryOptions small;
   small.memory_limit_bytes = 1024;
-  r = RunLakeQuery(dir_.get(), "SELECT a.eventID, b.eventID FROM " + id_ + " a CROSS JOIN " + id_ + " b ORDER BY 1, 2",
-                   small);
+  r = RunLakeQuery(
+      dir_.get(),
+      "SELECT a.eventID, b.eventID FROM " + id_ + " a CROSS JOIN " + id_ + " b ORDER BY 1, 2",
+      small);
   EXPECT_EQ(r.status().code(), StatusCode::kResourceExhausted) << r.status().ToString();
   EXPECT_NE(r.status().message().find("memory limit"), std::string::npos);
 
   LakeQueryOptions bad;
   bad.time_limit_ms = 0;
-  EXPECT_EQ(RunLakeQuery(dir_.get(), "SELECT 1", bad).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(RunLakeQuery(dir_.get(), "SELECT 1", bad).status().code(),
+            StatusCode::kInvalidArgument);
   // The same store is still fine afterwards.
   EXPECT_EQ(One("SELECT count(*) FROM " + id_), "30");
 }
@@ -130,7 +141,8 @@ TEST_F(LakeQueryTest, StatementErrorsCarryLakeNames) {
   EXPECT_FALSE(ValidateLakeQuery(dir_.get(), "DROP TABLE " + id_).ok());
   EXPECT_TRUE(ValidateLakeQuery(dir_.get(), "SELECT eventName FROM " + id_).ok());
   // Histories are not tables.
-  EXPECT_FALSE(ValidateLakeQuery(dir_.get(), "SELECT 1 FROM \"history/111111111111/us-east-1\"").ok());
+  EXPECT_FALSE(
+      ValidateLakeQuery(dir_.get(), "SELECT 1 FROM \"history/111111111111/us-east-1\"").ok());
 }
 
 }  // namespace

@@ -72,8 +72,9 @@ Result<bool> Organization::bootstrapped() {
 }
 
 Result<std::optional<Account>> Organization::ManagementAccount() {
-  ASSIGN_OR_RETURN(Statement s, db_->Prepare(fmt::format(
-                                    "SELECT {} FROM accounts WHERE management = 1", kAccountColumns)));
+  ASSIGN_OR_RETURN(
+      Statement s,
+      db_->Prepare(fmt::format("SELECT {} FROM accounts WHERE management = 1", kAccountColumns)));
   ASSIGN_OR_RETURN(bool found, s.Step());
   if (!found) return std::optional<Account>();
   return std::optional<Account>(AccountOf(s));
@@ -165,8 +166,8 @@ Result<Account> Organization::CreateAccount(const std::string& name, const std::
 
 Result<std::vector<Account>> Organization::ListAccounts() {
   ASSIGN_OR_RETURN(Statement s,
-                   db_->Prepare(fmt::format("SELECT {} FROM accounts ORDER BY management DESC, name",
-                                            kAccountColumns)));
+                   db_->Prepare(fmt::format(
+                       "SELECT {} FROM accounts ORDER BY management DESC, name", kAccountColumns)));
   std::vector<Account> out;
   while (true) {
     ASSIGN_OR_RETURN(bool row, s.Step());
@@ -177,10 +178,10 @@ Result<std::vector<Account>> Organization::ListAccounts() {
 }
 
 Result<std::optional<Account>> Organization::FindAccount(std::string_view id_or_name) {
-  ASSIGN_OR_RETURN(Statement s, db_->Prepare(fmt::format(
-                                    "SELECT {} FROM accounts WHERE id = ?1 OR name = ?1 "
-                                    "ORDER BY id = ?1 DESC LIMIT 1",
-                                    kAccountColumns)));
+  ASSIGN_OR_RETURN(Statement s,
+                   db_->Prepare(fmt::format("SELECT {} FROM accounts WHERE id = ?1 OR name = ?1 "
+                                            "ORDER BY id = ?1 DESC LIMIT 1",
+                                            kAccountColumns)));
   s.Bind(1, id_or_name);
   ASSIGN_OR_RETURN(bool found, s.Step());
   if (!found) return std::optional<Account>();
@@ -251,8 +252,9 @@ Status Organization::RevokeCredential(std::string_view access_key_id) {
                                                "access_key_id = ?"));
     q.Bind(1, access_key_id);
     ASSIGN_OR_RETURN(bool found, q.Step());
-    if (!found) return Status::NotFound("no credential with access key id '" +
-                                        std::string(access_key_id) + "'");
+    if (!found)
+      return Status::NotFound("no credential with access key id '" + std::string(access_key_id) +
+                              "'");
     if (!q.IsNull(0)) {
       return Status::FailedPrecondition("credential " + std::string(access_key_id) +
                                         " is already revoked");
@@ -308,9 +310,8 @@ Result<std::optional<Organization::ActiveKey>> Organization::LoadActive(
   k.principal.account_id = s.Text(0).value_or("");
   k.principal.role = ParseRole(s.Text(1).value_or("")).value_or(Role::kMemberReader);
   k.principal.in_management_account = s.Int(2) != 0;
-  ASSIGN_OR_RETURN(k.secret,
-                   box_.Open(s.Text(3).value_or(""), access_key_id,
-                             db_->path() + ": credential " + std::string(access_key_id)));
+  ASSIGN_OR_RETURN(k.secret, box_.Open(s.Text(3).value_or(""), access_key_id,
+                                       db_->path() + ": credential " + std::string(access_key_id)));
   return std::optional<ActiveKey>(std::move(k));
 }
 

@@ -60,8 +60,7 @@ TEST(OrganizationTest, BootstrapAccountsAndCredentials) {
   ASSERT_TRUE(r.ok());
   EXPECT_TRUE(IsAccountId(r->id));
   EXPECT_EQ(org.CreateAccount("payments", "").status().code(), StatusCode::kAlreadyExists);
-  EXPECT_EQ(org.CreateAccount("other", "444455556666").status().code(),
-            StatusCode::kAlreadyExists);
+  EXPECT_EQ(org.CreateAccount("other", "444455556666").status().code(), StatusCode::kAlreadyExists);
   EXPECT_EQ(org.CreateAccount("bad name", "").status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(org.CreateAccount("x", "12").status().code(), StatusCode::kInvalidArgument);
   auto accounts = *org.ListAccounts();
@@ -90,8 +89,7 @@ TEST(OrganizationTest, BootstrapAccountsAndCredentials) {
   auto creds = *org.ListCredentials();
   EXPECT_EQ(creds.size(), 3u);
   ASSERT_TRUE(org.RevokeCredential(mr->info.access_key_id).ok());
-  EXPECT_EQ(org.RevokeCredential(mr->info.access_key_id).code(),
-            StatusCode::kFailedPrecondition);
+  EXPECT_EQ(org.RevokeCredential(mr->info.access_key_id).code(), StatusCode::kFailedPrecondition);
   EXPECT_EQ(org.RevokeCredential("AKIANOSUCHKEY0000000").code(), StatusCode::kNotFound);
   EXPECT_FALSE(org.SecretFor(mr->info.access_key_id)->has_value());
   EXPECT_FALSE(org.PrincipalFor(mr->info.access_key_id)->has_value());
@@ -100,8 +98,8 @@ TEST(OrganizationTest, BootstrapAccountsAndCredentials) {
   ASSERT_TRUE((*dir)->Close().ok());
   for (const char* f : {"/metadata.db", "/metadata.db-wal"}) {
     const std::string bytes = ReadAll(tmp.path() + f);
-    for (const std::string& s : {b->admin.secret_access_key, mr->secret_access_key,
-                                 au->secret_access_key}) {
+    for (const std::string& s :
+         {b->admin.secret_access_key, mr->secret_access_key, au->secret_access_key}) {
       EXPECT_EQ(bytes.find(s), std::string::npos) << f;
     }
   }

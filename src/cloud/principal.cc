@@ -4,9 +4,12 @@ namespace cairn::cloud {
 
 std::string_view RoleName(Role role) {
   switch (role) {
-    case Role::kAdmin: return "admin";
-    case Role::kAuditor: return "auditor";
-    case Role::kMemberReader: return "member-reader";
+    case Role::kAdmin:
+      return "admin";
+    case Role::kAuditor:
+      return "auditor";
+    case Role::kMemberReader:
+      return "member-reader";
   }
   return "member-reader";
 }

@@ -273,7 +273,8 @@ Result<QueryRecord> Queries::Start(const Caller& caller, const std::string& stat
   const int64_t horizon = caller.now_us - options_.retention_us;
   for (auto it = queries_.begin(); it != queries_.end();) {
     if (it->second.created_us < horizon && Terminal(it->second.status)) {
-      ASSIGN_OR_RETURN(Statement del, dir_->metadata()->Prepare("DELETE FROM lake_queries WHERE id = ?"));
+      ASSIGN_OR_RETURN(Statement del,
+                       dir_->metadata()->Prepare("DELETE FROM lake_queries WHERE id = ?"));
       RETURN_IF_ERROR(del.Bind(1, it->first).Run());
       dir_->env()->RemoveFile(ResultPath(it->first)).IgnoreError();
       it = queries_.erase(it);
@@ -318,7 +319,8 @@ void Queries::Run(const std::shared_ptr<Running>& q) {
     q->record.status = std::string(kRunning);
     queries_[q->record.id] = q->record;
     Status s = SaveLocked(q->record, false);
-    if (!s.ok()) std::fprintf(stderr, "cairn: query %s: %s\n", q->record.id.c_str(), s.ToString().c_str());
+    if (!s.ok())
+      std::fprintf(stderr, "cairn: query %s: %s\n", q->record.id.c_str(), s.ToString().c_str());
   }
   const QueryRecord& rec = q->record;
   LakeQueryOptions o;
@@ -464,7 +466,8 @@ Result<QueryResultsPage> Queries::GetResults(const Caller& caller, std::string_v
     const size_t dot = next_token->find('.');
     bool ok = dot != std::string::npos && dot > 0 && dot < 20;
     if (ok) {
-      for (size_t i = 0; i < dot; ++i) ok = ok && (*next_token)[i] >= '0' && (*next_token)[i] <= '9';
+      for (size_t i = 0; i < dot; ++i)
+        ok = ok && (*next_token)[i] >= '0' && (*next_token)[i] <= '9';
     }
     if (ok) offset = std::stoull(next_token->substr(0, dot));
     if (!ok || Token(page.query.id, offset) != *next_token ||
@@ -486,8 +489,8 @@ Result<std::vector<QueryRecord>> Queries::List(const Caller& caller, std::string
                                                std::optional<int64_t> start_us,
                                                std::optional<int64_t> end_us,
                                                std::string_view status) {
-  static const std::set<std::string_view> kStatuses = {kQueued,    kRunning,   kFinished,
-                                                       kFailed,    kCancelled, kTimedOut};
+  static const std::set<std::string_view> kStatuses = {kQueued, kRunning,   kFinished,
+                                                       kFailed, kCancelled, kTimedOut};
   if (!status.empty() && kStatuses.count(status) == 0) {
     return Err(StatusCode::kInvalidArgument, "InvalidQueryStatusException",
                fmt::format("QueryStatus '{}' is not one of QUEUED, RUNNING, FINISHED, FAILED, "
@@ -521,9 +524,9 @@ Result<QueryRecord> Queries::Cancel(const Caller& caller, std::string_view query
   std::lock_guard<std::mutex> l(mu_);
   auto it = active_.find(r.id);
   if (it == active_.end()) {
-    return Err(StatusCode::kFailedPrecondition, "InactiveQueryException",
-               fmt::format("The query {} is {}: it cannot be cancelled.", r.id,
-                           queries_[r.id].status));
+    return Err(
+        StatusCode::kFailedPrecondition, "InactiveQueryException",
+        fmt::format("The query {} is {}: it cannot be cancelled.", r.id, queries_[r.id].status));
   }
   it->second->cancel_requested = true;
   it->second->cancel.store(true);

@@ -64,7 +64,7 @@ struct QueryResultsPage {
 class Queries {
  public:
   struct Options {
-    size_t workers = 2;  // 0: queries stay QUEUED (tests of the queue and its limits)
+    size_t workers = 2;          // 0: queries stay QUEUED (tests of the queue and its limits)
     size_t max_concurrent = 10;  // QUEUED + RUNNING per account
     int64_t time_limit_ms = 3'600'000;
     int64_t memory_limit_bytes = int64_t{2} << 30;
@@ -119,7 +119,7 @@ class Queries {
 
   std::mutex mu_;
   std::condition_variable cv_;
-  std::map<std::string, QueryRecord> queries_;  // by id (the last 7 days)
+  std::map<std::string, QueryRecord> queries_;              // by id (the last 7 days)
   std::map<std::string, std::shared_ptr<Running>> active_;  // QUEUED and RUNNING
   std::deque<std::shared_ptr<Running>> queue_;
   std::deque<std::pair<std::string, std::shared_ptr<const std::vector<std::string>>>> cache_;

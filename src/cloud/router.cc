@@ -101,7 +101,8 @@ Status Router::Route(EventBatch&& batch) {
   counts_.duplicates += r.duplicates;
 
   for (auto& [k, p] : pending_) {
-    if (p.batch.size() >= options_.history_batch_events || p.bytes >= options_.history_batch_bytes) {
+    if (p.batch.size() >= options_.history_batch_events ||
+        p.bytes >= options_.history_batch_bytes) {
       RETURN_IF_ERROR(AppendPending(&p));
     }
   }

@@ -55,8 +55,8 @@ std::string SecretBox::Seal(std::string_view plain, std::string_view context) co
   CAIRN_CHECK(EVP_EncryptUpdate(ctx.get(), ct, &len, U(plain), static_cast<int>(plain.size())) ==
               1);
   CAIRN_CHECK(EVP_EncryptFinal_ex(ctx.get(), ct + len, &len) == 1);
-  CAIRN_CHECK(EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, kTagBytes,
-                                  ct + plain.size()) == 1);
+  CAIRN_CHECK(EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, kTagBytes, ct + plain.size()) ==
+              1);
   return out;
 }
 

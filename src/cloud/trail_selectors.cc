@@ -80,12 +80,14 @@ Result<std::string> NormalizeEventSelectors(simdjson::dom::element list) {
         return BadSelectors(where + ".IncludeManagementEvents: must be true or false");
       }
     }
-    w.BeginObject().Member("ReadWriteType", rw).Member("IncludeManagementEvents",
-                                                        include_management);
+    w.BeginObject()
+        .Member("ReadWriteType", rw)
+        .Member("IncludeManagementEvents", include_management);
     w.Key("DataResources").BeginArray();
     if (auto e = Get(sel, "DataResources")) {
       simdjson::dom::array resources;
-      if (e->get_array().get(resources)) return BadSelectors(where + ".DataResources: must be a list");
+      if (e->get_array().get(resources))
+        return BadSelectors(where + ".DataResources: must be a list");
       size_t j = 0;
       for (simdjson::dom::element r : resources) {
         const std::string rwhere = fmt::format("{}.DataResources[{}]", where, j++);
@@ -104,7 +106,7 @@ Result<std::string> NormalizeEventSelectors(simdjson::dom::element list) {
           ASSIGN_OR_RETURN(vals, Strings(*v, rwhere + ".Values", BadSelectors));
         }
         for (const std::string& v : vals) {
-          const std::string prefix = type == "AWS::S3::Object" ? "arn:aws:s3"
+          const std::string prefix = type == "AWS::S3::Object"         ? "arn:aws:s3"
                                      : type == "AWS::Lambda::Function" ? "arn:aws:lambda"
                                                                        : "arn:aws:dynamodb";
           if (v.compare(0, prefix.size(), prefix) != 0) {
@@ -121,13 +123,14 @@ Result<std::string> NormalizeEventSelectors(simdjson::dom::element list) {
     w.EndArray();
     std::vector<std::string> excluded;
     if (auto e = Get(sel, "ExcludeManagementEventSources")) {
-      ASSIGN_OR_RETURN(excluded, Strings(*e, where + ".ExcludeManagementEventSources", BadSelectors));
+      ASSIGN_OR_RETURN(excluded,
+                       Strings(*e, where + ".ExcludeManagementEventSources", BadSelectors));
       for (const auto& s : excluded) {
         if (s != "kms.amazonaws.com" && s != "rdsdata.amazonaws.com") {
-          return BadSelectors(fmt::format(
-              "{}.ExcludeManagementEventSources: '{}' (only kms.amazonaws.com and "
-              "rdsdata.amazonaws.com can be excluded)",
-              where, s));
+          return BadSelectors(
+              fmt::format("{}.ExcludeManagementEventSources: '{}' (only kms.amazonaws.com and "
+                          "rdsdata.amazonaws.com can be excluded)",
+                          where, s));
         }
       }
     }
@@ -153,8 +156,8 @@ Result<std::string> NormalizeTrailAdvancedSelectors(simdjson::dom::element list)
     const std::string where = fmt::format("AdvancedEventSelectors[{}]", i);
     std::string category;
     for (const FieldSelector& f : sel.field_selectors) {
-      total += f.equals.size() + f.starts_with.size() + f.ends_with.size() +
-               f.not_equals.size() + f.not_starts_with.size() + f.not_ends_with.size();
+      total += f.equals.size() + f.starts_with.size() + f.ends_with.size() + f.not_equals.size() +
+               f.not_starts_with.size() + f.not_ends_with.size();
       if (f.field == "eventCategory") {
         if (f.equals.size() != 1 || f.starts_with.size() + f.ends_with.size() +
                                             f.not_equals.size() + f.not_starts_with.size() +
@@ -166,18 +169,19 @@ Result<std::string> NormalizeTrailAdvancedSelectors(simdjson::dom::element list)
       }
     }
     if (category != "Management" && category != "Data" && category != "NetworkActivity") {
-      return BadSelectors(
-          where + ": a trail's selector needs eventCategory Equals Management, Data or "
-                  "NetworkActivity (other categories are for event data stores)");
+      return BadSelectors(where +
+                          ": a trail's selector needs eventCategory Equals Management, Data or "
+                          "NetworkActivity (other categories are for event data stores)");
     }
     static const std::set<std::string_view> kManagement = {"eventCategory", "readOnly",
                                                            "eventSource"};
     static const std::set<std::string_view> kData = {
-        "eventCategory", "resources.type", "eventName", "readOnly", "resources.ARN",
-        "eventSource", "eventType", "sessionCredentialFromConsole", "userIdentity.arn"};
-    static const std::set<std::string_view> kNetwork = {
-        "eventCategory", "eventSource", "eventName", "errorCode", "vpcEndpointId",
+        "eventCategory",   "resources.type", "eventName", "readOnly",
+        "resources.ARN",   "eventSource",    "eventType", "sessionCredentialFromConsole",
         "userIdentity.arn"};
+    static const std::set<std::string_view> kNetwork = {"eventCategory", "eventSource",
+                                                        "eventName",     "errorCode",
+                                                        "vpcEndpointId", "userIdentity.arn"};
     const auto& allowed = category == "Management" ? kManagement
                           : category == "Data"     ? kData
                                                    : kNetwork;
@@ -213,14 +217,16 @@ Result<std::string> NormalizeTrailAdvancedSelectors(simdjson::dom::element list)
           ok = ok && (v == "kms.amazonaws.com" || v == "rdsdata.amazonaws.com");
         }
         if (!ok) {
-          return BadSelectors(where + ": on a trail, eventSource of management events can only "
-                                      "be NotEquals kms.amazonaws.com or rdsdata.amazonaws.com");
+          return BadSelectors(where +
+                              ": on a trail, eventSource of management events can only "
+                              "be NotEquals kms.amazonaws.com or rdsdata.amazonaws.com");
         }
       }
       if (category == "NetworkActivity" && f.field == "eventSource") {
         if (!only_equals || f.equals.size() != 1) {
-          return BadSelectors(where + ": eventSource of network activity takes one value, with "
-                                      "Equals");
+          return BadSelectors(where +
+                              ": eventSource of network activity takes one value, with "
+                              "Equals");
         }
         has_source = true;
       }
@@ -288,7 +294,8 @@ Result<std::string> NormalizeInsightSelectors(simdjson::dom::element list) {
       std::set<std::string> unique;
       for (const auto& s : categories) {
         if (s != "Management" && s != "Data") {
-          return BadInsights(fmt::format("{}.EventCategories: '{}' (Management or Data)", where, s));
+          return BadInsights(
+              fmt::format("{}.EventCategories: '{}' (Management or Data)", where, s));
         }
         if (!unique.insert(s).second) {
           return BadInsights(fmt::format("{}.EventCategories: '{}' is given twice", where, s));

@@ -137,27 +137,30 @@ Status ValidateTrailName(std::string_view name) {
     return Named(StatusCode::kInvalidArgument, "InvalidTrailNameException", std::move(m));
   };
   if (name.size() < 3) {
-    return bad(fmt::format("Trail name too short. Minimum allowed length: 3 characters. "
-                           "Specified name length: {} characters.",
-                           name.size()));
+    return bad(
+        fmt::format("Trail name too short. Minimum allowed length: 3 characters. "
+                    "Specified name length: {} characters.",
+                    name.size()));
   }
   if (name.size() > 128) {
-    return bad(fmt::format("Trail name too long. Maximum allowed length: 128 characters. "
-                           "Specified name length: {} characters.",
-                           name.size()));
+    return bad(
+        fmt::format("Trail name too long. Maximum allowed length: 128 characters. "
+                    "Specified name length: {} characters.",
+                    name.size()));
   }
   for (char c : name) {
     if (!IsAlnum(c) && c != '.' && c != '-' && c != '_') {
-      return bad("Trail name or ARN can only contain uppercase letters, lowercase letters, "
-                 "numbers, periods (.), hyphens (-), and underscores (_).");
+      return bad(
+          "Trail name or ARN can only contain uppercase letters, lowercase letters, "
+          "numbers, periods (.), hyphens (-), and underscores (_).");
     }
   }
   if (!IsAlnum(name.front())) return bad("Trail name must starts with a letter or number.");
   if (!IsAlnum(name.back())) return bad("Trail name must ends with a letter or number.");
   for (size_t i = 0; i + 1 < name.size(); ++i) {
     if (!IsAlnum(name[i]) && !IsAlnum(name[i + 1])) {
-      return bad(fmt::format("Trail name '{}' has adjacent periods, hyphens or underscores.",
-                             name));
+      return bad(
+          fmt::format("Trail name '{}' has adjacent periods, hyphens or underscores.", name));
     }
   }
   if (IsIpv4(name)) return bad("Trail name cannot be formatted as an IP address.");
@@ -200,10 +203,11 @@ Status ValidateTags(const Tags& tags) {
 }
 
 Result<std::vector<Trail>> Trails::Load(const TrailCaller& caller) {
-  ASSIGN_OR_RETURN(Statement s, db_->Prepare(fmt::format(
-                                    "SELECT {} FROM trails WHERE account_id = ? OR (account_id = "
-                                    "? AND organization = 1) ORDER BY account_id, home_region, name",
-                                    kColumns)));
+  ASSIGN_OR_RETURN(
+      Statement s,
+      db_->Prepare(fmt::format("SELECT {} FROM trails WHERE account_id = ? OR (account_id = "
+                               "? AND organization = 1) ORDER BY account_id, home_region, name",
+                               kColumns)));
   s.Bind(1, caller.account).Bind(2, caller.management_account);
   std::vector<Trail> out;
   while (true) {
@@ -319,10 +323,10 @@ Status Trails::Validate(const TrailCaller& caller, Trail* t) const {
       full = fmt::format("arn:aws:kms:{}:{}:key/{}", t->home_region, t->account_id, k);
     } else if (k.rfind("alias/", 0) == 0 && k.size() > 6 && k.size() <= 256) {
       full = fmt::format("arn:aws:kms:{}:{}:{}", t->home_region, t->account_id, k);
-    } else if (auto p = ArnParts(k); p && (*p)[2] == "kms" && IsTwelveDigits((*p)[4]) &&
-                                     (((*p)[5].substr(0, 4) == "key/" &&
-                                       IsUuid((*p)[5].substr(4))) ||
-                                      ((*p)[5].substr(0, 6) == "alias/" && (*p)[5].size() > 6))) {
+    } else if (auto p = ArnParts(k);
+               p && (*p)[2] == "kms" && IsTwelveDigits((*p)[4]) &&
+               (((*p)[5].substr(0, 4) == "key/" && IsUuid((*p)[5].substr(4))) ||
+                ((*p)[5].substr(0, 6) == "alias/" && (*p)[5].size() > 6))) {
       full = k;
     } else {
       return Named(StatusCode::kInvalidArgument, "InvalidKmsKeyIdException",
@@ -555,8 +559,9 @@ Result<Trail> Trails::PutEventSelectors(const TrailCaller& caller, std::string_v
   Trail t;
   RETURN_IF_ERROR(db_->Transaction([&]() -> Status {
     ASSIGN_OR_RETURN(t, Resolve(caller, ref, /*for_write=*/true));
-    t.event_selectors = std::string(advanced ? "{\"AdvancedEventSelectors\":" : "{\"EventSelectors\":") +
-                        normalized + "}";
+    t.event_selectors =
+        std::string(advanced ? "{\"AdvancedEventSelectors\":" : "{\"EventSelectors\":") +
+        normalized + "}";
     t.custom_event_selectors = advanced || normalized != kDefaultEventSelectors;
     t.updated_us = caller.now_us;
     return Save(t, /*insert=*/false);

@@ -2,8 +2,8 @@
 //
 // Trails is the registry of trails (spec trails.md §1-§5, §7; insights.md §2): their configuration,
 // selectors, logging state and tags, kept in metadata.db (tables `trails` and `resource_tags`,
-// migration 4 in data_dir.cc). Delivery of log files is a later stage; what is here is the complete,
-// persistent state the API reads and changes.
+// migration 4 in data_dir.cc). Delivery of log files is a later stage; what is here is the
+// complete, persistent state the API reads and changes.
 //
 // Identity: a trail belongs to the account and region (its home region) it was created in; its ARN
 // is arn:aws:cloudtrail:<home>:<account>:trail/<name>. Names are unique among the trails an account

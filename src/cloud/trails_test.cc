@@ -45,22 +45,21 @@ TEST(TrailRulesTest, SelectorsAreNormalized) {
   simdjson::dom::parser p;
   auto basic = NormalizeEventSelectors(Parse(&p, R"([{"IncludeManagementEvents":false}])"));
   ASSERT_TRUE(basic.ok()) << basic.status().ToString();
-  EXPECT_EQ(*basic,
-            R"([{"ReadWriteType":"All","IncludeManagementEvents":false,"DataResources":[],)"
-            R"("ExcludeManagementEventSources":[]}])");
+  EXPECT_EQ(*basic, R"([{"ReadWriteType":"All","IncludeManagementEvents":false,"DataResources":[],)"
+                    R"("ExcludeManagementEventSources":[]}])");
   // "All resources" values do not count towards the 250.
   std::string many = R"([{"DataResources":[{"Type":"AWS::S3::Object","Values":["arn:aws:s3")";
   for (int i = 0; i < 250; ++i) many += ",\"arn:aws:s3:::b" + std::to_string(i) + "/\"";
   EXPECT_TRUE(NormalizeEventSelectors(Parse(&p, many + "]}]}]")).ok());
-  EXPECT_EQ(AwsName(NormalizeEventSelectors(Parse(&p, many + ",\"arn:aws:s3:::x/\"]}]}]"))
-                        .status()),
-            "InvalidEventSelectorsException");
+  EXPECT_EQ(
+      AwsName(NormalizeEventSelectors(Parse(&p, many + ",\"arn:aws:s3:::x/\"]}]}]")).status()),
+      "InvalidEventSelectorsException");
   EXPECT_EQ(AwsName(NormalizeEventSelectors(Parse(&p, "[]")).status()),
             "InvalidEventSelectorsException");
 
-  auto adv = NormalizeTrailAdvancedSelectors(Parse(
-      &p, R"([{"FieldSelectors":[{"Field":"eventCategory","Equals":["Management"]},)"
-          R"({"Field":"eventSource","NotEquals":["kms.amazonaws.com"]}]}])"));
+  auto adv = NormalizeTrailAdvancedSelectors(
+      Parse(&p, R"([{"FieldSelectors":[{"Field":"eventCategory","Equals":["Management"]},)"
+                R"({"Field":"eventSource","NotEquals":["kms.amazonaws.com"]}]}])"));
   ASSERT_TRUE(adv.ok()) << adv.status().ToString();
   EXPECT_NE(adv->find(R"("NotEquals":["kms.amazonaws.com"],"NotStartsWith":[])"),
             std::string::npos);
@@ -73,9 +72,8 @@ TEST(TrailRulesTest, SelectorsAreNormalized) {
   auto ins = NormalizeInsightSelectors(Parse(&p, R"([{"InsightType":"ApiCallRateInsight"}])"));
   ASSERT_TRUE(ins.ok());
   EXPECT_EQ(*ins, R"([{"InsightType":"ApiCallRateInsight","EventCategories":["Management"]}])");
-  EXPECT_EQ(AwsName(NormalizeInsightSelectors(
-                        Parse(&p, R"([{"InsightType":"ApiCallRateInsight"},)"
-                                  R"({"InsightType":"ApiCallRateInsight"}])"))
+  EXPECT_EQ(AwsName(NormalizeInsightSelectors(Parse(&p, R"([{"InsightType":"ApiCallRateInsight"},)"
+                                                        R"({"InsightType":"ApiCallRateInsight"}])"))
                         .status()),
             "InvalidInsightSelectorsException");
 }
@@ -112,9 +110,9 @@ TEST(TrailsTest, VisibilityAndHomeRegion) {
   ASSERT_EQ(seen->size(), 2u);
   EXPECT_EQ(trails.Describe(member, {}, false)->size(), 1u);
   // The management account does not see the member's trail.
-  EXPECT_EQ(AwsName(trails.Get(mgmt, "arn:aws:cloudtrail:us-east-1:444455556666:trail/mine")
-                        .status()),
-            "TrailNotFoundException");
+  EXPECT_EQ(
+      AwsName(trails.Get(mgmt, "arn:aws:cloudtrail:us-east-1:444455556666:trail/mine").status()),
+      "TrailNotFoundException");
   auto tags = trails.GetTags(member, "arn:aws:cloudtrail:us-east-1:444455556666:trail/mine");
   ASSERT_TRUE(tags.ok());
   ASSERT_EQ(tags->size(), 1u);

@@ -5,8 +5,8 @@
 // faults (FaultInjectionEnv: failed fsync, full disk, torn writes) and fix the clock.
 //
 // Paths are plain '/'-separated strings. Errors name the path and the operation, e.g.
-// "IOError-like" failures are Status::Unavailable("wal/000012.log: fsync: No space left on device"),
-// a missing file is kNotFound, corruption detected by a reader is kDataLoss.
+// "IOError-like" failures are Status::Unavailable("wal/000012.log: fsync: No space left on
+// device"), a missing file is kNotFound, corruption detected by a reader is kDataLoss.
 //
 // Thread-safety: an Env may be used from many threads at once. A file object may be used by one
 // thread at a time, except RandomAccessFile, whose Read is safe to call concurrently.
@@ -69,7 +69,8 @@ class Env {
   // Opens `path` for appending, creating it if absent.
   virtual Result<std::unique_ptr<WritableFile>> NewAppendableFile(const std::string& path) = 0;
   virtual Result<std::unique_ptr<SequentialFile>> NewSequentialFile(const std::string& path) = 0;
-  virtual Result<std::unique_ptr<RandomAccessFile>> NewRandomAccessFile(const std::string& path) = 0;
+  virtual Result<std::unique_ptr<RandomAccessFile>> NewRandomAccessFile(
+      const std::string& path) = 0;
 
   virtual bool FileExists(const std::string& path) = 0;
   virtual Result<uint64_t> GetFileSize(const std::string& path) = 0;

@@ -9,6 +9,7 @@
 // has open (segments are immutable), which is what makes mmap safe here.
 #include <dirent.h>
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -19,7 +20,6 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fmt/format.h>
 
 #include "common/env.h"
 
@@ -138,7 +138,8 @@ class PosixSequentialFile final : public SequentialFile {
 
 class PreadFile final : public RandomAccessFile {
  public:
-  PreadFile(std::string path, int fd, uint64_t size) : path_(std::move(path)), fd_(fd), size_(size) {}
+  PreadFile(std::string path, int fd, uint64_t size)
+      : path_(std::move(path)), fd_(fd), size_(size) {}
   ~PreadFile() override { ::close(fd_); }
 
   Result<std::string_view> Read(uint64_t offset, size_t n, char* scratch) const override {

@@ -193,7 +193,9 @@ TEST_P(EnvConformanceTest, ClockMoves) {
 }
 
 INSTANTIATE_TEST_SUITE_P(All, EnvConformanceTest, ::testing::Values(Kind::kPosix, Kind::kMem),
-                         [](const auto& info) { return info.param == Kind::kPosix ? "Posix" : "Mem"; });
+                         [](const auto& info) {
+                           return info.param == Kind::kPosix ? "Posix" : "Mem";
+                         });
 
 }  // namespace
 }  // namespace cairn

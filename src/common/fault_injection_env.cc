@@ -13,7 +13,8 @@ class FaultInjectionEnvImpl;
 
 class FaultWritableFile final : public WritableFile {
  public:
-  FaultWritableFile(FaultInjectionEnvImpl* env, std::string path, std::unique_ptr<WritableFile> base)
+  FaultWritableFile(FaultInjectionEnvImpl* env, std::string path,
+                    std::unique_ptr<WritableFile> base)
       : env_(env), path_(std::move(path)), base_(std::move(base)) {}
   Status Append(std::string_view data) override;
   Status Flush() override { return base_->Flush(); }
@@ -49,7 +50,8 @@ class FaultInjectionEnvImpl final : public FaultInjectionEnv {
     if (limit >= 0) {
       // Reserve our bytes first so concurrent appenders cannot both squeeze under the limit.
       uint64_t before = appended_.fetch_add(*allowed);
-      uint64_t room = before >= static_cast<uint64_t>(limit) ? 0 : static_cast<uint64_t>(limit) - before;
+      uint64_t room =
+          before >= static_cast<uint64_t>(limit) ? 0 : static_cast<uint64_t>(limit) - before;
       if (*allowed > room) {
         appended_.fetch_sub(*allowed - room);
         *allowed = room;
@@ -63,7 +65,8 @@ class FaultInjectionEnvImpl final : public FaultInjectionEnv {
   }
 
   Status CheckSync(const std::string& path) const {
-    if (fail_sync_.load()) return Status::Unavailable(fmt::format("{}: fsync failed (injected)", path));
+    if (fail_sync_.load())
+      return Status::Unavailable(fmt::format("{}: fsync failed (injected)", path));
     return Status::OK();
   }
 
@@ -82,7 +85,9 @@ class FaultInjectionEnvImpl final : public FaultInjectionEnv {
     return base_->NewRandomAccessFile(path);
   }
   bool FileExists(const std::string& path) override { return base_->FileExists(path); }
-  Result<uint64_t> GetFileSize(const std::string& path) override { return base_->GetFileSize(path); }
+  Result<uint64_t> GetFileSize(const std::string& path) override {
+    return base_->GetFileSize(path);
+  }
   Result<std::vector<std::string>> GetChildren(const std::string& dir) override {
     return base_->GetChildren(dir);
   }

@@ -44,8 +44,8 @@ std::string Deflate(std::string_view data, int level = 6);
 
 // Compresses `data` into one gzip member as fast as this machine can: ISA-L's igzip at its level 1
 // (about 2-3x libdeflate level 1's speed on CloudTrail JSON, files ~10% larger). The bytes are a
-// pure function of `data` on every x86-64 CPU with SSE4.2, which is what the generator's "same seed,
-// same bytes" needs. The gzip header carries no time or name.
+// pure function of `data` on every x86-64 CPU with SSE4.2, which is what the generator's "same
+// seed, same bytes" needs. The gzip header carries no time or name.
 std::string DeflateFast(std::string_view data);
 
 // Decompresses a gzip stream read from a SequentialFile, chunk by chunk, without holding the
@@ -100,11 +100,11 @@ class GzipStreamReader {
   enum class State { kStart, kInMember, kBetweenMembers, kPassThrough, kDone, kError };
   State state_ = State::kStart;
   Status error_;
-  std::string in_;          // read buffer; unconsumed bytes are in_[in_pos_, in_end_)
+  std::string in_;  // read buffer; unconsumed bytes are in_[in_pos_, in_end_)
   size_t in_pos_ = 0;
   size_t in_end_ = 0;
   bool source_eof_ = false;
-  uint64_t consumed_ = 0;   // input bytes consumed before in_[in_pos_]
+  uint64_t consumed_ = 0;  // input bytes consumed before in_[in_pos_]
   std::string out_;
 };
 

@@ -1,10 +1,10 @@
 #include "common/json_writer.h"
 
 #include <gtest/gtest.h>
+#include <simdjson.h>
 
 #include <cmath>
 #include <limits>
-#include <simdjson.h>
 
 namespace cairn {
 namespace {
@@ -47,9 +47,8 @@ TEST(JsonWriterTest, NestedCompact) {
       .Raw(R"({"x":[1,2]})")
       .EndObject();
   EXPECT_TRUE(w.complete());
-  EXPECT_EQ(out,
-            R"({"Events":["a\"b",-3,18446744073709551615,true,false,null,{},[]],"n":1.5,)"
-            R"("raw":{"x":[1,2]}})");
+  EXPECT_EQ(out, R"({"Events":["a\"b",-3,18446744073709551615,true,false,null,{},[]],"n":1.5,)"
+                 R"("raw":{"x":[1,2]}})");
 }
 
 TEST(JsonWriterTest, PrettyPrintsAndStaysValid) {
@@ -81,11 +80,11 @@ TEST(JsonWriterTest, PassesValidUtf8Through) {
 
 TEST(JsonWriterTest, ReplacesInvalidUtf8) {
   const std::string r = "\xEF\xBF\xBD";
-  EXPECT_EQ(Str("a\x80z"), "\"a" + r + "z\"");           // stray continuation byte
-  EXPECT_EQ(Str("\xC0\xAF"), "\"" + r + r + "\"");        // overlong '/'
-  EXPECT_EQ(Str("\xED\xA0\x80"), "\"" + r + r + r + "\"");  // surrogate U+D800
+  EXPECT_EQ(Str("a\x80z"), "\"a" + r + "z\"");                      // stray continuation byte
+  EXPECT_EQ(Str("\xC0\xAF"), "\"" + r + r + "\"");                  // overlong '/'
+  EXPECT_EQ(Str("\xED\xA0\x80"), "\"" + r + r + r + "\"");          // surrogate U+D800
   EXPECT_EQ(Str("\xF4\x90\x80\x80"), "\"" + r + r + r + r + "\"");  // above U+10FFFF
-  EXPECT_EQ(Str("\xE2\x82"), "\"" + r + "\"");            // truncated: one maximal subpart
+  EXPECT_EQ(Str("\xE2\x82"), "\"" + r + "\"");  // truncated: one maximal subpart
   EXPECT_EQ(Str("\xE2\x82z"), "\"" + r + "z\"");
   EXPECT_EQ(Str("\xFF"), "\"" + r + "\"");
   // Whatever the input, the output reads back as a valid JSON string.

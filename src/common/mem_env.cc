@@ -62,12 +62,14 @@ bool IsRoot(const std::string& norm) { return norm.empty() || norm == "/"; }
 bool IsUnder(const std::string& path, const std::string& dir) {
   if (dir.empty()) return !path.empty() && path[0] != '/';
   if (dir == "/") return path.size() > 1 && path[0] == '/';
-  return path.size() > dir.size() && path.compare(0, dir.size(), dir) == 0 && path[dir.size()] == '/';
+  return path.size() > dir.size() && path.compare(0, dir.size(), dir) == 0 &&
+         path[dir.size()] == '/';
 }
 
 class MemWritableFile final : public WritableFile {
  public:
-  MemWritableFile(std::string path, FilePtr file) : path_(std::move(path)), file_(std::move(file)) {}
+  MemWritableFile(std::string path, FilePtr file)
+      : path_(std::move(path)), file_(std::move(file)) {}
 
   Status Append(std::string_view data) override {
     if (closed_) return Closed("append");
@@ -202,7 +204,8 @@ class MemEnvImpl final : public MemEnv {
     std::vector<std::string> chain;
     for (std::string p = d; !IsRoot(p); p = Parent(p)) chain.push_back(p);
     for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
-      if (live_.count(*it)) return Status::Unavailable(*it + ": mkdir: File exists (not a directory)");
+      if (live_.count(*it))
+        return Status::Unavailable(*it + ": mkdir: File exists (not a directory)");
       dirs_.insert(*it);
     }
     return Status::OK();
@@ -249,7 +252,8 @@ class MemEnvImpl final : public MemEnv {
   Status SyncDir(const std::string& dir) override {
     std::string d = Normalize(dir);
     std::lock_guard<std::mutex> l(mu_);
-    if (!DirExistsLocked(d)) return Status::NotFound(dir + ": open directory: No such file or directory");
+    if (!DirExistsLocked(d))
+      return Status::NotFound(dir + ": open directory: No such file or directory");
     std::erase_if(durable_, [&](const auto& e) { return Parent(e.first) == d; });
     for (const auto& [p, f] : live_) {
       if (Parent(p) == d) durable_[p] = f;
@@ -274,14 +278,17 @@ class MemEnvImpl final : public MemEnv {
   static const std::string& Key(const std::pair<const std::string, FilePtr>& e) { return e.first; }
   static const std::string& Key(const std::string& e) { return e; }
 
-  bool DirExistsLocked(const std::string& norm) const { return IsRoot(norm) || dirs_.count(norm) > 0; }
+  bool DirExistsLocked(const std::string& norm) const {
+    return IsRoot(norm) || dirs_.count(norm) > 0;
+  }
 
   Result<FilePtr> Find(const std::string& path, std::string_view op) {
     std::string p = Normalize(path);
     std::lock_guard<std::mutex> l(mu_);
     auto it = live_.find(p);
     if (it != live_.end()) return it->second;
-    if (DirExistsLocked(p)) return Status::Unavailable(fmt::format("{}: {}: Is a directory", path, op));
+    if (DirExistsLocked(p))
+      return Status::Unavailable(fmt::format("{}: {}: Is a directory", path, op));
     return Status::NotFound(fmt::format("{}: {}: No such file or directory", path, op));
   }
 
@@ -305,7 +312,7 @@ class MemEnvImpl final : public MemEnv {
     return slot;
   }
 
-  std::mutex mu_;  // guards the three namespaces below, not file contents
+  std::mutex mu_;                           // guards the three namespaces below, not file contents
   std::map<std::string, FilePtr> live_;     // normalized path -> file, as seen now
   std::map<std::string, FilePtr> durable_;  // as of each directory's last SyncDir
   std::set<std::string> dirs_;              // every directory but the roots

@@ -3,7 +3,8 @@
 // Progress reports the advance of long CLI work (an import, a rebuild) on stderr:
 //   - while running, when the output is a terminal, a one-line status redrawn in place by a
 //     background thread at most 10 times a second:
-//       import: 1234 files 37% | 56.7 MB | accepted 1200 | rejected 34 | 410 files/s 18.9 MB/s | 3.0 s
+//       import: 1234 files 37% | 56.7 MB | accepted 1200 | rejected 34 | 410 files/s 18.9 MB/s
+//       | 3.0 s
 //   - when the output is not a terminal (a pipe, a log file, CI), nothing while running;
 //   - always, at Finish(), one final line with the counts, elapsed time and rates:
 //       import: 1234 files, 56.7 MB, accepted 1200, rejected 34 in 3.0 s (410 files/s, 18.9 MB/s)
@@ -97,7 +98,7 @@ class Progress {
 
   std::atomic<uint64_t> items_{0};
   std::atomic<uint64_t> bytes_{0};
-  mutable std::mutex mu_;          // guards counters_ (the list, not the values), finished_
+  mutable std::mutex mu_;  // guards counters_ (the list, not the values), finished_
   std::vector<std::unique_ptr<Counter>> counters_;
   bool finished_ = false;
   std::string final_line_;

@@ -3,9 +3,9 @@
 // Status and Result<T>: cairn's one error model. A Status is a code from the abseil family plus a
 // message that names what failed and where ("trail.json.gz: record 17: eventTime is not a string").
 // Result<T> holds either a value or a non-OK Status. Both are [[nodiscard]].
-// src/api/errors.cc maps each code to an AWS error name, HTTP status and CLI exit code. A Status may
-// also carry a more specific AWS error name ("TrailNotFoundException") that overrides the code's
-// default name when the error reaches an API client; see WithAwsError().
+// src/api/errors.cc maps each code to an AWS error name, HTTP status and CLI exit code. A Status
+// may also carry a more specific AWS error name ("TrailNotFoundException") that overrides the
+// code's default name when the error reaches an API client; see WithAwsError().
 //
 // Thread-safety: values; a const Status may be read from many threads.
 #pragma once
@@ -50,20 +50,32 @@ class [[nodiscard]] Status {
   static Status OK() { return Status(); }
   static Status Cancelled(std::string m) { return {StatusCode::kCancelled, std::move(m)}; }
   static Status Unknown(std::string m) { return {StatusCode::kUnknown, std::move(m)}; }
-  static Status InvalidArgument(std::string m) { return {StatusCode::kInvalidArgument, std::move(m)}; }
-  static Status DeadlineExceeded(std::string m) { return {StatusCode::kDeadlineExceeded, std::move(m)}; }
+  static Status InvalidArgument(std::string m) {
+    return {StatusCode::kInvalidArgument, std::move(m)};
+  }
+  static Status DeadlineExceeded(std::string m) {
+    return {StatusCode::kDeadlineExceeded, std::move(m)};
+  }
   static Status NotFound(std::string m) { return {StatusCode::kNotFound, std::move(m)}; }
   static Status AlreadyExists(std::string m) { return {StatusCode::kAlreadyExists, std::move(m)}; }
-  static Status PermissionDenied(std::string m) { return {StatusCode::kPermissionDenied, std::move(m)}; }
-  static Status ResourceExhausted(std::string m) { return {StatusCode::kResourceExhausted, std::move(m)}; }
-  static Status FailedPrecondition(std::string m) { return {StatusCode::kFailedPrecondition, std::move(m)}; }
+  static Status PermissionDenied(std::string m) {
+    return {StatusCode::kPermissionDenied, std::move(m)};
+  }
+  static Status ResourceExhausted(std::string m) {
+    return {StatusCode::kResourceExhausted, std::move(m)};
+  }
+  static Status FailedPrecondition(std::string m) {
+    return {StatusCode::kFailedPrecondition, std::move(m)};
+  }
   static Status Aborted(std::string m) { return {StatusCode::kAborted, std::move(m)}; }
   static Status OutOfRange(std::string m) { return {StatusCode::kOutOfRange, std::move(m)}; }
   static Status Unimplemented(std::string m) { return {StatusCode::kUnimplemented, std::move(m)}; }
   static Status Internal(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
   static Status Unavailable(std::string m) { return {StatusCode::kUnavailable, std::move(m)}; }
   static Status DataLoss(std::string m) { return {StatusCode::kDataLoss, std::move(m)}; }
-  static Status Unauthenticated(std::string m) { return {StatusCode::kUnauthenticated, std::move(m)}; }
+  static Status Unauthenticated(std::string m) {
+    return {StatusCode::kUnauthenticated, std::move(m)};
+  }
 
   bool ok() const { return code_ == StatusCode::kOk; }
   StatusCode code() const { return code_; }
@@ -101,7 +113,7 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : v_(std::move(value)) {}        // NOLINT: implicit by design
   Result(Status status) : v_(std::move(status)) {  // NOLINT
     if (std::get<Status>(v_).ok()) v_ = Status::Internal("Result constructed from OK status");
   }
@@ -142,10 +154,10 @@ class [[nodiscard]] Result {
 #define CAIRN_CONCAT_(a, b) CAIRN_CONCAT_INNER_(a, b)
 
 // Returns from the current function if `expr` (a Status) is not OK.
-#define RETURN_IF_ERROR(expr)                          \
-  do {                                                 \
-    ::cairn::Status _cairn_st = (expr);                \
-    if (!_cairn_st.ok()) return _cairn_st;             \
+#define RETURN_IF_ERROR(expr)              \
+  do {                                     \
+    ::cairn::Status _cairn_st = (expr);    \
+    if (!_cairn_st.ok()) return _cairn_st; \
   } while (0)
 
 // `ASSIGN_OR_RETURN(auto x, Foo());` assigns the value of a Result or returns its Status.
@@ -157,9 +169,9 @@ class [[nodiscard]] Result {
   lhs = std::move(res).value()
 
 // Invariant checks: only a bug in cairn can break them. Never use for input validation.
-#define CAIRN_CHECK(cond)                                                               \
-  do {                                                                                  \
-    if (!(cond)) ::cairn::internal::CheckFailed(__FILE__, __LINE__, #cond);             \
+#define CAIRN_CHECK(cond)                                                   \
+  do {                                                                      \
+    if (!(cond)) ::cairn::internal::CheckFailed(__FILE__, __LINE__, #cond); \
   } while (0)
 #ifdef NDEBUG
 #define CAIRN_DCHECK(cond) \

@@ -33,7 +33,8 @@ TEST(ThreadPoolTest, RunsOnSeveralThreads) {
       ++inside;
       // Wait until all four run at once: proves four workers exist (bounded, to never hang).
       auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-      while (inside.load() < 4 && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
+      while (inside.load() < 4 && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::yield();
       {
         std::lock_guard<std::mutex> l(mu);
         ids.insert(std::this_thread::get_id());
@@ -71,9 +72,7 @@ TEST(ThreadPoolTest, ParallelForCoversEveryIndexOnce) {
 TEST(ThreadPoolTest, NestedParallelForDoesNotDeadlock) {
   ThreadPool pool(2);
   std::atomic<int> total{0};
-  pool.ParallelFor(8, [&](size_t) {
-    pool.ParallelFor(50, [&](size_t) { total.fetch_add(1); });
-  });
+  pool.ParallelFor(8, [&](size_t) { pool.ParallelFor(50, [&](size_t) { total.fetch_add(1); }); });
   EXPECT_EQ(total.load(), 400);
   // From inside a plain task too, with every worker busy.
   auto f1 = pool.Submit([&] { pool.ParallelFor(10, [&](size_t) { total.fetch_add(1); }); });
@@ -117,10 +116,11 @@ TEST(WaitGroupTest, WaitsForAll) {
   WaitGroup wg;
   std::atomic<int> n{0};
   wg.Add(50);
-  for (int i = 0; i < 50; ++i) pool.Schedule([&] {
-    n.fetch_add(1);
-    wg.Done();
-  });
+  for (int i = 0; i < 50; ++i)
+    pool.Schedule([&] {
+      n.fetch_add(1);
+      wg.Done();
+    });
   wg.Wait();
   EXPECT_EQ(n.load(), 50);
   WaitGroup empty;

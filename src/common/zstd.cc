@@ -48,11 +48,13 @@ Result<std::string> DecompressStreaming(ZSTD_DCtx* d, std::string_view frame, ui
     if (ret == 0 && in.pos == in.size) break;  // every frame complete
     if (produced < out.size()) {
       // zstd flushes all it can, so spare output room with no input left means a cut frame.
-      if (in.pos == in.size) return Corrupt(name, fmt::format("truncated frame ({} bytes)", frame.size()));
+      if (in.pos == in.size)
+        return Corrupt(name, fmt::format("truncated frame ({} bytes)", frame.size()));
       continue;
     }
     if (out.size() >= limit) {
-      if (limit_is_expected) return Corrupt(name, fmt::format("frame holds more than {} bytes", limit));
+      if (limit_is_expected)
+        return Corrupt(name, fmt::format("frame holds more than {} bytes", limit));
       return Status::ResourceExhausted(
           fmt::format("{}: zstd: decompressed data exceeds {} bytes", name, limit));
     }
@@ -119,8 +121,8 @@ Result<std::string> Decompress(std::string_view frame, std::optional<uint64_t> e
   }
   const uint64_t size = expected_size ? *expected_size : found;
   if ((expected_size || known) && size > max_size) {
-    return Status::ResourceExhausted(
-        fmt::format("{}: zstd: decompressed size {} exceeds the limit of {} bytes", name, size, max_size));
+    return Status::ResourceExhausted(fmt::format(
+        "{}: zstd: decompressed size {} exceeds the limit of {} bytes", name, size, max_size));
   }
 
   if (!known) {

@@ -16,12 +16,17 @@ constexpr std::string_view kBom = "\xEF\xBB\xBF";
 
 std::string_view TypeOfFirstByte(char c) {
   switch (c) {
-    case '{': return "an object";
-    case '[': return "an array";
-    case '"': return "a string";
+    case '{':
+      return "an object";
+    case '[':
+      return "an array";
+    case '"':
+      return "a string";
     case 't':
-    case 'f': return "a boolean";
-    case 'n': return "null";
+    case 'f':
+      return "a boolean";
+    case 'n':
+      return "null";
     default:
       return (c == '-' || (c >= '0' && c <= '9')) ? "a number" : "not a JSON value";
   }
@@ -128,10 +133,10 @@ void EnvelopeParser::Record(size_t begin, size_t end, int64_t line, bool has_bac
 }
 
 void EnvelopeParser::NotObject(size_t begin, char first, int64_t line) {
-  summary_->Reject(RejectReason::kNotObject,
-                   Status::InvalidArgument(RecordLocation(Source(begin, line)) + ": the record is " +
-                                           std::string(TypeOfFirstByte(first)) +
-                                           ", not a JSON object"));
+  summary_->Reject(
+      RejectReason::kNotObject,
+      Status::InvalidArgument(RecordLocation(Source(begin, line)) + ": the record is " +
+                              std::string(TypeOfFirstByte(first)) + ", not a JSON object"));
   ++index_;
 }
 
@@ -169,9 +174,9 @@ void EnvelopeParser::LookupEventsEntry(size_t begin, size_t end) {
     }
   }
   if (err) {
-    return reject(err == simdjson::INCORRECT_TYPE ? RejectReason::kWrongType
-                                                  : RejectReason::kInvalidJson,
-                  std::string("LookupEvents entry: ") + simdjson::error_message(err));
+    return reject(
+        err == simdjson::INCORRECT_TYPE ? RejectReason::kWrongType : RejectReason::kInvalidJson,
+        std::string("LookupEvents entry: ") + simdjson::error_message(err));
   }
   if (!found) return reject(RejectReason::kWrongType, "LookupEvents entry has no CloudTrailEvent");
   // The decoded record gets its own padded buffer, owned by the batch (Event::raw points into it).
@@ -215,10 +220,10 @@ size_t EnvelopeParser::Detect(size_t pos) {
   }
   if (first != '{') {
     envelope_ = Envelope::kUnknown;
-    summary_->Reject(RejectReason::kBadEnvelope,
-                     Status::InvalidArgument(name_ + ": not a CloudTrail file: the text starts with " +
-                                             std::string(TypeOfFirstByte(first)) +
-                                             ", not '{' or '['"));
+    summary_->Reject(
+        RejectReason::kBadEnvelope,
+        Status::InvalidArgument(name_ + ": not a CloudTrail file: the text starts with " +
+                                std::string(TypeOfFirstByte(first)) + ", not '{' or '['"));
     phase_ = Phase::kDone;
     return end_;
   }
@@ -232,12 +237,12 @@ size_t EnvelopeParser::Detect(size_t pos) {
   }
   if (scan.records_not_array != kNotFound) {
     envelope_ = Envelope::kUnknown;
-    summary_->Reject(RejectReason::kBadEnvelope,
-                     Status::InvalidArgument(
-                         name_ + ": offset " + std::to_string(Offset(scan.records_not_array)) +
-                         ": \"Records\" is " +
-                         std::string(TypeOfFirstByte(data_[scan.records_not_array])) +
-                         ", not an array of records"));
+    summary_->Reject(
+        RejectReason::kBadEnvelope,
+        Status::InvalidArgument(
+            name_ + ": offset " + std::to_string(Offset(scan.records_not_array)) +
+            ": \"Records\" is " + std::string(TypeOfFirstByte(data_[scan.records_not_array])) +
+            ", not an array of records"));
     phase_ = Phase::kDone;
     return end_;
   }
@@ -305,8 +310,8 @@ size_t EnvelopeParser::ParseValues(size_t pos) {
         if (p >= end_) {
           if (!final_) return p;
           if (in_array_) {
-            Damaged(p, "the input ends inside the array, after " + std::to_string(index_) +
-                           " records");
+            Damaged(
+                p, "the input ends inside the array, after " + std::to_string(index_) + " records");
           } else if (envelope_ == Envelope::kSingle && index_ == 0) {
             Damaged(p, "the input has no record");
           }
@@ -329,8 +334,8 @@ size_t EnvelopeParser::ParseValues(size_t pos) {
           e = FindContainerEnd(data_, p, end_, &has_backslash);
           if (e == kNotFound) {
             if (final_) {
-              Damaged(p, "record " + std::to_string(index_) +
-                             " is not closed (truncated or damaged)");
+              Damaged(p,
+                      "record " + std::to_string(index_) + " is not closed (truncated or damaged)");
               return end_;
             }
             if (end_ - p <= max_record_ + 64) {
@@ -351,7 +356,8 @@ size_t EnvelopeParser::ParseValues(size_t pos) {
               need_more_ = true;
               return p;
             }
-            Damaged(p, "record " + std::to_string(index_) + " is not closed (truncated or damaged)");
+            Damaged(p,
+                    "record " + std::to_string(index_) + " is not closed (truncated or damaged)");
             return end_;
           }
         }
@@ -375,8 +381,8 @@ size_t EnvelopeParser::ParseValues(size_t pos) {
         const size_t p = SkipWhitespace(data_, pos, end_);
         if (p >= end_) {
           if (!final_) return p;
-          Damaged(p, "the input ends inside the array, after " + std::to_string(index_) +
-                         " records");
+          Damaged(p,
+                  "the input ends inside the array, after " + std::to_string(index_) + " records");
           return end_;
         }
         if (data_[p] == ',') {
@@ -448,11 +454,11 @@ size_t EnvelopeParser::ParseLines(size_t pos) {
           Damaged(s, "the last line's record is not closed (truncated)");
           ++index_;
         } else {
-          summary_->Reject(RejectReason::kInvalidJson,
-                           Status::InvalidArgument(
-                               RecordLocation(Source(s, line_)) + ": " +
-                               (ce == kNotFound ? "the record is not closed on its line"
-                                                : "content after the record on its line")));
+          summary_->Reject(
+              RejectReason::kInvalidJson,
+              Status::InvalidArgument(RecordLocation(Source(s, line_)) + ": " +
+                                      (ce == kNotFound ? "the record is not closed on its line"
+                                                       : "content after the record on its line")));
           ++index_;
         }
       }
@@ -475,11 +481,19 @@ size_t EnvelopeParser::Parse(Str text, bool final, EventBatch* batch) {
   size_t pos = 0;
   while (!need_more_ && pos < end_) {
     switch (phase_) {
-      case Phase::kDetect: pos = Detect(pos); break;
+      case Phase::kDetect:
+        pos = Detect(pos);
+        break;
       case Phase::kLines:
-      case Phase::kSkipLine: pos = ParseLines(pos); break;
-      case Phase::kDone: pos = end_; break;
-      default: pos = ParseValues(pos); break;
+      case Phase::kSkipLine:
+        pos = ParseLines(pos);
+        break;
+      case Phase::kDone:
+        pos = end_;
+        break;
+      default:
+        pos = ParseValues(pos);
+        break;
     }
   }
   if (final) {
@@ -503,14 +517,22 @@ size_t EnvelopeParser::Parse(Str text, bool final, EventBatch* batch) {
 
 std::string_view EnvelopeName(Envelope e) {
   switch (e) {
-    case Envelope::kEmpty: return "empty";
-    case Envelope::kRecords: return "records";
-    case Envelope::kArray: return "array";
-    case Envelope::kLines: return "ndjson";
-    case Envelope::kSequence: return "json-sequence";
-    case Envelope::kSingle: return "single";
-    case Envelope::kLookupEvents: return "lookup-events";
-    case Envelope::kUnknown: return "unknown";
+    case Envelope::kEmpty:
+      return "empty";
+    case Envelope::kRecords:
+      return "records";
+    case Envelope::kArray:
+      return "array";
+    case Envelope::kLines:
+      return "ndjson";
+    case Envelope::kSequence:
+      return "json-sequence";
+    case Envelope::kSingle:
+      return "single";
+    case Envelope::kLookupEvents:
+      return "lookup-events";
+    case Envelope::kUnknown:
+      return "unknown";
   }
   return "unknown";
 }

@@ -115,9 +115,9 @@ class EnvelopeParser {
   Phase phase_ = Phase::kDetect;
   bool in_array_ = false;  // kValue/kSkipValue inside an array (else a sequence)
   bool lookup_events_ = false;
-  uint64_t base_ = 0;      // input offset of the current chunk's first byte
-  uint64_t index_ = 0;     // index of the next record
-  int64_t line_ = 1;       // NDJSON: line number of the next line
+  uint64_t base_ = 0;   // input offset of the current chunk's first byte
+  uint64_t index_ = 0;  // index of the next record
+  int64_t line_ = 1;    // NDJSON: line number of the next line
   json_scan::ScanState skip_state_;
   std::string cut_short_because_;
   bool damage_reported_ = false;

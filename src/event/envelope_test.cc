@@ -70,8 +70,9 @@ TEST(EnvelopeTest, E1RecordsPlainAndGzip) {
 }
 
 TEST(EnvelopeTest, E1PrettyWithOtherKeysAndBom) {
-  const std::string text = "\xEF\xBB\xBF \n{\n  \"Version\": {\"x\": [\"Records\"]},\n  \"Records\" : [\n    " +
-                           Rec("a") + " ,\n    " + Rec("b") + "\n  ],\n  \"After\": 1\n}\n";
+  const std::string text =
+      "\xEF\xBB\xBF \n{\n  \"Version\": {\"x\": [\"Records\"]},\n  \"Records\" : [\n    " +
+      Rec("a") + " ,\n    " + Rec("b") + "\n  ],\n  \"After\": 1\n}\n";
   Outcome r = ParseBytes(text);
   EXPECT_EQ(r.envelope, Envelope::kRecords);
   EXPECT_EQ(r.ids(), (Ids{"a", "b"}));
@@ -98,7 +99,7 @@ TEST(EnvelopeTest, E3Ndjson) {
 
 TEST(EnvelopeTest, E3NdjsonBadLinesAreRejectedAlone) {
   Outcome r = ParseBytes(Rec("a") + "\n" + "{\"eventTime\": \n" + "[1,2]\n" + Rec("b") + " x\n" +
-                     "\"str\"\n" + Rec("c") + "\n");
+                         "\"str\"\n" + Rec("c") + "\n");
   EXPECT_EQ(r.envelope, Envelope::kLines);
   EXPECT_EQ(r.ids(), (Ids{"a", "c"}));
   EXPECT_EQ(r.summary.rejected[static_cast<size_t>(RejectReason::kInvalidJson)], 2u);
@@ -113,8 +114,9 @@ TEST(EnvelopeTest, E3NdjsonBadLinesAreRejectedAlone) {
 }
 
 TEST(EnvelopeTest, E3ConcatenatedPrettyObjects) {
-  Outcome r = ParseBytes("{\n \"eventTime\": \"2024-05-01T10:00:00Z\",\n \"eventID\": \"a\"\n}\n{\n "
-                     "\"eventTime\": \"2024-05-01T10:00:00Z\",\n \"eventID\": \"b\"\n}");
+  Outcome r = ParseBytes(
+      "{\n \"eventTime\": \"2024-05-01T10:00:00Z\",\n \"eventID\": \"a\"\n}\n{\n "
+      "\"eventTime\": \"2024-05-01T10:00:00Z\",\n \"eventID\": \"b\"\n}");
   EXPECT_EQ(r.envelope, Envelope::kSequence);
   EXPECT_EQ(r.ids(), (Ids{"a", "b"}));
 }
@@ -131,7 +133,10 @@ TEST(EnvelopeTest, E5LookupEventsOutput) {
   JsonWriter w(&out, 2);
   w.BeginObject().Key("Events").BeginArray();
   for (const char* id : {"a", "b"}) {
-    w.BeginObject().Member("EventId", id).Member("EventName", "GetObject").Member("ReadOnly", "true");
+    w.BeginObject()
+        .Member("EventId", id)
+        .Member("EventName", "GetObject")
+        .Member("ReadOnly", "true");
     w.Key("Resources").BeginArray().EndArray();
     w.Member("CloudTrailEvent", Rec(id, "Get\\\"Quoted\\\""));
     w.EndObject();
@@ -151,8 +156,8 @@ TEST(EnvelopeTest, E5LookupEventsOutput) {
 }
 
 TEST(EnvelopeTest, NonObjectRecordsAreRejectedAlone) {
-  Outcome r = ParseBytes(R"({"Records":[)" + Rec("a") + R"(,42,"x",null,[{"a":1}],true,)" + Rec("b") +
-                     "]}");
+  Outcome r = ParseBytes(R"({"Records":[)" + Rec("a") + R"(,42,"x",null,[{"a":1}],true,)" +
+                         Rec("b") + "]}");
   EXPECT_EQ(r.ids(), (Ids{"a", "b"}));
   EXPECT_EQ(r.summary.rejected[static_cast<size_t>(RejectReason::kNotObject)], 5u);
   EXPECT_TRUE(r.HasError("f.json: record 1 (offset"));
@@ -163,9 +168,9 @@ TEST(EnvelopeTest, NonObjectRecordsAreRejectedAlone) {
 
 TEST(EnvelopeTest, BadRecordsDoNotStopTheFile) {
   Outcome r = ParseBytes("[" + Rec("a") + R"(,{"eventID":"nt"},{"eventTime":"x","eventID":"bt"},)" +
-                     R"({"eventTime":"2024-05-01T10:00:00Z","eventName":5,"eventID":"wt"},)" +
-                     R"({"eventTime":"2024-05-01T10:00:00Z","eventID":"ij","x":[1,]},)" + Rec("b") +
-                     "]");
+                         R"({"eventTime":"2024-05-01T10:00:00Z","eventName":5,"eventID":"wt"},)" +
+                         R"({"eventTime":"2024-05-01T10:00:00Z","eventID":"ij","x":[1,]},)" +
+                         Rec("b") + "]");
   EXPECT_EQ(r.ids(), (Ids{"a", "b"}));
   EXPECT_EQ(r.summary.rejected[static_cast<size_t>(RejectReason::kMissingEventTime)], 1u);
   EXPECT_EQ(r.summary.rejected[static_cast<size_t>(RejectReason::kBadEventTime)], 1u);
@@ -231,7 +236,8 @@ TEST(EnvelopeTest, NotAnEnvelope) {
 
 TEST(EnvelopeTest, HugeRecordIsRejectedAndTheRestKept) {
   // A 100 MB record between two normal ones: rejected by size without being parsed.
-  std::string text = "[" + Rec("a") + R"(,{"eventTime":"2024-05-01T10:00:00Z","eventID":"big","pad":")";
+  std::string text =
+      "[" + Rec("a") + R"(,{"eventTime":"2024-05-01T10:00:00Z","eventID":"big","pad":")";
   text.append(100u << 20, 'x');
   text += "\"}," + Rec("b") + "]";
   Outcome r = ParseBytes(std::move(text));
@@ -270,13 +276,13 @@ std::vector<std::string> EnvelopeSamples() {
   const std::string two = Rec("a") + "," + Rec("b");
   std::vector<std::string> samples = {
       R"({"Records":[)" + two + "]}",
-      "\xEF\xBB\xBF \n{\n  \"Version\": {\"x\": [\"Records\"]},\n  \"Records\" : [\n    " + Rec("a") +
-          " ,\n    " + Rec("b") + "\n  ],\n  \"After\": 1\n}\n",
+      "\xEF\xBB\xBF \n{\n  \"Version\": {\"x\": [\"Records\"]},\n  \"Records\" : [\n    " +
+          Rec("a") + " ,\n    " + Rec("b") + "\n  ],\n  \"After\": 1\n}\n",
       R"({"Records":[]})",
       "[\n" + Rec("a") + ",\n" + Rec("b") + "\n]\n",
       Rec("a") + "\n\n" + Rec("b") + "\r\n  " + Rec("c"),
-      "\n\n" + Rec("a") + "\n" + "{\"eventTime\": \n" + "[1,2]\n" + Rec("b") + " x\n" + "\"str\"\n" +
-          Rec("c") + "\n",
+      "\n\n" + Rec("a") + "\n" + "{\"eventTime\": \n" + "[1,2]\n" + Rec("b") + " x\n" +
+          "\"str\"\n" + Rec("c") + "\n",
       "{\"eventTime\": \"2024\n" + Rec("b") + "\n",
       "{\n \"eventTime\": \"2024-05-01T10:00:00Z\",\n \"eventID\": \"a\"\n}\n{\n \"eventTime\": "
       "\"2024-05-01T10:00:00Z\",\n \"eventID\": \"b\"\n}",
@@ -355,8 +361,8 @@ const Corpus& Stratus() {
   static Corpus* corpus = [] {
     auto* c = new Corpus;
     Env* env = Env::Default();
-    const std::string dir = std::string(CAIRN_SHARED_DATA) +
-                            "/cloudtrail-real/stratus-red-team/detonation-logs";
+    const std::string dir =
+        std::string(CAIRN_SHARED_DATA) + "/cloudtrail-real/stratus-red-team/detonation-logs";
     auto names = env->GetChildren(dir);
     EXPECT_TRUE(names.ok()) << names.status().ToString();
     if (!names.ok()) return c;
@@ -421,8 +427,7 @@ TEST(StratusCorpusTest, SpotChecks) {
   EXPECT_EQ(e->user_identity.mfa_authenticated, "false");
   EXPECT_EQ(e->tls_details.cipher_suite, "TLS_AES_128_GCM_SHA256");
   EXPECT_EQ(e->tls_details.client_provided_host_header, "ec2.apiso-northsouth-3r.amazonaws.com");
-  EXPECT_EQ(MinifyText(e->request_parameters_json),
-            R"({"instanceId":"i-i2jnm5swa59p4fxg"})");
+  EXPECT_EQ(MinifyText(e->request_parameters_json), R"({"instanceId":"i-i2jnm5swa59p4fxg"})");
   // aws.credential-access.ec2-steal-instance-credentials.json, record 5: empty webIdFederationData.
   const Event* s = FindEvent(c, "b379479b-05c9-4c3c-af4b-cbd43acf29e1");
   ASSERT_NE(s, nullptr);
@@ -463,7 +468,8 @@ TEST(StratusCorpusTest, ChunkedParsingMatchesWholeParsing) {
     std::string text = *Env::Default()->ReadFile(c.files[f]);
     Outcome whole = ParseBytes(text);
     for (size_t chunk : {5, 333, 4096}) {
-      ExpectSameOutcome(whole, ParseChunked(text, chunk), c.files[f] + " chunk " + std::to_string(chunk));
+      ExpectSameOutcome(whole, ParseChunked(text, chunk),
+                        c.files[f] + " chunk " + std::to_string(chunk));
     }
   }
 }
@@ -474,7 +480,8 @@ TEST(StratusCorpusTest, AgreesWithDomReader) {
   const Corpus& c = Stratus();
   simdjson::dom::parser dom;
   size_t k = 0;
-  auto str = [](simdjson::dom::element obj, std::initializer_list<const char*> path) -> std::string {
+  auto str = [](simdjson::dom::element obj,
+                std::initializer_list<const char*> path) -> std::string {
     simdjson::dom::element cur = obj;
     for (const char* p : path) {
       if (cur.at_key(p).get(cur)) return "<absent>";
@@ -490,9 +497,7 @@ TEST(StratusCorpusTest, AgreesWithDomReader) {
     if (rec.at_key(key).get(v) || v.is_null()) return "<absent>";
     return simdjson::minify(v);
   };
-  auto mini = [](Str s) {
-    return IsNull(s) ? std::string("<absent>") : MinifyText(s);
-  };
+  auto mini = [](Str s) { return IsNull(s) ? std::string("<absent>") : MinifyText(s); };
   for (const std::string& file : c.files) {
     simdjson::dom::element doc;
     ASSERT_EQ(dom.load(file).get(doc), simdjson::SUCCESS);
@@ -526,7 +531,8 @@ TEST(StratusCorpusTest, AgreesWithDomReader) {
                 str(rec, {"userIdentity", "sessionContext", "sessionIssuer", "userName"}));
       EXPECT_EQ(view(e.user_identity.mfa_authenticated),
                 str(rec, {"userIdentity", "sessionContext", "attributes", "mfaAuthenticated"}));
-      std::string created = str(rec, {"userIdentity", "sessionContext", "attributes", "creationDate"});
+      std::string created =
+          str(rec, {"userIdentity", "sessionContext", "attributes", "creationDate"});
       EXPECT_EQ(e.user_identity.creation_date_us == INT64_MIN
                     ? std::string("<absent>")
                     : FormatEventTime(e.user_identity.creation_date_us),
@@ -541,8 +547,8 @@ TEST(StratusCorpusTest, AgreesWithDomReader) {
       EXPECT_EQ(MinifyText(e.raw), simdjson::minify(rec));
       bool b;
       EXPECT_EQ(e.read_only, rec["readOnly"].get_bool().get(b) ? OptBool::kNull
-                             : b                                ? OptBool::kTrue
-                                                                : OptBool::kFalse);
+                             : b                               ? OptBool::kTrue
+                                                               : OptBool::kFalse);
       simdjson::dom::array resources;
       size_t n = rec["resources"].get_array().get(resources) ? 0 : resources.size();
       ASSERT_EQ(e.resources_count, n);
@@ -575,11 +581,21 @@ TEST(StratusCorpusTest, SurvivesRandomDamage) {
     for (int k = 0; k < edits && !t.empty(); ++k) {
       const size_t at = rng() % t.size();
       switch (rng() % 5) {
-        case 0: t[at] = kNoise[rng() % (sizeof(kNoise) - 1)]; break;
-        case 1: t.insert(at, 1, kNoise[rng() % (sizeof(kNoise) - 1)]); break;
-        case 2: t.erase(at, 1 + rng() % 50); break;
-        case 3: t.resize(at); break;
-        default: t.insert(at, t.substr(rng() % t.size(), 1 + rng() % 200)); break;
+        case 0:
+          t[at] = kNoise[rng() % (sizeof(kNoise) - 1)];
+          break;
+        case 1:
+          t.insert(at, 1, kNoise[rng() % (sizeof(kNoise) - 1)]);
+          break;
+        case 2:
+          t.erase(at, 1 + rng() % 50);
+          break;
+        case 3:
+          t.resize(at);
+          break;
+        default:
+          t.insert(at, t.substr(rng() % t.size(), 1 + rng() % 200));
+          break;
       }
     }
     if (rng() % 4 == 0) t = gzip::Deflate(t);

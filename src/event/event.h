@@ -6,8 +6,8 @@
 //
 // NULL versus present: a string field is NULL (absent, or JSON null) when its view's data() is
 // nullptr; a present empty string has a non-null data(). Use IsNull() / the helpers below.
-// Object-valued free-form fields (requestParameters, ...) are kept as their exact JSON text; the Lake
-// exposes them as map<string,string> (see src/event/json_map.h).
+// Object-valued free-form fields (requestParameters, ...) are kept as their exact JSON text; the
+// Lake exposes them as map<string,string> (see src/event/json_map.h).
 //
 // Thread-safety: an EventBatch is not synchronised; hand it from thread to thread, don't share it
 // while it is being filled.
@@ -48,8 +48,8 @@ struct UserIdentity {
   int64_t creation_date_us = INT64_MIN;  // sessionContext.attributes.creationDate; INT64_MIN = NULL
   Str mfa_authenticated;                 // sessionContext.attributes.mfaAuthenticated
   SessionIssuer session_issuer;
-  Str web_id_federated_provider;     // sessionContext.webIdFederationData.federatedProvider
-  Str web_id_attributes_json;        // sessionContext.webIdFederationData.attributes (JSON object)
+  Str web_id_federated_provider;  // sessionContext.webIdFederationData.federatedProvider
+  Str web_id_attributes_json;     // sessionContext.webIdFederationData.attributes (JSON object)
   Str source_identity, ec2_role_delivery, ec2_issued_in_vpc;
   // onBehalfOf
   Str on_behalf_of_user_id, on_behalf_of_identity_store_arn;

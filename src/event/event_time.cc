@@ -121,7 +121,8 @@ std::optional<int64_t> ParseTimestampMicros(std::string_view s, bool allow_basic
 namespace {
 
 void FormatSeconds(int64_t secs, char* buf, size_t n) {
-  int64_t days = secs >= 0 ? secs / kSecondsPerDay : -((-secs + kSecondsPerDay - 1) / kSecondsPerDay);
+  int64_t days =
+      secs >= 0 ? secs / kSecondsPerDay : -((-secs + kSecondsPerDay - 1) / kSecondsPerDay);
   int64_t sod = secs - days * kSecondsPerDay;
   int64_t y;
   unsigned m, d;

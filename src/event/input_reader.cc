@@ -206,8 +206,8 @@ Envelope ParseInputBytes(std::string bytes, std::string_view name, RecordParser*
   return ParseJsonText(std::move(bytes), name, parser, batch, summary);
 }
 
-Envelope ParseInputFile(Env* env, const std::string& path, RecordParser* parser,
-                        EventBatch* batch, ParseSummary* summary) {
+Envelope ParseInputFile(Env* env, const std::string& path, RecordParser* parser, EventBatch* batch,
+                        ParseSummary* summary) {
   ++summary->files_read;
   Result<std::unique_ptr<RandomAccessFile>> file = env->NewRandomAccessFile(path);
   if (!file.ok()) {

@@ -32,8 +32,8 @@ struct InputPart {
   EventBatch batch;
   ParseSummary summary;  // this part's counts and rejections (the input's totals summed up)
   Envelope envelope = Envelope::kUnknown;
-  size_t index = 0;      // 0, 1, ... within the input
-  bool last = false;     // no part of this input follows
+  size_t index = 0;   // 0, 1, ... within the input
+  bool last = false;  // no part of this input follows
 };
 
 struct ReadOptions {
@@ -56,7 +56,7 @@ Envelope ParseInputBytes(std::string bytes, std::string_view name, RecordParser*
 
 // Reads `path` through `env` and parses it whole like ParseInputBytes, without copying the
 // compressed bytes of mmap-able files and without copying the decompressed text again.
-Envelope ParseInputFile(Env* env, const std::string& path, RecordParser* parser,
-                        EventBatch* batch, ParseSummary* summary);
+Envelope ParseInputFile(Env* env, const std::string& path, RecordParser* parser, EventBatch* batch,
+                        ParseSummary* summary);
 
 }  // namespace cairn

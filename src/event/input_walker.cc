@@ -104,7 +104,7 @@ Status ParseInputs(Env* env, const std::vector<std::string>& inputs, const Parse
   // enough tasks to keep every worker busy.
   constexpr size_t kMaxRun = 32;
   const size_t run = std::clamp<size_t>(files.size() / (threads * 8), 1, kMaxRun);
-  constexpr size_t kMaxQueuedParts = 2;       // per streamed file
+  constexpr size_t kMaxQueuedParts = 2;        // per streamed file
   constexpr uint64_t kPublishBytes = 8 << 20;  // a task hands over its finished files past this
 
   // Parsed files wait in their file's queue until the sink has taken every earlier file: output
@@ -152,37 +152,37 @@ Status ParseInputs(Env* env, const std::vector<std::string>& inputs, const Parse
     };
     for (size_t i = first; i < last; ++i) {
       const std::string name = files[i].path == "-" ? kStdinName : files[i].path;
-      Status s = ReadInput(env, files[i].path, name, parser.get(), options.read,
-                           [&](InputPart& part) -> Status {
-        auto parsed = std::make_unique<ParsedFile>();
-        parsed->file = files[i];
-        parsed->envelope = part.envelope;
-        parsed->batch = std::move(part.batch);
-        parsed->summary = std::move(part.summary);
-        parsed->part = part.index;
-        parsed->last_part = part.last;
-        if (part.index == 0 && part.last) {  // a whole file: hand it over with the task's next
-          pending_bytes += parsed->summary.bytes_json;
-          pending.emplace_back(i, std::move(parsed));
-          if (pending_bytes < kPublishBytes) return Status::OK();
-          std::unique_lock<std::mutex> lock(mu);
-          publish(lock);
-          return cancelled ? Status::Cancelled("parse cancelled") : Status::OK();
-        }
-        // A part of a streamed file: everything before it goes first, then the part itself.
-        std::unique_lock<std::mutex> lock(mu);
-        publish(lock);
-        space.wait(lock, [&] {
-          return cancelled ||
-                 (queues[i].size() < kMaxQueuedParts &&
-                  (bytes_in_flight < options.max_bytes_in_flight || i == next_file));
-        });
-        if (cancelled) return Status::Cancelled("parse cancelled");
-        bytes_in_flight += parsed->summary.bytes_json;
-        queues[i].push_back(std::move(parsed));
-        ready.notify_all();
-        return Status::OK();
-      });
+      Status s = ReadInput(
+          env, files[i].path, name, parser.get(), options.read, [&](InputPart& part) -> Status {
+            auto parsed = std::make_unique<ParsedFile>();
+            parsed->file = files[i];
+            parsed->envelope = part.envelope;
+            parsed->batch = std::move(part.batch);
+            parsed->summary = std::move(part.summary);
+            parsed->part = part.index;
+            parsed->last_part = part.last;
+            if (part.index == 0 && part.last) {  // a whole file: hand it over with the task's next
+              pending_bytes += parsed->summary.bytes_json;
+              pending.emplace_back(i, std::move(parsed));
+              if (pending_bytes < kPublishBytes) return Status::OK();
+              std::unique_lock<std::mutex> lock(mu);
+              publish(lock);
+              return cancelled ? Status::Cancelled("parse cancelled") : Status::OK();
+            }
+            // A part of a streamed file: everything before it goes first, then the part itself.
+            std::unique_lock<std::mutex> lock(mu);
+            publish(lock);
+            space.wait(lock, [&] {
+              return cancelled ||
+                     (queues[i].size() < kMaxQueuedParts &&
+                      (bytes_in_flight < options.max_bytes_in_flight || i == next_file));
+            });
+            if (cancelled) return Status::Cancelled("parse cancelled");
+            bytes_in_flight += parsed->summary.bytes_json;
+            queues[i].push_back(std::move(parsed));
+            ready.notify_all();
+            return Status::OK();
+          });
       if (!s.ok()) break;  // only a cancellation: the sink's own error is what gets reported
     }
     std::unique_lock<std::mutex> lock(mu);

@@ -35,21 +35,27 @@ class InputWalkerTest : public ::testing::Test {
 
   // A synced bucket with both key layouts, a digest, an Insights file and a stray file.
   void MakeBucket() {
-    Write("bucket/AWSLogs/111122223333/CloudTrail/us-east-1/2024/05/01/"
-          "111122223333_CloudTrail_us-east-1_20240501T1005Z_aaaaaaaaaaaaaaaa.json.gz",
-          TrailFile({"a1", "a2"}));
-    Write("bucket/AWSLogs/111122223333/CloudTrail/us-east-1/2024/05/02/"
-          "111122223333_CloudTrail_us-east-1_20240502T0000Z_bbbbbbbbbbbbbbbb.json.gz",
-          TrailFile({"a3"}));
-    Write("bucket/AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2024/05/01/"
-          "111122223333_CloudTrail-Digest_us-east-1_t_us-east-1_20240501T100500Z.json.gz",
-          gzip::Deflate(R"({"awsAccountId":"111122223333","digestStartTime":"2024-05-01T09:05:00Z"})"));
-    Write("bucket/AWSLogs/o-abcdefghij/444455556666/CloudTrail/eu-west-1/2024/05/01/"
-          "444455556666_CloudTrail_eu-west-1_20240501T1010Z_cccccccccccccccc.json.gz",
-          TrailFile({"o1", "o2", "o3"}));
-    Write("bucket/AWSLogs/o-abcdefghij/444455556666/CloudTrail-Insight/eu-west-1/2024/05/01/"
-          "444455556666_CloudTrail-Insight_eu-west-1_20240501T1030Z_dddddddddddddddd.json.gz",
-          TrailFile({"i1"}));
+    Write(
+        "bucket/AWSLogs/111122223333/CloudTrail/us-east-1/2024/05/01/"
+        "111122223333_CloudTrail_us-east-1_20240501T1005Z_aaaaaaaaaaaaaaaa.json.gz",
+        TrailFile({"a1", "a2"}));
+    Write(
+        "bucket/AWSLogs/111122223333/CloudTrail/us-east-1/2024/05/02/"
+        "111122223333_CloudTrail_us-east-1_20240502T0000Z_bbbbbbbbbbbbbbbb.json.gz",
+        TrailFile({"a3"}));
+    Write(
+        "bucket/AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2024/05/01/"
+        "111122223333_CloudTrail-Digest_us-east-1_t_us-east-1_20240501T100500Z.json.gz",
+        gzip::Deflate(
+            R"({"awsAccountId":"111122223333","digestStartTime":"2024-05-01T09:05:00Z"})"));
+    Write(
+        "bucket/AWSLogs/o-abcdefghij/444455556666/CloudTrail/eu-west-1/2024/05/01/"
+        "444455556666_CloudTrail_eu-west-1_20240501T1010Z_cccccccccccccccc.json.gz",
+        TrailFile({"o1", "o2", "o3"}));
+    Write(
+        "bucket/AWSLogs/o-abcdefghij/444455556666/CloudTrail-Insight/eu-west-1/2024/05/01/"
+        "444455556666_CloudTrail-Insight_eu-west-1_20240501T1030Z_dddddddddddddddd.json.gz",
+        TrailFile({"i1"}));
     Write("bucket/README.txt", "not a log");
     Write("bucket/AWSLogs/o-abcdefghij/444455556666/CloudTrail/eu-west-1/2024/05/01/extra.json",
           "[" + Rec("o4") + "]");
@@ -66,8 +72,9 @@ TEST_F(InputWalkerTest, ExpandsBothLayoutsAndSkipsDigestsAndInsights) {
   EXPECT_EQ(summary.digest_files_skipped, 1u);
   EXPECT_EQ(summary.insight_files_skipped, 1u);
   EXPECT_EQ(summary.other_files_skipped, 1u);
-  EXPECT_TRUE(std::is_sorted(files.begin(), files.end(),
-                             [](const InputFile& a, const InputFile& b) { return a.path < b.path; }));
+  EXPECT_TRUE(
+      std::is_sorted(files.begin(), files.end(),
+                     [](const InputFile& a, const InputFile& b) { return a.path < b.path; }));
   EXPECT_EQ(files[0].layout.account_id, "111122223333");
   EXPECT_EQ(files[0].layout.region, "us-east-1");
   EXPECT_EQ(files[0].layout.date, "2024-05-01");
@@ -127,15 +134,16 @@ TEST_F(InputWalkerTest, ExplicitFilesMissingInputsAndSinkErrors) {
   Write("one.json", Rec("x") + "\n" + "[1]\n");
   ParseSummary summary;
   size_t calls = 0;
-  Status s = ParseInputs(env_.get(),
-                         {"one.json", "no/such/file.json",
-                          "bucket/AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2024/05/01/"
-                          "111122223333_CloudTrail-Digest_us-east-1_t_us-east-1_20240501T100500Z.json.gz"},
-                         ParseOptions{}, &summary, [&](ParsedFile& f) {
-                           ++calls;
-                           EXPECT_EQ(f.envelope, Envelope::kLines);
-                           return Status::OK();
-                         });
+  Status s =
+      ParseInputs(env_.get(),
+                  {"one.json", "no/such/file.json",
+                   "bucket/AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2024/05/01/"
+                   "111122223333_CloudTrail-Digest_us-east-1_t_us-east-1_20240501T100500Z.json.gz"},
+                  ParseOptions{}, &summary, [&](ParsedFile& f) {
+                    ++calls;
+                    EXPECT_EQ(f.envelope, Envelope::kLines);
+                    return Status::OK();
+                  });
   EXPECT_TRUE(s.ok());
   EXPECT_EQ(calls, 1u);
   EXPECT_EQ(summary.accepted, 1u);
@@ -206,9 +214,9 @@ TEST_F(InputWalkerTest, LargeInputsAreStreamedInParts) {
   ParseSummary cut;
   size_t accepted = 0;
   ASSERT_TRUE(ParseInputs(env_.get(), {"cut"}, options, &cut, [&](ParsedFile& f) {
-    accepted += f.batch.size();
-    return Status::OK();
-  }).ok());
+                accepted += f.batch.size();
+                return Status::OK();
+              }).ok());
   EXPECT_GT(accepted, 100u);
   EXPECT_LT(accepted, 300u);
   EXPECT_EQ(cut.rejected_total(), 1u);

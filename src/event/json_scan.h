@@ -37,8 +37,7 @@ inline size_t SkipWhitespace(const char* data, size_t pos, size_t end) {
 // record parser rejects mismatched kinds). If `saw_backslash` is not null it is set to whether
 // any backslash occurs in the bytes scanned (a record without one has no escaped strings).
 // Runs 64 bytes per step with AVX2 when the CPU has it, SSE2 otherwise.
-size_t FindContainerEnd(const char* data, size_t begin, size_t end,
-                        bool* saw_backslash = nullptr);
+size_t FindContainerEnd(const char* data, size_t begin, size_t end, bool* saw_backslash = nullptr);
 
 // Where a container scan stopped, to go on in the next buffer (a value split across chunks).
 struct ScanState {

@@ -44,8 +44,8 @@ TEST(JsonScanTest, FindsContainerEnds) {
 TEST(JsonScanTest, EscapesAndStringsAcrossBlockBoundaries) {
   for (size_t pad = 0; pad < 140; ++pad) {
     // A backslash at every position relative to the 64-byte blocks, and a string that spans them.
-    std::string s = "{\"k\":\"" + std::string(pad, 'x') + "\\\\\",\"q\":\"" + std::string(pad, '}') +
-                    "\\\"\"}";
+    std::string s =
+        "{\"k\":\"" + std::string(pad, 'x') + "\\\\\",\"q\":\"" + std::string(pad, '}') + "\\\"\"}";
     EXPECT_EQ(End(s), s.size()) << pad;
     EXPECT_EQ(FindContainerEndScalar(Padded(s).data(), 0, s.size()), s.size()) << pad;
     EXPECT_EQ(FindContainerEndBaseline(Padded(s).data(), 0, s.size()), s.size()) << pad;
@@ -115,8 +115,10 @@ TEST(JsonScanTest, BlockScannerAgreesWithScalar) {
     for (size_t i = 0; i < s.size(); ++i) {
       // Only brackets outside strings start values.
       if (in_string) {
-        if (s[i] == '\\') ++i;
-        else if (s[i] == '"') in_string = false;
+        if (s[i] == '\\')
+          ++i;
+        else if (s[i] == '"')
+          in_string = false;
         continue;
       }
       if (s[i] == '"') in_string = true;

@@ -58,10 +58,14 @@ void ParseFileName(std::string_view name, KeyLayout* k) {
 
 std::string_view LogFileKindName(LogFileKind kind) {
   switch (kind) {
-    case LogFileKind::kUnknown: return "unknown";
-    case LogFileKind::kLog: return "log";
-    case LogFileKind::kDigest: return "digest";
-    case LogFileKind::kInsight: return "insight";
+    case LogFileKind::kUnknown:
+      return "unknown";
+    case LogFileKind::kLog:
+      return "log";
+    case LogFileKind::kDigest:
+      return "digest";
+    case LogFileKind::kInsight:
+      return "insight";
   }
   return "unknown";
 }

@@ -28,12 +28,14 @@ TEST(KeyLayoutTest, OrganizationLayoutWithPrefixNamedLikeTheOrg) {
 }
 
 TEST(KeyLayoutTest, DigestsByFolderOrName) {
-  EXPECT_EQ(ParseKeyLayout("AWSLogs/111122223333/CloudTrail-Digest/us-east-2/2015/08/17/"
-                           "111122223333_CloudTrail-Digest_us-east-2_trail_us-east-2_20150817T150131Z.json.gz")
+  EXPECT_EQ(ParseKeyLayout(
+                "AWSLogs/111122223333/CloudTrail-Digest/us-east-2/2015/08/17/"
+                "111122223333_CloudTrail-Digest_us-east-2_trail_us-east-2_20150817T150131Z.json.gz")
                 .kind,
             LogFileKind::kDigest);
   KeyLayout k = ParseKeyLayout(
-      "/tmp/x/111122223333_CloudTrail-Digest_eu-west-1_my-trail_us-east-1_20240102T030405Z.json.gz");
+      "/tmp/x/"
+      "111122223333_CloudTrail-Digest_eu-west-1_my-trail_us-east-1_20240102T030405Z.json.gz");
   EXPECT_EQ(k.kind, LogFileKind::kDigest);
   EXPECT_EQ(k.account_id, "111122223333");
   EXPECT_EQ(k.region, "eu-west-1");
@@ -46,9 +48,10 @@ TEST(KeyLayoutTest, AnythingElseIsUnknown) {
     EXPECT_EQ(ParseKeyLayout(p).kind, LogFileKind::kUnknown) << p;
   }
   // A made-up region is kept as written.
-  EXPECT_EQ(ParseKeyLayout("AWSLogs/111122223333/CloudTrail/apiso-centralnorth-2r/2024/07/31/f.json")
-                .region,
-            "apiso-centralnorth-2r");
+  EXPECT_EQ(
+      ParseKeyLayout("AWSLogs/111122223333/CloudTrail/apiso-centralnorth-2r/2024/07/31/f.json")
+          .region,
+      "apiso-centralnorth-2r");
 }
 
 }  // namespace

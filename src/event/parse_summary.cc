@@ -4,32 +4,52 @@ namespace cairn {
 
 std::string_view RejectReasonName(RejectReason reason) {
   switch (reason) {
-    case RejectReason::kInvalidJson: return "invalid_json";
-    case RejectReason::kNotObject: return "not_object";
-    case RejectReason::kMissingEventTime: return "missing_event_time";
-    case RejectReason::kBadEventTime: return "bad_event_time";
-    case RejectReason::kMissingEventId: return "missing_event_id";
-    case RejectReason::kWrongType: return "wrong_type";
-    case RejectReason::kTooLarge: return "too_large";
-    case RejectReason::kTruncated: return "truncated";
-    case RejectReason::kBadEnvelope: return "bad_envelope";
-    case RejectReason::kUnreadable: return "unreadable";
+    case RejectReason::kInvalidJson:
+      return "invalid_json";
+    case RejectReason::kNotObject:
+      return "not_object";
+    case RejectReason::kMissingEventTime:
+      return "missing_event_time";
+    case RejectReason::kBadEventTime:
+      return "bad_event_time";
+    case RejectReason::kMissingEventId:
+      return "missing_event_id";
+    case RejectReason::kWrongType:
+      return "wrong_type";
+    case RejectReason::kTooLarge:
+      return "too_large";
+    case RejectReason::kTruncated:
+      return "truncated";
+    case RejectReason::kBadEnvelope:
+      return "bad_envelope";
+    case RejectReason::kUnreadable:
+      return "unreadable";
   }
   return "unknown";
 }
 
 std::string_view RejectReasonLabel(RejectReason reason) {
   switch (reason) {
-    case RejectReason::kInvalidJson: return "invalid JSON";
-    case RejectReason::kNotObject: return "not a JSON object";
-    case RejectReason::kMissingEventTime: return "missing eventTime";
-    case RejectReason::kBadEventTime: return "unparseable eventTime";
-    case RejectReason::kMissingEventId: return "missing eventID";
-    case RejectReason::kWrongType: return "field of the wrong type";
-    case RejectReason::kTooLarge: return "record too large";
-    case RejectReason::kTruncated: return "truncated or damaged file";
-    case RejectReason::kBadEnvelope: return "not a CloudTrail envelope";
-    case RejectReason::kUnreadable: return "unreadable file";
+    case RejectReason::kInvalidJson:
+      return "invalid JSON";
+    case RejectReason::kNotObject:
+      return "not a JSON object";
+    case RejectReason::kMissingEventTime:
+      return "missing eventTime";
+    case RejectReason::kBadEventTime:
+      return "unparseable eventTime";
+    case RejectReason::kMissingEventId:
+      return "missing eventID";
+    case RejectReason::kWrongType:
+      return "field of the wrong type";
+    case RejectReason::kTooLarge:
+      return "record too large";
+    case RejectReason::kTruncated:
+      return "truncated or damaged file";
+    case RejectReason::kBadEnvelope:
+      return "not a CloudTrail envelope";
+    case RejectReason::kUnreadable:
+      return "unreadable file";
   }
   return "unknown";
 }

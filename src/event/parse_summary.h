@@ -20,16 +20,16 @@ namespace cairn {
 
 // Why a record (or, for the file-level reasons, a whole file or its tail) was not accepted.
 enum class RejectReason : uint8_t {
-  kInvalidJson = 0,     // the record is not valid JSON
-  kNotObject,           // an array element / line that is not a JSON object
-  kMissingEventTime,    // no eventTime, or eventTime null
-  kBadEventTime,        // eventTime present but not an RFC 3339 date-time string
-  kMissingEventId,      // no eventID, or null or ""
-  kWrongType,           // a known field of the wrong JSON type (eventName a number, ...)
-  kTooLarge,            // record bigger than the limit
-  kTruncated,           // file-level: the file ends (or is damaged) inside the envelope
-  kBadEnvelope,         // file-level: not one of the accepted envelopes
-  kUnreadable,          // file-level: cannot be read or decompressed
+  kInvalidJson = 0,   // the record is not valid JSON
+  kNotObject,         // an array element / line that is not a JSON object
+  kMissingEventTime,  // no eventTime, or eventTime null
+  kBadEventTime,      // eventTime present but not an RFC 3339 date-time string
+  kMissingEventId,    // no eventID, or null or ""
+  kWrongType,         // a known field of the wrong JSON type (eventName a number, ...)
+  kTooLarge,          // record bigger than the limit
+  kTruncated,         // file-level: the file ends (or is damaged) inside the envelope
+  kBadEnvelope,       // file-level: not one of the accepted envelopes
+  kUnreadable,        // file-level: cannot be read or decompressed
 };
 inline constexpr size_t kRejectReasonCount = 10;
 

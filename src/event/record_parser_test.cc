@@ -222,7 +222,8 @@ TEST(RecordParserTest, TimestampsNormalised) {
       R"("sessionContext":{"attributes":{"creationDate":"20131102T010628Z","mfaAuthenticated":true}}}})");
   ASSERT_TRUE(p.status.ok()) << p.status.ToString();
   EXPECT_EQ(p.event().event_time_us, *ParseTimestampMicros("2024-07-31T13:06:24Z"));
-  EXPECT_EQ(p.event().user_identity.creation_date_us, *ParseTimestampMicros("2013-11-02T01:06:28Z"));
+  EXPECT_EQ(p.event().user_identity.creation_date_us,
+            *ParseTimestampMicros("2013-11-02T01:06:28Z"));
   EXPECT_EQ(p.event().user_identity.mfa_authenticated, "true");  // a boolean keeps its text
   Parsed q = ParseOne(R"({"eventTime":"1969-12-31T23:59:59.5Z","eventID":"x"})");
   ASSERT_TRUE(q.status.ok());
@@ -303,33 +304,57 @@ struct RejectCase {
 
 TEST(RecordParserTest, RejectsWithReasonAndLocation) {
   const RejectCase cases[] = {
-      {R"({"eventTime":"2024-01-01T00:00:00Z","eventID":"x","a":tru})", RejectReason::kInvalidJson, "invalid JSON"},
-      {R"({"eventTime":"2024-01-01T00:00:00Z","eventID":"x" "a":1})", RejectReason::kInvalidJson, "invalid JSON"},
-      {R"({"eventTime":"2024-01-01T00:00:00Z","eventID":"x","requestParameters":{"a":[1,}})", RejectReason::kInvalidJson, "requestParameters"},
-      {R"({"eventTime":"2024-01-01T00:00:00Z","eventID":"x","userAgent":"bad \q escape"})", RejectReason::kInvalidJson, "userAgent"},
-      {R"({"eventTime":"2024-01-01T00:00:00Z","eventID":"x","eventName":"a"} trailing)", RejectReason::kInvalidJson, "invalid JSON"},
-      {R"({"eventTime":"2024-01-01T00:00:00Z","eventID":"x","eventName":"a"} {})", RejectReason::kInvalidJson, "invalid JSON"},
-      {R"({"eventTime":"2024-01-01T00:00:00Z","eventID":"x","n":01})", RejectReason::kInvalidJson, "invalid JSON"},
+      {R"({"eventTime":"2024-01-01T00:00:00Z","eventID":"x","a":tru})", RejectReason::kInvalidJson,
+       "invalid JSON"},
+      {R"({"eventTime":"2024-01-01T00:00:00Z","eventID":"x" "a":1})", RejectReason::kInvalidJson,
+       "invalid JSON"},
+      {R"({"eventTime":"2024-01-01T00:00:00Z","eventID":"x","requestParameters":{"a":[1,}})",
+       RejectReason::kInvalidJson, "requestParameters"},
+      {R"({"eventTime":"2024-01-01T00:00:00Z","eventID":"x","userAgent":"bad \q escape"})",
+       RejectReason::kInvalidJson, "userAgent"},
+      {R"({"eventTime":"2024-01-01T00:00:00Z","eventID":"x","eventName":"a"} trailing)",
+       RejectReason::kInvalidJson, "invalid JSON"},
+      {R"({"eventTime":"2024-01-01T00:00:00Z","eventID":"x","eventName":"a"} {})",
+       RejectReason::kInvalidJson, "invalid JSON"},
+      {R"({"eventTime":"2024-01-01T00:00:00Z","eventID":"x","n":01})", RejectReason::kInvalidJson,
+       "invalid JSON"},
       {"[1,2]", RejectReason::kNotObject, "an array, not a JSON object"},
       {R"("just a string")", RejectReason::kNotObject, "a string, not a JSON object"},
       {R"({"eventID":"x"})", RejectReason::kMissingEventTime, "eventTime is missing"},
-      {R"({"eventID":"x","eventTime":null})", RejectReason::kMissingEventTime, "eventTime is missing"},
-      {R"({"eventID":"x","eventTime":"yesterday"})", RejectReason::kBadEventTime, "\"yesterday\" is not an RFC 3339"},
-      {R"({"eventID":"x","eventTime":1722431184})", RejectReason::kBadEventTime, "eventTime is a number"},
-      {R"({"eventTime":"2024-01-01T00:00:00Z"})", RejectReason::kMissingEventId, "eventID is missing"},
-      {R"({"eventTime":"2024-01-01T00:00:00Z","eventID":""})", RejectReason::kMissingEventId, "eventID is empty"},
-      {R"({"eventTime":"2024-01-01T00:00:00Z","eventID":7})", RejectReason::kWrongType, "eventID is a number, expected a string"},
-      {R"({"eventTime":"2024-01-01T00:00:00Z","eventID":"x","eventName":42})", RejectReason::kWrongType, "eventName is a number, expected a string"},
-      {R"({"eventTime":"2024-01-01T00:00:00Z","eventID":"x","userIdentity":"root"})", RejectReason::kWrongType, "userIdentity is a string, expected an object"},
-      {R"({"eventTime":"2024-01-01T00:00:00Z","eventID":"x","userIdentity":{"sessionContext":{"sessionIssuer":{"arn":[]}}}})", RejectReason::kWrongType, "userIdentity.sessionContext.sessionIssuer.arn is an array"},
-      {R"({"eventTime":"2024-01-01T00:00:00Z","eventID":"x","userIdentity":{"sessionContext":{"attributes":{"creationDate":"soon"}}}})", RejectReason::kWrongType, "creationDate \"soon\""},
-      {R"({"eventTime":"2024-01-01T00:00:00Z","eventID":"x","resources":{"ARN":"a"}})", RejectReason::kWrongType, "resources is an object, expected an array"},
-      {R"({"eventTime":"2024-01-01T00:00:00Z","eventID":"x","resources":[{"ARN":"a"},"b"]})", RejectReason::kWrongType, "resources[1] is a string"},
-      {R"({"eventTime":"2024-01-01T00:00:00Z","eventID":"x","readOnly":"yes"})", RejectReason::kWrongType, "readOnly is the string \"yes\""},
-      {R"({"eventTime":"2024-01-01T00:00:00Z","eventID":"x","managementEvent":1})", RejectReason::kWrongType, "managementEvent is a number"},
-      {R"({"eventTime":"2024-01-01T00:00:00Z","eventID":"x","requestParameters":"{}"})", RejectReason::kWrongType, "requestParameters is a string, expected an object"},
-      {R"({"eventTime":"2024-01-01T00:00:00Z","eventID":"x","tlsDetails":{"tlsVersion":1.3}})", RejectReason::kWrongType, "tlsDetails.tlsVersion is a number"},
-      {R"({"eventTime":"2024-01-01T00:00:00Z","eventID":"x","eventVersion":{}})", RejectReason::kWrongType, "eventVersion is an object"},
+      {R"({"eventID":"x","eventTime":null})", RejectReason::kMissingEventTime,
+       "eventTime is missing"},
+      {R"({"eventID":"x","eventTime":"yesterday"})", RejectReason::kBadEventTime,
+       "\"yesterday\" is not an RFC 3339"},
+      {R"({"eventID":"x","eventTime":1722431184})", RejectReason::kBadEventTime,
+       "eventTime is a number"},
+      {R"({"eventTime":"2024-01-01T00:00:00Z"})", RejectReason::kMissingEventId,
+       "eventID is missing"},
+      {R"({"eventTime":"2024-01-01T00:00:00Z","eventID":""})", RejectReason::kMissingEventId,
+       "eventID is empty"},
+      {R"({"eventTime":"2024-01-01T00:00:00Z","eventID":7})", RejectReason::kWrongType,
+       "eventID is a number, expected a string"},
+      {R"({"eventTime":"2024-01-01T00:00:00Z","eventID":"x","eventName":42})",
+       RejectReason::kWrongType, "eventName is a number, expected a string"},
+      {R"({"eventTime":"2024-01-01T00:00:00Z","eventID":"x","userIdentity":"root"})",
+       RejectReason::kWrongType, "userIdentity is a string, expected an object"},
+      {R"({"eventTime":"2024-01-01T00:00:00Z","eventID":"x","userIdentity":{"sessionContext":{"sessionIssuer":{"arn":[]}}}})",
+       RejectReason::kWrongType, "userIdentity.sessionContext.sessionIssuer.arn is an array"},
+      {R"({"eventTime":"2024-01-01T00:00:00Z","eventID":"x","userIdentity":{"sessionContext":{"attributes":{"creationDate":"soon"}}}})",
+       RejectReason::kWrongType, "creationDate \"soon\""},
+      {R"({"eventTime":"2024-01-01T00:00:00Z","eventID":"x","resources":{"ARN":"a"}})",
+       RejectReason::kWrongType, "resources is an object, expected an array"},
+      {R"({"eventTime":"2024-01-01T00:00:00Z","eventID":"x","resources":[{"ARN":"a"},"b"]})",
+       RejectReason::kWrongType, "resources[1] is a string"},
+      {R"({"eventTime":"2024-01-01T00:00:00Z","eventID":"x","readOnly":"yes"})",
+       RejectReason::kWrongType, "readOnly is the string \"yes\""},
+      {R"({"eventTime":"2024-01-01T00:00:00Z","eventID":"x","managementEvent":1})",
+       RejectReason::kWrongType, "managementEvent is a number"},
+      {R"({"eventTime":"2024-01-01T00:00:00Z","eventID":"x","requestParameters":"{}"})",
+       RejectReason::kWrongType, "requestParameters is a string, expected an object"},
+      {R"({"eventTime":"2024-01-01T00:00:00Z","eventID":"x","tlsDetails":{"tlsVersion":1.3}})",
+       RejectReason::kWrongType, "tlsDetails.tlsVersion is a number"},
+      {R"({"eventTime":"2024-01-01T00:00:00Z","eventID":"x","eventVersion":{}})",
+       RejectReason::kWrongType, "eventVersion is an object"},
   };
   for (const RejectCase& c : cases) {
     Parsed p = ParseOne(c.json);
@@ -365,7 +390,8 @@ TEST(RecordParserTest, ParserIsReusableAcrossRecords) {
   EventBatch batch;
   RecordParser parser;
   Str a = OwnPadded(kExampleA, &batch);
-  Str bad = OwnPadded(R"({"eventTime":"2024-01-01T00:00:00Z","eventID":"x","resources":[{"ARN":"a"},7]})", &batch);
+  Str bad = OwnPadded(
+      R"({"eventTime":"2024-01-01T00:00:00Z","eventID":"x","resources":[{"ARN":"a"},7]})", &batch);
   Str b = OwnPadded(kExampleB, &batch);
   RejectReason reason;
   EXPECT_TRUE(parser.Parse(a, {}, &batch, &reason).ok());

@@ -47,11 +47,16 @@ std::string OrderItems(const std::vector<OrderItem>& items) {
 
 std::string Bound(const FrameBound& b) {
   switch (b.kind) {
-    case FrameBound::Kind::kUnboundedPreceding: return "UNBOUNDED PRECEDING";
-    case FrameBound::Kind::kPreceding: return ToSql(*b.offset) + " PRECEDING";
-    case FrameBound::Kind::kCurrentRow: return "CURRENT ROW";
-    case FrameBound::Kind::kFollowing: return ToSql(*b.offset) + " FOLLOWING";
-    case FrameBound::Kind::kUnboundedFollowing: return "UNBOUNDED FOLLOWING";
+    case FrameBound::Kind::kUnboundedPreceding:
+      return "UNBOUNDED PRECEDING";
+    case FrameBound::Kind::kPreceding:
+      return ToSql(*b.offset) + " PRECEDING";
+    case FrameBound::Kind::kCurrentRow:
+      return "CURRENT ROW";
+    case FrameBound::Kind::kFollowing:
+      return ToSql(*b.offset) + " FOLLOWING";
+    case FrameBound::Kind::kUnboundedFollowing:
+      return "UNBOUNDED FOLLOWING";
   }
   return "";
 }
@@ -97,19 +102,23 @@ std::string PostfixBase(const Expr& e) {
     case ExprKind::kRow:
     case ExprKind::kScalarSubquery:
     case ExprKind::kCase:
-    case ExprKind::kExists: return ToSql(e);
-    default: return "(" + ToSql(e) + ")";
+    case ExprKind::kExists:
+      return ToSql(e);
+    default:
+      return "(" + ToSql(e) + ")";
   }
 }
 
 std::string BodySql(const QueryBody& b) {
   switch (b.kind) {
-    case QueryBody::Kind::kNested: return "(" + ToSql(*b.nested) + ")";
+    case QueryBody::Kind::kNested:
+      return "(" + ToSql(*b.nested) + ")";
     case QueryBody::Kind::kSetOp: {
       // Set operations are left-associative and INTERSECT binds tighter than UNION/EXCEPT: a left
       // operand needs parentheses only for UNION/EXCEPT under INTERSECT; a right operand that is a
       // set operation always gets them (it becomes a nested query when parsed again).
-      bool left_parens = b.left->kind == QueryBody::Kind::kSetOp && b.set_op == SetOpKind::kIntersect &&
+      bool left_parens = b.left->kind == QueryBody::Kind::kSetOp &&
+                         b.set_op == SetOpKind::kIntersect &&
                          b.left->set_op != SetOpKind::kIntersect;
       std::string left = left_parens ? "(" + BodySql(*b.left) + ")" : BodySql(*b.left);
       std::string right = b.right->kind == QueryBody::Kind::kSetOp ? "(" + BodySql(*b.right) + ")"
@@ -140,8 +149,12 @@ std::string BodySql(const QueryBody& b) {
 std::string TableRefSql(const TableRef& t) {
   std::string out;
   switch (t.kind) {
-    case TableRef::Kind::kNamed: out = Name(t.name); break;
-    case TableRef::Kind::kSubquery: out = "(" + ToSql(*t.subquery) + ")"; break;
+    case TableRef::Kind::kNamed:
+      out = Name(t.name);
+      break;
+    case TableRef::Kind::kSubquery:
+      out = "(" + ToSql(*t.subquery) + ")";
+      break;
     case TableRef::Kind::kValues:
       out = "(VALUES ";
       AppendList(&out, t.exprs);
@@ -188,43 +201,62 @@ std::string TableRefSql(const TableRef& t) {
 
 const char* CompareOpText(CompareOp op) {
   switch (op) {
-    case CompareOp::kEq: return "=";
-    case CompareOp::kNe: return "<>";
-    case CompareOp::kLt: return "<";
-    case CompareOp::kLe: return "<=";
-    case CompareOp::kGt: return ">";
-    case CompareOp::kGe: return ">=";
+    case CompareOp::kEq:
+      return "=";
+    case CompareOp::kNe:
+      return "<>";
+    case CompareOp::kLt:
+      return "<";
+    case CompareOp::kLe:
+      return "<=";
+    case CompareOp::kGt:
+      return ">";
+    case CompareOp::kGe:
+      return ">=";
   }
   return "?";
 }
 
 const char* ArithOpText(ArithOp op) {
   switch (op) {
-    case ArithOp::kAdd: return "+";
-    case ArithOp::kSub: return "-";
-    case ArithOp::kMul: return "*";
-    case ArithOp::kDiv: return "/";
-    case ArithOp::kMod: return "%";
+    case ArithOp::kAdd:
+      return "+";
+    case ArithOp::kSub:
+      return "-";
+    case ArithOp::kMul:
+      return "*";
+    case ArithOp::kDiv:
+      return "/";
+    case ArithOp::kMod:
+      return "%";
   }
   return "?";
 }
 
 const char* JoinTypeText(JoinType type) {
   switch (type) {
-    case JoinType::kInner: return "JOIN";
-    case JoinType::kLeft: return "LEFT JOIN";
-    case JoinType::kRight: return "RIGHT JOIN";
-    case JoinType::kFull: return "FULL JOIN";
-    case JoinType::kCross: return "CROSS JOIN";
+    case JoinType::kInner:
+      return "JOIN";
+    case JoinType::kLeft:
+      return "LEFT JOIN";
+    case JoinType::kRight:
+      return "RIGHT JOIN";
+    case JoinType::kFull:
+      return "FULL JOIN";
+    case JoinType::kCross:
+      return "CROSS JOIN";
   }
   return "JOIN";
 }
 
 const char* SetOpText(SetOpKind op) {
   switch (op) {
-    case SetOpKind::kUnion: return "UNION";
-    case SetOpKind::kExcept: return "EXCEPT";
-    case SetOpKind::kIntersect: return "INTERSECT";
+    case SetOpKind::kUnion:
+      return "UNION";
+    case SetOpKind::kExcept:
+      return "EXCEPT";
+    case SetOpKind::kIntersect:
+      return "INTERSECT";
   }
   return "UNION";
 }
@@ -257,15 +289,21 @@ std::string ToSql(const Expr& e) {
   switch (e.kind) {
     case ExprKind::kLiteral:
       switch (e.literal.kind) {
-        case Literal::Kind::kNull: return "NULL";
-        case Literal::Kind::kBoolean: return e.literal.boolean ? "TRUE" : "FALSE";
-        case Literal::Kind::kInteger: return std::to_string(e.literal.integer);
+        case Literal::Kind::kNull:
+          return "NULL";
+        case Literal::Kind::kBoolean:
+          return e.literal.boolean ? "TRUE" : "FALSE";
+        case Literal::Kind::kInteger:
+          return std::to_string(e.literal.integer);
         case Literal::Kind::kDecimal:
-        case Literal::Kind::kDouble: return e.literal.text;
-        case Literal::Kind::kString: return Quote(e.literal.text, '\'');
+        case Literal::Kind::kDouble:
+          return e.literal.text;
+        case Literal::Kind::kString:
+          return Quote(e.literal.text, '\'');
       }
       return "";
-    case ExprKind::kColumnRef: return Path(e.names);
+    case ExprKind::kColumnRef:
+      return Path(e.names);
     case ExprKind::kStar:
       if (!e.args.empty()) return PostfixBase(*e.args[0]) + ".*";
       return e.names.empty() ? "*" : Path(e.names) + ".*";
@@ -284,8 +322,10 @@ std::string ToSql(const Expr& e) {
       return out;
     }
     // (-(x)) keeps the sign from being folded into a numeric literal when parsed again.
-    case ExprKind::kNegate: return "(-(" + ToSql(*e.args[0]) + "))";
-    case ExprKind::kNot: return "(NOT " + ToSql(*e.args[0]) + ")";
+    case ExprKind::kNegate:
+      return "(-(" + ToSql(*e.args[0]) + "))";
+    case ExprKind::kNot:
+      return "(NOT " + ToSql(*e.args[0]) + ")";
     case ExprKind::kAnd:
     case ExprKind::kOr: {
       out = "(";
@@ -299,13 +339,16 @@ std::string ToSql(const Expr& e) {
       return "(" + ToSql(*e.args[0]) + " " + CompareOpText(e.compare_op) + " " + ToSql(*e.args[1]) +
              ")";
     case ExprKind::kArith:
-      return "(" + ToSql(*e.args[0]) + " " + ArithOpText(e.arith_op) + " " + ToSql(*e.args[1]) + ")";
-    case ExprKind::kConcat: return "(" + ToSql(*e.args[0]) + " || " + ToSql(*e.args[1]) + ")";
+      return "(" + ToSql(*e.args[0]) + " " + ArithOpText(e.arith_op) + " " + ToSql(*e.args[1]) +
+             ")";
+    case ExprKind::kConcat:
+      return "(" + ToSql(*e.args[0]) + " || " + ToSql(*e.args[1]) + ")";
     case ExprKind::kIsNull:
       return "(" + ToSql(*e.args[0]) + (e.negated ? " IS NOT NULL)" : " IS NULL)");
     case ExprKind::kIsDistinctFrom:
-      return "(" + ToSql(*e.args[0]) + (e.negated ? " IS NOT DISTINCT FROM " : " IS DISTINCT FROM ") +
-             ToSql(*e.args[1]) + ")";
+      return "(" + ToSql(*e.args[0]) +
+             (e.negated ? " IS NOT DISTINCT FROM " : " IS DISTINCT FROM ") + ToSql(*e.args[1]) +
+             ")";
     case ExprKind::kBetween:
       return "(" + ToSql(*e.args[0]) + (e.negated ? " NOT BETWEEN " : " BETWEEN ") +
              ToSql(*e.args[1]) + " AND " + ToSql(*e.args[2]) + ")";
@@ -334,8 +377,10 @@ std::string ToSql(const Expr& e) {
     case ExprKind::kCast:
       return std::string(e.try_cast ? "TRY_CAST(" : "CAST(") + ToSql(*e.args[0]) + " AS " +
              ToSql(e.type) + ")";
-    case ExprKind::kSubscript: return PostfixBase(*e.args[0]) + "[" + ToSql(*e.args[1]) + "]";
-    case ExprKind::kDereference: return PostfixBase(*e.args[0]) + "." + Name(e.names[0]);
+    case ExprKind::kSubscript:
+      return PostfixBase(*e.args[0]) + "[" + ToSql(*e.args[1]) + "]";
+    case ExprKind::kDereference:
+      return PostfixBase(*e.args[0]) + "." + Name(e.names[0]);
     case ExprKind::kLambda: {
       out = "((";
       for (size_t i = 0; i < e.names.size(); ++i) {
@@ -345,8 +390,10 @@ std::string ToSql(const Expr& e) {
       // Parenthesized whole: "(p) -> a = b" followed by "= c" would reparse with a longer body.
       return out + ") -> " + ToSql(*e.args[0]) + ")";
     }
-    case ExprKind::kExists: return "EXISTS (" + ToSql(*e.subquery) + ")";
-    case ExprKind::kScalarSubquery: return "(" + ToSql(*e.subquery) + ")";
+    case ExprKind::kExists:
+      return "EXISTS (" + ToSql(*e.subquery) + ")";
+    case ExprKind::kScalarSubquery:
+      return "(" + ToSql(*e.subquery) + ")";
     case ExprKind::kArray:
       out = "ARRAY[";
       AppendList(&out, e.args);

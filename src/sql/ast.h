@@ -42,11 +42,11 @@ struct Identifier {
 // A type as written in CAST / TRY_CAST: varchar, varchar(10), array(T), map(K, V),
 // row(name T, ...), timestamp(3), timestamp with time zone, decimal(10, 2), ...
 struct TypeName {
-  std::string name;                  // lower-case base name: "varchar", "array", "map", "row", ...
-  std::vector<TypeName> params;      // element / key and value / field types
-  std::vector<std::string> fields;   // row field names (parallel to params; "" when unnamed)
-  std::vector<int64_t> numbers;      // numeric parameters: varchar(10), decimal(10, 2)
-  bool with_time_zone = false;       // timestamp with time zone
+  std::string name;                 // lower-case base name: "varchar", "array", "map", "row", ...
+  std::vector<TypeName> params;     // element / key and value / field types
+  std::vector<std::string> fields;  // row field names (parallel to params; "" when unnamed)
+  std::vector<int64_t> numbers;     // numeric parameters: varchar(10), decimal(10, 2)
+  bool with_time_zone = false;      // timestamp with time zone
   SourcePos pos;
 };
 
@@ -55,8 +55,8 @@ struct Literal {
   Kind kind = Kind::kNull;
   bool boolean = false;
   int64_t integer = 0;
-  double dbl = 0;        // kDecimal and kDouble
-  std::string text;      // kString: the value; kDecimal/kDouble: the digits as written
+  double dbl = 0;    // kDecimal and kDouble
+  std::string text;  // kString: the value; kDecimal/kDouble: the digits as written
 };
 
 enum class SortOrder : uint8_t { kAsc, kDesc };
@@ -70,7 +70,13 @@ struct OrderItem {
 
 // Window frame: ROWS | RANGE | GROUPS BETWEEN start AND end.
 struct FrameBound {
-  enum class Kind : uint8_t { kUnboundedPreceding, kPreceding, kCurrentRow, kFollowing, kUnboundedFollowing };
+  enum class Kind : uint8_t {
+    kUnboundedPreceding,
+    kPreceding,
+    kCurrentRow,
+    kFollowing,
+    kUnboundedFollowing
+  };
   Kind kind = Kind::kCurrentRow;
   ExprPtr offset;  // kPreceding / kFollowing
 };
@@ -87,33 +93,33 @@ struct WindowSpec {
 };
 
 enum class ExprKind : uint8_t {
-  kLiteral,          // literal
-  kColumnRef,        // names: a dotted path as written (table alias, column, struct fields)
-  kStar,             // `*` or `q.*` in a select list; names = the qualifier (may be empty)
-  kFunction,         // name(args) [FILTER (WHERE filter)] [OVER (window)]; see the fields below
-  kNegate,           // -args[0]
-  kNot,              // NOT args[0]
-  kAnd,              // args[0] AND args[1] AND ...   (two or more)
-  kOr,               // args[0] OR args[1] OR ...     (two or more)
-  kCompare,          // args[0] <op> args[1]
-  kArith,            // args[0] <op> args[1]
-  kConcat,           // args[0] || args[1]
-  kIsNull,           // args[0] IS [NOT] NULL
-  kIsDistinctFrom,   // args[0] IS [NOT] DISTINCT FROM args[1]
-  kBetween,          // args[0] [NOT] BETWEEN args[1] AND args[2]
-  kInList,           // args[0] [NOT] IN (args[1], ...)
-  kInSubquery,       // args[0] [NOT] IN (subquery)
-  kLike,             // args[0] [NOT] LIKE args[1] [ESCAPE args[2]]
-  kCase,             // CASE [args[0] if has_operand] WHEN w THEN t ... [ELSE e] END; see below
-  kCast,             // CAST / TRY_CAST(args[0] AS type)
-  kSubscript,        // args[0][args[1]]
-  kDereference,      // args[0].field   (on an expression that is not a plain name)
-  kLambda,           // (params) -> args[0]
-  kExists,           // EXISTS (subquery)
-  kScalarSubquery,   // (subquery)
-  kArray,            // ARRAY[args...]
-  kRow,              // ROW(args...) or (a, b, ...)
-  kInterval,         // INTERVAL 'text' unit [TO unit]
+  kLiteral,         // literal
+  kColumnRef,       // names: a dotted path as written (table alias, column, struct fields)
+  kStar,            // `*` or `q.*` in a select list; names = the qualifier (may be empty)
+  kFunction,        // name(args) [FILTER (WHERE filter)] [OVER (window)]; see the fields below
+  kNegate,          // -args[0]
+  kNot,             // NOT args[0]
+  kAnd,             // args[0] AND args[1] AND ...   (two or more)
+  kOr,              // args[0] OR args[1] OR ...     (two or more)
+  kCompare,         // args[0] <op> args[1]
+  kArith,           // args[0] <op> args[1]
+  kConcat,          // args[0] || args[1]
+  kIsNull,          // args[0] IS [NOT] NULL
+  kIsDistinctFrom,  // args[0] IS [NOT] DISTINCT FROM args[1]
+  kBetween,         // args[0] [NOT] BETWEEN args[1] AND args[2]
+  kInList,          // args[0] [NOT] IN (args[1], ...)
+  kInSubquery,      // args[0] [NOT] IN (subquery)
+  kLike,            // args[0] [NOT] LIKE args[1] [ESCAPE args[2]]
+  kCase,            // CASE [args[0] if has_operand] WHEN w THEN t ... [ELSE e] END; see below
+  kCast,            // CAST / TRY_CAST(args[0] AS type)
+  kSubscript,       // args[0][args[1]]
+  kDereference,     // args[0].field   (on an expression that is not a plain name)
+  kLambda,          // (params) -> args[0]
+  kExists,          // EXISTS (subquery)
+  kScalarSubquery,  // (subquery)
+  kArray,           // ARRAY[args...]
+  kRow,             // ROW(args...) or (a, b, ...)
+  kInterval,        // INTERVAL 'text' unit [TO unit]
 };
 
 enum class CompareOp : uint8_t { kEq, kNe, kLt, kLe, kGt, kGe };
@@ -188,7 +194,7 @@ struct TableRef {
   // kJoin
   JoinType join_type = JoinType::kInner;
   TableRefPtr left, right;
-  ExprPtr on;                       // ON condition (null for CROSS and USING joins)
+  ExprPtr on;  // ON condition (null for CROSS and USING joins)
   std::vector<Identifier> using_columns;
   // kUnnest: UNNEST(args) [WITH ORDINALITY]; kValues: rows, each a kRow expression or a scalar
   std::vector<ExprPtr> exprs;
@@ -219,11 +225,11 @@ struct QueryBody {
   enum class Kind : uint8_t { kSelect, kSetOp, kNested };
   Kind kind;
   SourcePos pos;
-  std::unique_ptr<Select> select;            // kSelect
-  SetOpKind set_op = SetOpKind::kUnion;      // kSetOp
-  bool all = false;                          // UNION ALL
-  std::unique_ptr<QueryBody> left, right;    // kSetOp
-  std::unique_ptr<Query> nested;             // kNested
+  std::unique_ptr<Select> select;          // kSelect
+  SetOpKind set_op = SetOpKind::kUnion;    // kSetOp
+  bool all = false;                        // UNION ALL
+  std::unique_ptr<QueryBody> left, right;  // kSetOp
+  std::unique_ptr<Query> nested;           // kNested
 
   explicit QueryBody(Kind k, SourcePos p) : kind(k), pos(p) {}
 };

@@ -63,7 +63,7 @@ struct LambdaFrame {
 
 struct ExprContext {
   const Scope* scope = nullptr;
-  std::string clause;            // "WHERE", "GROUP BY", ... for messages
+  std::string clause;  // "WHERE", "GROUP BY", ... for messages
   bool allow_aggregates = false;
   bool allow_windows = false;
   const std::vector<OutputItem>* outputs = nullptr;  // ORDER BY: select outputs by name
@@ -97,8 +97,8 @@ Result<Value> IntervalValue(const ast::Expr& e) {
   const std::string& from = e.interval_from;
   const std::string& to = e.interval_to;
   auto bad = [&]() {
-    return Error(e.pos, "Invalid INTERVAL " + from + (to.empty() ? "" : " TO " + to) +
-                            " value: '" + std::string(text) + "'");
+    return Error(e.pos, "Invalid INTERVAL " + from + (to.empty() ? "" : " TO " + to) + " value: '" +
+                            std::string(text) + "'");
   };
   auto number = [](std::string_view s, int64_t* out) {
     if (s.empty() || s.size() > 12) return false;
@@ -179,7 +179,8 @@ class Binder {
     for (const ast::Cte& cte : q.with) {
       for (const ast::Cte* prior : cte_scopes_.back()) {
         if (EqualsIgnoreCase(prior->name.text, cte.name.text)) {
-          return Error(cte.name.pos, "WITH query name '" + cte.name.text + "' specified more than once");
+          return Error(cte.name.pos,
+                       "WITH query name '" + cte.name.text + "' specified more than once");
         }
       }
       cte_scopes_.back().push_back(&cte);
@@ -198,7 +199,8 @@ class Binder {
     Status status() const {
       if (b_->depth_ > kMaxBindDepth) {
         return InvalidQuery("statement is too deeply nested (more than " +
-                            std::to_string(kMaxBindDepth) + " levels of expressions and subqueries)");
+                            std::to_string(kMaxBindDepth) +
+                            " levels of expressions and subqueries)");
       }
       return Status::OK();
     }
@@ -241,18 +243,21 @@ class Binder {
     Depth d(this);
     RETURN_IF_ERROR(d.status());
     switch (body.kind) {
-      case ast::QueryBody::Kind::kSelect: return BindSelect(*body.select, {});
-      case ast::QueryBody::Kind::kNested: return BindQuery(*body.nested);
-      case ast::QueryBody::Kind::kSetOp: break;
+      case ast::QueryBody::Kind::kSelect:
+        return BindSelect(*body.select, {});
+      case ast::QueryBody::Kind::kNested:
+        return BindQuery(*body.nested);
+      case ast::QueryBody::Kind::kSetOp:
+        break;
     }
     ASSIGN_OR_RETURN(Relation left, BindBody(*body.left));
     ASSIGN_OR_RETURN(Relation right, BindBody(*body.right));
     const char* op = ast::SetOpText(body.set_op);
     size_t n = left.plan->columns.size();
     if (n != right.plan->columns.size()) {
-      return Error(body.pos, std::string(op) + " query has different number of fields: " +
-                                 std::to_string(n) + ", " +
-                                 std::to_string(right.plan->columns.size()));
+      return Error(body.pos, std::string(op) +
+                                 " query has different number of fields: " + std::to_string(n) +
+                                 ", " + std::to_string(right.plan->columns.size()));
     }
     std::vector<Type> types;
     for (size_t i = 0; i < n; ++i) {
@@ -266,7 +271,8 @@ class Binder {
       }
       if (body.set_op != ast::SetOpKind::kUnion || !body.all) {
         if (!IsComparable(*common)) {
-          return Error(body.pos, "type " + common->ToString() + " is not comparable and cannot be used in " + op);
+          return Error(body.pos, "type " + common->ToString() +
+                                     " is not comparable and cannot be used in " + op);
         }
       }
       types.push_back(*common);
@@ -295,7 +301,8 @@ class Binder {
     auto proj = MakeNode(PlanKind::kProject);
     for (size_t i = 0; i < types.size(); ++i) {
       const PlanColumn& c = rel->plan->columns[i];
-      ASSIGN_OR_RETURN(BoundExprPtr e, Coerce(MakeColumn(static_cast<int>(i), c.type), types[i], {}));
+      ASSIGN_OR_RETURN(BoundExprPtr e,
+                       Coerce(MakeColumn(static_cast<int>(i), c.type), types[i], {}));
       proj->exprs.push_back(std::move(e));
       proj->columns.push_back({c.name, types[i]});
     }
@@ -391,19 +398,21 @@ class Binder {
 
   // An integer literal in ORDER BY / GROUP BY is a 1-based select-list position. Returns the
   // 0-based index, or -1 when `e` is not an integer literal.
-  static Result<int> OrderOrdinal(const ast::Expr& e, size_t outputs, const char* clause = "ORDER BY") {
+  static Result<int> OrderOrdinal(const ast::Expr& e, size_t outputs,
+                                  const char* clause = "ORDER BY") {
     if (e.kind != ExprKind::kLiteral || e.literal.kind != ast::Literal::Kind::kInteger) return -1;
     int64_t n = e.literal.integer;
     if (n < 1 || static_cast<size_t>(n) > outputs) {
-      return Error(e.pos, std::string(clause) + " position " + std::to_string(n) +
-                              " is not in select list");
+      return Error(
+          e.pos, std::string(clause) + " position " + std::to_string(n) + " is not in select list");
     }
     return static_cast<int>(n - 1);
   }
 
   static Status CheckOrderable(const BoundExpr& e, SourcePos pos) {
     if (!IsOrderable(e.type)) {
-      return Error(pos, "Type " + e.type.ToString() + " is not orderable, and therefore cannot be used in ORDER BY");
+      return Error(pos, "Type " + e.type.ToString() +
+                            " is not orderable, and therefore cannot be used in ORDER BY");
     }
     return Status::OK();
   }
@@ -474,7 +483,8 @@ class Binder {
         e = std::move(*bound);
       }
       if (!IsComparable(e->type)) {
-        return restore(), Error(g->pos, "GROUP BY expression has a type that is not comparable: " + e->type.ToString());
+        return restore(), Error(g->pos, "GROUP BY expression has a type that is not comparable: " +
+                                            e->type.ToString());
       }
       groups.push_back(std::move(e));
     }
@@ -545,7 +555,8 @@ class Binder {
         agg->columns.push_back({"$group" + std::to_string(i), groups[i]->type});
       }
       for (size_t i = 0; i < calls.aggregates.size(); ++i) {
-        agg->columns.push_back({"$agg" + std::to_string(i), calls.aggregates[i].function.result_type});
+        agg->columns.push_back(
+            {"$agg" + std::to_string(i), calls.aggregates[i].function.result_type});
       }
       for (OutputItem& o : outputs) {
         ASSIGN_OR_RETURN(o.expr, RewriteAggregated(std::move(o.expr), groups, ngroups));
@@ -620,7 +631,8 @@ class Binder {
         }
         if (found < 0) {
           if (s.distinct) {
-            return Error(t.pos, "For SELECT DISTINCT, ORDER BY expressions must appear in select list");
+            return Error(t.pos,
+                         "For SELECT DISTINCT, ORDER BY expressions must appear in select list");
           }
           found = static_cast<int>(proj->exprs.size());
           proj->columns.push_back({"$order", t.expr->type});
@@ -660,7 +672,8 @@ class Binder {
   }
 
   // Resolves an ORDER BY name against the select outputs: -1 when none matches.
-  static Result<int> MatchOutput(const std::vector<OutputItem>& outputs, const ast::Identifier& name) {
+  static Result<int> MatchOutput(const std::vector<OutputItem>& outputs,
+                                 const ast::Identifier& name) {
     std::string lookup = Lower(name.text);
     int found = -1;
     for (size_t i = 0; i < outputs.size(); ++i) {
@@ -688,11 +701,15 @@ class Binder {
       }
     }
     switch (e->kind) {
-      case BoundKind::kAggregate: return MakeColumn(ngroups + e->call, e->type);
+      case BoundKind::kAggregate:
+        return MakeColumn(ngroups + e->call, e->type);
       case BoundKind::kColumn:
-        return Error(e->pos, "'" + e->text + "' must be an aggregate expression or appear in GROUP BY clause");
-      case BoundKind::kWindow: return e;
-      default: break;
+        return Error(e->pos, "'" + e->text +
+                                 "' must be an aggregate expression or appear in GROUP BY clause");
+      case BoundKind::kWindow:
+        return e;
+      default:
+        break;
     }
     for (auto& a : e->args) {
       ASSIGN_OR_RETURN(a, RewriteAggregated(std::move(a), groups, ngroups));
@@ -707,7 +724,8 @@ class Binder {
   }
 
   // Adds the outputs of one select item (several for a star).
-  Status BindSelectItem(const ast::SelectItem& item, ExprContext& ctx, std::vector<OutputItem>* outputs) {
+  Status BindSelectItem(const ast::SelectItem& item, ExprContext& ctx,
+                        std::vector<OutputItem>* outputs) {
     const ast::Expr& e = *item.expr;
     if (e.kind == ExprKind::kStar) return ExpandStar(e, ctx, outputs);
     ASSIGN_OR_RETURN(BoundExprPtr bound, BindExpr(e, ctx));
@@ -740,7 +758,8 @@ class Binder {
       outputs->push_back(std::move(out));
     };
     if (e.args.empty() && e.names.empty()) {
-      if (scope.relations.empty()) return Error(e.pos, "SELECT * not allowed in queries without FROM clause");
+      if (scope.relations.empty())
+        return Error(e.pos, "SELECT * not allowed in queries without FROM clause");
       for (const ScopeRelation& r : scope.relations) {
         for (const ScopeColumn& c : r.columns) {
           if (c.using_hidden) continue;
@@ -784,7 +803,8 @@ class Binder {
       f->pos = e.pos;
       f->args.push_back(base->Clone());
       f->text = fields[i].name;
-      add(std::move(f), fields[i].name.empty() ? "_col" + std::to_string(outputs->size()) : fields[i].name);
+      add(std::move(f),
+          fields[i].name.empty() ? "_col" + std::to_string(outputs->size()) : fields[i].name);
     }
     return Status::OK();
   }
@@ -796,7 +816,8 @@ class Binder {
     RETURN_IF_ERROR(d.status());
     RETURN_IF_ERROR(CountNode());
     switch (t.kind) {
-      case ast::TableRef::Kind::kNamed: return BindNamedTable(t);
+      case ast::TableRef::Kind::kNamed:
+        return BindNamedTable(t);
       case ast::TableRef::Kind::kSubquery: {
         ASSIGN_OR_RETURN(Relation rel, BindQuery(*t.subquery));
         std::string alias = t.alias ? Lower(t.alias->text) : "";
@@ -804,13 +825,15 @@ class Binder {
         RETURN_IF_ERROR(ApplyColumnAliases(t, &rel));
         return rel;
       }
-      case ast::TableRef::Kind::kValues: return BindValues(t);
+      case ast::TableRef::Kind::kValues:
+        return BindValues(t);
       case ast::TableRef::Kind::kUnnest: {
         Relation single;
         single.plan = MakeNode(PlanKind::kSingleRow);
         return BindUnnest(t, std::move(single), false);
       }
-      case ast::TableRef::Kind::kJoin: return BindJoin(t);
+      case ast::TableRef::Kind::kJoin:
+        return BindJoin(t);
     }
     return Error(t.pos, "unsupported relation");
   }
@@ -820,8 +843,9 @@ class Binder {
     ScopeRelation& r = rel->scope.relations.back();
     if (t.column_aliases.size() != r.columns.size()) {
       return Error(t.pos, "Column alias list has " + std::to_string(t.column_aliases.size()) +
-                              " entries but '" + (t.alias ? t.alias->text : std::string("relation")) +
-                              "' has " + std::to_string(r.columns.size()) + " columns available");
+                              " entries but '" +
+                              (t.alias ? t.alias->text : std::string("relation")) + "' has " +
+                              std::to_string(r.columns.size()) + " columns available");
     }
     for (size_t i = 0; i < r.columns.size(); ++i) {
       r.columns[i].name = Lower(t.column_aliases[i].text);
@@ -860,7 +884,8 @@ class Binder {
       if (!cte->columns.empty()) {
         ScopeRelation& r = rel.scope.relations.back();
         if (cte->columns.size() != r.columns.size()) {
-          return Error(cte->name.pos, "WITH column alias list has " + std::to_string(cte->columns.size()) +
+          return Error(cte->name.pos, "WITH column alias list has " +
+                                          std::to_string(cte->columns.size()) +
                                           " entries but WITH query '" + cte->name.text + "' has " +
                                           std::to_string(r.columns.size()) + " columns");
         }
@@ -875,7 +900,8 @@ class Binder {
     std::optional<TableInfo> info;
     if (opts_.tables != nullptr) info = opts_.tables->Resolve(t.name.text);
     if (!info) {
-      return StoreNotFound(t.name.pos, "Event data store '" + t.name.text + "' does not exist or is not accessible");
+      return StoreNotFound(
+          t.name.pos, "Event data store '" + t.name.text + "' does not exist or is not accessible");
     }
     auto scan = MakeNode(PlanKind::kScan);
     scan->table = *info;
@@ -915,7 +941,9 @@ class Binder {
         cells.push_back(std::move(e));
       }
       if (r == 0) width = cells.size();
-      if (cells.size() != width) return Error(row.pos, "Values rows have mismatched sizes: " + std::to_string(width) + " vs " + std::to_string(cells.size()));
+      if (cells.size() != width)
+        return Error(row.pos, "Values rows have mismatched sizes: " + std::to_string(width) +
+                                  " vs " + std::to_string(cells.size()));
       node->rows.push_back(std::move(cells));
     }
     for (size_t c = 0; c < width; ++c) {
@@ -923,8 +951,9 @@ class Binder {
       for (const auto& row : node->rows) {
         auto common = CommonSuperType(type, row[c]->type);
         if (!common) {
-          return Error(t.pos, "VALUES column " + std::to_string(c + 1) + " has incompatible types: " +
-                                  type.ToString() + ", " + row[c]->type.ToString());
+          return Error(t.pos, "VALUES column " + std::to_string(c + 1) +
+                                  " has incompatible types: " + type.ToString() + ", " +
+                                  row[c]->type.ToString());
         }
         type = *common;
       }
@@ -1026,11 +1055,13 @@ class Binder {
     if (rt.kind == ast::TableRef::Kind::kUnnest) {
       bool outer = t.join_type == ast::JoinType::kLeft;
       if (t.join_type == ast::JoinType::kRight || t.join_type == ast::JoinType::kFull) {
-        return Error(t.pos, std::string(ast::JoinTypeText(t.join_type)) + " UNNEST is not supported");
+        return Error(t.pos,
+                     std::string(ast::JoinTypeText(t.join_type)) + " UNNEST is not supported");
       }
       if (!t.using_columns.empty()) return Error(t.pos, "USING is not allowed with UNNEST");
-      bool on_true = !t.on || (t.on->kind == ExprKind::kLiteral &&
-                               t.on->literal.kind == ast::Literal::Kind::kBoolean && t.on->literal.boolean);
+      bool on_true =
+          !t.on || (t.on->kind == ExprKind::kLiteral &&
+                    t.on->literal.kind == ast::Literal::Kind::kBoolean && t.on->literal.boolean);
       if (outer && !on_true) return Error(t.on->pos, "LEFT JOIN UNNEST requires ON TRUE");
       ASSIGN_OR_RETURN(Relation rel, BindUnnest(rt, std::move(left), outer));
       if (!on_true) {
@@ -1069,7 +1100,8 @@ class Binder {
       ctx.scope = &rel.scope;
       ctx.clause = "JOIN";
       ASSIGN_OR_RETURN(BoundExprPtr cond, BindExpr(*t.on, ctx));
-      ASSIGN_OR_RETURN(node->condition, RequireBoolean(std::move(cond), "JOIN ON clause", t.on->pos));
+      ASSIGN_OR_RETURN(node->condition,
+                       RequireBoolean(std::move(cond), "JOIN ON clause", t.on->pos));
     } else if (!t.using_columns.empty()) {
       std::vector<BoundExprPtr> terms;
       for (const ast::Identifier& id : t.using_columns) {
@@ -1088,9 +1120,11 @@ class Binder {
             }
           }
         }
-        if (!lc || !rc) return Error(id.pos, "Column '" + id.text + "' is missing from one side of the join");
-        ASSIGN_OR_RETURN(BoundExprPtr eq, CompareCall(ast::CompareOp::kEq, MakeColumn(lc->index, lc->type),
-                                                      MakeColumn(rc->index, rc->type), id.pos));
+        if (!lc || !rc)
+          return Error(id.pos, "Column '" + id.text + "' is missing from one side of the join");
+        ASSIGN_OR_RETURN(BoundExprPtr eq,
+                         CompareCall(ast::CompareOp::kEq, MakeColumn(lc->index, lc->type),
+                                     MakeColumn(rc->index, rc->type), id.pos));
         terms.push_back(std::move(eq));
         rc->using_hidden = true;
       }
@@ -1131,7 +1165,8 @@ class Binder {
       }
     }
     if (!CanCast(e->type, to)) {
-      return Error(pos.valid() ? pos : e->pos, "Cannot cast " + e->type.ToString() + " to " + to.ToString());
+      return Error(pos.valid() ? pos : e->pos,
+                   "Cannot cast " + e->type.ToString() + " to " + to.ToString());
     }
     auto cast = std::make_unique<BoundExpr>(BoundKind::kCast, to);
     cast->pos = e->pos;
@@ -1152,11 +1187,13 @@ class Binder {
       case BoundKind::kExists:
       case BoundKind::kScalarSubquery:
       case BoundKind::kAggregate:
-      case BoundKind::kWindow: return e;
+      case BoundKind::kWindow:
+        return e;
       case BoundKind::kFunction:
         if (!e->function->deterministic) return e;
         break;
-      default: break;
+      default:
+        break;
     }
     for (const auto& a : e->args) {
       if (a->kind != BoundKind::kConstant) return e;
@@ -1182,10 +1219,14 @@ class Binder {
 
   Result<BoundExprPtr> BindExprInner(const ast::Expr& e, ExprContext& ctx) {
     switch (e.kind) {
-      case ExprKind::kLiteral: return BindLiteral(e);
-      case ExprKind::kColumnRef: return BindColumnRef(e, ctx);
-      case ExprKind::kStar: return Error(e.pos, "'*' is only allowed in the select list and in count(*)");
-      case ExprKind::kFunction: return BindFunction(e, ctx);
+      case ExprKind::kLiteral:
+        return BindLiteral(e);
+      case ExprKind::kColumnRef:
+        return BindColumnRef(e, ctx);
+      case ExprKind::kStar:
+        return Error(e.pos, "'*' is only allowed in the select list and in count(*)");
+      case ExprKind::kFunction:
+        return BindFunction(e, ctx);
       case ExprKind::kNegate: {
         ASSIGN_OR_RETURN(BoundExprPtr a, BindExpr(*e.args[0], ctx));
         std::vector<BoundExprPtr> args;
@@ -1201,11 +1242,13 @@ class Binder {
       }
       case ExprKind::kAnd:
       case ExprKind::kOr: {
-        auto n = std::make_unique<BoundExpr>(e.kind == ExprKind::kAnd ? BoundKind::kAnd : BoundKind::kOr,
-                                             Type::Boolean());
+        auto n = std::make_unique<BoundExpr>(
+            e.kind == ExprKind::kAnd ? BoundKind::kAnd : BoundKind::kOr, Type::Boolean());
         for (const auto& a : e.args) {
           ASSIGN_OR_RETURN(BoundExprPtr b, BindExpr(*a, ctx));
-          ASSIGN_OR_RETURN(b, RequireBoolean(std::move(b), e.kind == ExprKind::kAnd ? "AND operand" : "OR operand", a->pos));
+          ASSIGN_OR_RETURN(
+              b, RequireBoolean(std::move(b),
+                                e.kind == ExprKind::kAnd ? "AND operand" : "OR operand", a->pos));
           n->args.push_back(std::move(b));
         }
         return Fold(std::move(n));
@@ -1216,7 +1259,8 @@ class Binder {
         return CompareCall(e.compare_op, std::move(l), std::move(r), e.pos);
       }
       case ExprKind::kArith: {
-        static constexpr const char* kNames[] = {"$add", "$subtract", "$multiply", "$divide", "$modulus"};
+        static constexpr const char* kNames[] = {"$add", "$subtract", "$multiply", "$divide",
+                                                 "$modulus"};
         ASSIGN_OR_RETURN(BoundExprPtr l, BindExpr(*e.args[0], ctx));
         ASSIGN_OR_RETURN(BoundExprPtr r, BindExpr(*e.args[1], ctx));
         std::vector<BoundExprPtr> args;
@@ -1248,7 +1292,8 @@ class Binder {
         std::vector<BoundExprPtr> args;
         args.push_back(std::move(l));
         args.push_back(std::move(r));
-        ASSIGN_OR_RETURN(BoundExprPtr out, CallScalar("$is_distinct_from", "IS DISTINCT FROM", std::move(args), e.pos));
+        ASSIGN_OR_RETURN(BoundExprPtr out, CallScalar("$is_distinct_from", "IS DISTINCT FROM",
+                                                      std::move(args), e.pos));
         if (e.negated) out = Negate(std::move(out));
         return out;
       }
@@ -1262,18 +1307,21 @@ class Binder {
         args.push_back(std::move(v));
         args.push_back(std::move(lo));
         args.push_back(std::move(hi));
-        ASSIGN_OR_RETURN(BoundExprPtr out, CallScalar("$between", "BETWEEN", std::move(args), e.pos));
+        ASSIGN_OR_RETURN(BoundExprPtr out,
+                         CallScalar("$between", "BETWEEN", std::move(args), e.pos));
         if (e.negated) out = Negate(std::move(out));
         return out;
       }
-      case ExprKind::kInList: return BindInList(e, ctx);
+      case ExprKind::kInList:
+        return BindInList(e, ctx);
       case ExprKind::kInSubquery: {
         ASSIGN_OR_RETURN(BoundExprPtr v, BindExpr(*e.args[0], ctx));
         ASSIGN_OR_RETURN(int index, BindSubquery(*e.subquery));
         const PlanNode& plan = *(*subqueries_)[index];
         if (plan.columns.size() != 1) {
-          return Error(e.pos, "Multiple columns returned by subquery are not yet supported. Found " +
-                                  std::to_string(plan.columns.size()));
+          return Error(e.pos,
+                       "Multiple columns returned by subquery are not yet supported. Found " +
+                           std::to_string(plan.columns.size()));
         }
         auto common = CommonSuperType(v->type, plan.columns[0].type);
         if (!common || !IsComparable(*common)) {
@@ -1283,7 +1331,8 @@ class Binder {
         if (plan.columns[0].type != *common) {
           // Cast the subquery's column inside the subquery plan.
           auto proj = MakeNode(PlanKind::kProject);
-          ASSIGN_OR_RETURN(BoundExprPtr c, Coerce(MakeColumn(0, plan.columns[0].type), *common, e.pos));
+          ASSIGN_OR_RETURN(BoundExprPtr c,
+                           Coerce(MakeColumn(0, plan.columns[0].type), *common, e.pos));
           proj->exprs.push_back(std::move(c));
           proj->columns.push_back({plan.columns[0].name, *common});
           proj->children.push_back(std::move((*subqueries_)[index]));
@@ -1307,7 +1356,8 @@ class Binder {
         if (e.negated) out = Negate(std::move(out));
         return out;
       }
-      case ExprKind::kCase: return BindCase(e, ctx);
+      case ExprKind::kCase:
+        return BindCase(e, ctx);
       case ExprKind::kCast: {
         ASSIGN_OR_RETURN(BoundExprPtr a, BindExpr(*e.args[0], ctx));
         ASSIGN_OR_RETURN(Type to, ResolveType(e.type));
@@ -1326,13 +1376,15 @@ class Binder {
         Type result;
         if (base->type.id() == TypeId::kArray) {
           if (!CanCoerce(index->type, Type::Bigint())) {
-            return Error(e.args[1]->pos, "Array subscript must be bigint, not " + index->type.ToString());
+            return Error(e.args[1]->pos,
+                         "Array subscript must be bigint, not " + index->type.ToString());
           }
           ASSIGN_OR_RETURN(index, Coerce(std::move(index), Type::Bigint(), e.pos));
           result = base->type.element();
         } else if (base->type.id() == TypeId::kMap) {
           if (!CanCoerce(index->type, base->type.key())) {
-            return Error(e.args[1]->pos, "Map subscript must be " + base->type.key().ToString() + ", not " + index->type.ToString());
+            return Error(e.args[1]->pos, "Map subscript must be " + base->type.key().ToString() +
+                                             ", not " + index->type.ToString());
           }
           ASSIGN_OR_RETURN(index, Coerce(std::move(index), base->type.key(), e.pos));
           result = base->type.value();
@@ -1342,7 +1394,8 @@ class Binder {
           if (i < 1 || static_cast<size_t>(i) > base->type.fields().size()) {
             return Error(e.args[1]->pos, "Invalid row field index: " + std::to_string(i));
           }
-          auto f = std::make_unique<BoundExpr>(BoundKind::kFieldAccess, *base->type.fields()[i - 1].type);
+          auto f = std::make_unique<BoundExpr>(BoundKind::kFieldAccess,
+                                               *base->type.fields()[i - 1].type);
           f->index = static_cast<int>(i - 1);
           f->args.push_back(std::move(base));
           return Fold(std::move(f));
@@ -1370,8 +1423,9 @@ class Binder {
         ASSIGN_OR_RETURN(int index, BindSubquery(*e.subquery));
         const PlanNode& plan = *(*subqueries_)[index];
         if (plan.columns.size() != 1) {
-          return Error(e.pos, "Multiple columns returned by subquery are not yet supported. Found " +
-                                  std::to_string(plan.columns.size()));
+          return Error(e.pos,
+                       "Multiple columns returned by subquery are not yet supported. Found " +
+                           std::to_string(plan.columns.size()));
         }
         auto n = std::make_unique<BoundExpr>(BoundKind::kScalarSubquery, plan.columns[0].type);
         n->index = index;
@@ -1415,22 +1469,29 @@ class Binder {
   static Result<BoundExprPtr> BindLiteral(const ast::Expr& e) {
     const ast::Literal& l = e.literal;
     switch (l.kind) {
-      case ast::Literal::Kind::kNull: return MakeConstant(Value::Null(Type::Unknown()));
-      case ast::Literal::Kind::kBoolean: return MakeConstant(Value::Boolean(l.boolean));
-      case ast::Literal::Kind::kInteger: return MakeConstant(Value::Bigint(l.integer));
+      case ast::Literal::Kind::kNull:
+        return MakeConstant(Value::Null(Type::Unknown()));
+      case ast::Literal::Kind::kBoolean:
+        return MakeConstant(Value::Boolean(l.boolean));
+      case ast::Literal::Kind::kInteger:
+        return MakeConstant(Value::Bigint(l.integer));
       case ast::Literal::Kind::kDecimal:
-      case ast::Literal::Kind::kDouble: return MakeConstant(Value::Double(l.dbl));
-      case ast::Literal::Kind::kString: return MakeConstant(Value::Varchar(l.text));
+      case ast::Literal::Kind::kDouble:
+        return MakeConstant(Value::Double(l.dbl));
+      case ast::Literal::Kind::kString:
+        return MakeConstant(Value::Varchar(l.text));
     }
     return Error(e.pos, "unsupported literal");
   }
 
-  Result<BoundExprPtr> FieldAccess(BoundExprPtr base, const ast::Identifier& field, const std::string& base_text) {
+  Result<BoundExprPtr> FieldAccess(BoundExprPtr base, const ast::Identifier& field,
+                                   const std::string& base_text) {
     const Type& t = base->type;
     if (t.id() == TypeId::kRow) {
       int i = t.FieldIndex(field.text);
       // AWS publishes useridentity.inscopeof.credentiaisissuedto (sic); accept it too.
-      if (i < 0 && EqualsIgnoreCase(field.text, "credentiaisissuedto")) i = t.FieldIndex("credentialsissuedto");
+      if (i < 0 && EqualsIgnoreCase(field.text, "credentiaisissuedto"))
+        i = t.FieldIndex("credentialsissuedto");
       if (i < 0) {
         return Error(field.pos, "Column '" + base_text + "." + field.text + "' cannot be resolved");
       }
@@ -1446,7 +1507,8 @@ class Binder {
     }
     if (t.id() == TypeId::kArray) {
       return Error(field.pos, "'" + base_text + "' is an array: use element_at(" + base_text +
-                                  ", 1)." + field.text + " or CROSS JOIN UNNEST(" + base_text + ")");
+                                  ", 1)." + field.text + " or CROSS JOIN UNNEST(" + base_text +
+                                  ")");
     }
     return Error(field.pos, "Expression " + base_text + " is not of type ROW");
   }
@@ -1521,8 +1583,9 @@ class Binder {
     if (t.id() == TypeId::kTimestamp) {
       int64_t micros;
       if (!datetime::ParseTimestamp(l.constant.str, &micros)) {
-        return Error(l.pos, "'" + l.constant.str + "' is not a valid timestamp literal (expected "
-                            "YYYY-MM-DD, YYYY-MM-DD HH:MM:SS[.fff] or ISO 8601)");
+        return Error(l.pos, "'" + l.constant.str +
+                                "' is not a valid timestamp literal (expected "
+                                "YYYY-MM-DD, YYYY-MM-DD HH:MM:SS[.fff] or ISO 8601)");
       }
       auto c = MakeConstant(Value::Timestamp(micros));
       c->pos = l.pos;
@@ -1531,7 +1594,8 @@ class Binder {
     } else if (t.id() == TypeId::kDate) {
       int64_t days;
       if (!datetime::ParseDate(l.constant.str, &days)) {
-        return Error(l.pos, "'" + l.constant.str + "' is not a valid date literal (expected YYYY-MM-DD)");
+        return Error(l.pos,
+                     "'" + l.constant.str + "' is not a valid date literal (expected YYYY-MM-DD)");
       }
       auto c = MakeConstant(Value::Date(days));
       c->pos = l.pos;
@@ -1545,7 +1609,8 @@ class Binder {
     return CoerceTimestampLiteral(**b, a);
   }
 
-  Result<BoundExprPtr> CompareCall(ast::CompareOp op, BoundExprPtr l, BoundExprPtr r, SourcePos pos) {
+  Result<BoundExprPtr> CompareCall(ast::CompareOp op, BoundExprPtr l, BoundExprPtr r,
+                                   SourcePos pos) {
     static constexpr const char* kNames[] = {"$eq", "$ne", "$lt", "$le", "$gt", "$ge"};
     RETURN_IF_ERROR(CoerceTimestampLiterals(&l, &r));
     std::vector<BoundExprPtr> args;
@@ -1569,7 +1634,8 @@ class Binder {
       common = *c;
       items.push_back(std::move(item));
     }
-    if (!IsComparable(common)) return Error(e.pos, "Type " + common.ToString() + " is not comparable");
+    if (!IsComparable(common))
+      return Error(e.pos, "Type " + common.ToString() + " is not comparable");
     auto n = std::make_unique<BoundExpr>(BoundKind::kInList, Type::Boolean());
     ASSIGN_OR_RETURN(v, Coerce(std::move(v), common, e.pos));
     n->args.push_back(std::move(v));
@@ -1594,7 +1660,8 @@ class Binder {
     for (; i + 1 < pairs_end + 1 && i < pairs_end; i += 2) {
       ASSIGN_OR_RETURN(BoundExprPtr w, BindExpr(*e.args[i], ctx));
       if (operand) {
-        ASSIGN_OR_RETURN(w, CompareCall(ast::CompareOp::kEq, operand->Clone(), std::move(w), e.args[i]->pos));
+        ASSIGN_OR_RETURN(
+            w, CompareCall(ast::CompareOp::kEq, operand->Clone(), std::move(w), e.args[i]->pos));
       } else {
         ASSIGN_OR_RETURN(w, RequireBoolean(std::move(w), "CASE WHEN clause", e.args[i]->pos));
       }
@@ -1617,8 +1684,10 @@ class Binder {
     for (const auto& t : thens) {
       auto c = CommonSuperType(type, t->type);
       if (!c) {
-        return Error(pos, "All CASE results must be the same type or coercible to a common type. "
-                          "Cannot find common type between " + type.ToString() + " and " + t->type.ToString());
+        return Error(pos,
+                     "All CASE results must be the same type or coercible to a common type. "
+                     "Cannot find common type between " +
+                         type.ToString() + " and " + t->type.ToString());
       }
       type = *c;
     }
@@ -1686,14 +1755,19 @@ class Binder {
     const std::string& written = e.names[0].text;
     std::string name = Lower(written);
     if (e.over) return BindWindowCall(e, ctx);
-    if (const AggregateFunctionDef* agg = reg.FindAggregate(name)) return BindAggregate(e, *agg, ctx);
+    if (const AggregateFunctionDef* agg = reg.FindAggregate(name))
+      return BindAggregate(e, *agg, ctx);
     if (reg.IsWindowFunction(name)) {
       return Error(e.pos, "Window function '" + written + "' requires an OVER clause");
     }
     if (e.distinct || e.filter || !e.agg_order.empty() || e.star_arg) {
       if (!reg.FindScalar(name)) return Error(e.pos, "Function '" + written + "' not registered");
-      return Error(e.pos, std::string(e.star_arg ? "'*'" : e.distinct ? "DISTINCT" : e.filter ? "FILTER" : "ORDER BY") +
-                              " is only allowed in aggregate calls; " + written + " is not an aggregate function");
+      return Error(e.pos, std::string(e.star_arg   ? "'*'"
+                                      : e.distinct ? "DISTINCT"
+                                      : e.filter   ? "FILTER"
+                                                   : "ORDER BY") +
+                              " is only allowed in aggregate calls; " + written +
+                              " is not an aggregate function");
     }
     // Special forms.
     if (name == "coalesce") {
@@ -1703,7 +1777,9 @@ class Binder {
       for (const auto& a : e.args) {
         ASSIGN_OR_RETURN(BoundExprPtr b, BindExpr(*a, ctx));
         auto c = CommonSuperType(type, b->type);
-        if (!c) return Error(a->pos, "All COALESCE operands must be the same type: " + type.ToString() + " vs " + b->type.ToString());
+        if (!c)
+          return Error(a->pos, "All COALESCE operands must be the same type: " + type.ToString() +
+                                   " vs " + b->type.ToString());
         type = *c;
         args.push_back(std::move(b));
       }
@@ -1716,7 +1792,9 @@ class Binder {
     }
     if (name == "if") {
       if (e.args.size() < 2 || e.args.size() > 3) {
-        return Error(e.pos, "Unexpected parameters for function if. Expected: if(boolean, T) or if(boolean, T, T)");
+        return Error(
+            e.pos,
+            "Unexpected parameters for function if. Expected: if(boolean, T) or if(boolean, T, T)");
       }
       ASSIGN_OR_RETURN(BoundExprPtr c, BindExpr(*e.args[0], ctx));
       ASSIGN_OR_RETURN(c, RequireBoolean(std::move(c), "IF condition", e.args[0]->pos));
@@ -1733,24 +1811,28 @@ class Binder {
       return MakeCase(std::move(whens), std::move(thens), std::move(f), e.pos);
     }
     if (name == "nullif") {
-      if (e.args.size() != 2) return Error(e.pos, "Unexpected parameters for function nullif. Expected: nullif(T, T)");
+      if (e.args.size() != 2)
+        return Error(e.pos, "Unexpected parameters for function nullif. Expected: nullif(T, T)");
       ASSIGN_OR_RETURN(BoundExprPtr a, BindExpr(*e.args[0], ctx));
       ASSIGN_OR_RETURN(BoundExprPtr b, BindExpr(*e.args[1], ctx));
-      ASSIGN_OR_RETURN(BoundExprPtr eq, CompareCall(ast::CompareOp::kEq, a->Clone(), std::move(b), e.pos));
+      ASSIGN_OR_RETURN(BoundExprPtr eq,
+                       CompareCall(ast::CompareOp::kEq, a->Clone(), std::move(b), e.pos));
       std::vector<BoundExprPtr> whens, thens;
       whens.push_back(std::move(eq));
       thens.push_back(MakeConstant(Value::Null(a->type)));
       return MakeCase(std::move(whens), std::move(thens), std::move(a), e.pos);
     }
     if (name == "try") {
-      if (e.args.size() != 1) return Error(e.pos, "Unexpected parameters for function try. Expected: try(T)");
+      if (e.args.size() != 1)
+        return Error(e.pos, "Unexpected parameters for function try. Expected: try(T)");
       ASSIGN_OR_RETURN(BoundExprPtr a, BindExpr(*e.args[0], ctx));
       auto n = std::make_unique<BoundExpr>(BoundKind::kTry, a->type);
       n->args.push_back(std::move(a));
       return Fold(std::move(n));
     }
     if (name == "typeof") {
-      if (e.args.size() != 1) return Error(e.pos, "Unexpected parameters for function typeof. Expected: typeof(T)");
+      if (e.args.size() != 1)
+        return Error(e.pos, "Unexpected parameters for function typeof. Expected: typeof(T)");
       ASSIGN_OR_RETURN(BoundExprPtr a, BindExpr(*e.args[0], ctx));
       return MakeConstant(Value::Varchar(a->type.ToString()));
     }
@@ -1798,10 +1880,12 @@ class Binder {
     return CallScalar(name, written, std::move(args), e.pos);
   }
 
-  Result<BoundExprPtr> BindAggregate(const ast::Expr& e, const AggregateFunctionDef& def, ExprContext& ctx) {
+  Result<BoundExprPtr> BindAggregate(const ast::Expr& e, const AggregateFunctionDef& def,
+                                     ExprContext& ctx) {
     const std::string& written = e.names[0].text;
     if (!ctx.allow_aggregates || calls_ == nullptr) {
-      return Error(e.pos, ctx.clause + " clause cannot contain aggregations or window functions: [" +
+      return Error(e.pos, ctx.clause +
+                              " clause cannot contain aggregations or window functions: [" +
                               ast::ToSql(e) + "]");
     }
     ExprContext inner = ctx;
@@ -1824,7 +1908,8 @@ class Binder {
       auto b = BindExpr(*a, inner);
       if (!b.ok()) {
         if (ContainsAggregateCall(*a)) {
-          return Error(a->pos, "Cannot nest aggregations inside aggregation '" + written + "': [" + ast::ToSql(*a) + "]");
+          return Error(a->pos, "Cannot nest aggregations inside aggregation '" + written + "': [" +
+                                   ast::ToSql(*a) + "]");
         }
         return b.status();
       }
@@ -1835,11 +1920,13 @@ class Binder {
     ASSIGN_OR_RETURN(call.function, def.bind(in));
     if (e.star_arg) call.function.kind = AggregateKind::kCountStar;
     for (size_t i = 0; i < call.args.size() && i < call.function.arg_types.size(); ++i) {
-      ASSIGN_OR_RETURN(call.args[i], Coerce(std::move(call.args[i]), call.function.arg_types[i], e.pos));
+      ASSIGN_OR_RETURN(call.args[i],
+                       Coerce(std::move(call.args[i]), call.function.arg_types[i], e.pos));
     }
     if (e.distinct) {
       for (const auto& a : call.args) {
-        if (!IsComparable(a->type)) return Error(e.pos, "DISTINCT on a type that is not comparable: " + a->type.ToString());
+        if (!IsComparable(a->type))
+          return Error(e.pos, "DISTINCT on a type that is not comparable: " + a->type.ToString());
       }
     }
     if (e.filter) {
@@ -1861,8 +1948,8 @@ class Binder {
     for (size_t i = 0; i < calls_->aggregates.size(); ++i) {
       const AggregateCall& c = calls_->aggregates[i];
       if (c.function.name != call.function.name || c.function.kind != call.function.kind ||
-          c.distinct != call.distinct || c.args.size() != call.args.size() || c.filter || call.filter ||
-          !c.order.empty() || !call.order.empty()) {
+          c.distinct != call.distinct || c.args.size() != call.args.size() || c.filter ||
+          call.filter || !c.order.empty() || !call.order.empty()) {
         continue;
       }
       bool same = true;
@@ -1883,7 +1970,8 @@ class Binder {
   }
 
   static bool ContainsAggregateCall(const ast::Expr& e) {
-    if (e.kind == ExprKind::kFunction && FunctionRegistry::Get().FindAggregate(e.names[0].text) && !e.over) {
+    if (e.kind == ExprKind::kFunction && FunctionRegistry::Get().FindAggregate(e.names[0].text) &&
+        !e.over) {
       return true;
     }
     for (const auto& a : e.args) {
@@ -1896,7 +1984,8 @@ class Binder {
     const FunctionRegistry& reg = FunctionRegistry::Get();
     const std::string& written = e.names[0].text;
     if (!ctx.allow_windows || calls_ == nullptr) {
-      return Error(e.pos, ctx.clause + " clause cannot contain aggregations or window functions: [" +
+      return Error(e.pos, ctx.clause +
+                              " clause cannot contain aggregations or window functions: [" +
                               ast::ToSql(e) + "]");
     }
     if (e.filter) return Error(e.pos, "FILTER is not supported for window functions");
@@ -1928,7 +2017,8 @@ class Binder {
       call.type = call.function.result_type;
       arg_types = &call.function.arg_types;
     } else {
-      return Error(e.pos, "Function '" + written + "' not registered as a window or aggregate function");
+      return Error(e.pos,
+                   "Function '" + written + "' not registered as a window or aggregate function");
     }
     for (size_t i = 0; i < args.size() && i < arg_types->size(); ++i) {
       ASSIGN_OR_RETURN(args[i], Coerce(std::move(args[i]), (*arg_types)[i], e.pos));
@@ -1966,9 +2056,10 @@ class Binder {
         none.scope = &empty;
         none.clause = "window frame";
         ASSIGN_OR_RETURN(BoundExprPtr v, BindExpr(*b.offset, none));
-        if (v->kind != BoundKind::kConstant || v->type.id() != TypeId::kBigint || v->constant.is_null ||
-            v->constant.i64 < 0) {
-          return Error(b.offset->pos, "Window frame offset must be a non-negative integer constant");
+        if (v->kind != BoundKind::kConstant || v->type.id() != TypeId::kBigint ||
+            v->constant.is_null || v->constant.i64 < 0) {
+          return Error(b.offset->pos,
+                       "Window frame offset must be a non-negative integer constant");
         }
         *out = v->constant.i64;
         return Status::OK();
@@ -1994,7 +2085,8 @@ class Binder {
       if (!t.numbers.empty()) return bad();
       return Type::Bigint();
     }
-    if (n == "double" || n == "real" || n == "float" || n == "decimal" || n == "numeric") return Type::Double();
+    if (n == "double" || n == "real" || n == "float" || n == "decimal" || n == "numeric")
+      return Type::Double();
     if (n == "boolean") return Type::Boolean();
     if (n == "timestamp") return Type::Timestamp();
     if (n == "date") return Type::Date();
@@ -2009,7 +2101,8 @@ class Binder {
       ASSIGN_OR_RETURN(Type k, ResolveType(t.params[0]));
       ASSIGN_OR_RETURN(Type v, ResolveType(t.params[1]));
       if (k.id() != TypeId::kVarchar) {
-        return Error(t.pos, "map keys must be varchar in this dialect (maps are JSON objects): " + ast::ToSql(t));
+        return Error(t.pos, "map keys must be varchar in this dialect (maps are JSON objects): " +
+                                ast::ToSql(t));
       }
       return Type::Map(std::move(k), std::move(v));
     }

@@ -8,8 +8,8 @@
 //
 // Lake specifics (spec/lake.md §4-5):
 //   - a string literal compared with a timestamp (=, <>, <, <=, >, >=, BETWEEN, IN) is read as a
-//     timestamp: '2023-01-22', '2023-01-22 00:00:00[.fff]', ISO 8601 with T and Z; an invalid one is
-//     an InvalidQueryStatementException at the literal;
+//     timestamp: '2023-01-22', '2023-01-22 00:00:00[.fff]', ISO 8601 with T and Z; an invalid one
+//     is an InvalidQueryStatementException at the literal;
 //   - result column names: the alias; else the last path segment of a column reference as written
 //     (userIdentity.principalid -> "principalid"); else "_col<N>" with N the item's 0-based
 //     position in the select list.

@@ -43,7 +43,8 @@ bool BoundExpr::SameAs(const BoundExpr& o) const {
     case BoundKind::kWindow:
       if (call != o.call) return false;
       break;
-    default: break;
+    default:
+      break;
   }
   for (size_t i = 0; i < args.size(); ++i) {
     if (!args[i]->SameAs(*o.args[i])) return false;
@@ -62,27 +63,48 @@ bool BoundExpr::ReferencesColumns() const {
 namespace {
 const char* KindName(BoundKind k) {
   switch (k) {
-    case BoundKind::kConstant: return "const";
-    case BoundKind::kColumn: return "col";
-    case BoundKind::kLambdaParam: return "param";
-    case BoundKind::kFunction: return "fn";
-    case BoundKind::kCast: return "CAST";
-    case BoundKind::kAnd: return "AND";
-    case BoundKind::kOr: return "OR";
-    case BoundKind::kNot: return "NOT";
-    case BoundKind::kIsNull: return "IS_NULL";
-    case BoundKind::kCase: return "CASE";
-    case BoundKind::kCoalesce: return "COALESCE";
-    case BoundKind::kInList: return "IN";
-    case BoundKind::kInSubquery: return "IN_SUBQUERY";
-    case BoundKind::kExists: return "EXISTS";
-    case BoundKind::kScalarSubquery: return "SUBQUERY";
-    case BoundKind::kFieldAccess: return "FIELD";
-    case BoundKind::kSubscript: return "SUBSCRIPT";
-    case BoundKind::kLambda: return "LAMBDA";
-    case BoundKind::kTry: return "TRY";
-    case BoundKind::kAggregate: return "AGG";
-    case BoundKind::kWindow: return "WINDOW";
+    case BoundKind::kConstant:
+      return "const";
+    case BoundKind::kColumn:
+      return "col";
+    case BoundKind::kLambdaParam:
+      return "param";
+    case BoundKind::kFunction:
+      return "fn";
+    case BoundKind::kCast:
+      return "CAST";
+    case BoundKind::kAnd:
+      return "AND";
+    case BoundKind::kOr:
+      return "OR";
+    case BoundKind::kNot:
+      return "NOT";
+    case BoundKind::kIsNull:
+      return "IS_NULL";
+    case BoundKind::kCase:
+      return "CASE";
+    case BoundKind::kCoalesce:
+      return "COALESCE";
+    case BoundKind::kInList:
+      return "IN";
+    case BoundKind::kInSubquery:
+      return "IN_SUBQUERY";
+    case BoundKind::kExists:
+      return "EXISTS";
+    case BoundKind::kScalarSubquery:
+      return "SUBQUERY";
+    case BoundKind::kFieldAccess:
+      return "FIELD";
+    case BoundKind::kSubscript:
+      return "SUBSCRIPT";
+    case BoundKind::kLambda:
+      return "LAMBDA";
+    case BoundKind::kTry:
+      return "TRY";
+    case BoundKind::kAggregate:
+      return "AGG";
+    case BoundKind::kWindow:
+      return "WINDOW";
   }
   return "?";
 }
@@ -90,11 +112,14 @@ const char* KindName(BoundKind k) {
 std::string ConstantText(const Value& v) {
   if (v.is_null) return "NULL";
   switch (v.type.id()) {
-    case TypeId::kBoolean: return v.boolean ? "true" : "false";
-    case TypeId::kDouble: return std::to_string(v.f64);
+    case TypeId::kBoolean:
+      return v.boolean ? "true" : "false";
+    case TypeId::kDouble:
+      return std::to_string(v.f64);
     case TypeId::kVarchar:
     case TypeId::kJson:
-    case TypeId::kMap: return "'" + v.str + "'";
+    case TypeId::kMap:
+      return "'" + v.str + "'";
     case TypeId::kArray:
     case TypeId::kRow: {
       std::string out = v.type.id() == TypeId::kArray ? "[" : "(";
@@ -104,7 +129,8 @@ std::string ConstantText(const Value& v) {
       }
       return out + (v.type.id() == TypeId::kArray ? "]" : ")");
     }
-    default: return std::to_string(v.i64);
+    default:
+      return std::to_string(v.i64);
   }
 }
 }  // namespace
@@ -112,20 +138,33 @@ std::string ConstantText(const Value& v) {
 std::string BoundExpr::ToString() const {
   std::string head;
   switch (kind) {
-    case BoundKind::kConstant: return ConstantText(constant);
-    case BoundKind::kColumn: return "#" + std::to_string(index);
-    case BoundKind::kLambdaParam: return "$p" + std::to_string(depth) + "." + std::to_string(index);
-    case BoundKind::kFunction: head = function->name; break;
-    case BoundKind::kCast: head = std::string(try_cast ? "TRY_CAST<" : "CAST<") + type.ToString() + ">"; break;
-    case BoundKind::kFieldAccess: head = "FIELD<" + std::to_string(index) + ">"; break;
+    case BoundKind::kConstant:
+      return ConstantText(constant);
+    case BoundKind::kColumn:
+      return "#" + std::to_string(index);
+    case BoundKind::kLambdaParam:
+      return "$p" + std::to_string(depth) + "." + std::to_string(index);
+    case BoundKind::kFunction:
+      head = function->name;
+      break;
+    case BoundKind::kCast:
+      head = std::string(try_cast ? "TRY_CAST<" : "CAST<") + type.ToString() + ">";
+      break;
+    case BoundKind::kFieldAccess:
+      head = "FIELD<" + std::to_string(index) + ">";
+      break;
     case BoundKind::kInSubquery:
     case BoundKind::kExists:
     case BoundKind::kScalarSubquery:
       head = std::string(KindName(kind)) + "<" + std::to_string(index) + ">";
       break;
     case BoundKind::kAggregate:
-    case BoundKind::kWindow: head = std::string(KindName(kind)) + "<" + std::to_string(call) + ">"; break;
-    default: head = KindName(kind); break;
+    case BoundKind::kWindow:
+      head = std::string(KindName(kind)) + "<" + std::to_string(call) + ">";
+      break;
+    default:
+      head = KindName(kind);
+      break;
   }
   std::string out = head + "(";
   for (size_t i = 0; i < args.size(); ++i) {

@@ -55,11 +55,11 @@ struct BoundExpr {
   SourcePos pos;
   std::vector<BoundExprPtr> args;
 
-  Value constant;                                  // kConstant
-  int index = -1;                                  // kColumn, kLambdaParam, kFieldAccess, subquery #
-  int depth = 0;                                   // kLambdaParam
-  std::shared_ptr<const BoundFunction> function;   // kFunction
-  bool try_cast = false;                           // kCast
+  Value constant;                                 // kConstant
+  int index = -1;                                 // kColumn, kLambdaParam, kFieldAccess, subquery #
+  int depth = 0;                                  // kLambdaParam
+  std::shared_ptr<const BoundFunction> function;  // kFunction
+  bool try_cast = false;                          // kCast
   std::string text;  // SQL text of the expression as written (for messages and column names)
 
   // kAggregate / kWindow (only while binding): the call, resolved.

@@ -14,11 +14,8 @@ Type B() { return Type::Boolean(); }
 Type R(Fields f) { return Type::Row(std::move(f)); }
 
 Type CloudTrailRow() {
-  Type session_issuer = R({{"type", S()},
-                           {"principalid", S()},
-                           {"arn", S()},
-                           {"accountid", S()},
-                           {"username", S()}});
+  Type session_issuer =
+      R({{"type", S()}, {"principalid", S()}, {"arn", S()}, {"accountid", S()}, {"username", S()}});
   Type session_context =
       R({{"attributes", R({{"creationdate", Ts()}, {"mfaauthenticated", S()}})},
          {"sessionissuer", session_issuer},
@@ -79,8 +76,8 @@ Type CloudTrailRow() {
 }
 
 Fields Envelope() {
-  return {{"eventversion", S()}, {"eventcategory", S()},     {"eventtype", S()},
-          {"eventid", S()},      {"eventtime", Ts()},        {"awsregion", S()},
+  return {{"eventversion", S()},      {"eventcategory", S()}, {"eventtype", S()},
+          {"eventid", S()},           {"eventtime", Ts()},    {"awsregion", S()},
           {"recipientaccountid", S()}};
 }
 
@@ -95,26 +92,26 @@ Type WithRaw(Fields f) {
 Type ConfigRow() {
   Fields f = Envelope();
   f.emplace_back("addendum", M());
-  f.emplace_back("eventdata", R({{"configurationitemversion", S()},
-                                 {"configurationitemcapturetime", S()},
-                                 {"configurationitemstatus", S()},
-                                 {"configurationitemstateid", S()},
-                                 {"accountid", S()},
-                                 {"resourcetype", S()},
-                                 {"resourceid", S()},
-                                 {"resourcename", S()},
-                                 {"arn", S()},
-                                 {"awsregion", S()},
-                                 {"availabilityzone", S()},
-                                 {"resourcecreationtime", S()},
-                                 {"configuration", M()},
-                                 {"supplementaryconfiguration", M()},
-                                 {"relatedevents", S()},
-                                 {"relationships", R({{"name", S()},
-                                                      {"resourcetype", S()},
-                                                      {"resourceid", S()},
-                                                      {"resourcename", S()}})},
-                                 {"tags", M()}}));
+  f.emplace_back(
+      "eventdata",
+      R({{"configurationitemversion", S()},
+         {"configurationitemcapturetime", S()},
+         {"configurationitemstatus", S()},
+         {"configurationitemstateid", S()},
+         {"accountid", S()},
+         {"resourcetype", S()},
+         {"resourceid", S()},
+         {"resourcename", S()},
+         {"arn", S()},
+         {"awsregion", S()},
+         {"availabilityzone", S()},
+         {"resourcecreationtime", S()},
+         {"configuration", M()},
+         {"supplementaryconfiguration", M()},
+         {"relatedevents", S()},
+         {"relationships",
+          R({{"name", S()}, {"resourcetype", S()}, {"resourceid", S()}, {"resourcename", S()}})},
+         {"tags", M()}}));
   return WithRaw(std::move(f));
 }
 
@@ -130,9 +127,9 @@ Type EvidenceRow() {
   d.emplace_back("time", Ts());
   for (const char* name :
        {"assessmentid", "controlsetid", "controlid", "controlname", "controldomainname",
-        "frameworkname", "frameworkid", "service", "servicecategory", "resourcearn",
-        "resourcetype", "evidencefolderid", "description", "manualevidences3resourcepath",
-        "evidencefoldername", "resourcecompliancecheck"}) {
+        "frameworkname", "frameworkid", "service", "servicecategory", "resourcearn", "resourcetype",
+        "evidencefolderid", "description", "manualevidences3resourcepath", "evidencefoldername",
+        "resourcecompliancecheck"}) {
     d.emplace_back(name, S());
   }
   f.emplace_back("eventdata", R(std::move(d)));
@@ -141,27 +138,25 @@ Type EvidenceRow() {
 
 Type ActivityLogRow() {
   Fields f = Envelope();
-  f.emplace_back("addendum", R({{"reason", S()},
-                                {"updatedfields", S()},
-                                {"originaluid", S()},
-                                {"originaleventid", S()}}));
-  f.emplace_back("metadata", R({{"ingestiontime", S()}, {"channelarn", S()}}));
   f.emplace_back(
-      "eventdata",
-      R({{"version", S()},
-         {"useridentity", R({{"type", S()}, {"principalid", S()}, {"details", M()}})},
-         {"useragent", S()},
-         {"eventsource", S()},
-         {"eventname", S()},
-         {"eventtime", S()},
-         {"uid", S()},
-         {"requestparameters", M()},
-         {"responseelements", M()},
-         {"errorcode", S()},
-         {"errormessage", S()},
-         {"sourceipaddress", S()},
-         {"recipientaccountid", S()},
-         {"additionaleventdata", M()}}));
+      "addendum",
+      R({{"reason", S()}, {"updatedfields", S()}, {"originaluid", S()}, {"originaleventid", S()}}));
+  f.emplace_back("metadata", R({{"ingestiontime", S()}, {"channelarn", S()}}));
+  f.emplace_back("eventdata",
+                 R({{"version", S()},
+                    {"useridentity", R({{"type", S()}, {"principalid", S()}, {"details", M()}})},
+                    {"useragent", S()},
+                    {"eventsource", S()},
+                    {"eventname", S()},
+                    {"eventtime", S()},
+                    {"uid", S()},
+                    {"requestparameters", M()},
+                    {"responseelements", M()},
+                    {"errorcode", S()},
+                    {"errormessage", S()},
+                    {"sourceipaddress", S()},
+                    {"recipientaccountid", S()},
+                    {"additionaleventdata", M()}}));
   return WithRaw(std::move(f));
 }
 
@@ -181,9 +176,9 @@ Type InsightRow() {
                            {"insight", R({{"average", Type::Double()}})},
                            {"insightduration", Type::Bigint()},
                            {"baselineduration", Type::Bigint()}})},
-         {"attributions", Type::Array(R({{"attribute", S()},
-                                         {"insight", value_average},
-                                         {"baseline", value_average}}))}}));
+         {"attributions",
+          Type::Array(
+              R({{"attribute", S()}, {"insight", value_average}, {"baseline", value_average}}))}}));
   return WithRaw(std::move(f));
 }
 
@@ -247,11 +242,16 @@ const TableSchema& InsightSchema() {
 
 const TableSchema& SchemaFor(TableFamily family) {
   switch (family) {
-    case TableFamily::kCloudTrail: return CloudTrailSchema();
-    case TableFamily::kConfig: return ConfigSchema();
-    case TableFamily::kEvidence: return EvidenceSchema();
-    case TableFamily::kActivityLog: return ActivityLogSchema();
-    case TableFamily::kInsight: return InsightSchema();
+    case TableFamily::kCloudTrail:
+      return CloudTrailSchema();
+    case TableFamily::kConfig:
+      return ConfigSchema();
+    case TableFamily::kEvidence:
+      return EvidenceSchema();
+    case TableFamily::kActivityLog:
+      return ActivityLogSchema();
+    case TableFamily::kInsight:
+      return InsightSchema();
   }
   return CloudTrailSchema();
 }

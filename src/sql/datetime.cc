@@ -97,8 +97,10 @@ bool ParseDatePart(std::string_view s, size_t* i, int64_t* days) {
 }
 
 std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\n')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n')) s.remove_suffix(1);
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\n'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -144,7 +146,8 @@ bool ParseTimestamp(std::string_view text, int64_t* micros) {
   while (i < s.size() && s[i] == ' ') ++i;
   if (i < s.size()) {
     std::string_view zone = s.substr(i);
-    if (zone == "Z" || zone == "z" || zone == "UTC" || zone == "GMT") return (*micros = total), true;
+    if (zone == "Z" || zone == "z" || zone == "UTC" || zone == "GMT")
+      return (*micros = total), true;
     if (zone[0] != '+' && zone[0] != '-') return false;
     int sign = zone[0] == '-' ? -1 : 1;
     size_t k = 1;

@@ -24,7 +24,9 @@ inline constexpr int64_t kMicrosPerHour = 60 * kMicrosPerMinute;
 inline constexpr int64_t kMicrosPerDay = 24 * kMicrosPerHour;
 
 // Floor division and modulo (toward negative infinity), for times before 1970.
-inline int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+inline int64_t FloorDiv(int64_t a, int64_t b) {
+  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
+}
 inline int64_t FloorMod(int64_t a, int64_t b) { return a - FloorDiv(a, b) * b; }
 
 // Days since 1970-01-01 of a civil date (month 1..12, day 1..31).

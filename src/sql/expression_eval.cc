@@ -81,7 +81,8 @@ class Evaluator {
         }
         return Status::OK();
       }
-      case BoundKind::kFunction: return EvalFunction(e, rs, out);
+      case BoundKind::kFunction:
+        return EvalFunction(e, rs, out);
       case BoundKind::kCast: {
         Vector tmp;
         ASSIGN_OR_RETURN(const Vector* in, Ref(*e.args[0], rs, &tmp));
@@ -89,7 +90,8 @@ class Evaluator {
         return CastVector(*in, rs.n, e.try_cast, out);
       }
       case BoundKind::kAnd:
-      case BoundKind::kOr: return EvalLogic(e, rs, out);
+      case BoundKind::kOr:
+        return EvalLogic(e, rs, out);
       case BoundKind::kNot: {
         Vector tmp;
         ASSIGN_OR_RETURN(const Vector* in, Ref(*e.args[0], rs, &tmp));
@@ -110,10 +112,14 @@ class Evaluator {
         for (size_t i = 0; i < rs.n; ++i) out->bools()[i] = in->IsNull(i);
         return Status::OK();
       }
-      case BoundKind::kCase: return EvalCase(e, rs, out);
-      case BoundKind::kCoalesce: return EvalCoalesce(e, rs, out);
-      case BoundKind::kInList: return EvalInList(e, rs, out);
-      case BoundKind::kInSubquery: return EvalInSubquery(e, rs, out);
+      case BoundKind::kCase:
+        return EvalCase(e, rs, out);
+      case BoundKind::kCoalesce:
+        return EvalCoalesce(e, rs, out);
+      case BoundKind::kInList:
+        return EvalInList(e, rs, out);
+      case BoundKind::kInSubquery:
+        return EvalInSubquery(e, rs, out);
       case BoundKind::kExists: {
         ASSIGN_OR_RETURN(const SubqueryResult* r, Subquery(e.index));
         Prepare(out, Type::Boolean(), rs.n);
@@ -143,8 +149,10 @@ class Evaluator {
         }
         return Status::OK();
       }
-      case BoundKind::kSubscript: return EvalSubscript(e, rs, out);
-      case BoundKind::kTry: return EvalTry(e, rs, out);
+      case BoundKind::kSubscript:
+        return EvalSubscript(e, rs, out);
+      case BoundKind::kTry:
+        return EvalTry(e, rs, out);
       case BoundKind::kLambda:
         return Status::Internal("a lambda expression was evaluated outside its function");
       case BoundKind::kAggregate:
@@ -220,8 +228,8 @@ class Evaluator {
   }
 
   LambdaFn MakeLambda(const BoundExpr& lambda, const RowSet& rs) {
-    return [this, &lambda, &rs](std::span<const Vector* const> params, std::span<const uint32_t> rows,
-                                size_t n, Vector* out) -> Status {
+    return [this, &lambda, &rs](std::span<const Vector* const> params,
+                                std::span<const uint32_t> rows, size_t n, Vector* out) -> Status {
       RowSet inner;
       inner.n = n;
       inner.base = Compose(rs.base, rows);
@@ -341,7 +349,8 @@ class Evaluator {
     ASSIGN_OR_RETURN(const Vector* v, Ref(*e.args[0], rs, &vt));
     Prepare(out, Type::Boolean(), rs.n);
     bool all_constant = true;
-    for (size_t k = 1; k < e.args.size(); ++k) all_constant &= e.args[k]->kind == BoundKind::kConstant;
+    for (size_t k = 1; k < e.args.size(); ++k)
+      all_constant &= e.args[k]->kind == BoundKind::kConstant;
     if (all_constant) {
       // Probe a set of the constants' canonical keys.
       bool has_null = false;
@@ -538,8 +547,11 @@ void AppendKey(const Vector& v, size_t i, std::string* key) {
   const Type& t = v.type();
   key->push_back(static_cast<char>(TypeTag(t)));
   switch (t.id()) {
-    case TypeId::kUnknown: return;
-    case TypeId::kBoolean: key->push_back(v.bools()[i] ? 1 : 0); return;
+    case TypeId::kUnknown:
+      return;
+    case TypeId::kBoolean:
+      key->push_back(v.bools()[i] ? 1 : 0);
+      return;
     case TypeId::kDouble: {
       double d = v.f64()[i];
       if (d == 0) d = 0;  // -0.0 and 0.0 are equal
@@ -565,8 +577,11 @@ void AppendKey(const Vector& v, size_t i, std::string* key) {
     case TypeId::kRow:
       for (size_t k = 0; k < v.child_count(); ++k) AppendKey(v.child(k), i, key);
       return;
-    case TypeId::kFunction: return;
-    default: AppendRaw(key, &v.i64()[i], sizeof(int64_t)); return;
+    case TypeId::kFunction:
+      return;
+    default:
+      AppendRaw(key, &v.i64()[i], sizeof(int64_t));
+      return;
   }
 }
 

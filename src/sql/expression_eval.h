@@ -3,12 +3,15 @@
 // Evaluates bound expressions over a Chunk, one batch at a time, with SQL's three-valued logic:
 //   AND: FALSE if any argument is FALSE, else NULL if any is NULL, else TRUE
 //   OR:  TRUE if any argument is TRUE, else NULL if any is NULL, else FALSE
-//   NOT NULL is NULL; x IN (...) is NULL when x is NULL, or when no element matches and one is NULL.
-// CASE and COALESCE evaluate a branch only on the rows that reach it, so a branch that would fail on
-// other rows (a cast, a division) does not fail the query. TRY(x) turns rows that fail into NULL.
+//   NOT NULL is NULL; x IN (...) is NULL when x is NULL, or when no element matches and one is
+//   NULL.
+// CASE and COALESCE evaluate a branch only on the rows that reach it, so a branch that would fail
+// on other rows (a cast, a division) does not fail the query. TRY(x) turns rows that fail into
+// NULL.
 //
 // Lambdas (transform, filter, ...) run their body over all elements of the batch at once: the body
-// sees its parameters as vectors of elements and the enclosing batch's columns gathered per element.
+// sees its parameters as vectors of elements and the enclosing batch's columns gathered per
+// element.
 //
 // Uncorrelated subqueries are computed once per query by the executor and reached through
 // SubqueryResults.
@@ -28,7 +31,7 @@ namespace cairn::sql {
 
 // The result of an uncorrelated subquery, computed on first use.
 struct SubqueryResult {
-  Vector column;          // the first (only) column, all rows
+  Vector column;  // the first (only) column, all rows
   size_t rows = 0;
   bool has_null = false;  // some row is NULL (IN semantics)
   // For IN: the non-NULL values, in a hash set keyed by their canonical bytes.

@@ -11,8 +11,11 @@ class ExpressionEvalTest : public ::testing::Test, public testing::SqlFixture {}
 
 // The truth tables of SQL's three-valued logic, evaluated as batches.
 TEST_F(ExpressionEvalTest, ThreeValuedLogic) {
-  std::string rows = "(TRUE, TRUE), (TRUE, FALSE), (TRUE, NULL), (FALSE, FALSE), (FALSE, NULL), (NULL, NULL), (FALSE, TRUE), (NULL, TRUE)";
-  EXPECT_EQ(Sql("SELECT a AND b, a OR b, NOT a, a IS NULL, a IS NOT DISTINCT FROM b FROM (VALUES " + rows + ") AS t(a, b)"),
+  std::string rows =
+      "(TRUE, TRUE), (TRUE, FALSE), (TRUE, NULL), (FALSE, FALSE), (FALSE, NULL), (NULL, NULL), "
+      "(FALSE, TRUE), (NULL, TRUE)";
+  EXPECT_EQ(Sql("SELECT a AND b, a OR b, NOT a, a IS NULL, a IS NOT DISTINCT FROM b FROM (VALUES " +
+                rows + ") AS t(a, b)"),
             "true|true|false|false|true\n"
             "false|true|false|false|false\n"
             "NULL|true|false|false|false\n"
@@ -34,12 +37,14 @@ TEST_F(ExpressionEvalTest, Comparisons) {
   EXPECT_EQ(Over("1, NULL", "x IS DISTINCT FROM 1"), "false,true");
   EXPECT_EQ(Over("'b', 'a', ''", "x > 'a'"), "true,false,false");
   EXPECT_EQ(Over("nan(), 1.0", "x = x"), "false,true");
-  EXPECT_EQ(Sql("SELECT a = b, a < b FROM (VALUES (ARRAY[1, 2], ARRAY[1, 3]), (ARRAY[1], ARRAY[1])) t(a, b)"),
+  EXPECT_EQ(Sql("SELECT a = b, a < b FROM (VALUES (ARRAY[1, 2], ARRAY[1, 3]), (ARRAY[1], "
+                "ARRAY[1])) t(a, b)"),
             "false|true\ntrue|false");
 }
 
 TEST_F(ExpressionEvalTest, ConditionalsEvaluateOnlyTheRowsThatReachThem) {
-  EXPECT_EQ(Over("0, 5, NULL", "CASE WHEN x = 0 THEN 'zero' WHEN x > 1 THEN 'big' END"), "zero,big,NULL");
+  EXPECT_EQ(Over("0, 5, NULL", "CASE WHEN x = 0 THEN 'zero' WHEN x > 1 THEN 'big' END"),
+            "zero,big,NULL");
   EXPECT_EQ(Over("0, 5", "CASE x WHEN 0 THEN 'zero' ELSE 'other' END"), "zero,other");
   EXPECT_EQ(Over("0, 5", "CASE WHEN x = 0 THEN -1 ELSE 10 / x END"), "-1,2");
   EXPECT_EQ(Over("0, 5", "IF(x <> 0, 10 / x, 0)"), "0,2");
@@ -54,16 +59,25 @@ TEST_F(ExpressionEvalTest, ConditionalsEvaluateOnlyTheRowsThatReachThem) {
 }
 
 TEST_F(ExpressionEvalTest, Casts) {
-  EXPECT_EQ(Eval("CAST(1 AS varchar), CAST(2.5 AS varchar), CAST(true AS varchar), CAST(1e10 AS varchar)"), "1|2.5|true|1.0E10");
-  EXPECT_EQ(Eval("CAST('12' AS bigint), CAST(' 7 ' AS integer), CAST(2.5 AS bigint), CAST(-2.5 AS bigint), CAST('1.5' AS double)"),
+  EXPECT_EQ(
+      Eval(
+          "CAST(1 AS varchar), CAST(2.5 AS varchar), CAST(true AS varchar), CAST(1e10 AS varchar)"),
+      "1|2.5|true|1.0E10");
+  EXPECT_EQ(Eval("CAST('12' AS bigint), CAST(' 7 ' AS integer), CAST(2.5 AS bigint), CAST(-2.5 AS "
+                 "bigint), CAST('1.5' AS double)"),
             "12|7|3|-3|1.5");
-  EXPECT_EQ(Eval("CAST('true' AS boolean), CAST('f' AS boolean), CAST(0 AS boolean), CAST(true AS bigint)"), "true|false|false|1");
-  EXPECT_EQ(Eval("CAST(TIMESTAMP '2023-01-22 16:53:53' AS date), CAST(DATE '2023-01-22' AS timestamp), "
-                 "CAST(TIMESTAMP '2023-01-22 16:53:53' AS varchar)"),
-            "2023-01-22|2023-01-22 00:00:00.000|2023-01-22 16:53:53.000");
-  EXPECT_EQ(Eval("CAST(ARRAY[1, 2] AS array(varchar)), CAST(ROW(1, 'a') AS row(x double, y varchar)), typeof(CAST(1 AS real))"),
+  EXPECT_EQ(Eval("CAST('true' AS boolean), CAST('f' AS boolean), CAST(0 AS boolean), CAST(true AS "
+                 "bigint)"),
+            "true|false|false|1");
+  EXPECT_EQ(
+      Eval("CAST(TIMESTAMP '2023-01-22 16:53:53' AS date), CAST(DATE '2023-01-22' AS timestamp), "
+           "CAST(TIMESTAMP '2023-01-22 16:53:53' AS varchar)"),
+      "2023-01-22|2023-01-22 00:00:00.000|2023-01-22 16:53:53.000");
+  EXPECT_EQ(Eval("CAST(ARRAY[1, 2] AS array(varchar)), CAST(ROW(1, 'a') AS row(x double, y "
+                 "varchar)), typeof(CAST(1 AS real))"),
             "[1, 2]|{x=1.0, y=a}|double");
-  EXPECT_EQ(Eval("CAST(ARRAY[1] AS bigint)"), "ERROR line 1:8: Cannot cast array(bigint) to bigint");
+  EXPECT_EQ(Eval("CAST(ARRAY[1] AS bigint)"),
+            "ERROR line 1:8: Cannot cast array(bigint) to bigint");
   EXPECT_EQ(Eval("CAST(1e30 AS bigint)"), "ERROR Out of range for bigint: 1.0E30");
 }
 

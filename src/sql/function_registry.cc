@@ -137,11 +137,16 @@ struct WindowName {
   WindowKind kind;
 };
 constexpr WindowName kWindowNames[] = {
-    {"row_number", WindowKind::kRowNumber},     {"rank", WindowKind::kRank},
-    {"dense_rank", WindowKind::kDenseRank},     {"percent_rank", WindowKind::kPercentRank},
-    {"cume_dist", WindowKind::kCumeDist},       {"ntile", WindowKind::kNtile},
-    {"lag", WindowKind::kLag},                  {"lead", WindowKind::kLead},
-    {"first_value", WindowKind::kFirstValue},   {"last_value", WindowKind::kLastValue},
+    {"row_number", WindowKind::kRowNumber},
+    {"rank", WindowKind::kRank},
+    {"dense_rank", WindowKind::kDenseRank},
+    {"percent_rank", WindowKind::kPercentRank},
+    {"cume_dist", WindowKind::kCumeDist},
+    {"ntile", WindowKind::kNtile},
+    {"lag", WindowKind::kLag},
+    {"lead", WindowKind::kLead},
+    {"first_value", WindowKind::kFirstValue},
+    {"last_value", WindowKind::kLastValue},
     {"nth_value", WindowKind::kNthValue},
 };
 }  // namespace
@@ -158,7 +163,8 @@ Result<BoundWindowFunction> FunctionRegistry::BindWindow(const BindArgs& args) c
   for (const WindowName& w : kWindowNames) {
     if (EqualsIgnoreCase(w.name, args.name)) found = &w;
   }
-  if (found == nullptr) return InvalidQuery(args.pos, "Function '" + std::string(args.name) + "' not registered");
+  if (found == nullptr)
+    return InvalidQuery(args.pos, "Function '" + std::string(args.name) + "' not registered");
   BoundWindowFunction f;
   f.name = std::string(found->name);
   f.kind = found->kind;

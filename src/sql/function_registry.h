@@ -13,8 +13,8 @@
 //
 // Kernels run over a batch. NULL handling: with NullHandling::kPropagate, the evaluator sets the
 // output's validity to the AND of the arguments' before the kernel runs, and the kernel must skip
-// (and may further null out) rows that are NULL in `out`; with kCustom the kernel sees every row and
-// sets validity itself (coalesce, IS DISTINCT FROM, concat_ws ...).
+// (and may further null out) rows that are NULL in `out`; with kCustom the kernel sees every row
+// and sets validity itself (coalesce, IS DISTINCT FROM, concat_ws ...).
 //
 // Thread-safety: the registry is built once and immutable; kernels are reentrant (per-call state
 // lives in FunctionData, which is immutable, or on the stack).
@@ -50,8 +50,8 @@ struct KernelArgs {
   std::span<const Vector* const> args;  // nullptr where the argument is a lambda
   size_t count = 0;                     // rows in the batch
   const FunctionData* data = nullptr;
-  std::span<const LambdaFn> lambdas;    // one per lambda argument, in argument order
-  int64_t now_micros = 0;               // the query's start time
+  std::span<const LambdaFn> lambdas;  // one per lambda argument, in argument order
+  int64_t now_micros = 0;             // the query's start time
 };
 
 using ScalarKernel = Status (*)(const KernelArgs& in, Vector* out);
@@ -98,15 +98,33 @@ struct ScalarFunctionDef {
   std::vector<Overload> overloads;  // used when bind == nullptr
   ScalarBinder bind = nullptr;      // generic signatures
   LambdaTyper lambda_types = nullptr;
-  std::string usage;                // "element_at(map(K, V), K)" for messages; derived if empty
+  std::string usage;  // "element_at(map(K, V), K)" for messages; derived if empty
   bool deterministic = true;
 };
 
 // Aggregates are implemented by the executor; the registry knows their names and types.
 enum class AggregateKind : uint8_t {
-  kCountStar, kCount, kCountIf, kSum, kAvg, kMin, kMax, kMinBy, kMaxBy, kArbitrary,
-  kApproxDistinct, kArrayAgg, kBoolAnd, kBoolOr, kStddevSamp, kStddevPop, kVarSamp, kVarPop,
-  kApproxPercentile, kMapAgg, kListAgg,
+  kCountStar,
+  kCount,
+  kCountIf,
+  kSum,
+  kAvg,
+  kMin,
+  kMax,
+  kMinBy,
+  kMaxBy,
+  kArbitrary,
+  kApproxDistinct,
+  kArrayAgg,
+  kBoolAnd,
+  kBoolOr,
+  kStddevSamp,
+  kStddevPop,
+  kVarSamp,
+  kVarPop,
+  kApproxPercentile,
+  kMapAgg,
+  kListAgg,
 };
 
 struct BoundAggregate {
@@ -125,8 +143,17 @@ struct AggregateFunctionDef {
 };
 
 enum class WindowKind : uint8_t {
-  kRowNumber, kRank, kDenseRank, kPercentRank, kCumeDist, kNtile, kLag, kLead, kFirstValue,
-  kLastValue, kNthValue,
+  kRowNumber,
+  kRank,
+  kDenseRank,
+  kPercentRank,
+  kCumeDist,
+  kNtile,
+  kLag,
+  kLead,
+  kFirstValue,
+  kLastValue,
+  kNthValue,
 };
 
 struct BoundWindowFunction {

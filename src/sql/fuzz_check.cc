@@ -26,12 +26,16 @@ MemoryCatalog* Catalog() {
         R"({"eventTime":"2023-12-31T23:59:59Z","eventName":"ConsoleLogin","eventID":"e3"})",
     };
     for (const char* r : records) (void)ct->AddRecordJson(r);
-    for (const char* name : {"ct_eds", "ct_eds2", "ct_eds3", "EXAMPLEf852-4e8f-8bd1-bcf6cEXAMPLE", "t"}) c->Add(name, ct);
+    for (const char* name :
+         {"ct_eds", "ct_eds2", "ct_eds3", "EXAMPLEf852-4e8f-8bd1-bcf6cEXAMPLE", "t"})
+      c->Add(name, ct);
     auto cfg = std::make_shared<MemoryTable>(&ConfigSchema());
-    (void)cfg->AddRecordJson(R"({"eventTime":"2024-01-01T00:00:00Z","eventData":{"resourceType":"AWS::SSM::PatchCompliance",
+    (void)cfg->AddRecordJson(
+        R"({"eventTime":"2024-01-01T00:00:00Z","eventData":{"resourceType":"AWS::SSM::PatchCompliance",
         "resourceId":"AWS::SSM::ManagedInstanceInventory/i-1","configuration":{"complianceType":"NON_COMPLIANT"}}})");
     c->Add("cfg_eds", cfg);
-    for (TableFamily f : {TableFamily::kEvidence, TableFamily::kActivityLog, TableFamily::kInsight}) {
+    for (TableFamily f :
+         {TableFamily::kEvidence, TableFamily::kActivityLog, TableFamily::kInsight}) {
       c->Add(std::string(SchemaFor(f).name()), std::make_shared<MemoryTable>(&SchemaFor(f)));
     }
     return c;
@@ -49,12 +53,14 @@ bool Fail(std::string* why, std::string message) {
 bool FuzzCheck(std::string_view sql, std::string* why) {
   auto parsed = ParseStatement(sql);
   if (!parsed.ok()) {
-    if (!SqlError::FromStatus(parsed.status())) return Fail(why, "parse error is not a SqlError: " + parsed.status().ToString());
+    if (!SqlError::FromStatus(parsed.status()))
+      return Fail(why, "parse error is not a SqlError: " + parsed.status().ToString());
     return true;
   }
   std::string once = ast::ToSql(**parsed);
   auto again = ParseStatement(once);
-  if (!again.ok()) return Fail(why, "canonical text does not parse: " + once + "\n" + again.status().ToString());
+  if (!again.ok())
+    return Fail(why, "canonical text does not parse: " + once + "\n" + again.status().ToString());
   std::string twice = ast::ToSql(**again);
   if (twice != once) return Fail(why, "canonical text is not stable:\n" + once + "\n" + twice);
   QueryOptions options;
@@ -65,17 +71,20 @@ bool FuzzCheck(std::string_view sql, std::string* why) {
   bind.now_micros = options.now_micros;
   auto bound = Bind(**parsed, bind);
   if (!bound.ok()) {
-    if (!SqlError::FromStatus(bound.status())) return Fail(why, "bind error is not a SqlError: " + bound.status().ToString());
+    if (!SqlError::FromStatus(bound.status()))
+      return Fail(why, "bind error is not a SqlError: " + bound.status().ToString());
     return true;
   }
   auto result = RunBound(std::move(*bound), Catalog(), options);
   if (!result.ok()) {
     StatusCode c = result.status().code();
-    if (c == StatusCode::kInternal) return Fail(why, "internal error: " + result.status().ToString());
+    if (c == StatusCode::kInternal)
+      return Fail(why, "internal error: " + result.status().ToString());
     return true;
   }
   for (const auto& row : result->Rows()) {
-    if (row.size() != result->column_names.size()) return Fail(why, "row width differs from the column count");
+    if (row.size() != result->column_names.size())
+      return Fail(why, "row width differs from the column count");
   }
   return true;
 }

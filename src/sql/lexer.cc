@@ -5,9 +5,7 @@
 namespace cairn::sql {
 namespace {
 
-bool IsIdentStart(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-}
+bool IsIdentStart(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
 bool IsIdentChar(char c) { return IsIdentStart(c) || (c >= '0' && c <= '9'); }
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
@@ -73,35 +71,64 @@ std::string Printable(char c) {
 
 std::string_view TokenKindName(TokenKind kind) {
   switch (kind) {
-    case TokenKind::kEnd: return "<EOF>";
-    case TokenKind::kIdentifier: return "identifier";
-    case TokenKind::kQuotedIdentifier: return "quoted identifier";
-    case TokenKind::kString: return "string";
-    case TokenKind::kInteger: return "integer";
-    case TokenKind::kDecimal: return "decimal";
-    case TokenKind::kDouble: return "double";
-    case TokenKind::kLParen: return "'('";
-    case TokenKind::kRParen: return "')'";
-    case TokenKind::kLBracket: return "'['";
-    case TokenKind::kRBracket: return "']'";
-    case TokenKind::kComma: return "','";
-    case TokenKind::kDot: return "'.'";
-    case TokenKind::kSemicolon: return "';'";
-    case TokenKind::kPlus: return "'+'";
-    case TokenKind::kMinus: return "'-'";
-    case TokenKind::kStar: return "'*'";
-    case TokenKind::kSlash: return "'/'";
-    case TokenKind::kPercent: return "'%'";
-    case TokenKind::kConcat: return "'||'";
-    case TokenKind::kEq: return "'='";
-    case TokenKind::kNe: return "'<>'";
-    case TokenKind::kLt: return "'<'";
-    case TokenKind::kLe: return "'<='";
-    case TokenKind::kGt: return "'>'";
-    case TokenKind::kGe: return "'>='";
-    case TokenKind::kArrow: return "'->'";
-    case TokenKind::kFatArrow: return "'=>'";
-    case TokenKind::kQuestion: return "'?'";
+    case TokenKind::kEnd:
+      return "<EOF>";
+    case TokenKind::kIdentifier:
+      return "identifier";
+    case TokenKind::kQuotedIdentifier:
+      return "quoted identifier";
+    case TokenKind::kString:
+      return "string";
+    case TokenKind::kInteger:
+      return "integer";
+    case TokenKind::kDecimal:
+      return "decimal";
+    case TokenKind::kDouble:
+      return "double";
+    case TokenKind::kLParen:
+      return "'('";
+    case TokenKind::kRParen:
+      return "')'";
+    case TokenKind::kLBracket:
+      return "'['";
+    case TokenKind::kRBracket:
+      return "']'";
+    case TokenKind::kComma:
+      return "','";
+    case TokenKind::kDot:
+      return "'.'";
+    case TokenKind::kSemicolon:
+      return "';'";
+    case TokenKind::kPlus:
+      return "'+'";
+    case TokenKind::kMinus:
+      return "'-'";
+    case TokenKind::kStar:
+      return "'*'";
+    case TokenKind::kSlash:
+      return "'/'";
+    case TokenKind::kPercent:
+      return "'%'";
+    case TokenKind::kConcat:
+      return "'||'";
+    case TokenKind::kEq:
+      return "'='";
+    case TokenKind::kNe:
+      return "'<>'";
+    case TokenKind::kLt:
+      return "'<'";
+    case TokenKind::kLe:
+      return "'<='";
+    case TokenKind::kGt:
+      return "'>'";
+    case TokenKind::kGe:
+      return "'>='";
+    case TokenKind::kArrow:
+      return "'->'";
+    case TokenKind::kFatArrow:
+      return "'=>'";
+    case TokenKind::kQuestion:
+      return "'?'";
   }
   return "token";
 }
@@ -199,49 +226,85 @@ Result<std::vector<Token>> Tokenize(std::string_view sql) {
       if (!ScanQuoted(c, '\'', &t.value)) return InvalidQuery(t.pos, "unterminated string literal");
       t.kind = TokenKind::kString;
     } else if (ch == '"') {
-      if (!ScanQuoted(c, '"', &t.value)) return InvalidQuery(t.pos, "unterminated quoted identifier");
+      if (!ScanQuoted(c, '"', &t.value))
+        return InvalidQuery(t.pos, "unterminated quoted identifier");
       if (t.value.empty()) return InvalidQuery(t.pos, "zero-length delimited identifier");
       t.kind = TokenKind::kQuotedIdentifier;
     } else if (ch == '`') {
-      return InvalidQuery(t.pos, "backquoted identifiers are not supported; use double quotes to quote identifiers");
+      return InvalidQuery(
+          t.pos,
+          "backquoted identifiers are not supported; use double quotes to quote identifiers");
     } else {
       switch (ch) {
-        case '(': single(TokenKind::kLParen, 1); break;
-        case ')': single(TokenKind::kRParen, 1); break;
-        case '[': single(TokenKind::kLBracket, 1); break;
-        case ']': single(TokenKind::kRBracket, 1); break;
-        case ',': single(TokenKind::kComma, 1); break;
-        case '.': single(TokenKind::kDot, 1); break;
-        case ';': single(TokenKind::kSemicolon, 1); break;
-        case '+': single(TokenKind::kPlus, 1); break;
-        case '*': single(TokenKind::kStar, 1); break;
-        case '/': single(TokenKind::kSlash, 1); break;
-        case '%': single(TokenKind::kPercent, 1); break;
-        case '?': single(TokenKind::kQuestion, 1); break;
+        case '(':
+          single(TokenKind::kLParen, 1);
+          break;
+        case ')':
+          single(TokenKind::kRParen, 1);
+          break;
+        case '[':
+          single(TokenKind::kLBracket, 1);
+          break;
+        case ']':
+          single(TokenKind::kRBracket, 1);
+          break;
+        case ',':
+          single(TokenKind::kComma, 1);
+          break;
+        case '.':
+          single(TokenKind::kDot, 1);
+          break;
+        case ';':
+          single(TokenKind::kSemicolon, 1);
+          break;
+        case '+':
+          single(TokenKind::kPlus, 1);
+          break;
+        case '*':
+          single(TokenKind::kStar, 1);
+          break;
+        case '/':
+          single(TokenKind::kSlash, 1);
+          break;
+        case '%':
+          single(TokenKind::kPercent, 1);
+          break;
+        case '?':
+          single(TokenKind::kQuestion, 1);
+          break;
         case '-':
-          if (next == '>') single(TokenKind::kArrow, 2);
-          else single(TokenKind::kMinus, 1);
+          if (next == '>')
+            single(TokenKind::kArrow, 2);
+          else
+            single(TokenKind::kMinus, 1);
           break;
         case '|':
           if (next != '|') return InvalidQuery(t.pos, "token recognition error at: '|'");
           single(TokenKind::kConcat, 2);
           break;
         case '=':
-          if (next == '>') single(TokenKind::kFatArrow, 2);
-          else single(TokenKind::kEq, 1);
+          if (next == '>')
+            single(TokenKind::kFatArrow, 2);
+          else
+            single(TokenKind::kEq, 1);
           break;
         case '!':
           if (next != '=') return InvalidQuery(t.pos, "token recognition error at: '!'");
           single(TokenKind::kNe, 2);
           break;
         case '<':
-          if (next == '=') single(TokenKind::kLe, 2);
-          else if (next == '>') single(TokenKind::kNe, 2);
-          else single(TokenKind::kLt, 1);
+          if (next == '=')
+            single(TokenKind::kLe, 2);
+          else if (next == '>')
+            single(TokenKind::kNe, 2);
+          else
+            single(TokenKind::kLt, 1);
           break;
         case '>':
-          if (next == '=') single(TokenKind::kGe, 2);
-          else single(TokenKind::kGt, 1);
+          if (next == '=')
+            single(TokenKind::kGe, 2);
+          else
+            single(TokenKind::kGt, 1);
           break;
         default:
           return InvalidQuery(t.pos, "token recognition error at: '" + Printable(ch) + "'");

@@ -34,13 +34,28 @@ enum class TokenKind : uint8_t {
   kInteger,           // 123
   kDecimal,           // 1.5, .5, 1.
   kDouble,            // 1e3, 1.5E-2
-  kLParen, kRParen, kLBracket, kRBracket,
-  kComma, kDot, kSemicolon,
-  kPlus, kMinus, kStar, kSlash, kPercent, kConcat,  // || is kConcat
-  kEq, kNe, kLt, kLe, kGt, kGe,                     // <> and != are both kNe
-  kArrow,                                           // ->
-  kFatArrow,                                        // =>
-  kQuestion,                                        // ?
+  kLParen,
+  kRParen,
+  kLBracket,
+  kRBracket,
+  kComma,
+  kDot,
+  kSemicolon,
+  kPlus,
+  kMinus,
+  kStar,
+  kSlash,
+  kPercent,
+  kConcat,  // || is kConcat
+  kEq,
+  kNe,
+  kLt,
+  kLe,
+  kGt,
+  kGe,        // <> and != are both kNe
+  kArrow,     // ->
+  kFatArrow,  // =>
+  kQuestion,  // ?
 };
 
 // A readable name for messages: "identifier", "'('", ...

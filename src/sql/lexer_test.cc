@@ -56,12 +56,11 @@ TEST(LexerTest, Numbers) {
 
 TEST(LexerTest, Operators) {
   auto t = Lex("|| -> => != <> <= < >= > = ? % [ ] ;");
-  std::vector<TokenKind> want = {TokenKind::kConcat, TokenKind::kArrow,  TokenKind::kFatArrow,
-                                 TokenKind::kNe,     TokenKind::kNe,     TokenKind::kLe,
-                                 TokenKind::kLt,     TokenKind::kGe,     TokenKind::kGt,
-                                 TokenKind::kEq,     TokenKind::kQuestion, TokenKind::kPercent,
-                                 TokenKind::kLBracket, TokenKind::kRBracket, TokenKind::kSemicolon,
-                                 TokenKind::kEnd};
+  std::vector<TokenKind> want = {
+      TokenKind::kConcat,   TokenKind::kArrow,    TokenKind::kFatArrow,  TokenKind::kNe,
+      TokenKind::kNe,       TokenKind::kLe,       TokenKind::kLt,        TokenKind::kGe,
+      TokenKind::kGt,       TokenKind::kEq,       TokenKind::kQuestion,  TokenKind::kPercent,
+      TokenKind::kLBracket, TokenKind::kRBracket, TokenKind::kSemicolon, TokenKind::kEnd};
   ASSERT_EQ(t.size(), want.size());
   for (size_t i = 0; i < want.size(); ++i) EXPECT_EQ(t[i].kind, want[i]) << i;
 }
@@ -81,7 +80,9 @@ TEST(LexerTest, Errors) {
       {"SELECT \"abc", "line 1:8: unterminated quoted identifier"},
       {"SELECT /* x", "line 1:8: unterminated comment"},
       {"SELECT\n  #", "line 2:3: token recognition error at: '#'"},
-      {"SELECT `a`", "line 1:8: backquoted identifiers are not supported; use double quotes to quote identifiers"},
+      {"SELECT `a`",
+       "line 1:8: backquoted identifiers are not supported; use double quotes to quote "
+       "identifiers"},
       {"SELECT \"\"", "line 1:8: zero-length delimited identifier"},
       {"SELECT a | b", "line 1:10: token recognition error at: '|'"},
       {"SELECT \x01", "line 1:8: token recognition error at: '\\x01'"},

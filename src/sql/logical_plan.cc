@@ -5,19 +5,32 @@ namespace {
 
 const char* KindName(PlanKind k) {
   switch (k) {
-    case PlanKind::kScan: return "Scan";
-    case PlanKind::kValues: return "Values";
-    case PlanKind::kSingleRow: return "SingleRow";
-    case PlanKind::kFilter: return "Filter";
-    case PlanKind::kProject: return "Project";
-    case PlanKind::kAggregate: return "Aggregate";
-    case PlanKind::kDistinct: return "Distinct";
-    case PlanKind::kSort: return "Sort";
-    case PlanKind::kLimit: return "Limit";
-    case PlanKind::kJoin: return "Join";
-    case PlanKind::kSetOp: return "SetOp";
-    case PlanKind::kUnnest: return "Unnest";
-    case PlanKind::kWindow: return "Window";
+    case PlanKind::kScan:
+      return "Scan";
+    case PlanKind::kValues:
+      return "Values";
+    case PlanKind::kSingleRow:
+      return "SingleRow";
+    case PlanKind::kFilter:
+      return "Filter";
+    case PlanKind::kProject:
+      return "Project";
+    case PlanKind::kAggregate:
+      return "Aggregate";
+    case PlanKind::kDistinct:
+      return "Distinct";
+    case PlanKind::kSort:
+      return "Sort";
+    case PlanKind::kLimit:
+      return "Limit";
+    case PlanKind::kJoin:
+      return "Join";
+    case PlanKind::kSetOp:
+      return "SetOp";
+    case PlanKind::kUnnest:
+      return "Unnest";
+    case PlanKind::kWindow:
+      return "Window";
   }
   return "?";
 }
@@ -72,8 +85,12 @@ std::string PlanNode::ToString(int indent) const {
       if (scan_filter.empty_result) out += " EMPTY";
       break;
     }
-    case PlanKind::kFilter: out += " " + predicate->ToString(); break;
-    case PlanKind::kProject: out += " " + Exprs(exprs); break;
+    case PlanKind::kFilter:
+      out += " " + predicate->ToString();
+      break;
+    case PlanKind::kProject:
+      out += " " + Exprs(exprs);
+      break;
     case PlanKind::kAggregate: {
       out += " groups=[" + Exprs(groups) + "] aggs=[";
       for (size_t i = 0; i < aggregates.size(); ++i) {
@@ -84,7 +101,9 @@ std::string PlanNode::ToString(int indent) const {
       out += "]";
       break;
     }
-    case PlanKind::kSort: out += " " + Keys(sort_keys); break;
+    case PlanKind::kSort:
+      out += " " + Keys(sort_keys);
+      break;
     case PlanKind::kLimit:
       out += " offset=" + std::to_string(offset);
       if (limit) out += " limit=" + std::to_string(*limit);
@@ -100,9 +119,14 @@ std::string PlanNode::ToString(int indent) const {
       out += " " + Exprs(unnest_exprs) + (with_ordinality ? " WITH ORDINALITY" : "") +
              (outer ? " OUTER" : "");
       break;
-    case PlanKind::kWindow: out += " " + std::to_string(windows.size()) + " calls"; break;
-    case PlanKind::kValues: out += " " + std::to_string(rows.size()) + " rows"; break;
-    default: break;
+    case PlanKind::kWindow:
+      out += " " + std::to_string(windows.size()) + " calls";
+      break;
+    case PlanKind::kValues:
+      out += " " + std::to_string(rows.size()) + " rows";
+      break;
+    default:
+      break;
   }
   out += " -> (";
   for (size_t i = 0; i < columns.size(); ++i) {

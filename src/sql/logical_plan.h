@@ -55,13 +55,13 @@ struct ScanFilter {
   int64_t min_time_us = INT64_MIN;  // eventtime >= min (inclusive)
   int64_t max_time_us = INT64_MAX;  // eventtime <= max (inclusive)
   struct Term {
-    std::string path;          // a leaf column path
+    std::string path;  // a leaf column path
     enum class Op : uint8_t { kEq, kIn, kPrefix, kIsNull, kIsNotNull, kBoolEq } op;
     std::vector<std::string> values;
     bool bool_value = false;
   };
-  std::vector<Term> terms;      // all must hold
-  bool empty_result = false;    // the time range is empty: the scan produces nothing
+  std::vector<Term> terms;    // all must hold
+  bool empty_result = false;  // the time range is empty: the scan produces nothing
 };
 
 struct SortKey {
@@ -74,10 +74,10 @@ struct AggregateCall {
   BoundAggregate function;
   std::vector<BoundExprPtr> args;  // over the aggregate's input
   bool distinct = false;
-  BoundExprPtr filter;             // FILTER (WHERE ...), may be null
+  BoundExprPtr filter;                    // FILTER (WHERE ...), may be null
   std::vector<BoundExprPtr> order_exprs;  // array_agg(x ORDER BY ...)
   std::vector<SortKey> order;             // column = index into order_exprs
-  std::string text;                // as written, for messages
+  std::string text;                       // as written, for messages
 };
 
 struct WindowFrameSpec {
@@ -91,19 +91,30 @@ struct WindowFrameSpec {
 
 struct WindowCall {
   bool is_aggregate = false;
-  BoundWindowFunction function;      // when !is_aggregate
-  BoundAggregate aggregate;          // when is_aggregate
+  BoundWindowFunction function;  // when !is_aggregate
+  BoundAggregate aggregate;      // when is_aggregate
   std::vector<BoundExprPtr> args;
   std::vector<BoundExprPtr> partition_by;
   std::vector<BoundExprPtr> order_exprs;
-  std::vector<SortKey> order;        // column = index into order_exprs
+  std::vector<SortKey> order;  // column = index into order_exprs
   WindowFrameSpec frame;
   Type type;
 };
 
 enum class PlanKind : uint8_t {
-  kScan, kValues, kSingleRow, kFilter, kProject, kAggregate, kDistinct, kSort, kLimit, kJoin,
-  kSetOp, kUnnest, kWindow,
+  kScan,
+  kValues,
+  kSingleRow,
+  kFilter,
+  kProject,
+  kAggregate,
+  kDistinct,
+  kSort,
+  kLimit,
+  kJoin,
+  kSetOp,
+  kUnnest,
+  kWindow,
 };
 
 struct PlanNode;

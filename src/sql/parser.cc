@@ -23,17 +23,47 @@ using ast::TableRefPtr;
 using ast::TypeName;
 
 // Trino's reserved words (https://trino.io/docs/current/language/reserved.html).
-constexpr std::string_view kReserved[] = {
-    "ALTER", "AND", "AS", "BETWEEN", "BY", "CASE", "CAST", "CONSTRAINT", "CREATE", "CROSS", "CUBE",
-    "CURRENT_CATALOG", "CURRENT_DATE", "CURRENT_PATH", "CURRENT_ROLE", "CURRENT_SCHEMA",
-    "CURRENT_TIME", "CURRENT_TIMESTAMP", "CURRENT_USER", "DEALLOCATE", "DELETE", "DESCRIBE",
-    "DISTINCT", "DROP", "ELSE", "END", "ESCAPE", "EXCEPT", "EXECUTE", "EXISTS", "EXTRACT", "FALSE",
-    "FOR", "FROM", "FULL", "GROUP", "GROUPING", "HAVING", "IN", "INNER", "INSERT", "INTERSECT",
-    "INTO", "IS", "JOIN", "JSON_ARRAY", "JSON_EXISTS", "JSON_OBJECT", "JSON_QUERY", "JSON_TABLE",
-    "JSON_VALUE", "LEFT", "LIKE", "LISTAGG", "LOCALTIME", "LOCALTIMESTAMP", "NATURAL", "NORMALIZE",
-    "NOT", "NULL", "ON", "OR", "ORDER", "OUTER", "PREPARE", "RECURSIVE", "RIGHT", "ROLLUP",
-    "SELECT", "SKIP", "TABLE", "THEN", "TRIM", "TRUE", "UESCAPE", "UNION", "UNNEST", "USING",
-    "VALUES", "WHEN", "WHERE", "WITH"};
+constexpr std::string_view kReserved[] = {"ALTER",        "AND",
+                                          "AS",           "BETWEEN",
+                                          "BY",           "CASE",
+                                          "CAST",         "CONSTRAINT",
+                                          "CREATE",       "CROSS",
+                                          "CUBE",         "CURRENT_CATALOG",
+                                          "CURRENT_DATE", "CURRENT_PATH",
+                                          "CURRENT_ROLE", "CURRENT_SCHEMA",
+                                          "CURRENT_TIME", "CURRENT_TIMESTAMP",
+                                          "CURRENT_USER", "DEALLOCATE",
+                                          "DELETE",       "DESCRIBE",
+                                          "DISTINCT",     "DROP",
+                                          "ELSE",         "END",
+                                          "ESCAPE",       "EXCEPT",
+                                          "EXECUTE",      "EXISTS",
+                                          "EXTRACT",      "FALSE",
+                                          "FOR",          "FROM",
+                                          "FULL",         "GROUP",
+                                          "GROUPING",     "HAVING",
+                                          "IN",           "INNER",
+                                          "INSERT",       "INTERSECT",
+                                          "INTO",         "IS",
+                                          "JOIN",         "JSON_ARRAY",
+                                          "JSON_EXISTS",  "JSON_OBJECT",
+                                          "JSON_QUERY",   "JSON_TABLE",
+                                          "JSON_VALUE",   "LEFT",
+                                          "LIKE",         "LISTAGG",
+                                          "LOCALTIME",    "LOCALTIMESTAMP",
+                                          "NATURAL",      "NORMALIZE",
+                                          "NOT",          "NULL",
+                                          "ON",           "OR",
+                                          "ORDER",        "OUTER",
+                                          "PREPARE",      "RECURSIVE",
+                                          "RIGHT",        "ROLLUP",
+                                          "SELECT",       "SKIP",
+                                          "TABLE",        "THEN",
+                                          "TRIM",         "TRUE",
+                                          "UESCAPE",      "UNION",
+                                          "UNNEST",       "USING",
+                                          "VALUES",       "WHEN",
+                                          "WHERE",        "WITH"};
 
 // Words that end a select item or a table reference, so they cannot be a bare (AS-less) alias
 // even though Trino does not reserve them.
@@ -41,9 +71,10 @@ constexpr std::string_view kNotBareAlias[] = {"LIMIT", "OFFSET", "FETCH", "WINDO
 
 // First words of statements the Lake refuses.
 constexpr std::string_view kOtherStatements[] = {
-    "INSERT", "UPDATE", "DELETE", "MERGE", "CREATE", "DROP", "ALTER", "TRUNCATE", "GRANT",
-    "REVOKE", "DENY", "CALL", "SET", "RESET", "USE", "SHOW", "DESCRIBE", "DESC", "EXPLAIN",
-    "PREPARE", "EXECUTE", "DEALLOCATE", "START", "COMMIT", "ROLLBACK", "COMMENT", "ANALYZE"};
+    "INSERT",     "UPDATE", "DELETE",   "MERGE",    "CREATE",  "DROP",    "ALTER",
+    "TRUNCATE",   "GRANT",  "REVOKE",   "DENY",     "CALL",    "SET",     "RESET",
+    "USE",        "SHOW",   "DESCRIBE", "DESC",     "EXPLAIN", "PREPARE", "EXECUTE",
+    "DEALLOCATE", "START",  "COMMIT",   "ROLLBACK", "COMMENT", "ANALYZE"};
 
 size_t CountChars(std::string_view s) {
   size_t n = 0;
@@ -78,7 +109,8 @@ class Parser {
 
   Result<std::unique_ptr<Query>> Statement() {
     const Token& first = Peek();
-    if (first.kind == TokenKind::kEnd) return InvalidQuery(first.pos, "the query statement is empty");
+    if (first.kind == TokenKind::kEnd)
+      return InvalidQuery(first.pos, "the query statement is empty");
     if (first.kind == TokenKind::kIdentifier && InList(kOtherStatements, first.text)) {
       return InvalidQuery(first.pos, Upper(first.text) +
                                          " statements are not supported: CloudTrail Lake runs "
@@ -114,8 +146,8 @@ class Parser {
    private:
     int* depth_;
   };
-#define CAIRN_SQL_NEST()                  \
-  Nest nest_guard_(&depth_);              \
+#define CAIRN_SQL_NEST()     \
+  Nest nest_guard_(&depth_); \
   if (depth_ > kMaxNesting) return TooDeep()
 
   Status TooDeep() const {
@@ -246,7 +278,8 @@ class Parser {
       ASSIGN_OR_RETURN(Identifier id, ParseName("identifier"));
       return std::optional<Identifier>(std::move(id));
     }
-    if (AtName() && !(Peek().kind == TokenKind::kIdentifier && InList(kNotBareAlias, Peek().text))) {
+    if (AtName() &&
+        !(Peek().kind == TokenKind::kIdentifier && InList(kNotBareAlias, Peek().text))) {
       ASSIGN_OR_RETURN(Identifier id, ParseName("identifier"));
       return std::optional<Identifier>(std::move(id));
     }
@@ -579,7 +612,7 @@ class Parser {
         type = ast::JoinType::kInner;
       } else if (t.Is("LEFT") || t.Is("RIGHT") || t.Is("FULL")) {
         Next();
-        type = t.Is("LEFT") ? ast::JoinType::kLeft
+        type = t.Is("LEFT")    ? ast::JoinType::kLeft
                : t.Is("RIGHT") ? ast::JoinType::kRight
                                : ast::JoinType::kFull;
         AcceptKw("OUTER");
@@ -690,8 +723,8 @@ class Parser {
     const Token& after = Peek(i);
     if (after.kind == TokenKind::kRParen) return false;
     // "(SELECT ...) UNION ..." continues a query; anything else (alias, JOIN, ',') is a relation.
-    return !(after.Is("UNION") || after.Is("EXCEPT") || after.Is("INTERSECT") || after.Is("ORDER") ||
-             after.Is("LIMIT") || after.Is("OFFSET") || after.Is("FETCH"));
+    return !(after.Is("UNION") || after.Is("EXCEPT") || after.Is("INTERSECT") ||
+             after.Is("ORDER") || after.Is("LIMIT") || after.Is("OFFSET") || after.Is("FETCH"));
   }
 
   // ---- expressions -------------------------------------------------------------------------
@@ -738,13 +771,26 @@ class Parser {
 
   static bool CompareOpOf(TokenKind k, ast::CompareOp* op) {
     switch (k) {
-      case TokenKind::kEq: *op = ast::CompareOp::kEq; return true;
-      case TokenKind::kNe: *op = ast::CompareOp::kNe; return true;
-      case TokenKind::kLt: *op = ast::CompareOp::kLt; return true;
-      case TokenKind::kLe: *op = ast::CompareOp::kLe; return true;
-      case TokenKind::kGt: *op = ast::CompareOp::kGt; return true;
-      case TokenKind::kGe: *op = ast::CompareOp::kGe; return true;
-      default: return false;
+      case TokenKind::kEq:
+        *op = ast::CompareOp::kEq;
+        return true;
+      case TokenKind::kNe:
+        *op = ast::CompareOp::kNe;
+        return true;
+      case TokenKind::kLt:
+        *op = ast::CompareOp::kLt;
+        return true;
+      case TokenKind::kLe:
+        *op = ast::CompareOp::kLe;
+        return true;
+      case TokenKind::kGt:
+        *op = ast::CompareOp::kGt;
+        return true;
+      case TokenKind::kGe:
+        *op = ast::CompareOp::kGe;
+        return true;
+      default:
+        return false;
     }
   }
 
@@ -1486,7 +1532,7 @@ class Parser {
     node->literal.text = Next().value;
     auto unit = [&]() -> Result<std::string> {
       const Token& u = Peek();
-      static constexpr std::string_view kUnits[] = {"YEAR", "MONTH", "DAY",
+      static constexpr std::string_view kUnits[] = {"YEAR", "MONTH",  "DAY",
                                                     "HOUR", "MINUTE", "SECOND"};
       if (u.kind != TokenKind::kIdentifier || !InList(kUnits, u.text)) {
         return Unexpected("YEAR, MONTH, DAY, HOUR, MINUTE, SECOND");
@@ -1510,9 +1556,7 @@ class Parser {
 
 }  // namespace
 
-bool IsReservedWord(std::string_view word) {
-  return InList(kReserved, word);
-}
+bool IsReservedWord(std::string_view word) { return InList(kReserved, word); }
 
 Result<std::unique_ptr<ast::Query>> ParseStatement(std::string_view sql) {
   size_t chars = CountChars(sql);

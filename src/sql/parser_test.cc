@@ -60,7 +60,9 @@ TEST(ParserTest, Predicates) {
   EXPECT_EQ(Expr("a != b"), "(a <> b)");
   EXPECT_EQ(Expr("EXISTS (SELECT 1)"), "EXISTS (SELECT 1)");
   // One predicate per value, as in Trino.
-  EXPECT_EQ(Expr("1 = 1 = TRUE"), "ERROR InvalidQueryStatementException: line 1:7: mismatched input '='. Expecting: <EOF>");
+  EXPECT_EQ(
+      Expr("1 = 1 = TRUE"),
+      "ERROR InvalidQueryStatementException: line 1:7: mismatched input '='. Expecting: <EOF>");
 }
 
 TEST(ParserTest, NamesAndPaths) {
@@ -72,7 +74,9 @@ TEST(ParserTest, NamesAndPaths) {
   EXPECT_EQ(Expr("a[1].b[2]"), "a[1].b[2]");
   EXPECT_EQ(Expr("t.type"), "t.type");
   EXPECT_EQ(Expr("x.from"), "x.from");  // any word after a dot
-  EXPECT_EQ(Expr("from"), "ERROR InvalidQueryStatementException: line 1:1: mismatched input 'from'. Expecting: expression");
+  EXPECT_EQ(Expr("from"),
+            "ERROR InvalidQueryStatementException: line 1:1: mismatched input 'from'. Expecting: "
+            "expression");
 }
 
 TEST(ParserTest, FunctionsAndSpecialForms) {
@@ -154,7 +158,8 @@ TEST(ParserTest, Statements) {
             "WITH a AS (SELECT 1), b(x) AS (SELECT 2) SELECT * FROM a CROSS JOIN b");
   EXPECT_EQ(Stmt("SELECT 1 UNION SELECT 2 UNION ALL SELECT 3 ORDER BY 1 LIMIT 2"),
             "SELECT 1 UNION SELECT 2 UNION ALL SELECT 3 ORDER BY 1 ASC LIMIT 2");
-  EXPECT_EQ(Stmt("(SELECT 1 UNION SELECT 2) INTERSECT SELECT 3"), "(SELECT 1 UNION SELECT 2) INTERSECT SELECT 3");
+  EXPECT_EQ(Stmt("(SELECT 1 UNION SELECT 2) INTERSECT SELECT 3"),
+            "(SELECT 1 UNION SELECT 2) INTERSECT SELECT 3");
   // A parenthesized query continued by UNION inside an expression (found by the fuzz test).
   EXPECT_EQ(Stmt("SELECT ((SELECT 1) UNION (SELECT 2)), 3 IN ((SELECT 1) UNION ALL (SELECT 3))"),
             "SELECT ((SELECT 1) UNION (SELECT 2)), (3 IN ((SELECT 1) UNION ALL (SELECT 3)))");
@@ -193,12 +198,15 @@ TEST(ParserTest, Relations) {
 }
 
 TEST(ParserTest, RefusedStatements) {
-  EXPECT_EQ(Error("INSERT INTO t VALUES (1)"),
-            "line 1:1: INSERT statements are not supported: CloudTrail Lake runs SELECT queries only");
-  EXPECT_EQ(Error("  drop table x"),
-            "line 1:3: DROP statements are not supported: CloudTrail Lake runs SELECT queries only");
-  EXPECT_EQ(Error("create table x (a int)"),
-            "line 1:1: CREATE statements are not supported: CloudTrail Lake runs SELECT queries only");
+  EXPECT_EQ(
+      Error("INSERT INTO t VALUES (1)"),
+      "line 1:1: INSERT statements are not supported: CloudTrail Lake runs SELECT queries only");
+  EXPECT_EQ(
+      Error("  drop table x"),
+      "line 1:3: DROP statements are not supported: CloudTrail Lake runs SELECT queries only");
+  EXPECT_EQ(
+      Error("create table x (a int)"),
+      "line 1:1: CREATE statements are not supported: CloudTrail Lake runs SELECT queries only");
   EXPECT_EQ(Error("SELECT 1; SELECT 2"),
             "line 1:11: multiple statements are not supported: submit one query at a time");
   EXPECT_EQ(Error(""), "line 1:1: the query statement is empty");
@@ -214,8 +222,7 @@ TEST(ParserTest, RefusedStatements) {
 }
 
 TEST(ParserTest, SyntaxErrorsSayWhere) {
-  EXPECT_EQ(Error("SELECT FROM t"),
-            "line 1:8: mismatched input 'FROM'. Expecting: expression");
+  EXPECT_EQ(Error("SELECT FROM t"), "line 1:8: mismatched input 'FROM'. Expecting: expression");
   EXPECT_EQ(Error("SELECT a\nFROM t\nWHERE"),
             "line 3:6: mismatched input '<EOF>'. Expecting: expression");
   EXPECT_EQ(Error("SELECT a FROM t WHERE a = 1 b"),
@@ -227,8 +234,9 @@ TEST(ParserTest, SyntaxErrorsSayWhere) {
             "line 1:15: mismatched input 'varchar'. Expecting: AS");
   EXPECT_EQ(Error("SELECT 99999999999999999999"),
             "line 1:8: invalid numeric literal: 99999999999999999999");
-  EXPECT_EQ(Error("SELECT a FROM catalog.schema.t"),
-            "line 1:22: qualified table names are not supported: name the event data store by its id");
+  EXPECT_EQ(
+      Error("SELECT a FROM catalog.schema.t"),
+      "line 1:22: qualified table names are not supported: name the event data store by its id");
   EXPECT_EQ(Error("SELECT a FROM t GROUP BY ROLLUP(a)"),
             "line 1:26: ROLLUP in GROUP BY is not supported");
   EXPECT_EQ(Error("WITH RECURSIVE t AS (SELECT 1) SELECT 1"),
@@ -240,7 +248,8 @@ TEST(ParserTest, SyntaxErrorsSayWhere) {
 
 TEST(ParserTest, HostileNestingIsRefusedNotCrashed) {
   std::string deep_parens = "SELECT " + std::string(3000, '(') + "1" + std::string(3000, ')');
-  EXPECT_NE(Error(deep_parens).find("too deeply nested"), std::string::npos) << Error(deep_parens).substr(0, 200);
+  EXPECT_NE(Error(deep_parens).find("too deeply nested"), std::string::npos)
+      << Error(deep_parens).substr(0, 200);
   std::string deep_not = "SELECT ";
   for (int i = 0; i < 2000; ++i) deep_not += "NOT ";
   deep_not += "TRUE";
@@ -253,7 +262,7 @@ TEST(ParserTest, HostileNestingIsRefusedNotCrashed) {
   deep_sub += "1";
   for (int i = 0; i < 1000; ++i) deep_sub += ")";
   EXPECT_NE(Error(deep_sub).find("too deeply nested"), std::string::npos);
-  std::string deep_type = "SELECT CAST(x AS " ;
+  std::string deep_type = "SELECT CAST(x AS ";
   for (int i = 0; i < 1000; ++i) deep_type += "array(";
   deep_type += "bigint";
   for (int i = 0; i < 1000; ++i) deep_type += ")";

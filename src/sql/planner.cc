@@ -56,7 +56,8 @@ BoundExprPtr Substitute(const BoundExpr& e, const std::vector<BoundExprPtr>& exp
   return c;
 }
 
-// The leaf path a (possibly nested) column reference reads: Column(i) or FieldAccess chains over it.
+// The leaf path a (possibly nested) column reference reads: Column(i) or FieldAccess chains over
+// it.
 bool LeafPath(const BoundExpr& e, const PlanNode& scan, std::string* path) {
   std::vector<std::string> fields;
   const BoundExpr* cur = &e;
@@ -72,7 +73,8 @@ bool LeafPath(const BoundExpr& e, const PlanNode& scan, std::string* path) {
   return true;
 }
 
-// ---- column use ----------------------------------------------------------------------------------
+// ---- column use
+// ----------------------------------------------------------------------------------
 
 // What a parent needs of one column: nothing, the whole value, or some struct fields.
 struct Need {
@@ -115,7 +117,8 @@ bool ToScanFilter(const BoundExpr& e, PlanNode* scan) {
   const TableSchema& schema = *scan->table.schema;
   auto pushable = [&](const std::string& path) { return schema.StoreColumn(path).has_value(); };
   auto string_constant = [](const BoundExpr& c, std::string* out) {
-    if (c.kind != BoundKind::kConstant || c.constant.is_null || c.type.id() != TypeId::kVarchar) return false;
+    if (c.kind != BoundKind::kConstant || c.constant.is_null || c.type.id() != TypeId::kVarchar)
+      return false;
     *out = c.constant.str;
     return true;
   };
@@ -143,11 +146,13 @@ bool ToScanFilter(const BoundExpr& e, PlanNode* scan) {
         {"$gt", "$lt"}, {"$ge", "$le"}, {"$lt", "$gt"}, {"$le", "$ge"}, {"$eq", "$eq"}};
     auto flip = kFlip.find(fn);
     if (flip != kFlip.end()) {
-      if (time_bound(*e.args[0], *e.args[1], fn) || time_bound(*e.args[1], *e.args[0], flip->second)) return true;
+      if (time_bound(*e.args[0], *e.args[1], fn) ||
+          time_bound(*e.args[1], *e.args[0], flip->second))
+        return true;
     }
-    if (fn == "$between" && e.args[1]->kind == BoundKind::kConstant && e.args[2]->kind == BoundKind::kConstant &&
-        LeafPath(*e.args[0], *scan, &path) && path == "eventtime" && !e.args[1]->constant.is_null &&
-        !e.args[2]->constant.is_null) {
+    if (fn == "$between" && e.args[1]->kind == BoundKind::kConstant &&
+        e.args[2]->kind == BoundKind::kConstant && LeafPath(*e.args[0], *scan, &path) &&
+        path == "eventtime" && !e.args[1]->constant.is_null && !e.args[2]->constant.is_null) {
       f.min_time_us = std::max(f.min_time_us, e.args[1]->constant.i64);
       f.max_time_us = std::min(f.max_time_us, e.args[2]->constant.i64);
       return true;
@@ -162,14 +167,16 @@ bool ToScanFilter(const BoundExpr& e, PlanNode* scan) {
           f.terms.push_back({path, ScanFilter::Term::Op::kEq, {value}, false});
           return true;
         }
-        if (col.type.id() == TypeId::kBoolean && c.kind == BoundKind::kConstant && !c.constant.is_null) {
+        if (col.type.id() == TypeId::kBoolean && c.kind == BoundKind::kConstant &&
+            !c.constant.is_null) {
           f.terms.push_back({path, ScanFilter::Term::Op::kBoolEq, {}, c.constant.boolean});
           return true;
         }
       }
     }
     if (fn == "$like" && e.args.size() == 2 && LeafPath(*e.args[0], *scan, &path) &&
-        pushable(path) && e.args[0]->type.id() == TypeId::kVarchar && string_constant(*e.args[1], &value)) {
+        pushable(path) && e.args[0]->type.id() == TypeId::kVarchar &&
+        string_constant(*e.args[1], &value)) {
       auto p = LikePattern::Compile(value, false, "");
       if (p.ok() && p->shape() == LikePattern::Shape::kPrefix) {
         f.terms.push_back({path, ScanFilter::Term::Op::kPrefix, {p->prefix()}, false});
@@ -197,8 +204,8 @@ bool ToScanFilter(const BoundExpr& e, PlanNode* scan) {
     f.terms.push_back({path, ScanFilter::Term::Op::kIsNull, {}, false});
     return true;
   }
-  if (e.kind == BoundKind::kNot && e.args[0]->kind == BoundKind::kIsNull && LeafPath(*e.args[0]->args[0], *scan, &path) &&
-      pushable(path)) {
+  if (e.kind == BoundKind::kNot && e.args[0]->kind == BoundKind::kIsNull &&
+      LeafPath(*e.args[0]->args[0], *scan, &path) && pushable(path)) {
     f.terms.push_back({path, ScanFilter::Term::Op::kIsNotNull, {}, false});
     return true;
   }
@@ -243,7 +250,8 @@ std::vector<BoundExprPtr> PushInto(PlanNode* node, std::vector<BoundExprPtr> ter
         if (!HasVolatile(*t) && ToScanFilter(*t, node)) continue;
         rest.push_back(std::move(t));
       }
-      if (node->scan_filter.min_time_us > node->scan_filter.max_time_us) node->scan_filter.empty_result = true;
+      if (node->scan_filter.min_time_us > node->scan_filter.max_time_us)
+        node->scan_filter.empty_result = true;
       return rest;
     case PlanKind::kFilter: {
       std::vector<BoundExprPtr> all;
@@ -283,8 +291,10 @@ std::vector<BoundExprPtr> PushInto(PlanNode* node, std::vector<BoundExprPtr> ter
       int lw = static_cast<int>(node->children[0]->columns.size());
       int total = lw + static_cast<int>(node->children[1]->columns.size());
       ast::JoinType jt = node->join_type;
-      bool to_left = jt == ast::JoinType::kInner || jt == ast::JoinType::kCross || jt == ast::JoinType::kLeft;
-      bool to_right = jt == ast::JoinType::kInner || jt == ast::JoinType::kCross || jt == ast::JoinType::kRight;
+      bool to_left =
+          jt == ast::JoinType::kInner || jt == ast::JoinType::kCross || jt == ast::JoinType::kLeft;
+      bool to_right =
+          jt == ast::JoinType::kInner || jt == ast::JoinType::kCross || jt == ast::JoinType::kRight;
       std::vector<BoundExprPtr> left, right, both;
       for (auto& t : terms) {
         if (HasVolatile(*t)) {
@@ -323,7 +333,8 @@ std::vector<BoundExprPtr> PushInto(PlanNode* node, std::vector<BoundExprPtr> ter
       PushIntoChild(node, 0, std::move(down));
       return rest;
     }
-    default: return terms;
+    default:
+      return terms;
   }
 }
 
@@ -529,12 +540,14 @@ std::vector<int> Prune(PlanNode* node, const Needs& needs) {
       for (auto& c : node->children) Prune(c.get(), AllWhole(c->columns.size()));
       return Identity(n);
     case PlanKind::kValues:
-    case PlanKind::kSingleRow: return Identity(n);
+    case PlanKind::kSingleRow:
+      return Identity(n);
   }
   return Identity(n);
 }
 
-// ---- struct leaves as scan columns ---------------------------------------------------------------
+// ---- struct leaves as scan columns
+// ---------------------------------------------------------------
 //
 // A scan column of row type (userIdentity) that its consumer reads only through field paths
 // (userIdentity.arn) is replaced by one scan column per path, and the paths by those columns: the
@@ -557,7 +570,8 @@ int ChainColumn(const BoundExpr& e, std::string* path) {
 }
 
 // Notes, per input column, the paths read through chains and whether it is read whole.
-void CollectChains(const BoundExpr& e, std::vector<std::set<std::string>>* paths, std::vector<bool>* whole) {
+void CollectChains(const BoundExpr& e, std::vector<std::set<std::string>>* paths,
+                   std::vector<bool>* whole) {
   std::string path;
   int c = ChainColumn(e, &path);
   if (c >= 0) {
@@ -596,8 +610,8 @@ void RewriteChains(BoundExprPtr* slot, const std::vector<int>& map,
 
 void SplitStructScans(PlanNode* node) {
   for (auto& c : node->children) SplitStructScans(c.get());
-  if ((node->kind != PlanKind::kAggregate && node->kind != PlanKind::kProject) || node->children.size() != 1 ||
-      node->children[0]->kind != PlanKind::kScan) {
+  if ((node->kind != PlanKind::kAggregate && node->kind != PlanKind::kProject) ||
+      node->children.size() != 1 || node->children[0]->kind != PlanKind::kScan) {
     return;
   }
   PlanNode* scan = node->children[0].get();

@@ -35,8 +35,10 @@ class PlannerTest : public ::testing::Test {
 };
 
 TEST_F(PlannerTest, TimeRangesAndPredicatesMoveIntoTheScan) {
-  std::string p = Plan("SELECT eventName FROM ct WHERE eventTime > '2023-01-22 00:00:00' AND eventTime < '2023-01-23' "
-                       "AND eventName = 'CreateBucket' AND userIdentity.principalId IS NOT NULL");
+  std::string p = Plan(
+      "SELECT eventName FROM ct WHERE eventTime > '2023-01-22 00:00:00' AND eventTime < "
+      "'2023-01-23' "
+      "AND eventName = 'CreateBucket' AND userIdentity.principalId IS NOT NULL");
   std::string lo = std::to_string(std::stoll(Micros("2023-01-22 00:00:00")) + 1);
   std::string hi = std::to_string(std::stoll(Micros("2023-01-23")) - 1);
   EXPECT_NE(p.find("time=[" + lo + ", " + hi + "]"), std::string::npos) << p;
@@ -48,8 +50,10 @@ TEST_F(PlannerTest, TimeRangesAndPredicatesMoveIntoTheScan) {
 }
 
 TEST_F(PlannerTest, WhatTheStoreCannotDoStaysAFilter) {
-  std::string p = Plan("SELECT 1 FROM ct WHERE eventName IN ('A', 'B') AND eventSource LIKE 's3%' "
-                       "AND element_at(requestParameters, 'bucketName') = 'x' AND lower(eventName) = 'a' AND NOT readOnly");
+  std::string p = Plan(
+      "SELECT 1 FROM ct WHERE eventName IN ('A', 'B') AND eventSource LIKE 's3%' "
+      "AND element_at(requestParameters, 'bucketName') = 'x' AND lower(eventName) = 'a' AND NOT "
+      "readOnly");
   EXPECT_NE(p.find("eventname:1'A''B'"), std::string::npos) << p;
   EXPECT_NE(p.find("eventsource:2's3'"), std::string::npos) << p;
   EXPECT_NE(p.find("readonly:5"), std::string::npos) << p;
@@ -65,13 +69,16 @@ TEST_F(PlannerTest, WhatTheStoreCannotDoStaysAFilter) {
 
 TEST_F(PlannerTest, StructLeavesAndJoins) {
   // Fields read by the projection right above the scan become scan columns of their own.
-  std::string p = Plan("SELECT userIdentity.arn, userIdentity.sessionContext.sessionIssuer.arn FROM ct");
-  EXPECT_NE(p.find("Scan ct [useridentity.arn, useridentity.sessioncontext.sessionissuer.arn]"), std::string::npos)
+  std::string p =
+      Plan("SELECT userIdentity.arn, userIdentity.sessionContext.sessionIssuer.arn FROM ct");
+  EXPECT_NE(p.find("Scan ct [useridentity.arn, useridentity.sessioncontext.sessionissuer.arn]"),
+            std::string::npos)
       << p;
   p = Plan("SELECT userIdentity.arn, count(*) FROM ct GROUP BY 1");
   EXPECT_NE(p.find("Scan ct [useridentity.arn]"), std::string::npos) << p;
   // Read whole as well: the row stays, with the leaves it needs.
-  auto q = ParseAndBind("SELECT userIdentity.arn, userIdentity.sessionContext.sessionIssuer FROM ct", opts_);
+  auto q = ParseAndBind(
+      "SELECT userIdentity.arn, userIdentity.sessionContext.sessionIssuer FROM ct", opts_);
   ASSERT_TRUE(q.ok());
   ASSERT_TRUE(Optimize(&*q).ok());
   const PlanNode* scan = q->root.get();
@@ -89,16 +96,21 @@ TEST_F(PlannerTest, StructLeavesAndJoins) {
   EXPECT_TRUE(scan->scan_columns[0].leaves.empty());
   // WHERE conditions of each side go below the join; a cross join with an equality becomes a
   // hash-joinable inner join.
-  p = Plan("SELECT a.eventName FROM ct a, ct2 b WHERE a.eventId = b.eventId AND a.eventTime > '2024-01-01' "
-           "AND b.errorCode = 'AccessDenied'");
+  p = Plan(
+      "SELECT a.eventName FROM ct a, ct2 b WHERE a.eventId = b.eventId AND a.eventTime > "
+      "'2024-01-01' "
+      "AND b.errorCode = 'AccessDenied'");
   EXPECT_NE(p.find("Join JOIN ON $eq("), std::string::npos) << p;
-  EXPECT_NE(p.find("Scan ct [eventname, eventid] time=["), std::string::npos) << p;  // no eventtime: the range went in
+  EXPECT_NE(p.find("Scan ct [eventname, eventid] time=["), std::string::npos)
+      << p;  // no eventtime: the range went in
   EXPECT_NE(p.find("Scan ct2 [eventid] errorcode:0'AccessDenied'"), std::string::npos) << p;
   // count(*) reads one cheap column.
   p = Plan("SELECT count(*) FROM ct");
   EXPECT_NE(p.find("Scan ct [eventtime]"), std::string::npos) << p;
   // A filter above a subquery moves into it when it reads plain columns.
-  p = Plan("SELECT n FROM (SELECT eventName AS n, eventTime AS t FROM ct) WHERE t > '2024-01-01' AND n = 'X'");
+  p = Plan(
+      "SELECT n FROM (SELECT eventName AS n, eventTime AS t FROM ct) WHERE t > '2024-01-01' AND n "
+      "= 'X'");
   EXPECT_NE(p.find("eventname:0'X'"), std::string::npos) << p;
   EXPECT_EQ(p.find("Filter"), std::string::npos) << p;
 }

@@ -27,7 +27,7 @@ namespace cairn::sql {
 struct QueryOptions {
   int64_t now_micros = 0;  // current_timestamp / now(): the query's start time
   ExecLimits limits;
-  bool optimize = true;    // run the planner's rewrites (tests compare with and without)
+  bool optimize = true;  // run the planner's rewrites (tests compare with and without)
 };
 
 struct QueryResult {

@@ -5,7 +5,8 @@
 //   bigint     "96059"                        double  Java's Double.toString ("2.5", "1.0E10")
 //   boolean    "true" / "false"               varchar, json  as is
 //   NULL       no value (JSON null in QueryResultRows)
-//   map        "{k1=v1, k2=v2}"   array  "[a, b]"   row  "{field=value, ...}"   (Trino's text forms;
+//   map        "{k1=v1, k2=v2}"   array  "[a, b]"   row  "{field=value, ...}"   (Trino's text
+//   forms;
 //              NULL inside them is "null")
 // The map, array, row and NULL forms are Unconfirmed in the spec; these are cairn's choices.
 //

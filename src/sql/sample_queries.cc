@@ -167,8 +167,7 @@ GROUP BY DATE_TRUNC('day', eventTime), readOnly
 ORDER BY DATE_TRUNC('day', eventTime), readOnly)SQL"},
       {21, "Optimisation example 1",
        R"SQL(SELECT eventName, eventSource, arbitrary(eventType), count(*) FROM ct_eds GROUP BY eventName, eventSource)SQL"},
-      {22, "Optimisation example 2",
-       R"SQL(SELECT * FROM ct_eds ORDER BY eventTime LIMIT 100)SQL"},
+      {22, "Optimisation example 2", R"SQL(SELECT * FROM ct_eds ORDER BY eventTime LIMIT 100)SQL"},
   };
   return *kSamples;
 }

@@ -17,7 +17,7 @@
 namespace cairn::sql {
 
 struct SampleQuery {
-  int number;                // 1..20 as numbered in the spec; 21.. for the optimisation examples
+  int number;  // 1..20 as numbered in the spec; 21.. for the optimisation examples
   std::string_view title;
   std::string_view sql;
 };

@@ -30,11 +30,13 @@ std::optional<SqlError> SqlError::FromStatus(const Status& status) {
     size_t i = 5;
     int line = 0, col = 0;
     bool ok = false;
-    while (i < rest.size() && rest[i] >= '0' && rest[i] <= '9') line = line * 10 + (rest[i++] - '0');
+    while (i < rest.size() && rest[i] >= '0' && rest[i] <= '9')
+      line = line * 10 + (rest[i++] - '0');
     if (i < rest.size() && rest[i] == ':') {
       ++i;
       size_t start = i;
-      while (i < rest.size() && rest[i] >= '0' && rest[i] <= '9') col = col * 10 + (rest[i++] - '0');
+      while (i < rest.size() && rest[i] >= '0' && rest[i] <= '9')
+        col = col * 10 + (rest[i++] - '0');
       ok = i > start && rest.substr(i, 2) == ": ";
     }
     if (ok && line > 0) {

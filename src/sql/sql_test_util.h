@@ -20,7 +20,9 @@ namespace cairn::sql::testing {
 
 class SqlFixture {
  public:
-  SqlFixture() { options_.now_micros = 1700000000LL * 1000000 + 123456; }  // 2023-11-14 22:13:20.123456
+  SqlFixture() {
+    options_.now_micros = 1700000000LL * 1000000 + 123456;
+  }  // 2023-11-14 22:13:20.123456
 
   std::shared_ptr<MemoryTable> AddTable(const std::string& id, TableFamily family) {
     auto t = std::make_shared<MemoryTable>(&SchemaFor(family));
@@ -32,7 +34,8 @@ class SqlFixture {
   Status LoadStratus(const std::string& id) {
     auto t = AddTable(id, TableFamily::kCloudTrail);
     stratus_ = t;
-    std::string dir = std::string(CAIRN_SHARED_DATA) + "/cloudtrail-real/stratus-red-team/detonation-logs";
+    std::string dir =
+        std::string(CAIRN_SHARED_DATA) + "/cloudtrail-real/stratus-red-team/detonation-logs";
     Env* env = Env::Default();
     ASSIGN_OR_RETURN(std::vector<std::string> files, env->GetChildren(dir));
     std::sort(files.begin(), files.end());
@@ -70,10 +73,11 @@ class SqlFixture {
   // One expression without a table: "SELECT <expr>" (constant-folded by the binder).
   std::string Eval(std::string_view expr) { return Sql("SELECT " + std::string(expr)); }
 
-  // `expr` over the rows of VALUES <rows> AS t(x), evaluated as a batch by the executor; the results
-  // joined with ','.
+  // `expr` over the rows of VALUES <rows> AS t(x), evaluated as a batch by the executor; the
+  // results joined with ','.
   std::string Over(std::string_view rows, std::string_view expr) {
-    std::string out = Sql("SELECT " + std::string(expr) + " FROM (VALUES " + std::string(rows) + ") AS t(x)");
+    std::string out =
+        Sql("SELECT " + std::string(expr) + " FROM (VALUES " + std::string(rows) + ") AS t(x)");
     if (out.rfind("ERROR", 0) == 0) return out;
     std::replace(out.begin(), out.end(), '\n', ',');
     return out;

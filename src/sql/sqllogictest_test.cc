@@ -10,9 +10,10 @@
 //   load NAME PATH              appends the records of PATH (relative to the source root; a
 //                               {"Records":[...]} envelope, an array or JSON lines)
 //   records NAME                appends the records on the following lines (one JSON object a line)
-//   generate NAME N [SEGMENTS]  appends N synthetic events (see Synthetic below) in SEGMENTS flushed
-//                               segments (default 1); their fields are arithmetic in the index i, so
-//                               expected results can be worked out by hand
+//   generate NAME N [SEGMENTS]  appends N synthetic events (see Synthetic below) in SEGMENTS
+//   flushed
+//                               segments (default 1); their fields are arithmetic in the index i,
+//                               so expected results can be worked out by hand
 //   flush NAME                  writes NAME's memtable into a segment
 //   restart                     closes and reopens every store (what was acknowledged must stay)
 //   account ID | account off    restricts every scan to recipientAccountId = ID (member view)
@@ -84,9 +85,9 @@ std::string JsonStr(const std::string& s) { return "\"" + s + "\""; }
 std::string SyntheticRecord(int i) {
   static const char* kNames[] = {"GetObject",    "PutObject",         "ListBuckets", "AssumeRole",
                                  "ConsoleLogin", "DescribeInstances", "CreateBucket"};
-  static const char* kSources[] = {"s3.amazonaws.com",     "s3.amazonaws.com",  "s3.amazonaws.com",
-                                   "sts.amazonaws.com",    "signin.amazonaws.com",
-                                   "ec2.amazonaws.com",    "s3.amazonaws.com"};
+  static const char* kSources[] = {"s3.amazonaws.com",  "s3.amazonaws.com",     "s3.amazonaws.com",
+                                   "sts.amazonaws.com", "signin.amazonaws.com", "ec2.amazonaws.com",
+                                   "s3.amazonaws.com"};
   static const char* kAccounts[] = {"111111111111", "222222222222", "333333333333"};
   const std::string account = kAccounts[i % 3];
   char id[32], ip[32], time[32];
@@ -98,28 +99,32 @@ std::string SyntheticRecord(int i) {
   gmtime_r(&t, &tm);
   std::strftime(time, sizeof(time), "%Y-%m-%dT%H:%M:%SZ", &tm);
   const std::string bucket = "bucket" + std::to_string(i % 4);
-  std::string r = "{\"eventVersion\":\"1.08\",\"userIdentity\":{\"type\":\"IAMUser\",\"principalId\":\"AIDA" +
-                  std::to_string(i % 5) + "\",\"arn\":\"arn:aws:iam::" + account + ":user/user" +
-                  std::to_string(i % 5) + "\",\"accountId\":\"" + account + "\",\"userName\":\"user" +
-                  std::to_string(i % 5) + "\"},\"eventTime\":\"" + time + "\",\"eventSource\":" +
-                  JsonStr(kSources[i % 7]) + ",\"eventName\":" + JsonStr(kNames[i % 7]) +
-                  ",\"awsRegion\":" + JsonStr(i % 2 ? "eu-west-1" : "us-east-1") +
-                  ",\"sourceIPAddress\":" + JsonStr(ip) + ",\"userAgent\":\"test-agent\"";
+  std::string r =
+      "{\"eventVersion\":\"1.08\",\"userIdentity\":{\"type\":\"IAMUser\",\"principalId\":\"AIDA" +
+      std::to_string(i % 5) + "\",\"arn\":\"arn:aws:iam::" + account + ":user/user" +
+      std::to_string(i % 5) + "\",\"accountId\":\"" + account + "\",\"userName\":\"user" +
+      std::to_string(i % 5) + "\"},\"eventTime\":\"" + time +
+      "\",\"eventSource\":" + JsonStr(kSources[i % 7]) +
+      ",\"eventName\":" + JsonStr(kNames[i % 7]) +
+      ",\"awsRegion\":" + JsonStr(i % 2 ? "eu-west-1" : "us-east-1") +
+      ",\"sourceIPAddress\":" + JsonStr(ip) + ",\"userAgent\":\"test-agent\"";
   if (i % 10 == 0) r += ",\"errorCode\":\"AccessDenied\",\"errorMessage\":\"denied\"";
   r += ",\"requestParameters\":{\"bucketName\":\"" + bucket + "\",\"n\":" + std::to_string(i) + "}";
-  r += ",\"responseElements\":null,\"requestID\":\"req-" + std::to_string(i) + "\",\"eventID\":" + JsonStr(id);
+  r += ",\"responseElements\":null,\"requestID\":\"req-" + std::to_string(i) +
+       "\",\"eventID\":" + JsonStr(id);
   r += std::string(",\"readOnly\":") + (i % 2 == 0 ? "true" : "false");
   if (i % 3 != 2) {
-    r += ",\"resources\":[{\"accountId\":\"" + account + "\",\"type\":\"AWS::S3::Bucket\",\"ARN\":\"arn:aws:s3:::" +
-         bucket + "\"}";
+    r += ",\"resources\":[{\"accountId\":\"" + account +
+         "\",\"type\":\"AWS::S3::Bucket\",\"ARN\":\"arn:aws:s3:::" + bucket + "\"}";
     if (i % 3 == 1) {
-      r += ",{\"type\":\"AWS::S3::Object\",\"ARN\":\"arn:aws:s3:::" + bucket + "/key" + std::to_string(i) + "\"}";
+      r += ",{\"type\":\"AWS::S3::Object\",\"ARN\":\"arn:aws:s3:::" + bucket + "/key" +
+           std::to_string(i) + "\"}";
     }
     r += "]";
   }
-  r += ",\"eventType\":\"AwsApiCall\",\"managementEvent\":" + std::string(i % 7 < 3 ? "false" : "true") +
-       ",\"recipientAccountId\":\"" + account + "\",\"eventCategory\":" +
-       JsonStr(i % 7 < 3 ? "Data" : "Management") + "}";
+  r += ",\"eventType\":\"AwsApiCall\",\"managementEvent\":" +
+       std::string(i % 7 < 3 ? "false" : "true") + ",\"recipientAccountId\":\"" + account +
+       "\",\"eventCategory\":" + JsonStr(i % 7 < 3 ? "Data" : "Management") + "}";
   return r;
 }
 
@@ -208,7 +213,8 @@ class Runner {
     ParseSummary summary;
     ParseJsonText(std::move(json), file_, &parser_, &batch, &summary);
     ASSERT_TRUE(summary.clean()) << Where(line) << ": "
-                                 << (summary.errors.empty() ? "a record was rejected" : summary.errors[0]);
+                                 << (summary.errors.empty() ? "a record was rejected"
+                                                            : summary.errors[0]);
     auto r = s->Append(std::move(batch));
     ASSERT_TRUE(r.ok()) << Where(line) << ": " << r.status().ToString();
   }
@@ -230,10 +236,11 @@ class Runner {
       stores_[args[0]] = std::move(*s);
     } else if (cmd == "table") {
       if (!need(2)) return;
-      static const std::map<std::string, TableFamily> kFamilies = {{"config", TableFamily::kConfig},
-                                                                  {"evidence", TableFamily::kEvidence},
-                                                                  {"activity", TableFamily::kActivityLog},
-                                                                  {"insight", TableFamily::kInsight}};
+      static const std::map<std::string, TableFamily> kFamilies = {
+          {"config", TableFamily::kConfig},
+          {"evidence", TableFamily::kEvidence},
+          {"activity", TableFamily::kActivityLog},
+          {"insight", TableFamily::kInsight}};
       auto f = kFamilies.find(args[1]);
       ASSERT_TRUE(f != kFamilies.end()) << Where(line) << ": unknown family " << args[1];
       tables_[args[0]] = std::make_shared<MemoryTable>(&SchemaFor(f->second));
@@ -256,7 +263,8 @@ class Runner {
       if (s == nullptr) return;
       for (int seg = 0; seg < segments; ++seg) {
         std::string text;
-        for (int k = n * seg / segments; k < n * (seg + 1) / segments; ++k) text += SyntheticRecord(k) + "\n";
+        for (int k = n * seg / segments; k < n * (seg + 1) / segments; ++k)
+          text += SyntheticRecord(k) + "\n";
         Append(args[0], std::move(text), line);
         ASSERT_TRUE(s->Flush().ok()) << Where(line);
       }
@@ -306,7 +314,8 @@ class Runner {
     while (sep < block.size() && block[sep] != "----") ++sep;
     std::string sql;
     for (size_t k = 1; k < sep; ++k) sql += (k > 1 ? "\n" : "") + block[k];
-    std::vector<std::string> expected(block.begin() + static_cast<long>(std::min(sep + 1, block.size())), block.end());
+    std::vector<std::string> expected(
+        block.begin() + static_cast<long>(std::min(sep + 1, block.size())), block.end());
     ASSERT_FALSE(sql.empty()) << Where(line) << ": no SQL";
     Result<QueryResult> r = Execute(sql);
     if (cmd == "statement") {
@@ -323,7 +332,8 @@ class Runner {
       std::optional<SqlError> e = SqlError::FromStatus(r.status());
       if (args.size() > 1) {
         if (args[1] == "runtime") {
-          EXPECT_FALSE(e.has_value()) << Where(line) << ": expected a runtime failure, got " << r.status().ToString();
+          EXPECT_FALSE(e.has_value())
+              << Where(line) << ": expected a runtime failure, got " << r.status().ToString();
         } else {
           EXPECT_TRUE(e && e->exception == args[1])
               << Where(line) << ": expected " << args[1] << ", got " << r.status().ToString();
@@ -331,8 +341,8 @@ class Runner {
       }
       std::string text = e ? e->Text() : r.status().message();
       for (const std::string& want : expected) {
-        EXPECT_NE(text.find(want), std::string::npos) << Where(line) << ": message lacks '" << want
-                                                      << "': " << text;
+        EXPECT_NE(text.find(want), std::string::npos)
+            << Where(line) << ": message lacks '" << want << "': " << text;
       }
       return;
     }
@@ -359,7 +369,10 @@ class Runner {
       std::string g, w;
       for (const auto& s : got) g += "  " + s + "\n";
       for (const auto& s : want) w += "  " + s + "\n";
-      ADD_FAILURE() << Where(line) << ": wrong result for\n" << sql << "\nexpected:\n" << w << "got:\n" << g;
+      ADD_FAILURE() << Where(line) << ": wrong result for\n"
+                    << sql << "\nexpected:\n"
+                    << w << "got:\n"
+                    << g;
     }
   }
 

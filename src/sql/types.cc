@@ -50,18 +50,30 @@ int Type::FieldIndex(std::string_view name) const {
 
 std::string Type::ToString() const {
   switch (id_) {
-    case TypeId::kUnknown: return "unknown";
-    case TypeId::kBoolean: return "boolean";
-    case TypeId::kBigint: return "bigint";
-    case TypeId::kDouble: return "double";
-    case TypeId::kVarchar: return "varchar";
-    case TypeId::kTimestamp: return "timestamp(3)";
-    case TypeId::kDate: return "date";
-    case TypeId::kIntervalDayTime: return "interval day to second";
-    case TypeId::kIntervalYearMonth: return "interval year to month";
-    case TypeId::kJson: return "json";
-    case TypeId::kMap: return "map(" + key().ToString() + ", " + value().ToString() + ")";
-    case TypeId::kArray: return "array(" + element().ToString() + ")";
+    case TypeId::kUnknown:
+      return "unknown";
+    case TypeId::kBoolean:
+      return "boolean";
+    case TypeId::kBigint:
+      return "bigint";
+    case TypeId::kDouble:
+      return "double";
+    case TypeId::kVarchar:
+      return "varchar";
+    case TypeId::kTimestamp:
+      return "timestamp(3)";
+    case TypeId::kDate:
+      return "date";
+    case TypeId::kIntervalDayTime:
+      return "interval day to second";
+    case TypeId::kIntervalYearMonth:
+      return "interval year to month";
+    case TypeId::kJson:
+      return "json";
+    case TypeId::kMap:
+      return "map(" + key().ToString() + ", " + value().ToString() + ")";
+    case TypeId::kArray:
+      return "array(" + element().ToString() + ")";
     case TypeId::kRow: {
       std::string out = "row(";
       for (size_t i = 0; i < children_->size(); ++i) {
@@ -109,8 +121,10 @@ bool IsInt64Physical(const Type& t) {
     case TypeId::kTimestamp:
     case TypeId::kDate:
     case TypeId::kIntervalDayTime:
-    case TypeId::kIntervalYearMonth: return true;
-    default: return false;
+    case TypeId::kIntervalYearMonth:
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -118,28 +132,35 @@ bool IsOrderable(const Type& t) {
   switch (t.id()) {
     case TypeId::kJson:
     case TypeId::kMap:
-    case TypeId::kFunction: return false;
-    case TypeId::kArray: return IsOrderable(t.element());
+    case TypeId::kFunction:
+      return false;
+    case TypeId::kArray:
+      return IsOrderable(t.element());
     case TypeId::kRow:
       for (const RowField& f : t.fields()) {
         if (!IsOrderable(*f.type)) return false;
       }
       return true;
-    default: return true;
+    default:
+      return true;
   }
 }
 
 bool IsComparable(const Type& t) {
   switch (t.id()) {
-    case TypeId::kFunction: return false;
-    case TypeId::kArray: return IsComparable(t.element());
-    case TypeId::kMap: return IsComparable(t.value());
+    case TypeId::kFunction:
+      return false;
+    case TypeId::kArray:
+      return IsComparable(t.element());
+    case TypeId::kMap:
+      return IsComparable(t.value());
     case TypeId::kRow:
       for (const RowField& f : t.fields()) {
         if (!IsComparable(*f.type)) return false;
       }
       return true;
-    default: return true;
+    default:
+      return true;
   }
 }
 
@@ -149,8 +170,10 @@ bool CanCoerce(const Type& from, const Type& to) {
   if (from.id() == TypeId::kDate && to.id() == TypeId::kTimestamp) return true;
   if (from.id() != to.id()) return false;
   switch (from.id()) {
-    case TypeId::kArray: return CanCoerce(from.element(), to.element());
-    case TypeId::kMap: return CanCoerce(from.key(), to.key()) && CanCoerce(from.value(), to.value());
+    case TypeId::kArray:
+      return CanCoerce(from.element(), to.element());
+    case TypeId::kMap:
+      return CanCoerce(from.key(), to.key()) && CanCoerce(from.value(), to.value());
     case TypeId::kRow: {
       if (from.fields().size() != to.fields().size()) return false;
       for (size_t i = 0; i < from.fields().size(); ++i) {
@@ -158,7 +181,8 @@ bool CanCoerce(const Type& from, const Type& to) {
       }
       return true;
     }
-    default: return false;
+    default:
+      return false;
   }
 }
 
@@ -190,7 +214,8 @@ std::optional<Type> CommonSuperType(const Type& a, const Type& b) {
       }
       return Type::Row(std::move(fields));
     }
-    default: return std::nullopt;
+    default:
+      return std::nullopt;
   }
 }
 

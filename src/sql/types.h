@@ -79,7 +79,9 @@ class Type {
   static Type Function(std::vector<Type> params, Type result);
 
   TypeId id() const { return id_; }
-  bool is_nested() const { return id_ == TypeId::kArray || id_ == TypeId::kRow || id_ == TypeId::kMap; }
+  bool is_nested() const {
+    return id_ == TypeId::kArray || id_ == TypeId::kRow || id_ == TypeId::kMap;
+  }
 
   // REQUIRES: id() == kArray.
   const Type& element() const { return *children_->at(0).type; }

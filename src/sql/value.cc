@@ -54,12 +54,16 @@ Value Value::Row(Type row_type, std::vector<Value> fields) {
 bool Value::SameAs(const Value& o) const {
   if (is_null || o.is_null) return is_null && o.is_null;
   switch (type.id()) {
-    case TypeId::kUnknown: return true;
-    case TypeId::kBoolean: return boolean == o.boolean;
-    case TypeId::kDouble: return f64 == o.f64 || (f64 != f64 && o.f64 != o.f64);
+    case TypeId::kUnknown:
+      return true;
+    case TypeId::kBoolean:
+      return boolean == o.boolean;
+    case TypeId::kDouble:
+      return f64 == o.f64 || (f64 != f64 && o.f64 != o.f64);
     case TypeId::kVarchar:
     case TypeId::kJson:
-    case TypeId::kMap: return str == o.str;
+    case TypeId::kMap:
+      return str == o.str;
     case TypeId::kArray:
     case TypeId::kRow: {
       if (items.size() != o.items.size()) return false;
@@ -68,8 +72,10 @@ bool Value::SameAs(const Value& o) const {
       }
       return true;
     }
-    case TypeId::kFunction: return false;
-    default: return i64 == o.i64;
+    case TypeId::kFunction:
+      return false;
+    default:
+      return i64 == o.i64;
   }
 }
 

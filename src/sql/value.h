@@ -39,7 +39,7 @@ struct Value {
   static Value Timestamp(int64_t micros);
   static Value Date(int64_t days);
   static Value Json(std::string text);
-  static Value Int64Of(Type t, int64_t x);  // any int64-physical type
+  static Value Int64Of(Type t, int64_t x);       // any int64-physical type
   static Value StringOf(Type t, std::string s);  // any string-physical type
   static Value Array(Type element, std::vector<Value> items);
   static Value Row(Type row_type, std::vector<Value> fields);

@@ -33,15 +33,21 @@ char* StringHeap::Allocate(size_t n) {
 size_t Vector::Width(const Type& type) {
   switch (type.id()) {
     case TypeId::kUnknown:
-    case TypeId::kBoolean: return 1;
-    case TypeId::kDouble: return sizeof(double);
+    case TypeId::kBoolean:
+      return 1;
+    case TypeId::kDouble:
+      return sizeof(double);
     case TypeId::kVarchar:
     case TypeId::kJson:
-    case TypeId::kMap: return sizeof(std::string_view);
-    case TypeId::kArray: return sizeof(ListEntry);
+    case TypeId::kMap:
+      return sizeof(std::string_view);
+    case TypeId::kArray:
+      return sizeof(ListEntry);
     case TypeId::kRow:
-    case TypeId::kFunction: return 0;
-    default: return sizeof(int64_t);
+    case TypeId::kFunction:
+      return 0;
+    default:
+      return sizeof(int64_t);
   }
 }
 
@@ -70,7 +76,8 @@ void Vector::Resize(size_t n) {
   if (n > size_) {
     // Rows from zero_from_ on are still zero from the allocation: only the rest needs clearing.
     size_t dirty_end = std::min(n, std::max(size_, zero_from_));
-    if (width && dirty_end > size_) std::memset(base + size_ * width, 0, (dirty_end - size_) * width);
+    if (width && dirty_end > size_)
+      std::memset(base + size_ * width, 0, (dirty_end - size_) * width);
     if (IsStringPhysical(type_)) {
       std::string_view* s = strs();
       for (size_t i = size_; i < n; ++i) s[i] = std::string_view("", 0);
@@ -95,7 +102,8 @@ void Vector::ResetNull(size_t n) {
   const size_t dirty_end = std::min(n, zero_from_);
   size_t width = Width(type_);
   if (width && dirty_end > 0) std::memset(data_.data(), 0, dirty_end * width);
-  std::fill(validity_.begin(), validity_.begin() + static_cast<long>((dirty_end + 63) / 64), uint64_t{0});
+  std::fill(validity_.begin(), validity_.begin() + static_cast<long>((dirty_end + 63) / 64),
+            uint64_t{0});
   if (IsStringPhysical(type_)) {
     std::string_view* s = strs();
     for (size_t i = 0; i < dirty_end; ++i) s[i] = std::string_view("", 0);
@@ -174,12 +182,16 @@ void Vector::ShareStringsOf(const Vector& other) {
 Value Vector::GetValue(size_t i) const {
   if (IsNull(i)) return Value::Null(type_);
   switch (type_.id()) {
-    case TypeId::kUnknown: return Value::Null(type_);
-    case TypeId::kBoolean: return Value::Boolean(bools()[i] != 0);
-    case TypeId::kDouble: return Value::Double(f64()[i]);
+    case TypeId::kUnknown:
+      return Value::Null(type_);
+    case TypeId::kBoolean:
+      return Value::Boolean(bools()[i] != 0);
+    case TypeId::kDouble:
+      return Value::Double(f64()[i]);
     case TypeId::kVarchar:
     case TypeId::kJson:
-    case TypeId::kMap: return Value::StringOf(type_, std::string(strs()[i]));
+    case TypeId::kMap:
+      return Value::StringOf(type_, std::string(strs()[i]));
     case TypeId::kArray: {
       const ListEntry& e = lists()[i];
       std::vector<Value> items;
@@ -193,8 +205,10 @@ Value Vector::GetValue(size_t i) const {
       for (const Vector& c : children_) fields.push_back(c.GetValue(i));
       return Value::Row(type_, std::move(fields));
     }
-    case TypeId::kFunction: return Value::Null(type_);
-    default: return Value::Int64Of(type_, i64()[i]);
+    case TypeId::kFunction:
+      return Value::Null(type_);
+    default:
+      return Value::Int64Of(type_, i64()[i]);
   }
 }
 
@@ -205,15 +219,21 @@ void Vector::SetValue(size_t i, const Value& v) {
   }
   SetValid(i);
   switch (type_.id()) {
-    case TypeId::kUnknown: SetNull(i); return;
-    case TypeId::kBoolean: bools()[i] = v.boolean ? 1 : 0; return;
+    case TypeId::kUnknown:
+      SetNull(i);
+      return;
+    case TypeId::kBoolean:
+      bools()[i] = v.boolean ? 1 : 0;
+      return;
     case TypeId::kDouble:
       // Implicit bigint -> double, so a Value typed bigint can fill a double column.
       f64()[i] = v.type.id() == TypeId::kBigint ? static_cast<double>(v.i64) : v.f64;
       return;
     case TypeId::kVarchar:
     case TypeId::kJson:
-    case TypeId::kMap: strs()[i] = AddString(v.str); return;
+    case TypeId::kMap:
+      strs()[i] = AddString(v.str);
+      return;
     case TypeId::kArray: {
       Vector& elems = children_[0];
       size_t at = elems.size();
@@ -224,11 +244,15 @@ void Vector::SetValue(size_t i, const Value& v) {
     }
     case TypeId::kRow:
       for (size_t k = 0; k < children_.size(); ++k) {
-        children_[k].SetValue(i, k < v.items.size() ? v.items[k] : Value::Null(children_[k].type()));
+        children_[k].SetValue(i,
+                              k < v.items.size() ? v.items[k] : Value::Null(children_[k].type()));
       }
       return;
-    case TypeId::kFunction: return;
-    default: i64()[i] = v.i64; return;
+    case TypeId::kFunction:
+      return;
+    default:
+      i64()[i] = v.i64;
+      return;
   }
 }
 

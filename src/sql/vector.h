@@ -152,8 +152,8 @@ class Vector {
   Type type_;
   size_t size_ = 0;
   size_t capacity_ = 0;
-  size_t zero_from_ = 0;            // data_ rows from here on are zero (never written since allocated)
-  std::vector<uint64_t> data_;      // capacity_ * Width(type_) bytes, 8-aligned
+  size_t zero_from_ = 0;        // data_ rows from here on are zero (never written since allocated)
+  std::vector<uint64_t> data_;  // capacity_ * Width(type_) bytes, 8-aligned
   std::vector<uint64_t> validity_;  // capacity_ bits
   std::vector<Vector> children_;
   std::shared_ptr<StringHeap> heap_;

@@ -39,7 +39,8 @@ void PageCache::Insert(uint64_t file_id, uint64_t offset, std::string_view bytes
   InsertShared(file_id, offset, std::make_shared<const std::string>(bytes));
 }
 
-void PageCache::InsertShared(uint64_t file_id, uint64_t offset, std::shared_ptr<const std::string> bytes) {
+void PageCache::InsertShared(uint64_t file_id, uint64_t offset,
+                             std::shared_ptr<const std::string> bytes) {
   std::lock_guard<std::mutex> l(mu_);
   if (bytes->size() > capacity_ || index_.count({file_id, offset})) return;
   bytes_ += bytes->size();

@@ -21,7 +21,6 @@
 #include "store/page_cache.h"
 #include "store/raw_skeleton.h"
 #include "store/segment_dict.h"
-#include "store/page_cache.h"
 #include "store/segment_format.h"
 #include "store/segment_reader.h"
 

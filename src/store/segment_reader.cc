@@ -617,8 +617,8 @@ bool SegmentFile::Decompress(std::string_view stored, const PageInfo& page,
   return true;
 }
 
-std::shared_ptr<const std::string> SegmentFile::DecompressShared(std::string_view stored, const PageInfo& page,
-                                                                const ZstdDictionary* zdict) const {
+std::shared_ptr<const std::string> SegmentFile::DecompressShared(
+    std::string_view stored, const PageInfo& page, const ZstdDictionary* zdict) const {
   PageCache& cache = PageCache::Default();
   if (page.compression != PageCompression::kNone) {
     if (auto hit = cache.LookupShared(cache_id_, page.offset)) return hit;
@@ -626,7 +626,8 @@ std::shared_ptr<const std::string> SegmentFile::DecompressShared(std::string_vie
   auto out = std::make_shared<std::string>();
   if (!DecompressPage(stored, page, zdict, out.get())) return nullptr;
   std::shared_ptr<const std::string> shared = std::move(out);
-  if (page.compression != PageCompression::kNone) cache.InsertShared(cache_id_, page.offset, shared);
+  if (page.compression != PageCompression::kNone)
+    cache.InsertShared(cache_id_, page.offset, shared);
   return shared;
 }
 

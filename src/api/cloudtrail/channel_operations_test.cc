@@ -31,17 +31,20 @@ class ChannelOpsTest : public LakeTestBase {
  protected:
   void SetUp() override {
     LakeTestBase::SetUp();
-    LakeReply r = Call("CreateEventDataStore", std::string(R"({"Name":"activity")") + kActivitySelectors + "}");
+    LakeReply r = Call("CreateEventDataStore",
+                       std::string(R"({"Name":"activity")") + kActivitySelectors + "}");
     ASSERT_EQ(r.status, 200) << r.body;
     store_arn_ = JStr(r.json, "EventDataStoreArn");
     store_id_ = store_arn_.substr(store_arn_.rfind('/') + 1);
-    r = Call("CreateChannel", R"({"Name":"app-events","Source":"Custom","Destinations":[{"Type":"EVENT_DATA_STORE","Location":")" + store_arn_ + R"("}]})");
+    r = Call(
+        "CreateChannel",
+        R"({"Name":"app-events","Source":"Custom","Destinations":[{"Type":"EVENT_DATA_STORE","Location":")" +
+            store_arn_ + R"("}]})");
     ASSERT_EQ(r.status, 200) << r.body;
     channel_arn_ = JStr(r.json, "ChannelArn");
   }
 
-  LakeReply Put(const std::string& events, std::string_view who = "admin",
-                std::string arn = "") {
+  LakeReply Put(const std::string& events, std::string_view who = "admin", std::string arn = "") {
     if (arn.empty()) arn = channel_arn_;
     return CallData("/PutAuditEvents?channelArn=" + PercentEncode(arn),
                     R"({"auditEvents":[)" + events + "]}", who);
@@ -56,18 +59,38 @@ TEST_F(ChannelOpsTest, ChannelLifecycleAndErrors) {
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(JStr(r.json, "Source"), "Custom");
   EXPECT_EQ(JStr(r.json["Destinations"].at(0), "Location"), store_arn_);
-  EXPECT_EQ(Call("CreateChannel", R"({"Name":"app-events","Source":"Custom","Destinations":[{"Type":"EVENT_DATA_STORE","Location":")" + store_arn_ + R"("}]})").error,
-            "ChannelAlreadyExistsException");
+  EXPECT_EQ(
+      Call(
+          "CreateChannel",
+          R"({"Name":"app-events","Source":"Custom","Destinations":[{"Type":"EVENT_DATA_STORE","Location":")" +
+              store_arn_ + R"("}]})")
+          .error,
+      "ChannelAlreadyExistsException");
   // A CloudTrail-events store cannot be a channel destination.
   r = Call("CreateEventDataStore", R"({"Name":"mgmt-events"})");
   const std::string mgmt_arn = JStr(r.json, "EventDataStoreArn");
-  EXPECT_EQ(Call("CreateChannel", R"({"Name":"chan2","Source":"Custom","Destinations":[{"Type":"EVENT_DATA_STORE","Location":")" + mgmt_arn + R"("}]})").error,
-            "InvalidEventDataStoreCategoryException");
-  EXPECT_EQ(Call("CreateChannel", R"({"Name":"chan2","Source":"Custom","Destinations":[{"Type":"EVENT_DATA_STORE","Location":"00000000-0000-4000-8000-000000000000"}]})").error,
-            "EventDataStoreNotFoundException");
-  EXPECT_EQ(Call("CreateChannel", R"({"Name":"chan2","Source":"","Destinations":[{"Type":"EVENT_DATA_STORE","Location":")" + store_arn_ + R"("}]})").error,
-            "InvalidSourceException");
-  EXPECT_EQ(Call("GetChannel", R"({"Channel":"arn:aws:s3:::x"})").error, "ChannelARNInvalidException");
+  EXPECT_EQ(
+      Call(
+          "CreateChannel",
+          R"({"Name":"chan2","Source":"Custom","Destinations":[{"Type":"EVENT_DATA_STORE","Location":")" +
+              mgmt_arn + R"("}]})")
+          .error,
+      "InvalidEventDataStoreCategoryException");
+  EXPECT_EQ(
+      Call(
+          "CreateChannel",
+          R"({"Name":"chan2","Source":"Custom","Destinations":[{"Type":"EVENT_DATA_STORE","Location":"00000000-0000-4000-8000-000000000000"}]})")
+          .error,
+      "EventDataStoreNotFoundException");
+  EXPECT_EQ(
+      Call(
+          "CreateChannel",
+          R"({"Name":"chan2","Source":"","Destinations":[{"Type":"EVENT_DATA_STORE","Location":")" +
+              store_arn_ + R"("}]})")
+          .error,
+      "InvalidSourceException");
+  EXPECT_EQ(Call("GetChannel", R"({"Channel":"arn:aws:s3:::x"})").error,
+            "ChannelARNInvalidException");
   EXPECT_EQ(Call("GetChannel", R"({"Channel":"00000000-0000-4000-8000-000000000000"})").error,
             "ChannelNotFoundException");
   // Other accounts do not see it.
@@ -76,14 +99,18 @@ TEST_F(ChannelOpsTest, ChannelLifecycleAndErrors) {
   EXPECT_EQ(Call("ListChannels", "{}", "member").json["Channels"].get_array().size(), 0u);
   EXPECT_EQ(Call("ListChannels", "{}").json["Channels"].get_array().size(), 1u);
   // The store cannot be deleted while the channel targets it.
-  ASSERT_EQ(Call("UpdateEventDataStore", R"({"EventDataStore":")" + store_arn_ + R"(","TerminationProtectionEnabled":false})").status, 200);
+  ASSERT_EQ(Call("UpdateEventDataStore", R"({"EventDataStore":")" + store_arn_ +
+                                             R"(","TerminationProtectionEnabled":false})")
+                .status,
+            200);
   EXPECT_EQ(Call("DeleteEventDataStore", R"({"EventDataStore":")" + store_arn_ + R"("})").error,
             "ChannelExistsForEDSException");
   r = Call("UpdateChannel", R"({"Channel":")" + channel_arn_ + R"(","Name":"renamed"})");
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(JStr(r.json, "Name"), "renamed");
   EXPECT_EQ(Call("DeleteChannel", R"({"Channel":")" + channel_arn_ + R"("})").status, 200);
-  EXPECT_EQ(Call("DeleteEventDataStore", R"({"EventDataStore":")" + store_arn_ + R"("})").status, 200);
+  EXPECT_EQ(Call("DeleteEventDataStore", R"({"EventDataStore":")" + store_arn_ + R"("})").status,
+            200);
 }
 
 TEST_F(ChannelOpsTest, PutAuditEventsValidatesEachEventAndIsQueryable) {
@@ -92,10 +119,19 @@ TEST_F(ChannelOpsTest, PutAuditEventsValidatesEachEventAndIsQueryable) {
   EXPECT_EQ(Quote(EventData("u-0001", "111122223333")).size() > 0, true);
   std::string events = R"({"id":"ok-1","eventData":)" + Quote(good) + "}";
   events += R"(,{"id":"ok-2","eventData":)" + Quote(EventData("u-0002")) + "}";
-  events += R"(,{"id":"bad-sum","eventData":)" + Quote(EventData("u-3")) + R"(,"eventDataChecksum":"AAAA"})";
+  events += R"(,{"id":"bad-sum","eventData":)" + Quote(EventData("u-3")) +
+            R"(,"eventDataChecksum":"AAAA"})";
   events += R"(,{"id":"other-acct","eventData":)" + Quote(EventData("u-4", kMember)) + "}";
-  events += R"(,{"id":"no-uid","eventData":)" + Quote(R"({"version":"1.0","userIdentity":{"type":"T","principalId":"p"},"eventSource":"s","eventName":"n","eventTime":"2025-03-04T10:15:02Z","recipientAccountId":"111111111111"})") + "}";
-  events += R"(,{"id":"bad-time","eventData":)" + Quote(R"({"version":"1.0","userIdentity":{"type":"T","principalId":"p"},"eventSource":"s","eventName":"n","eventTime":"2025-03-04 10:15:02","UID":"x","recipientAccountId":"111111111111"})") + "}";
+  events +=
+      R"(,{"id":"no-uid","eventData":)" +
+      Quote(
+          R"({"version":"1.0","userIdentity":{"type":"T","principalId":"p"},"eventSource":"s","eventName":"n","eventTime":"2025-03-04T10:15:02Z","recipientAccountId":"111111111111"})") +
+      "}";
+  events +=
+      R"(,{"id":"bad-time","eventData":)" +
+      Quote(
+          R"({"version":"1.0","userIdentity":{"type":"T","principalId":"p"},"eventSource":"s","eventName":"n","eventTime":"2025-03-04 10:15:02","UID":"x","recipientAccountId":"111111111111"})") +
+      "}";
   events += R"(,{"id":"not-json","eventData":"{nope"})";
   LakeReply r = Put(events);
   ASSERT_EQ(r.status, 200) << r.body;
@@ -103,7 +139,8 @@ TEST_F(ChannelOpsTest, PutAuditEventsValidatesEachEventAndIsQueryable) {
   EXPECT_EQ(JStr(r.json["successful"].at(0), "id"), "ok-1");
   EXPECT_EQ(JStr(r.json["successful"].at(0), "eventID").size(), 36u);
   std::map<std::string, std::string> failures;
-  for (simdjson::dom::element f : r.json["failed"].get_array()) failures[JStr(f, "id")] = JStr(f, "errorCode");
+  for (simdjson::dom::element f : r.json["failed"].get_array())
+    failures[JStr(f, "id")] = JStr(f, "errorCode");
   EXPECT_EQ(failures, (std::map<std::string, std::string>{{"bad-sum", "InvalidChecksum"},
                                                           {"other-acct", "InvalidRecipient"},
                                                           {"no-uid", "FieldNotFound"},
@@ -111,23 +148,36 @@ TEST_F(ChannelOpsTest, PutAuditEventsValidatesEachEventAndIsQueryable) {
                                                           {"not-json", "InvalidData"}}));
   // A correct checksum is accepted.
   std::string sum = cairn::sql::EventJsonChecksum(good);
-  r = Put(R"({"id":"with-sum","eventData":)" + Quote(good) + R"(,"eventDataChecksum":")" + sum + R"("})");
+  r = Put(R"({"id":"with-sum","eventData":)" + Quote(good) + R"(,"eventDataChecksum":")" + sum +
+          R"("})");
   ASSERT_EQ(r.json["successful"].get_array().size(), 1u) << r.body;
 
   // Request-level errors.
-  EXPECT_EQ(Put(R"({"id":"a","eventData":"{}"},{"id":"a","eventData":"{}"})").error, "DuplicatedAuditEventId");
+  EXPECT_EQ(Put(R"({"id":"a","eventData":"{}"},{"id":"a","eventData":"{}"})").error,
+            "DuplicatedAuditEventId");
   EXPECT_EQ(Put("").error, "ValidationException");
-  EXPECT_EQ(Put(R"({"id":"a","eventData":"{}"})", "admin", "arn:aws:cloudtrail:us-east-1:111111111111:channel/00000000-0000-4000-8000-000000000000").error,
-            "ChannelNotFound");
-  EXPECT_EQ(Put(R"({"id":"a","eventData":"{}"})", "admin", "not-an-arn").error, "InvalidChannelARN");
-  EXPECT_EQ(Put(R"({"id":"a","eventData":"{}"})", "member_admin").error, "ChannelInsufficientPermission");
+  EXPECT_EQ(
+      Put(R"({"id":"a","eventData":"{}"})", "admin",
+          "arn:aws:cloudtrail:us-east-1:111111111111:channel/00000000-0000-4000-8000-000000000000")
+          .error,
+      "ChannelNotFound");
+  EXPECT_EQ(Put(R"({"id":"a","eventData":"{}"})", "admin", "not-an-arn").error,
+            "InvalidChannelARN");
+  EXPECT_EQ(Put(R"({"id":"a","eventData":"{}"})", "member_admin").error,
+            "ChannelInsufficientPermission");
   EXPECT_EQ(Put(R"({"id":"a","eventData":"{}"})", "member").error, "AccessDeniedException");
   std::string many;
-  for (int i = 0; i < 101; ++i) many += std::string(i ? "," : "") + R"({"id":"e)" + std::to_string(i) + R"(","eventData":"{}"})";
+  for (int i = 0; i < 101; ++i)
+    many +=
+        std::string(i ? "," : "") + R"({"id":"e)" + std::to_string(i) + R"(","eventData":"{}"})";
   EXPECT_EQ(Put(many).error, "ValidationException");
 
   // The events are in the store, wrapped, and found by query.
-  r = Call("StartQuery", fmt::format(R"({{"QueryStatement":"SELECT eventCategory, json_extract_scalar(eventjson, '$.eventData.UID') AS uid, json_extract_scalar(eventjson, '$.metadata.channelARN') AS channel FROM {} ORDER BY uid"}})", store_id_));
+  r = Call(
+      "StartQuery",
+      fmt::format(
+          R"({{"QueryStatement":"SELECT eventCategory, json_extract_scalar(eventjson, '$.eventData.UID') AS uid, json_extract_scalar(eventjson, '$.metadata.channelARN') AS channel FROM {} ORDER BY uid"}})",
+          store_id_));
   ASSERT_EQ(r.status, 200) << r.body;
   const std::string q = JStr(r.json, "QueryId");
   for (int i = 0; i < 500; ++i) {

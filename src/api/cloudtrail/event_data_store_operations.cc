@@ -21,7 +21,8 @@ Result<cloud::TagList> ReadTags(simdjson::dom::element in) {
   if (!v) return tags;
   simdjson::dom::array arr;
   if (v->get_array().get(arr)) {
-    return lake::Invalid("TagsList must be a list of {Key, Value}.", "InvalidTagParameterException");
+    return lake::Invalid("TagsList must be a list of {Key, Value}.",
+                         "InvalidTagParameterException");
   }
   size_t i = 0;
   for (simdjson::dom::element t : arr) {
@@ -71,7 +72,8 @@ std::string StoreJson(const EventDataStoreInfo& info, std::string_view status, b
   WriteStore(&w, info, status);
   if (tags) {
     w.Key("TagsList").BeginArray();
-    for (const auto& [k, v] : info.tags) w.BeginObject().Member("Key", k).Member("Value", v).EndObject();
+    for (const auto& [k, v] : info.tags)
+      w.BeginObject().Member("Key", k).Member("Value", v).EndObject();
     w.EndArray();
   }
   if (federation) w.Member("FederationStatus", "DISABLED");
@@ -83,29 +85,31 @@ std::string StoreJson(const EventDataStoreInfo& info, std::string_view status, b
 
 void RegisterEventDataStoreOperations(Dispatcher* d, cloud::EventDataStores* stores) {
   using cloud::Action;
-  d->AddJson11("CreateEventDataStore", Action::kWriteConfig,
-               [stores](const RequestContext& ctx, simdjson::dom::element in) -> Result<std::string> {
-                 cloud::CreateEventDataStoreRequest req;
-                 ASSIGN_OR_RETURN(req.name, lake::ReqString(in, "Name"));
-                 ASSIGN_OR_RETURN(req.selectors, ReadSelectors(in));
-                 ASSIGN_OR_RETURN(req.multi_region, lake::OptBool(in, "MultiRegionEnabled"));
-                 ASSIGN_OR_RETURN(req.organization, lake::OptBool(in, "OrganizationEnabled"));
-                 ASSIGN_OR_RETURN(req.termination_protection,
-                                  lake::OptBool(in, "TerminationProtectionEnabled"));
-                 ASSIGN_OR_RETURN(req.start_ingestion, lake::OptBool(in, "StartIngestion"));
-                 ASSIGN_OR_RETURN(req.retention_days, lake::OptInt(in, "RetentionPeriod"));
-                 ASSIGN_OR_RETURN(req.billing_mode, lake::OptString(in, "BillingMode"));
-                 ASSIGN_OR_RETURN(req.kms_key_id, lake::OptString(in, "KmsKeyId"));
-                 ASSIGN_OR_RETURN(req.tags, ReadTags(in));
-                 ASSIGN_OR_RETURN(EventDataStoreInfo info, stores->Create(CallerOf(ctx), req));
-                 return StoreJson(info, "CREATED", /*tags=*/true, /*federation=*/false);
-               });
-  d->AddJson11("GetEventDataStore", Action::kReadConfig,
-               [stores](const RequestContext& ctx, simdjson::dom::element in) -> Result<std::string> {
-                 ASSIGN_OR_RETURN(std::string ref, lake::ReqString(in, "EventDataStore"));
-                 ASSIGN_OR_RETURN(EventDataStoreInfo info, stores->Get(CallerOf(ctx), ref));
-                 return StoreJson(info, info.status, false, /*federation=*/true);
-               });
+  d->AddJson11(
+      "CreateEventDataStore", Action::kWriteConfig,
+      [stores](const RequestContext& ctx, simdjson::dom::element in) -> Result<std::string> {
+        cloud::CreateEventDataStoreRequest req;
+        ASSIGN_OR_RETURN(req.name, lake::ReqString(in, "Name"));
+        ASSIGN_OR_RETURN(req.selectors, ReadSelectors(in));
+        ASSIGN_OR_RETURN(req.multi_region, lake::OptBool(in, "MultiRegionEnabled"));
+        ASSIGN_OR_RETURN(req.organization, lake::OptBool(in, "OrganizationEnabled"));
+        ASSIGN_OR_RETURN(req.termination_protection,
+                         lake::OptBool(in, "TerminationProtectionEnabled"));
+        ASSIGN_OR_RETURN(req.start_ingestion, lake::OptBool(in, "StartIngestion"));
+        ASSIGN_OR_RETURN(req.retention_days, lake::OptInt(in, "RetentionPeriod"));
+        ASSIGN_OR_RETURN(req.billing_mode, lake::OptString(in, "BillingMode"));
+        ASSIGN_OR_RETURN(req.kms_key_id, lake::OptString(in, "KmsKeyId"));
+        ASSIGN_OR_RETURN(req.tags, ReadTags(in));
+        ASSIGN_OR_RETURN(EventDataStoreInfo info, stores->Create(CallerOf(ctx), req));
+        return StoreJson(info, "CREATED", /*tags=*/true, /*federation=*/false);
+      });
+  d->AddJson11(
+      "GetEventDataStore", Action::kReadConfig,
+      [stores](const RequestContext& ctx, simdjson::dom::element in) -> Result<std::string> {
+        ASSIGN_OR_RETURN(std::string ref, lake::ReqString(in, "EventDataStore"));
+        ASSIGN_OR_RETURN(EventDataStoreInfo info, stores->Get(CallerOf(ctx), ref));
+        return StoreJson(info, info.status, false, /*federation=*/true);
+      });
   d->AddJson11(
       "ListEventDataStores", Action::kReadConfig,
       [stores](const RequestContext& ctx, simdjson::dom::element in) -> Result<std::string> {
@@ -144,46 +148,51 @@ void RegisterEventDataStoreOperations(Dispatcher* d, cloud::EventDataStores* sto
         w.EndObject();
         return out;
       });
-  d->AddJson11("UpdateEventDataStore", Action::kWriteConfig,
-               [stores](const RequestContext& ctx, simdjson::dom::element in) -> Result<std::string> {
-                 cloud::UpdateEventDataStoreRequest req;
-                 ASSIGN_OR_RETURN(req.store, lake::ReqString(in, "EventDataStore"));
-                 ASSIGN_OR_RETURN(req.name, lake::OptString(in, "Name"));
-                 ASSIGN_OR_RETURN(req.selectors, ReadSelectors(in));
-                 ASSIGN_OR_RETURN(req.multi_region, lake::OptBool(in, "MultiRegionEnabled"));
-                 ASSIGN_OR_RETURN(req.organization, lake::OptBool(in, "OrganizationEnabled"));
-                 ASSIGN_OR_RETURN(req.termination_protection,
-                                  lake::OptBool(in, "TerminationProtectionEnabled"));
-                 ASSIGN_OR_RETURN(req.retention_days, lake::OptInt(in, "RetentionPeriod"));
-                 ASSIGN_OR_RETURN(req.billing_mode, lake::OptString(in, "BillingMode"));
-                 ASSIGN_OR_RETURN(req.kms_key_id, lake::OptString(in, "KmsKeyId"));
-                 ASSIGN_OR_RETURN(EventDataStoreInfo info, stores->Update(CallerOf(ctx), req));
-                 return StoreJson(info, info.status, false, /*federation=*/true);
-               });
-  d->AddJson11("DeleteEventDataStore", Action::kWriteConfig,
-               [stores](const RequestContext& ctx, simdjson::dom::element in) -> Result<std::string> {
-                 ASSIGN_OR_RETURN(std::string ref, lake::ReqString(in, "EventDataStore"));
-                 RETURN_IF_ERROR(stores->Delete(CallerOf(ctx), ref));
-                 return std::string("{}");
-               });
-  d->AddJson11("RestoreEventDataStore", Action::kWriteConfig,
-               [stores](const RequestContext& ctx, simdjson::dom::element in) -> Result<std::string> {
-                 ASSIGN_OR_RETURN(std::string ref, lake::ReqString(in, "EventDataStore"));
-                 ASSIGN_OR_RETURN(EventDataStoreInfo info, stores->Restore(CallerOf(ctx), ref));
-                 return StoreJson(info, info.status, false, false);
-               });
-  d->AddJson11("StartEventDataStoreIngestion", Action::kWriteConfig,
-               [stores](const RequestContext& ctx, simdjson::dom::element in) -> Result<std::string> {
-                 ASSIGN_OR_RETURN(std::string ref, lake::ReqString(in, "EventDataStore"));
-                 RETURN_IF_ERROR(stores->StartIngestion(CallerOf(ctx), ref));
-                 return std::string("{}");
-               });
-  d->AddJson11("StopEventDataStoreIngestion", Action::kWriteConfig,
-               [stores](const RequestContext& ctx, simdjson::dom::element in) -> Result<std::string> {
-                 ASSIGN_OR_RETURN(std::string ref, lake::ReqString(in, "EventDataStore"));
-                 RETURN_IF_ERROR(stores->StopIngestion(CallerOf(ctx), ref));
-                 return std::string("{}");
-               });
+  d->AddJson11(
+      "UpdateEventDataStore", Action::kWriteConfig,
+      [stores](const RequestContext& ctx, simdjson::dom::element in) -> Result<std::string> {
+        cloud::UpdateEventDataStoreRequest req;
+        ASSIGN_OR_RETURN(req.store, lake::ReqString(in, "EventDataStore"));
+        ASSIGN_OR_RETURN(req.name, lake::OptString(in, "Name"));
+        ASSIGN_OR_RETURN(req.selectors, ReadSelectors(in));
+        ASSIGN_OR_RETURN(req.multi_region, lake::OptBool(in, "MultiRegionEnabled"));
+        ASSIGN_OR_RETURN(req.organization, lake::OptBool(in, "OrganizationEnabled"));
+        ASSIGN_OR_RETURN(req.termination_protection,
+                         lake::OptBool(in, "TerminationProtectionEnabled"));
+        ASSIGN_OR_RETURN(req.retention_days, lake::OptInt(in, "RetentionPeriod"));
+        ASSIGN_OR_RETURN(req.billing_mode, lake::OptString(in, "BillingMode"));
+        ASSIGN_OR_RETURN(req.kms_key_id, lake::OptString(in, "KmsKeyId"));
+        ASSIGN_OR_RETURN(EventDataStoreInfo info, stores->Update(CallerOf(ctx), req));
+        return StoreJson(info, info.status, false, /*federation=*/true);
+      });
+  d->AddJson11(
+      "DeleteEventDataStore", Action::kWriteConfig,
+      [stores](const RequestContext& ctx, simdjson::dom::element in) -> Result<std::string> {
+        ASSIGN_OR_RETURN(std::string ref, lake::ReqString(in, "EventDataStore"));
+        RETURN_IF_ERROR(stores->Delete(CallerOf(ctx), ref));
+        return std::string("{}");
+      });
+  d->AddJson11(
+      "RestoreEventDataStore", Action::kWriteConfig,
+      [stores](const RequestContext& ctx, simdjson::dom::element in) -> Result<std::string> {
+        ASSIGN_OR_RETURN(std::string ref, lake::ReqString(in, "EventDataStore"));
+        ASSIGN_OR_RETURN(EventDataStoreInfo info, stores->Restore(CallerOf(ctx), ref));
+        return StoreJson(info, info.status, false, false);
+      });
+  d->AddJson11(
+      "StartEventDataStoreIngestion", Action::kWriteConfig,
+      [stores](const RequestContext& ctx, simdjson::dom::element in) -> Result<std::string> {
+        ASSIGN_OR_RETURN(std::string ref, lake::ReqString(in, "EventDataStore"));
+        RETURN_IF_ERROR(stores->StartIngestion(CallerOf(ctx), ref));
+        return std::string("{}");
+      });
+  d->AddJson11(
+      "StopEventDataStoreIngestion", Action::kWriteConfig,
+      [stores](const RequestContext& ctx, simdjson::dom::element in) -> Result<std::string> {
+        ASSIGN_OR_RETURN(std::string ref, lake::ReqString(in, "EventDataStore"));
+        RETURN_IF_ERROR(stores->StopIngestion(CallerOf(ctx), ref));
+        return std::string("{}");
+      });
 }
 
 }  // namespace cairn::api

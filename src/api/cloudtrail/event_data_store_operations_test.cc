@@ -11,9 +11,10 @@ namespace {
 
 class EventDataStoreOpsTest : public LakeTestBase {
  protected:
-  std::string CreateStore(std::string name, std::string extra = "", std::string_view who = "admin") {
-    LakeReply r = Call("CreateEventDataStore",
-                       fmt::format(R"({{"Name":"{}"{}}})", name, extra), who);
+  std::string CreateStore(std::string name, std::string extra = "",
+                          std::string_view who = "admin") {
+    LakeReply r =
+        Call("CreateEventDataStore", fmt::format(R"({{"Name":"{}"{}}})", name, extra), who);
     EXPECT_EQ(r.status, 200) << r.body;
     return JStr(r.json, "EventDataStoreArn");
   }
@@ -24,7 +25,8 @@ TEST_F(EventDataStoreOpsTest, CreateGetListDefaults) {
   ASSERT_EQ(r.status, 200) << r.body;
   const std::string arn = JStr(r.json, "EventDataStoreArn");
   EXPECT_TRUE(arn.starts_with("arn:aws:cloudtrail:us-east-1:111111111111:eventdatastore/")) << arn;
-  EXPECT_EQ(arn.size(), std::string("arn:aws:cloudtrail:us-east-1:111111111111:eventdatastore/").size() + 36);
+  EXPECT_EQ(arn.size(),
+            std::string("arn:aws:cloudtrail:us-east-1:111111111111:eventdatastore/").size() + 36);
   EXPECT_EQ(JStr(r.json, "Status"), "CREATED");
   EXPECT_EQ(JStr(r.json, "BillingMode"), "EXTENDABLE_RETENTION_PRICING");
   EXPECT_EQ(int64_t(r.json["RetentionPeriod"]), 366);
@@ -59,7 +61,8 @@ TEST_F(EventDataStoreOpsTest, CreateGetListDefaults) {
   r = Call("ListEventDataStores", R"({"MaxResults":1,"NextToken":")" + token + R"("})");
   EXPECT_EQ(JStr(r.json["EventDataStores"].at(0), "Name"), "audit-2");
   EXPECT_TRUE(JStr(r.json, "NextToken").empty());
-  EXPECT_EQ(Call("ListEventDataStores", R"({"NextToken":"nope"})").error, "InvalidNextTokenException");
+  EXPECT_EQ(Call("ListEventDataStores", R"({"NextToken":"nope"})").error,
+            "InvalidNextTokenException");
   EXPECT_EQ(Call("ListEventDataStores", R"({"MaxResults":0})").error, "InvalidMaxResultsException");
   // Another region has none.
   r = Call("ListEventDataStores", "{}", "admin", "eu-west-1");
@@ -86,7 +89,8 @@ TEST_F(EventDataStoreOpsTest, ValidationErrors) {
             "InvalidTagParameterException");
   // Selectors.
   auto sel = [&](std::string json) {
-    return Call("CreateEventDataStore", R"({"Name":"st1","AdvancedEventSelectors":)" + json + "}").error;
+    return Call("CreateEventDataStore", R"({"Name":"st1","AdvancedEventSelectors":)" + json + "}")
+        .error;
   };
   EXPECT_EQ(sel(R"([{"FieldSelectors":[{"Field":"eventSource","Equals":["s3.amazonaws.com"]}]}])"),
             "InvalidEventSelectorsException");  // no eventCategory
@@ -96,28 +100,38 @@ TEST_F(EventDataStoreOpsTest, ValidationErrors) {
             "InvalidEventSelectorsException");
   EXPECT_EQ(sel(R"([{"FieldSelectors":[{"Field":"eventCategory","Equals":["Data"]}]}])"),
             "InvalidEventSelectorsException");  // data needs resources.type
-  EXPECT_EQ(sel(R"([{"FieldSelectors":[{"Field":"eventCategory","Equals":["Management"]},{"Field":"resources.ARN","StartsWith":["arn:"]}]}])"),
-            "InvalidEventSelectorsException");  // not a management field
-  EXPECT_EQ(sel(R"([{"FieldSelectors":[{"Field":"eventCategory","Equals":["Management"]},{"Field":"readOnly","Equals":["maybe"]}]}])"),
-            "InvalidEventSelectorsException");
-  EXPECT_EQ(sel(R"([{"FieldSelectors":[{"Field":"eventCategory","Equals":["Management"]}]},{"FieldSelectors":[{"Field":"eventCategory","Equals":["ActivityAuditLog"]}]}])"),
-            "InvalidEventSelectorsException");  // families mixed
+  EXPECT_EQ(
+      sel(R"([{"FieldSelectors":[{"Field":"eventCategory","Equals":["Management"]},{"Field":"resources.ARN","StartsWith":["arn:"]}]}])"),
+      "InvalidEventSelectorsException");  // not a management field
+  EXPECT_EQ(
+      sel(R"([{"FieldSelectors":[{"Field":"eventCategory","Equals":["Management"]},{"Field":"readOnly","Equals":["maybe"]}]}])"),
+      "InvalidEventSelectorsException");
+  EXPECT_EQ(
+      sel(R"([{"FieldSelectors":[{"Field":"eventCategory","Equals":["Management"]}]},{"FieldSelectors":[{"Field":"eventCategory","Equals":["ActivityAuditLog"]}]}])"),
+      "InvalidEventSelectorsException");  // families mixed
   std::string many = "[";
   for (int i = 0; i < 6; ++i) {
-    many += std::string(i ? "," : "") + R"({"FieldSelectors":[{"Field":"eventCategory","Equals":["Management"]}]})";
+    many += std::string(i ? "," : "") +
+            R"({"FieldSelectors":[{"Field":"eventCategory","Equals":["Management"]}]})";
   }
   EXPECT_EQ(sel(many + "]"), "InvalidEventSelectorsException");
-  std::string values = R"([{"FieldSelectors":[{"Field":"eventCategory","Equals":["Management"]},{"Field":"eventName","Equals":[)";
-  for (int i = 0; i < 500; ++i) values += std::string(i ? "," : "") + "\"n" + std::to_string(i) + "\"";
+  std::string values =
+      R"([{"FieldSelectors":[{"Field":"eventCategory","Equals":["Management"]},{"Field":"eventName","Equals":[)";
+  for (int i = 0; i < 500; ++i)
+    values += std::string(i ? "," : "") + "\"n" + std::to_string(i) + "\"";
   EXPECT_EQ(sel(values + "]}]}]"), "InvalidEventSelectorsException");  // 501 values
   // Valid data selector.
-  LakeReply ok = Call("CreateEventDataStore", R"({"Name":"data1","AdvancedEventSelectors":[{"Name":"S3","FieldSelectors":[{"Field":"eventCategory","Equals":["Data"]},{"Field":"resources.type","Equals":["AWS::S3::Object"]},{"Field":"resources.ARN","StartsWith":["arn:aws:s3"]}]}]})");
+  LakeReply ok = Call(
+      "CreateEventDataStore",
+      R"({"Name":"data1","AdvancedEventSelectors":[{"Name":"S3","FieldSelectors":[{"Field":"eventCategory","Equals":["Data"]},{"Field":"resources.type","Equals":["AWS::S3::Object"]},{"Field":"resources.ARN","StartsWith":["arn:aws:s3"]}]}]})");
   EXPECT_EQ(ok.status, 200) << ok.body;
   EXPECT_EQ(JStr(ok.json["AdvancedEventSelectors"].at(0), "Name"), "S3");
 
   // Unknown stores and bad references.
-  EXPECT_EQ(Call("GetEventDataStore", R"({"EventDataStore":"00000000-0000-4000-8000-000000000000"})").error,
-            "EventDataStoreNotFoundException");
+  EXPECT_EQ(
+      Call("GetEventDataStore", R"({"EventDataStore":"00000000-0000-4000-8000-000000000000"})")
+          .error,
+      "EventDataStoreNotFoundException");
   EXPECT_EQ(Call("GetEventDataStore", R"({"EventDataStore":"arn:aws:s3:::bucket"})").error,
             "EventDataStoreARNInvalidException");
   EXPECT_EQ(Call("GetEventDataStore", R"({"EventDataStore":"bad id!"})").error,
@@ -141,8 +155,9 @@ TEST_F(EventDataStoreOpsTest, NamesQuotaAndUpdate) {
   r = Call("UpdateEventDataStore", R"({"EventDataStore":")" + arn + R"(","Name":"st2"})");
   EXPECT_EQ(r.error, "EventDataStoreAlreadyExistsException");
   env_->AdvanceMicros(5000000);
-  r = Call("UpdateEventDataStore", R"({"EventDataStore":")" + arn +
-                                       R"(","Name":"renamed","RetentionPeriod":30,"TerminationProtectionEnabled":false})");
+  r = Call("UpdateEventDataStore",
+           R"({"EventDataStore":")" + arn +
+               R"(","Name":"renamed","RetentionPeriod":30,"TerminationProtectionEnabled":false})");
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(JStr(r.json, "Name"), "renamed");
   EXPECT_EQ(int64_t(r.json["RetentionPeriod"]), 30);
@@ -154,10 +169,17 @@ TEST_F(EventDataStoreOpsTest, NamesQuotaAndUpdate) {
   ASSERT_TRUE(store.ok());
   EXPECT_EQ((*store)->settings().retention_days, 30u);
   // EXTENDABLE -> FIXED is refused; changing the family too.
-  EXPECT_EQ(Call("UpdateEventDataStore", R"({"EventDataStore":")" + id + R"(","BillingMode":"FIXED_RETENTION_PRICING"})").error,
+  EXPECT_EQ(Call("UpdateEventDataStore",
+                 R"({"EventDataStore":")" + id + R"(","BillingMode":"FIXED_RETENTION_PRICING"})")
+                .error,
             "InvalidParameterException");
-  EXPECT_EQ(Call("UpdateEventDataStore", R"({"EventDataStore":")" + id + R"(","AdvancedEventSelectors":[{"FieldSelectors":[{"Field":"eventCategory","Equals":["ActivityAuditLog"]}]}]})").error,
-            "InvalidEventSelectorsException");
+  EXPECT_EQ(
+      Call(
+          "UpdateEventDataStore",
+          R"({"EventDataStore":")" + id +
+              R"(","AdvancedEventSelectors":[{"FieldSelectors":[{"Field":"eventCategory","Equals":["ActivityAuditLog"]}]}]})")
+          .error,
+      "InvalidEventSelectorsException");
 }
 
 TEST_F(EventDataStoreOpsTest, DeleteRestoreIngestionLifecycle) {
@@ -165,22 +187,24 @@ TEST_F(EventDataStoreOpsTest, DeleteRestoreIngestionLifecycle) {
   const std::string ref = R"({"EventDataStore":")" + arn + R"("})";
   EXPECT_EQ(Call("DeleteEventDataStore", ref).error, "EventDataStoreTerminationProtectedException");
   EXPECT_EQ(Call("RestoreEventDataStore", ref).error, "InvalidEventDataStoreStatusException");
-  EXPECT_EQ(Call("StartEventDataStoreIngestion", ref).error, "InvalidEventDataStoreStatusException");
+  EXPECT_EQ(Call("StartEventDataStoreIngestion", ref).error,
+            "InvalidEventDataStoreStatusException");
   EXPECT_EQ(Call("StopEventDataStoreIngestion", ref).status, 200);
   EXPECT_EQ(JStr(Call("GetEventDataStore", ref).json, "Status"), "STOPPED_INGESTION");
   EXPECT_EQ(Call("StopEventDataStoreIngestion", ref).error, "InvalidEventDataStoreStatusException");
   EXPECT_EQ(Call("StartEventDataStoreIngestion", ref).status, 200);
   EXPECT_EQ(JStr(Call("GetEventDataStore", ref).json, "Status"), "ENABLED");
 
-  ASSERT_EQ(Call("UpdateEventDataStore", R"({"EventDataStore":")" + arn +
-                                             R"(","TerminationProtectionEnabled":false})")
+  ASSERT_EQ(Call("UpdateEventDataStore",
+                 R"({"EventDataStore":")" + arn + R"(","TerminationProtectionEnabled":false})")
                 .status,
             200);
   EXPECT_EQ(Call("DeleteEventDataStore", ref).status, 200);
   EXPECT_EQ(JStr(Call("GetEventDataStore", ref).json, "Status"), "PENDING_DELETION");
   EXPECT_EQ(Call("DeleteEventDataStore", ref).error, "InactiveEventDataStoreException");
-  EXPECT_EQ(Call("UpdateEventDataStore", R"({"EventDataStore":")" + arn + R"(","Name":"x12"})").error,
-            "InactiveEventDataStoreException");
+  EXPECT_EQ(
+      Call("UpdateEventDataStore", R"({"EventDataStore":")" + arn + R"(","Name":"x12"})").error,
+      "InactiveEventDataStoreException");
   LakeReply r = Call("RestoreEventDataStore", ref);
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(JStr(r.json, "Status"), "ENABLED");
@@ -205,11 +229,15 @@ TEST_F(EventDataStoreOpsTest, AccessRules) {
   const std::string org = CreateStore("org-store", R"(,"OrganizationEnabled":true)");
   const std::string mgmt_only = CreateStore("mgmt-private");
   // Members cannot create organization stores.
-  EXPECT_EQ(Call("CreateEventDataStore", R"({"Name":"x-org","OrganizationEnabled":true})", "member_admin").error,
-            "NotOrganizationMasterAccountException");
+  EXPECT_EQ(
+      Call("CreateEventDataStore", R"({"Name":"x-org","OrganizationEnabled":true})", "member_admin")
+          .error,
+      "NotOrganizationMasterAccountException");
   // Readers cannot write at all.
-  EXPECT_EQ(Call("CreateEventDataStore", R"({"Name":"x-r"})", "member").error, "AccessDeniedException");
-  EXPECT_EQ(Call("CreateEventDataStore", R"({"Name":"x-a"})", "auditor").error, "AccessDeniedException");
+  EXPECT_EQ(Call("CreateEventDataStore", R"({"Name":"x-r"})", "member").error,
+            "AccessDeniedException");
+  EXPECT_EQ(Call("CreateEventDataStore", R"({"Name":"x-a"})", "auditor").error,
+            "AccessDeniedException");
 
   auto names = [&](std::string_view who) {
     LakeReply r = Call("ListEventDataStores", "{}", who);
@@ -224,15 +252,21 @@ TEST_F(EventDataStoreOpsTest, AccessRules) {
   // Another account's store is "not found", never "access denied".
   EXPECT_EQ(Call("GetEventDataStore", R"({"EventDataStore":")" + mine + R"("})", "other").error,
             "EventDataStoreNotFoundException");
-  EXPECT_EQ(Call("GetEventDataStore", R"({"EventDataStore":")" + mgmt_only + R"("})", "member").error,
-            "EventDataStoreNotFoundException");
+  EXPECT_EQ(
+      Call("GetEventDataStore", R"({"EventDataStore":")" + mgmt_only + R"("})", "member").error,
+      "EventDataStoreNotFoundException");
   // Members cannot change the organization store.
-  EXPECT_EQ(Call("UpdateEventDataStore", R"({"EventDataStore":")" + org + R"(","RetentionPeriod":90})", "member_admin").error,
+  EXPECT_EQ(Call("UpdateEventDataStore",
+                 R"({"EventDataStore":")" + org + R"(","RetentionPeriod":90})", "member_admin")
+                .error,
             "NotOrganizationMasterAccountException");
-  EXPECT_EQ(Call("StopEventDataStoreIngestion", R"({"EventDataStore":")" + org + R"("})", "member_admin").error,
-            "NotOrganizationMasterAccountException");
+  EXPECT_EQ(
+      Call("StopEventDataStoreIngestion", R"({"EventDataStore":")" + org + R"("})", "member_admin")
+          .error,
+      "NotOrganizationMasterAccountException");
   // The management admin manages everything.
-  EXPECT_EQ(Call("StopEventDataStoreIngestion", R"({"EventDataStore":")" + mine + R"("})").status, 200);
+  EXPECT_EQ(Call("StopEventDataStoreIngestion", R"({"EventDataStore":")" + mine + R"("})").status,
+            200);
 }
 
 TEST_F(EventDataStoreOpsTest, PersistsAcrossRestartAndAdoptsImportStore) {
@@ -245,7 +279,8 @@ TEST_F(EventDataStoreOpsTest, PersistsAcrossRestartAndAdoptsImportStore) {
   OpenLake();
   auto org = dir_->OrganizationStore(/*create=*/true);  // what `cairn import` makes
   ASSERT_TRUE(org.ok());
-  const std::string arn = CreateStore("persist", R"(,"RetentionPeriod":100,"TagsList":[{"Key":"team","Value":"sec"}])");
+  const std::string arn =
+      CreateStore("persist", R"(,"RetentionPeriod":100,"TagsList":[{"Key":"team","Value":"sec"}])");
   CloseLake();
   OpenLake();
   LakeReply r = Call("GetEventDataStore", R"({"EventDataStore":")" + arn + R"("})");

@@ -45,49 +45,52 @@ std::string ImportJson(const cloud::ImportRecord& r, bool statistics) {
 
 void RegisterImportOperations(Dispatcher* d, cloud::Imports* imports) {
   using cloud::Action;
-  d->AddJson11("StartImport", Action::kWriteEvents,
-               [imports](const RequestContext& ctx, simdjson::dom::element in) -> Result<std::string> {
-                 ASSIGN_OR_RETURN(std::optional<std::string> retry, lake::OptString(in, "ImportId"));
-                 std::vector<std::string> destinations;
-                 cloud::ImportSource source;
-                 if (!retry) {
-                   auto dests = lake::OptMember(in, "Destinations");
-                   simdjson::dom::array arr;
-                   if (!dests || dests->get_array().get(arr)) {
-                     return lake::Invalid("Destinations (a list of one event data store ARN) is required.");
-                   }
-                   for (simdjson::dom::element e : arr) {
-                     std::string_view s;
-                     if (e.get_string().get(s)) return lake::Invalid("Destinations must hold strings.");
-                     destinations.emplace_back(s);
-                   }
-                   auto src = lake::OptMember(in, "ImportSource");
-                   simdjson::dom::element s3;
-                   if (!src || (*src)["S3"].get(s3)) {
-                     return lake::Invalid("ImportSource.S3 is required.", "InvalidImportSourceException");
-                   }
-                   ASSIGN_OR_RETURN(source.uri, lake::ReqString(s3, "S3LocationUri"));
-                   ASSIGN_OR_RETURN(source.bucket_region, lake::ReqString(s3, "S3BucketRegion"));
-                   ASSIGN_OR_RETURN(source.role_arn, lake::ReqString(s3, "S3BucketAccessRoleArn"));
-                 }
-                 ASSIGN_OR_RETURN(std::optional<int64_t> start, lake::OptTime(in, "StartEventTime"));
-                 ASSIGN_OR_RETURN(std::optional<int64_t> end, lake::OptTime(in, "EndEventTime"));
-                 ASSIGN_OR_RETURN(cloud::ImportRecord r,
-                                  imports->Start(CallerOf(ctx), destinations, source, start, end, retry));
-                 return ImportJson(r, false);
-               });
-  d->AddJson11("GetImport", Action::kReadConfig,
-               [imports](const RequestContext& ctx, simdjson::dom::element in) -> Result<std::string> {
-                 ASSIGN_OR_RETURN(std::string id, lake::ReqString(in, "ImportId"));
-                 ASSIGN_OR_RETURN(cloud::ImportRecord r, imports->Get(CallerOf(ctx), id));
-                 return ImportJson(r, true);
-               });
-  d->AddJson11("StopImport", Action::kWriteEvents,
-               [imports](const RequestContext& ctx, simdjson::dom::element in) -> Result<std::string> {
-                 ASSIGN_OR_RETURN(std::string id, lake::ReqString(in, "ImportId"));
-                 ASSIGN_OR_RETURN(cloud::ImportRecord r, imports->Stop(CallerOf(ctx), id));
-                 return ImportJson(r, true);
-               });
+  d->AddJson11(
+      "StartImport", Action::kWriteEvents,
+      [imports](const RequestContext& ctx, simdjson::dom::element in) -> Result<std::string> {
+        ASSIGN_OR_RETURN(std::optional<std::string> retry, lake::OptString(in, "ImportId"));
+        std::vector<std::string> destinations;
+        cloud::ImportSource source;
+        if (!retry) {
+          auto dests = lake::OptMember(in, "Destinations");
+          simdjson::dom::array arr;
+          if (!dests || dests->get_array().get(arr)) {
+            return lake::Invalid("Destinations (a list of one event data store ARN) is required.");
+          }
+          for (simdjson::dom::element e : arr) {
+            std::string_view s;
+            if (e.get_string().get(s)) return lake::Invalid("Destinations must hold strings.");
+            destinations.emplace_back(s);
+          }
+          auto src = lake::OptMember(in, "ImportSource");
+          simdjson::dom::element s3;
+          if (!src || (*src)["S3"].get(s3)) {
+            return lake::Invalid("ImportSource.S3 is required.", "InvalidImportSourceException");
+          }
+          ASSIGN_OR_RETURN(source.uri, lake::ReqString(s3, "S3LocationUri"));
+          ASSIGN_OR_RETURN(source.bucket_region, lake::ReqString(s3, "S3BucketRegion"));
+          ASSIGN_OR_RETURN(source.role_arn, lake::ReqString(s3, "S3BucketAccessRoleArn"));
+        }
+        ASSIGN_OR_RETURN(std::optional<int64_t> start, lake::OptTime(in, "StartEventTime"));
+        ASSIGN_OR_RETURN(std::optional<int64_t> end, lake::OptTime(in, "EndEventTime"));
+        ASSIGN_OR_RETURN(cloud::ImportRecord r,
+                         imports->Start(CallerOf(ctx), destinations, source, start, end, retry));
+        return ImportJson(r, false);
+      });
+  d->AddJson11(
+      "GetImport", Action::kReadConfig,
+      [imports](const RequestContext& ctx, simdjson::dom::element in) -> Result<std::string> {
+        ASSIGN_OR_RETURN(std::string id, lake::ReqString(in, "ImportId"));
+        ASSIGN_OR_RETURN(cloud::ImportRecord r, imports->Get(CallerOf(ctx), id));
+        return ImportJson(r, true);
+      });
+  d->AddJson11(
+      "StopImport", Action::kWriteEvents,
+      [imports](const RequestContext& ctx, simdjson::dom::element in) -> Result<std::string> {
+        ASSIGN_OR_RETURN(std::string id, lake::ReqString(in, "ImportId"));
+        ASSIGN_OR_RETURN(cloud::ImportRecord r, imports->Stop(CallerOf(ctx), id));
+        return ImportJson(r, true);
+      });
   d->AddJson11(
       "ListImportFailures", Action::kReadConfig,
       [imports](const RequestContext& ctx, simdjson::dom::element in) -> Result<std::string> {
@@ -98,13 +101,16 @@ void RegisterImportOperations(Dispatcher* d, cloud::Imports* imports) {
           return lake::Invalid(fmt::format("MaxResults {} is out of range 1..1000.", *max),
                                "InvalidMaxResultsException");
         }
-        ASSIGN_OR_RETURN(std::vector<cloud::ImportFailure> all, imports->Failures(CallerOf(ctx), id));
+        ASSIGN_OR_RETURN(std::vector<cloud::ImportFailure> all,
+                         imports->Failures(CallerOf(ctx), id));
         size_t begin = 0;
         if (token) {
           bool ok = token->starts_with("f-") && token->size() > 2 && token->size() < 12;
-          for (size_t i = 2; ok && i < token->size(); ++i) ok = std::isdigit(static_cast<unsigned char>((*token)[i]));
+          for (size_t i = 2; ok && i < token->size(); ++i)
+            ok = std::isdigit(static_cast<unsigned char>((*token)[i]));
           if (ok) begin = std::stoul(token->substr(2));
-          if (!ok || begin > all.size()) return lake::Invalid("NextToken is not valid.", "InvalidNextTokenException");
+          if (!ok || begin > all.size())
+            return lake::Invalid("NextToken is not valid.", "InvalidNextTokenException");
         }
         const size_t end = std::min(all.size(), begin + static_cast<size_t>(max.value_or(1000)));
         std::string out;
@@ -143,7 +149,8 @@ void RegisterImportOperations(Dispatcher* d, cloud::Imports* imports) {
           for (size_t i = 0; i < all.size(); ++i) {
             if ("imp-" + all[i].id == *token) begin = i;
           }
-          if (begin > all.size()) return lake::Invalid("NextToken is not valid.", "InvalidNextTokenException");
+          if (begin > all.size())
+            return lake::Invalid("NextToken is not valid.", "InvalidNextTokenException");
         }
         std::string out;
         JsonWriter w(&out);

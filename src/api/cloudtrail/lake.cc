@@ -8,8 +8,7 @@ Result<std::unique_ptr<Lake>> Lake::Open(cloud::DataDir* dir, const LakeOptions&
   eds.management_account = options.management_account;
   eds.home_region = options.home_region;
   ASSIGN_OR_RETURN(lake->stores_, cloud::EventDataStores::Open(dir, eds));
-  ASSIGN_OR_RETURN(lake->queries_,
-                   cloud::Queries::Open(dir, lake->stores_.get(), options.queries));
+  ASSIGN_OR_RETURN(lake->queries_, cloud::Queries::Open(dir, lake->stores_.get(), options.queries));
   ASSIGN_OR_RETURN(lake->channels_, cloud::Channels::Open(dir, lake->stores_.get()));
   ASSIGN_OR_RETURN(lake->imports_, cloud::Imports::Open(dir, lake->stores_.get()));
   MetricsRegistry* m = MetricsRegistry::Default();

@@ -24,11 +24,11 @@
 
 #include "api/dispatcher.h"
 #include "api/metrics.h"
+#include "cloud/channels.h"
 #include "cloud/data_dir.h"
 #include "cloud/event_data_stores.h"
-#include "cloud/queries.h"
-#include "cloud/channels.h"
 #include "cloud/imports.h"
+#include "cloud/queries.h"
 #include "common/status.h"
 
 namespace cairn::api {

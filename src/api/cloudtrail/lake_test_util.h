@@ -10,6 +10,7 @@
 // Call() signs a JSON 1.1 request as one of them and returns the status, error name and body.
 #pragma once
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
@@ -23,7 +24,6 @@
 #include "cloud/data_dir.h"
 #include "common/env.h"
 #include "event/record_parser.h"
-#include <fmt/format.h>
 
 namespace cairn::api {
 

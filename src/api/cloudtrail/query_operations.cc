@@ -41,81 +41,84 @@ Result<size_t> ReadMax(simdjson::dom::element in, std::string_view key) {
 
 void RegisterQueryOperations(Dispatcher* d, cloud::Queries* queries) {
   using cloud::Action;
-  d->AddJson11("StartQuery", Action::kReadEvents,
-               [queries](const RequestContext& ctx, simdjson::dom::element in) -> Result<std::string> {
-                 ASSIGN_OR_RETURN(std::optional<std::string> statement,
-                                  lake::OptString(in, "QueryStatement"));
-                 ASSIGN_OR_RETURN(std::optional<std::string> alias, lake::OptString(in, "QueryAlias"));
-                 ASSIGN_OR_RETURN(std::optional<std::string> owner, ReadOwner(in));
-                 if (lake::OptMember(in, "DeliveryS3Uri")) {
-                   return lake::Invalid(
-                       "DeliveryS3Uri is not supported: cairn keeps results for GetQueryResults "
-                       "and does not deliver them to S3.",
-                       "UnsupportedOperationException");
-                 }
-                 if (!statement) {
-                   return lake::Invalid(alias ? "QueryAlias is for dashboard queries, which cairn "
-                                                "does not have; give QueryStatement."
-                                              : "QueryStatement is required.");
-                 }
-                 ASSIGN_OR_RETURN(cloud::QueryRecord r, queries->Start(CallerOf(ctx), *statement));
-                 std::string out;
-                 JsonWriter w(&out);
-                 w.BeginObject().Member("QueryId", r.id);
-                 if (owner) w.Member("EventDataStoreOwnerAccountId", *owner);
-                 w.EndObject();
-                 return out;
-               });
-  d->AddJson11("DescribeQuery", Action::kReadEvents,
-               [queries](const RequestContext& ctx, simdjson::dom::element in) -> Result<std::string> {
-                 ASSIGN_OR_RETURN(std::optional<std::string> id, lake::OptString(in, "QueryId"));
-                 ASSIGN_OR_RETURN(std::optional<std::string> owner, ReadOwner(in));
-                 if (!id) return lake::Invalid("QueryId is required (cairn has no QueryAlias queries).");
-                 ASSIGN_OR_RETURN(cloud::QueryRecord r, queries->Describe(CallerOf(ctx), *id));
-                 std::string out;
-                 JsonWriter w(&out);
-                 w.BeginObject()
-                     .Member("QueryId", r.id)
-                     .Member("QueryString", r.statement)
-                     .Member("QueryStatus", r.status);
-                 w.Key("QueryStatistics").BeginObject();
-                 w.Member("EventsMatched", r.statistics.events_matched)
-                     .Member("EventsScanned", r.statistics.events_scanned)
-                     .Member("BytesScanned", r.statistics.bytes_scanned)
-                     .Member("ExecutionTimeInMillis", r.statistics.execution_time_ms);
-                 lake::WriteTime(&w, "CreationTime", r.created_us);
-                 w.EndObject();
-                 if (!r.error_message.empty()) w.Member("ErrorMessage", r.error_message);
-                 if (owner) w.Member("EventDataStoreOwnerAccountId", *owner);
-                 w.EndObject();
-                 return out;
-               });
-  d->AddJson11("GetQueryResults", Action::kReadEvents,
-               [queries](const RequestContext& ctx, simdjson::dom::element in) -> Result<std::string> {
-                 ASSIGN_OR_RETURN(std::string id, lake::ReqString(in, "QueryId"));
-                 ASSIGN_OR_RETURN(std::optional<std::string> token, lake::OptString(in, "NextToken"));
-                 ASSIGN_OR_RETURN(size_t max, ReadMax(in, "MaxQueryResults"));
-                 RETURN_IF_ERROR(ReadOwner(in).status());
-                 ASSIGN_OR_RETURN(cloud::QueryResultsPage page,
-                                  queries->GetResults(CallerOf(ctx), id, token, max));
-                 std::string out;
-                 JsonWriter w(&out);
-                 w.BeginObject().Member("QueryStatus", page.query.status);
-                 w.Key("QueryStatistics").BeginObject();
-                 w.Member("ResultsCount", static_cast<uint64_t>(page.rows.size()))
-                     .Member("TotalResultsCount", page.query.statistics.results_count)
-                     .Member("BytesScanned", page.query.statistics.bytes_scanned);
-                 w.EndObject();
-                 w.Key("QueryResultRows").BeginArray();
-                 for (const std::string& row : page.rows) w.Raw(row);
-                 w.EndArray();
-                 if (page.next_token) w.Member("NextToken", *page.next_token);
-                 if (!page.query.error_message.empty()) {
-                   w.Member("ErrorMessage", page.query.error_message);
-                 }
-                 w.EndObject();
-                 return out;
-               });
+  d->AddJson11(
+      "StartQuery", Action::kReadEvents,
+      [queries](const RequestContext& ctx, simdjson::dom::element in) -> Result<std::string> {
+        ASSIGN_OR_RETURN(std::optional<std::string> statement,
+                         lake::OptString(in, "QueryStatement"));
+        ASSIGN_OR_RETURN(std::optional<std::string> alias, lake::OptString(in, "QueryAlias"));
+        ASSIGN_OR_RETURN(std::optional<std::string> owner, ReadOwner(in));
+        if (lake::OptMember(in, "DeliveryS3Uri")) {
+          return lake::Invalid(
+              "DeliveryS3Uri is not supported: cairn keeps results for GetQueryResults "
+              "and does not deliver them to S3.",
+              "UnsupportedOperationException");
+        }
+        if (!statement) {
+          return lake::Invalid(alias ? "QueryAlias is for dashboard queries, which cairn "
+                                       "does not have; give QueryStatement."
+                                     : "QueryStatement is required.");
+        }
+        ASSIGN_OR_RETURN(cloud::QueryRecord r, queries->Start(CallerOf(ctx), *statement));
+        std::string out;
+        JsonWriter w(&out);
+        w.BeginObject().Member("QueryId", r.id);
+        if (owner) w.Member("EventDataStoreOwnerAccountId", *owner);
+        w.EndObject();
+        return out;
+      });
+  d->AddJson11(
+      "DescribeQuery", Action::kReadEvents,
+      [queries](const RequestContext& ctx, simdjson::dom::element in) -> Result<std::string> {
+        ASSIGN_OR_RETURN(std::optional<std::string> id, lake::OptString(in, "QueryId"));
+        ASSIGN_OR_RETURN(std::optional<std::string> owner, ReadOwner(in));
+        if (!id) return lake::Invalid("QueryId is required (cairn has no QueryAlias queries).");
+        ASSIGN_OR_RETURN(cloud::QueryRecord r, queries->Describe(CallerOf(ctx), *id));
+        std::string out;
+        JsonWriter w(&out);
+        w.BeginObject()
+            .Member("QueryId", r.id)
+            .Member("QueryString", r.statement)
+            .Member("QueryStatus", r.status);
+        w.Key("QueryStatistics").BeginObject();
+        w.Member("EventsMatched", r.statistics.events_matched)
+            .Member("EventsScanned", r.statistics.events_scanned)
+            .Member("BytesScanned", r.statistics.bytes_scanned)
+            .Member("ExecutionTimeInMillis", r.statistics.execution_time_ms);
+        lake::WriteTime(&w, "CreationTime", r.created_us);
+        w.EndObject();
+        if (!r.error_message.empty()) w.Member("ErrorMessage", r.error_message);
+        if (owner) w.Member("EventDataStoreOwnerAccountId", *owner);
+        w.EndObject();
+        return out;
+      });
+  d->AddJson11(
+      "GetQueryResults", Action::kReadEvents,
+      [queries](const RequestContext& ctx, simdjson::dom::element in) -> Result<std::string> {
+        ASSIGN_OR_RETURN(std::string id, lake::ReqString(in, "QueryId"));
+        ASSIGN_OR_RETURN(std::optional<std::string> token, lake::OptString(in, "NextToken"));
+        ASSIGN_OR_RETURN(size_t max, ReadMax(in, "MaxQueryResults"));
+        RETURN_IF_ERROR(ReadOwner(in).status());
+        ASSIGN_OR_RETURN(cloud::QueryResultsPage page,
+                         queries->GetResults(CallerOf(ctx), id, token, max));
+        std::string out;
+        JsonWriter w(&out);
+        w.BeginObject().Member("QueryStatus", page.query.status);
+        w.Key("QueryStatistics").BeginObject();
+        w.Member("ResultsCount", static_cast<uint64_t>(page.rows.size()))
+            .Member("TotalResultsCount", page.query.statistics.results_count)
+            .Member("BytesScanned", page.query.statistics.bytes_scanned);
+        w.EndObject();
+        w.Key("QueryResultRows").BeginArray();
+        for (const std::string& row : page.rows) w.Raw(row);
+        w.EndArray();
+        if (page.next_token) w.Member("NextToken", *page.next_token);
+        if (!page.query.error_message.empty()) {
+          w.Member("ErrorMessage", page.query.error_message);
+        }
+        w.EndObject();
+        return out;
+      });
   d->AddJson11(
       "ListQueries", Action::kReadEvents,
       [queries](const RequestContext& ctx, simdjson::dom::element in) -> Result<std::string> {
@@ -151,18 +154,19 @@ void RegisterQueryOperations(Dispatcher* d, cloud::Queries* queries) {
         w.EndObject();
         return out;
       });
-  d->AddJson11("CancelQuery", Action::kReadEvents,
-               [queries](const RequestContext& ctx, simdjson::dom::element in) -> Result<std::string> {
-                 ASSIGN_OR_RETURN(std::string id, lake::ReqString(in, "QueryId"));
-                 ASSIGN_OR_RETURN(std::optional<std::string> owner, ReadOwner(in));
-                 ASSIGN_OR_RETURN(cloud::QueryRecord r, queries->Cancel(CallerOf(ctx), id));
-                 std::string out;
-                 JsonWriter w(&out);
-                 w.BeginObject().Member("QueryId", r.id).Member("QueryStatus", r.status);
-                 if (owner) w.Member("EventDataStoreOwnerAccountId", *owner);
-                 w.EndObject();
-                 return out;
-               });
+  d->AddJson11(
+      "CancelQuery", Action::kReadEvents,
+      [queries](const RequestContext& ctx, simdjson::dom::element in) -> Result<std::string> {
+        ASSIGN_OR_RETURN(std::string id, lake::ReqString(in, "QueryId"));
+        ASSIGN_OR_RETURN(std::optional<std::string> owner, ReadOwner(in));
+        ASSIGN_OR_RETURN(cloud::QueryRecord r, queries->Cancel(CallerOf(ctx), id));
+        std::string out;
+        JsonWriter w(&out);
+        w.BeginObject().Member("QueryId", r.id).Member("QueryStatus", r.status);
+        if (owner) w.Member("EventDataStoreOwnerAccountId", *owner);
+        w.EndObject();
+        return out;
+      });
 }
 
 }  // namespace cairn::api

@@ -14,14 +14,16 @@ class QueryOpsTest : public LakeTestBase {
   // management account, 3 of the member, 2 of the other member.
   std::string StoreWithEvents(std::string_view name, std::string extra = "",
                               std::string_view who = "admin") {
-    LakeReply r = Call("CreateEventDataStore",
-                       fmt::format(R"({{"Name":"{}"{}}})", name, extra), who);
+    LakeReply r =
+        Call("CreateEventDataStore", fmt::format(R"({{"Name":"{}"{}}})", name, extra), who);
     EXPECT_EQ(r.status, 200) << r.body;
     std::string arn = JStr(r.json, "EventDataStoreArn");
     std::vector<std::string> records;
     for (int i = 0; i < 5; ++i) records.push_back(MgmtEvent(fmt::format("{}-m{}", name, i), kMgmt));
-    for (int i = 0; i < 3; ++i) records.push_back(MgmtEvent(fmt::format("{}-a{}", name, i), kMember));
-    for (int i = 0; i < 2; ++i) records.push_back(MgmtEvent(fmt::format("{}-b{}", name, i), kOther));
+    for (int i = 0; i < 3; ++i)
+      records.push_back(MgmtEvent(fmt::format("{}-a{}", name, i), kMember));
+    for (int i = 0; i < 2; ++i)
+      records.push_back(MgmtEvent(fmt::format("{}-b{}", name, i), kOther));
     EventBatch batch = ParseEvents(records);
     EXPECT_TRUE(lake_->stores()->Ingest(batch).ok());
     return arn.substr(arn.rfind('/') + 1);
@@ -60,8 +62,8 @@ class QueryOpsTest : public LakeTestBase {
 
 TEST_F(QueryOpsTest, RunDescribeAndPage) {
   const std::string id = StoreWithEvents("q-store");
-  const std::string q = RunQuery(
-      fmt::format("SELECT eventID, eventTime FROM {} ORDER BY eventID", id));
+  const std::string q =
+      RunQuery(fmt::format("SELECT eventID, eventTime FROM {} ORDER BY eventID", id));
   LakeReply d = Call("DescribeQuery", R"({"QueryId":")" + q + R"("})");
   EXPECT_EQ(JStr(d.json, "QueryString"),
             fmt::format("SELECT eventID, eventTime FROM {} ORDER BY eventID", id));
@@ -93,7 +95,9 @@ TEST_F(QueryOpsTest, RunDescribeAndPage) {
   EXPECT_TRUE(std::is_sorted(ids.begin(), ids.end()));
   EXPECT_EQ(ids.front(), "q-store-m0");
   // Tampered tokens.
-  EXPECT_EQ(Call("GetQueryResults", R"({"QueryId":")" + q + R"(","NextToken":"4.000000000000000000000000"})").error,
+  EXPECT_EQ(Call("GetQueryResults",
+                 R"({"QueryId":")" + q + R"(","NextToken":"4.000000000000000000000000"})")
+                .error,
             "InvalidNextTokenException");
   EXPECT_EQ(Call("GetQueryResults", R"({"QueryId":")" + q + R"(","MaxQueryResults":1001})").error,
             "InvalidMaxResultsException");
@@ -105,8 +109,9 @@ TEST_F(QueryOpsTest, RunDescribeAndPage) {
   EXPECT_EQ(JStr(l.json["Queries"].at(0), "QueryStatus"), "FINISHED");
   EXPECT_EQ(Call("ListQueries", R"({"EventDataStore":")" + id + R"(","QueryStatus":"DONE"})").error,
             "InvalidQueryStatusException");
-  EXPECT_EQ(Call("ListQueries", R"({"EventDataStore":")" + id + R"(","StartTime":10,"EndTime":5})").error,
-            "InvalidDateRangeException");
+  EXPECT_EQ(
+      Call("ListQueries", R"({"EventDataStore":")" + id + R"(","StartTime":10,"EndTime":5})").error,
+      "InvalidDateRangeException");
   // A finished query cannot be cancelled.
   EXPECT_EQ(Call("CancelQuery", R"({"QueryId":")" + q + R"("})").error, "InactiveQueryException");
 }
@@ -117,24 +122,33 @@ TEST_F(QueryOpsTest, StatementErrors) {
             "InvalidQueryStatementException");
   EXPECT_EQ(Call("StartQuery", R"({"QueryStatement":"DELETE FROM x"})").error,
             "InvalidQueryStatementException");
-  EXPECT_EQ(Call("StartQuery", R"({"QueryStatement":"SELECT * FROM 00000000-0000-4000-8000-000000000000"})").error,
+  EXPECT_EQ(Call("StartQuery",
+                 R"({"QueryStatement":"SELECT * FROM 00000000-0000-4000-8000-000000000000"})")
+                .error,
             "EventDataStoreNotFoundException");
-  EXPECT_EQ(Call("StartQuery", fmt::format(R"({{"QueryStatement":"SELECT nosuchcolumn FROM {}"}})", id)).error,
-            "InvalidQueryStatementException");
+  EXPECT_EQ(
+      Call("StartQuery", fmt::format(R"({{"QueryStatement":"SELECT nosuchcolumn FROM {}"}})", id))
+          .error,
+      "InvalidQueryStatementException");
   EXPECT_EQ(Call("StartQuery", "{}").error, "InvalidParameterException");
   EXPECT_EQ(Call("StartQuery", R"({"QueryStatement":""})").error, "InvalidParameterException");
   EXPECT_EQ(Call("DescribeQuery", R"({"QueryId":"00000000-0000-4000-8000-000000000000"})").error,
             "QueryIdNotFoundException");
-  EXPECT_EQ(Call("DescribeQuery", R"({"QueryId":"not-a-query"})").error, "InvalidParameterException");
+  EXPECT_EQ(Call("DescribeQuery", R"({"QueryId":"not-a-query"})").error,
+            "InvalidParameterException");
   // A runtime failure ends FAILED with an ErrorMessage.
-  const std::string q = RunQuery(fmt::format("SELECT CAST(eventName AS bigint) FROM {}", id),
-                                 "admin", "FAILED");
+  const std::string q =
+      RunQuery(fmt::format("SELECT CAST(eventName AS bigint) FROM {}", id), "admin", "FAILED");
   LakeReply d = Call("DescribeQuery", R"({"QueryId":")" + q + R"("})");
   EXPECT_FALSE(JStr(d.json, "ErrorMessage").empty()) << d.body;
   // Deleted store: its queries stop working.
-  ASSERT_EQ(Call("UpdateEventDataStore", R"({"EventDataStore":")" + id + R"(","TerminationProtectionEnabled":false})").status, 200);
+  ASSERT_EQ(Call("UpdateEventDataStore",
+                 R"({"EventDataStore":")" + id + R"(","TerminationProtectionEnabled":false})")
+                .status,
+            200);
   ASSERT_EQ(Call("DeleteEventDataStore", R"({"EventDataStore":")" + id + R"("})").status, 200);
-  EXPECT_EQ(Call("DescribeQuery", R"({"QueryId":")" + q + R"("})").error, "InactiveEventDataStoreException");
+  EXPECT_EQ(Call("DescribeQuery", R"({"QueryId":")" + q + R"("})").error,
+            "InactiveEventDataStoreException");
   EXPECT_EQ(Call("StartQuery", fmt::format(R"({{"QueryStatement":"SELECT 1 FROM {}"}})", id)).error,
             "InactiveEventDataStoreException");
 }
@@ -148,10 +162,25 @@ TEST_F(QueryOpsTest, MembersSeeOnlyTheirOwnAccountInsideTheScan) {
   EXPECT_EQ(Cell(RunQuery(count, "member"), "member"), "3");
   EXPECT_EQ(Cell(RunQuery(count, "other"), "other"), "2");
   // Aggregates, joins and subqueries cannot see other accounts' rows either.
-  EXPECT_EQ(Cell(RunQuery(fmt::format("SELECT count(DISTINCT recipientAccountId) FROM {}", org), "member"), "member"), "1");
-  EXPECT_EQ(Cell(RunQuery(fmt::format("SELECT count(*) FROM {0} a JOIN {0} b ON a.eventID = b.eventID", org), "member"), "member"), "3");
-  EXPECT_EQ(Cell(RunQuery(fmt::format("SELECT count(*) FROM {0} WHERE eventID IN (SELECT eventID FROM {0} WHERE recipientAccountId = '{1}')", org, kOther), "member"), "member"), "0");
-  EXPECT_EQ(Cell(RunQuery(fmt::format("SELECT max(recipientAccountId) FROM {0}", org), "member"), "member"), kMember);
+  EXPECT_EQ(Cell(RunQuery(fmt::format("SELECT count(DISTINCT recipientAccountId) FROM {}", org),
+                          "member"),
+                 "member"),
+            "1");
+  EXPECT_EQ(
+      Cell(RunQuery(
+               fmt::format("SELECT count(*) FROM {0} a JOIN {0} b ON a.eventID = b.eventID", org),
+               "member"),
+           "member"),
+      "3");
+  EXPECT_EQ(Cell(RunQuery(fmt::format("SELECT count(*) FROM {0} WHERE eventID IN (SELECT eventID "
+                                      "FROM {0} WHERE recipientAccountId = '{1}')",
+                                      org, kOther),
+                          "member"),
+                 "member"),
+            "0");
+  EXPECT_EQ(Cell(RunQuery(fmt::format("SELECT max(recipientAccountId) FROM {0}", org), "member"),
+                 "member"),
+            kMember);
   // Statistics do not reveal the other accounts' rows the scan passed over.
   const std::string admin_q = RunQuery(count);
   const std::string member_q = RunQuery(count, "member");
@@ -163,29 +192,39 @@ TEST_F(QueryOpsTest, MembersSeeOnlyTheirOwnAccountInsideTheScan) {
   EXPECT_LE(uint64_t(member_d.json["QueryStatistics"]["EventsMatched"]), 3u);
   EXPECT_LT(uint64_t(member_d.json["QueryStatistics"]["BytesScanned"]), admin_bytes);
   // The management account's private store is not even there for a member.
-  EXPECT_EQ(Call("StartQuery", fmt::format(R"({{"QueryStatement":"SELECT count(*) FROM {}"}})", priv), "member").error,
+  EXPECT_EQ(Call("StartQuery",
+                 fmt::format(R"({{"QueryStatement":"SELECT count(*) FROM {}"}})", priv), "member")
+                .error,
             "EventDataStoreNotFoundException");
   // Another account's queries are not found.
   const std::string q = RunQuery(count);
-  EXPECT_EQ(Call("DescribeQuery", R"({"QueryId":")" + q + R"("})", "member").error, "QueryIdNotFoundException");
-  EXPECT_EQ(Call("GetQueryResults", R"({"QueryId":")" + q + R"("})", "member").error, "QueryIdNotFoundException");
+  EXPECT_EQ(Call("DescribeQuery", R"({"QueryId":")" + q + R"("})", "member").error,
+            "QueryIdNotFoundException");
+  EXPECT_EQ(Call("GetQueryResults", R"({"QueryId":")" + q + R"("})", "member").error,
+            "QueryIdNotFoundException");
 }
 
 TEST_F(QueryOpsTest, StoresTakeOnlyTheEventsOfTheirScope) {
   // A member account's store takes its own account's events; its selectors filter further.
   const std::string member_store = StoreWithEvents("member-own", "", "member_admin");
-  EXPECT_EQ(Cell(RunQuery(fmt::format("SELECT count(*) FROM {}", member_store), "member"), "member"), "3");
+  EXPECT_EQ(
+      Cell(RunQuery(fmt::format("SELECT count(*) FROM {}", member_store), "member"), "member"),
+      "3");
   EXPECT_EQ(Cell(RunQuery(fmt::format("SELECT count(*) FROM {}", member_store))), "3");
-  LakeReply r = Call("CreateEventDataStore", R"({"Name":"only-runs","OrganizationEnabled":true,"AdvancedEventSelectors":[{"FieldSelectors":[{"Field":"eventCategory","Equals":["Management"]},{"Field":"eventName","StartsWith":["Run"]}]}]})");
+  LakeReply r = Call(
+      "CreateEventDataStore",
+      R"({"Name":"only-runs","OrganizationEnabled":true,"AdvancedEventSelectors":[{"FieldSelectors":[{"Field":"eventCategory","Equals":["Management"]},{"Field":"eventName","StartsWith":["Run"]}]}]})");
   ASSERT_EQ(r.status, 200) << r.body;
   const std::string arn = JStr(r.json, "EventDataStoreArn");
   const std::string runs = arn.substr(arn.rfind('/') + 1);
-  EventBatch batch = ParseEvents({MgmtEvent("r1", kMember, "RunInstances"), MgmtEvent("r2", kOther, "RunTask"),
-                                  MgmtEvent("d1", kMember, "DescribeInstances")});
+  EventBatch batch =
+      ParseEvents({MgmtEvent("r1", kMember, "RunInstances"), MgmtEvent("r2", kOther, "RunTask"),
+                   MgmtEvent("d1", kMember, "DescribeInstances")});
   ASSERT_TRUE(lake_->stores()->Ingest(batch).ok());
   EXPECT_EQ(Cell(RunQuery(fmt::format("SELECT count(*) FROM {}", runs))), "2");
   // A stopped store takes nothing.
-  ASSERT_EQ(Call("StopEventDataStoreIngestion", R"({"EventDataStore":")" + arn + R"("})").status, 200);
+  ASSERT_EQ(Call("StopEventDataStoreIngestion", R"({"EventDataStore":")" + arn + R"("})").status,
+            200);
   batch = ParseEvents({MgmtEvent("r3", kMember, "RunInstances")});
   ASSERT_TRUE(lake_->stores()->Ingest(batch).ok());
   EXPECT_EQ(Cell(RunQuery(fmt::format("SELECT count(*) FROM {}", runs))), "2");
@@ -220,7 +259,8 @@ TEST_F(QueuedQueryTest, ConcurrencyLimitAndCancel) {
   EXPECT_TRUE(lake_->queries()->Close().ok());
   EXPECT_EQ(JStr(Call("DescribeQuery", R"({"QueryId":")" + ids[5] + R"("})").json, "QueryStatus"),
             "CANCELLED");
-  EXPECT_EQ(Call("CancelQuery", R"({"QueryId":")" + ids[5] + R"("})").error, "InactiveQueryException");
+  EXPECT_EQ(Call("CancelQuery", R"({"QueryId":")" + ids[5] + R"("})").error,
+            "InactiveQueryException");
 }
 
 }  // namespace

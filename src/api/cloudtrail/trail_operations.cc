@@ -195,8 +195,7 @@ Result<std::string> DeleteTrail(ApiServices* s, const RequestContext& ctx,
   return std::string("{}");
 }
 
-Result<std::string> GetTrail(ApiServices* s, const RequestContext& ctx,
-                             simdjson::dom::element in) {
+Result<std::string> GetTrail(ApiServices* s, const RequestContext& ctx, simdjson::dom::element in) {
   ASSIGN_OR_RETURN(std::string name, Required(in, "Name", "TrailNotProvidedException"));
   ASSIGN_OR_RETURN(cloud::TrailCaller caller, CallerOf(s, ctx));
   ASSIGN_OR_RETURN(Trail t, s->trails->Get(caller, name));
@@ -267,8 +266,8 @@ Result<std::string> GetTrailStatus(ApiServices* s, const RequestContext& ctx,
   return out;
 }
 
-Result<std::string> SetLogging(ApiServices* s, const RequestContext& ctx,
-                               simdjson::dom::element in, bool logging) {
+Result<std::string> SetLogging(ApiServices* s, const RequestContext& ctx, simdjson::dom::element in,
+                               bool logging) {
   ASSIGN_OR_RETURN(std::string name, Required(in, "Name", "TrailNotProvidedException"));
   ASSIGN_OR_RETURN(cloud::TrailCaller caller, CallerOf(s, ctx));
   RETURN_IF_ERROR(s->trails->SetLogging(caller, name, logging));
@@ -364,8 +363,8 @@ Result<std::string> GetInsightSelectors(ApiServices* s, const RequestContext& ct
   return out + "," + StringList("InsightSelectors", t.insight_selectors) + "}";
 }
 
-Result<std::string> ChangeTags(ApiServices* s, const RequestContext& ctx,
-                               simdjson::dom::element in, bool add) {
+Result<std::string> ChangeTags(ApiServices* s, const RequestContext& ctx, simdjson::dom::element in,
+                               bool add) {
   ASSIGN_OR_RETURN(std::string arn, Required(in, "ResourceId", "InvalidParameterException"));
   ASSIGN_OR_RETURN(cloud::Tags change, ParseTags(in, "TagsList"));
   ASSIGN_OR_RETURN(const TagTarget* target, TargetOf(s, arn));
@@ -386,10 +385,10 @@ Result<std::string> ChangeTags(ApiServices* s, const RequestContext& ctx,
   return std::string("{}");
 }
 
-Result<std::string> ListTags(ApiServices* s, const RequestContext& ctx,
-                             simdjson::dom::element in) {
+Result<std::string> ListTags(ApiServices* s, const RequestContext& ctx, simdjson::dom::element in) {
   ASSIGN_OR_RETURN(auto ids, OptStringList(in, "ResourceIdList"));
-  if (!ids || ids->empty()) return Invalid("InvalidParameterException", "ResourceIdList is required");
+  if (!ids || ids->empty())
+    return Invalid("InvalidParameterException", "ResourceIdList is required");
   if (ids->size() > 20) {
     return Invalid("InvalidParameterException",
                    fmt::format("ResourceIdList has {} ARNs; at most 20 are allowed", ids->size()));
@@ -440,13 +439,13 @@ Result<std::string> ListPublicKeys(ApiServices* s, const RequestContext& ctx,
 }  // namespace
 
 void RegisterTrailOperations(Dispatcher* d, ApiServices* s) {
-  auto add = [&](const char* name, Action action,
-                 Result<std::string> (*fn)(ApiServices*, const RequestContext&,
-                                           simdjson::dom::element)) {
-    d->AddJson11(name, action, [s, fn](const RequestContext& ctx, simdjson::dom::element in) {
-      return fn(s, ctx, in);
-    });
-  };
+  auto add =
+      [&](const char* name, Action action,
+          Result<std::string> (*fn)(ApiServices*, const RequestContext&, simdjson::dom::element)) {
+        d->AddJson11(name, action, [s, fn](const RequestContext& ctx, simdjson::dom::element in) {
+          return fn(s, ctx, in);
+        });
+      };
   add("CreateTrail", Action::kWriteConfig, CreateTrail);
   add("UpdateTrail", Action::kWriteConfig, UpdateTrail);
   add("DeleteTrail", Action::kWriteConfig, DeleteTrail);

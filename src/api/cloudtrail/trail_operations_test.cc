@@ -110,10 +110,24 @@ TEST_F(OperationsSweepTest, EveryMemberWithEveryKindOfValue) {
       {"ListPublicKeys", {"StartTime", "EndTime", "NextToken"}},
   };
   const std::vector<std::string> values = {
-      "null", "true", "0", "-1", "1e300", "1.5", "9223372036854775807", "18446744073709551616",
-      "\"\"", "\"audit\"", "\"" + std::string(3000, 'a') + "\"", "\"\\u0000\\u00e9\\ud83d\"",
-      "\"arn:aws:cloudtrail:us-east-1:111122223333:trail/audit\"", "\"arn:aws:cloudtrail\"",
-      "[]", "[1,\"a\",{}]", "[\"audit\",\"arn:aws:cloudtrail:x\"]", "{}",
+      "null",
+      "true",
+      "0",
+      "-1",
+      "1e300",
+      "1.5",
+      "9223372036854775807",
+      "18446744073709551616",
+      "\"\"",
+      "\"audit\"",
+      "\"" + std::string(3000, 'a') + "\"",
+      "\"\\u0000\\u00e9\\ud83d\"",
+      "\"arn:aws:cloudtrail:us-east-1:111122223333:trail/audit\"",
+      "\"arn:aws:cloudtrail\"",
+      "[]",
+      "[1,\"a\",{}]",
+      "[\"audit\",\"arn:aws:cloudtrail:x\"]",
+      "{}",
       R"([{"Key":"k","Value":"v"},{"Key":""}])",
       R"([{"AttributeKey":"EventName","AttributeValue":"x"}])",
       R"([{"FieldSelectors":[{"Field":"eventCategory","Equals":["Data"]}]}])",
@@ -138,10 +152,14 @@ TEST_F(OperationsSweepTest, EveryMemberWithEveryKindOfValue) {
   // Random byte mutations of valid bodies.
   std::mt19937 rng(7);
   const std::vector<std::pair<std::string, std::string>> valid = {
-      {"LookupEvents", R"({"LookupAttributes":[{"AttributeKey":"EventName","AttributeValue":"CreateTrail"}],"MaxResults":5})"},
-      {"PutEventSelectors", R"({"TrailName":"audit","AdvancedEventSelectors":[{"Name":"n","FieldSelectors":[{"Field":"eventCategory","Equals":["Management"]},{"Field":"readOnly","Equals":["true"]}]}]})"},
-      {"AddTags", R"({"ResourceId":"arn:aws:cloudtrail:us-east-1:111122223333:trail/audit","TagsList":[{"Key":"a","Value":"b"}]})"},
-      {"DescribeTrails", R"({"trailNameList":["audit","arn:aws:cloudtrail:us-east-1:111122223333:trail/audit"],"includeShadowTrails":false})"},
+      {"LookupEvents",
+       R"({"LookupAttributes":[{"AttributeKey":"EventName","AttributeValue":"CreateTrail"}],"MaxResults":5})"},
+      {"PutEventSelectors",
+       R"({"TrailName":"audit","AdvancedEventSelectors":[{"Name":"n","FieldSelectors":[{"Field":"eventCategory","Equals":["Management"]},{"Field":"readOnly","Equals":["true"]}]}]})"},
+      {"AddTags",
+       R"({"ResourceId":"arn:aws:cloudtrail:us-east-1:111122223333:trail/audit","TagsList":[{"Key":"a","Value":"b"}]})"},
+      {"DescribeTrails",
+       R"({"trailNameList":["audit","arn:aws:cloudtrail:us-east-1:111122223333:trail/audit"],"includeShadowTrails":false})"},
   };
   for (int i = 0; i < 600; ++i) {
     const auto& [op, body] = valid[static_cast<size_t>(i) % valid.size()];
@@ -150,9 +168,14 @@ TEST_F(OperationsSweepTest, EveryMemberWithEveryKindOfValue) {
     for (int e = 0; e < edits && !m.empty(); ++e) {
       const size_t at = rng() % m.size();
       switch (rng() % 3) {
-        case 0: m[at] = static_cast<char>(rng() % 256); break;
-        case 1: m.erase(at, 1 + rng() % 8); break;
-        default: m.insert(at, 1, "{}[]\",:0a\\"[rng() % 10]);
+        case 0:
+          m[at] = static_cast<char>(rng() % 256);
+          break;
+        case 1:
+          m.erase(at, 1 + rng() % 8);
+          break;
+        default:
+          m.insert(at, 1, "{}[]\",:0a\\"[rng() % 10]);
       }
     }
     ExpectClean(op, m);

@@ -18,11 +18,21 @@ class ValueSlots {
   void Resize(size_t n) {
     has_.resize(n, 0);
     switch (Kind()) {
-      case kInt: i64_.resize(n, 0); break;
-      case kDouble: f64_.resize(n, 0); break;
-      case kBool: b_.resize(n, 0); break;
-      case kString: str_.resize(n); break;
-      case kOther: val_.resize(n, Value::Null(type_)); break;
+      case kInt:
+        i64_.resize(n, 0);
+        break;
+      case kDouble:
+        f64_.resize(n, 0);
+        break;
+      case kBool:
+        b_.resize(n, 0);
+        break;
+      case kString:
+        str_.resize(n);
+        break;
+      case kOther:
+        val_.resize(n, Value::Null(type_));
+        break;
     }
   }
   bool Has(size_t g) const { return has_[g] != 0; }
@@ -38,24 +48,36 @@ class ValueSlots {
     null_[g] = v.IsNull(row);
     if (v.IsNull(row)) return;
     switch (Kind()) {
-      case kInt: i64_[g] = v.i64()[row]; break;
-      case kDouble: f64_[g] = v.f64()[row]; break;
-      case kBool: b_[g] = v.bools()[row]; break;
-      case kString: str_[g].assign(v.strs()[row]); break;
-      case kOther: val_[g] = v.GetValue(row); break;
+      case kInt:
+        i64_[g] = v.i64()[row];
+        break;
+      case kDouble:
+        f64_[g] = v.f64()[row];
+        break;
+      case kBool:
+        b_[g] = v.bools()[row];
+        break;
+      case kString:
+        str_[g].assign(v.strs()[row]);
+        break;
+      case kOther:
+        val_[g] = v.GetValue(row);
+        break;
     }
   }
   // Compares v[row] (non-NULL) with the stored value of g (present, non-NULL).
   int Compare(size_t g, const Vector& v, size_t row) const {
     switch (Kind()) {
-      case kInt: return v.i64()[row] < i64_[g] ? -1 : v.i64()[row] > i64_[g];
+      case kInt:
+        return v.i64()[row] < i64_[g] ? -1 : v.i64()[row] > i64_[g];
       case kDouble: {
         Vector one(type_);
         one.Resize(1);
         one.f64()[0] = f64_[g];
         return CompareValues(v, row, one, 0);
       }
-      case kBool: return static_cast<int>(v.bools()[row] != 0) - static_cast<int>(b_[g] != 0);
+      case kBool:
+        return static_cast<int>(v.bools()[row] != 0) - static_cast<int>(b_[g] != 0);
       case kString: {
         int c = v.strs()[row].compare(str_[g]);
         return c < 0 ? -1 : c > 0;
@@ -78,11 +100,21 @@ class ValueSlots {
         continue;
       }
       switch (Kind()) {
-        case kInt: out->i64()[g] = i64_[g]; break;
-        case kDouble: out->f64()[g] = f64_[g]; break;
-        case kBool: out->bools()[g] = b_[g]; break;
-        case kString: out->strs()[g] = out->AddString(str_[g]); break;
-        case kOther: out->SetValue(g, val_[g]); break;
+        case kInt:
+          out->i64()[g] = i64_[g];
+          break;
+        case kDouble:
+          out->f64()[g] = f64_[g];
+          break;
+        case kBool:
+          out->bools()[g] = b_[g];
+          break;
+        case kString:
+          out->strs()[g] = out->AddString(str_[g]);
+          break;
+        case kOther:
+          out->SetValue(g, val_[g]);
+          break;
       }
     }
   }
@@ -116,7 +148,8 @@ class CountStates : public AggregateStates {
   CountStates(AggregateKind kind) : kind_(kind) {}
   void Resize(size_t n) override { counts_.resize(n, 0); }
   void Clear(uint32_t g) override { counts_[g] = 0; }
-  Status Update(std::span<const uint32_t> groups, std::span<const Vector* const> args, size_t n) override {
+  Status Update(std::span<const uint32_t> groups, std::span<const Vector* const> args,
+                size_t n) override {
     for (size_t i = 0; i < n; ++i) {
       uint32_t g = groups[i];
       if (g == kNoGroup) continue;
@@ -155,7 +188,8 @@ class SumStates : public AggregateStates {
     i_[g] = 0;
     d_[g] = 0;
   }
-  Status Update(std::span<const uint32_t> groups, std::span<const Vector* const> args, size_t n) override {
+  Status Update(std::span<const uint32_t> groups, std::span<const Vector* const> args,
+                size_t n) override {
     const Vector& v = *args[0];
     bool dbl = type_.id() == TypeId::kDouble;
     for (size_t i = 0; i < n; ++i) {
@@ -205,7 +239,8 @@ class AvgStates : public AggregateStates {
     sum_[g] = 0;
     isum_[g] = 0;
   }
-  Status Update(std::span<const uint32_t> groups, std::span<const Vector* const> args, size_t n) override {
+  Status Update(std::span<const uint32_t> groups, std::span<const Vector* const> args,
+                size_t n) override {
     const Vector& v = *args[0];
     bool interval = type_.id() == TypeId::kIntervalDayTime;
     for (size_t i = 0; i < n; ++i) {
@@ -246,7 +281,9 @@ class AvgStates : public AggregateStates {
 class ExtremeStates : public AggregateStates {
  public:
   ExtremeStates(AggregateKind kind, const BoundAggregate& agg)
-      : kind_(kind), value_(agg.arg_types[0]), key_(agg.arg_types.size() > 1 ? agg.arg_types[1] : agg.arg_types[0]) {}
+      : kind_(kind),
+        value_(agg.arg_types[0]),
+        key_(agg.arg_types.size() > 1 ? agg.arg_types[1] : agg.arg_types[0]) {}
   void Resize(size_t n) override {
     value_.Resize(n);
     key_.Resize(n);
@@ -255,7 +292,8 @@ class ExtremeStates : public AggregateStates {
     value_.Clear(g);
     key_.Clear(g);
   }
-  Status Update(std::span<const uint32_t> groups, std::span<const Vector* const> args, size_t n) override {
+  Status Update(std::span<const uint32_t> groups, std::span<const Vector* const> args,
+                size_t n) override {
     const Vector& v = *args[0];
     bool by = kind_ == AggregateKind::kMinBy || kind_ == AggregateKind::kMaxBy;
     const Vector& k = by ? *args[1] : v;
@@ -298,7 +336,8 @@ class BoolStates : public AggregateStates {
   explicit BoolStates(bool is_and) : is_and_(is_and) {}
   void Resize(size_t n) override { state_.resize(n, -1); }
   void Clear(uint32_t g) override { state_[g] = -1; }
-  Status Update(std::span<const uint32_t> groups, std::span<const Vector* const> args, size_t n) override {
+  Status Update(std::span<const uint32_t> groups, std::span<const Vector* const> args,
+                size_t n) override {
     const Vector& v = *args[0];
     for (size_t i = 0; i < n; ++i) {
       uint32_t g = groups[i];
@@ -340,7 +379,8 @@ class VarianceStates : public AggregateStates {
     m2_.resize(n, 0);
   }
   void Clear(uint32_t g) override { n_[g] = 0, mean_[g] = 0, m2_[g] = 0; }
-  Status Update(std::span<const uint32_t> groups, std::span<const Vector* const> args, size_t n) override {
+  Status Update(std::span<const uint32_t> groups, std::span<const Vector* const> args,
+                size_t n) override {
     const Vector& v = *args[0];
     for (size_t i = 0; i < n; ++i) {
       uint32_t g = groups[i];
@@ -390,7 +430,8 @@ class ApproxDistinctStates : public AggregateStates {
     std::unordered_set<uint64_t>().swap(exact_[g]);
     std::vector<uint8_t>().swap(registers_[g]);
   }
-  Status Update(std::span<const uint32_t> groups, std::span<const Vector* const> args, size_t n) override {
+  Status Update(std::span<const uint32_t> groups, std::span<const Vector* const> args,
+                size_t n) override {
     const Vector& v = *args[0];
     std::string key;
     for (size_t i = 0; i < n; ++i) {
@@ -415,7 +456,8 @@ class ApproxDistinctStates : public AggregateStates {
   Status Finalize(size_t groups, Vector* out) override {
     out->Reset(groups);
     for (size_t g = 0; g < groups; ++g) {
-      out->i64()[g] = registers_[g].empty() ? static_cast<int64_t>(exact_[g].size()) : Estimate(registers_[g]);
+      out->i64()[g] =
+          registers_[g].empty() ? static_cast<int64_t>(exact_[g].size()) : Estimate(registers_[g]);
     }
     return Status::OK();
   }
@@ -466,7 +508,8 @@ class CollectStates : public AggregateStates {
       : agg_(agg), order_(std::move(order)), values_(agg.arg_types[0]) {}
   void Resize(size_t n) override { members_.resize(n); }
   void Clear(uint32_t g) override { members_[g].clear(); }
-  Status Update(std::span<const uint32_t> groups, std::span<const Vector* const> args, size_t n) override {
+  Status Update(std::span<const uint32_t> groups, std::span<const Vector* const> args,
+                size_t n) override {
     const Vector& v = *args[0];
     bool percentile = agg_.kind == AggregateKind::kApproxPercentile;
     if (order_keys_.empty()) {
@@ -500,8 +543,11 @@ class CollectStates : public AggregateStates {
           out->SetNullAndClear(g);
           continue;
         }
-        std::sort(m.begin(), m.end(), [&](uint32_t a, uint32_t b) { return CompareValues(values_, a, values_, b) < 0; });
-        size_t idx = static_cast<size_t>(std::llround(percentile_ * static_cast<double>(m.size() - 1)));
+        std::sort(m.begin(), m.end(), [&](uint32_t a, uint32_t b) {
+          return CompareValues(values_, a, values_, b) < 0;
+        });
+        size_t idx =
+            static_cast<size_t>(std::llround(percentile_ * static_cast<double>(m.size() - 1)));
         out->CopyRow(values_, m[std::min(idx, m.size() - 1)], g);
         continue;
       }
@@ -511,7 +557,8 @@ class CollectStates : public AggregateStates {
         continue;
       }
       if (!order_.empty()) {
-        std::stable_sort(m.begin(), m.end(), [&](uint32_t a, uint32_t b) { return OrderLess(a, b); });
+        std::stable_sort(m.begin(), m.end(),
+                         [&](uint32_t a, uint32_t b) { return OrderLess(a, b); });
       }
       Vector& elems = out->child(0);
       uint32_t at = static_cast<uint32_t>(elems.size());
@@ -554,26 +601,35 @@ Result<std::unique_ptr<AggregateStates>> MakeAggregateStates(const BoundAggregat
   switch (agg.kind) {
     case AggregateKind::kCountStar:
     case AggregateKind::kCount:
-    case AggregateKind::kCountIf: return std::unique_ptr<AggregateStates>(new CountStates(agg.kind));
-    case AggregateKind::kSum: return std::unique_ptr<AggregateStates>(new SumStates(agg.result_type));
-    case AggregateKind::kAvg: return std::unique_ptr<AggregateStates>(new AvgStates(agg.result_type));
+    case AggregateKind::kCountIf:
+      return std::unique_ptr<AggregateStates>(new CountStates(agg.kind));
+    case AggregateKind::kSum:
+      return std::unique_ptr<AggregateStates>(new SumStates(agg.result_type));
+    case AggregateKind::kAvg:
+      return std::unique_ptr<AggregateStates>(new AvgStates(agg.result_type));
     case AggregateKind::kMin:
     case AggregateKind::kMax:
     case AggregateKind::kMinBy:
     case AggregateKind::kMaxBy:
-    case AggregateKind::kArbitrary: return std::unique_ptr<AggregateStates>(new ExtremeStates(agg.kind, agg));
-    case AggregateKind::kBoolAnd: return std::unique_ptr<AggregateStates>(new BoolStates(true));
-    case AggregateKind::kBoolOr: return std::unique_ptr<AggregateStates>(new BoolStates(false));
+    case AggregateKind::kArbitrary:
+      return std::unique_ptr<AggregateStates>(new ExtremeStates(agg.kind, agg));
+    case AggregateKind::kBoolAnd:
+      return std::unique_ptr<AggregateStates>(new BoolStates(true));
+    case AggregateKind::kBoolOr:
+      return std::unique_ptr<AggregateStates>(new BoolStates(false));
     case AggregateKind::kStddevSamp:
     case AggregateKind::kStddevPop:
     case AggregateKind::kVarSamp:
-    case AggregateKind::kVarPop: return std::unique_ptr<AggregateStates>(new VarianceStates(agg.kind));
-    case AggregateKind::kApproxDistinct: return std::unique_ptr<AggregateStates>(new ApproxDistinctStates());
+    case AggregateKind::kVarPop:
+      return std::unique_ptr<AggregateStates>(new VarianceStates(agg.kind));
+    case AggregateKind::kApproxDistinct:
+      return std::unique_ptr<AggregateStates>(new ApproxDistinctStates());
     case AggregateKind::kArrayAgg:
     case AggregateKind::kApproxPercentile:
       return std::unique_ptr<AggregateStates>(new CollectStates(agg, order));
     case AggregateKind::kMapAgg:
-    case AggregateKind::kListAgg: break;
+    case AggregateKind::kListAgg:
+      break;
   }
   return Status::Unimplemented("aggregate " + agg.name + " is not implemented");
 }

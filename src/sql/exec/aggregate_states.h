@@ -30,7 +30,8 @@ class AggregateStates {
   virtual void Resize(size_t groups) = 0;
   // Adds rows [0, n): row i goes to group groups[i] (kNoGroup: skipped). args are the evaluated
   // arguments (for array_agg with ORDER BY, the order keys follow the arguments).
-  virtual Status Update(std::span<const uint32_t> groups, std::span<const Vector* const> args, size_t n) = 0;
+  virtual Status Update(std::span<const uint32_t> groups, std::span<const Vector* const> args,
+                        size_t n) = 0;
   // Writes one row per group into `out` (already typed with the result type; resized here).
   virtual Status Finalize(size_t groups, Vector* out) = 0;
   // Resets group `g` to empty (windows reuse states).

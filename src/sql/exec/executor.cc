@@ -84,7 +84,8 @@ void RowKey(const std::vector<const Vector*>& columns, size_t i, std::string* ke
 }
 
 void AppendChunk(const Chunk& src, size_t from, size_t n, Chunk* dst) {
-  for (size_t c = 0; c < src.columns.size(); ++c) dst->columns[c].AppendRange(src.columns[c], from, n);
+  for (size_t c = 0; c < src.columns.size(); ++c)
+    dst->columns[c].AppendRange(src.columns[c], from, n);
   dst->size += n;
 }
 
@@ -443,7 +444,8 @@ class UnnestOp : public Operator {
           JsonReadString(members[m].first, &p, &key);
           ks.strs()[at + m] = ks.AddString(key);
           Value v;
-          if (!MapValueFromJson(members[m].second, e.type.value(), &v)) v = Value::Null(e.type.value());
+          if (!MapValueFromJson(members[m].second, e.type.value(), &v))
+            v = Value::Null(e.type.value());
           vs.SetValue(at + m, v);
         }
         map_keys_[k].lists()[i] = {at, static_cast<uint32_t>(members.size())};
@@ -459,8 +461,8 @@ class UnnestOp : public Operator {
   }
 
   Status Emit(Chunk* out) {
-    std::vector<uint32_t> parent;    // input row of each output row
-    std::vector<uint32_t> ordinal;   // element index within its row
+    std::vector<uint32_t> parent;   // input row of each output row
+    std::vector<uint32_t> ordinal;  // element index within its row
     while (row_ < in_.size && parent.size() < kBatchSize) {
       uint32_t n = 0;
       for (size_t k = 0; k < node_.unnest_exprs.size(); ++k) n = std::max(n, LengthOf(k, row_));
@@ -489,7 +491,8 @@ class UnnestOp : public Operator {
       const Vector& arr = is_map ? map_keys_[k] : values_[k];
       for (size_t r = 0; r < rows; ++r) {
         uint32_t j = ordinal[r];
-        pos[r] = (j != UINT32_MAX && j < LengthOf(k, parent[r])) ? arr.lists()[parent[r]].offset + j : UINT32_MAX;
+        pos[r] = (j != UINT32_MAX && j < LengthOf(k, parent[r])) ? arr.lists()[parent[r]].offset + j
+                                                                 : UINT32_MAX;
       }
       auto gather_padded = [&](const Vector& src) {
         Vector v(src.type());
@@ -552,7 +555,8 @@ Result<std::unique_ptr<Operator>> BuildOperator(const PlanNode& node, ExecContex
   if (node.kind == PlanKind::kLimit && node.children[0]->kind == PlanKind::kSort && node.limit) {
     const PlanNode& sort = *node.children[0];
     ASSIGN_OR_RETURN(OperatorPtr input, BuildOperator(*sort.children[0], ctx));
-    ASSIGN_OR_RETURN(OperatorPtr top, MakeSort(sort, std::move(input), node.offset + *node.limit, ctx));
+    ASSIGN_OR_RETURN(OperatorPtr top,
+                     MakeSort(sort, std::move(input), node.offset + *node.limit, ctx));
     return OperatorPtr(std::make_unique<LimitOp>(node, std::move(top)));
   }
   for (const auto& c : node.children) {
@@ -561,21 +565,34 @@ Result<std::unique_ptr<Operator>> BuildOperator(const PlanNode& node, ExecContex
   }
   switch (node.kind) {
     case PlanKind::kScan:
-      if (ctx->scans() == nullptr) return Status::Internal("no scan provider for table " + node.table.id);
+      if (ctx->scans() == nullptr)
+        return Status::Internal("no scan provider for table " + node.table.id);
       return ctx->scans()->OpenScan(node, ctx);
-    case PlanKind::kSingleRow: return OperatorPtr(std::make_unique<SingleRowOp>());
-    case PlanKind::kValues: return OperatorPtr(std::make_unique<ValuesOp>(node, ctx));
-    case PlanKind::kFilter: return OperatorPtr(std::make_unique<FilterOp>(node, std::move(children[0]), ctx));
-    case PlanKind::kProject: return OperatorPtr(std::make_unique<ProjectOp>(node, std::move(children[0]), ctx));
-    case PlanKind::kLimit: return OperatorPtr(std::make_unique<LimitOp>(node, std::move(children[0])));
-    case PlanKind::kAggregate: return MakeHashAggregate(node, std::move(children[0]), ctx);
-    case PlanKind::kDistinct: return MakeDistinct(node, std::move(children[0]), ctx);
-    case PlanKind::kSort: return MakeSort(node, std::move(children[0]), -1, ctx);
-    case PlanKind::kJoin: return MakeJoin(node, std::move(children[0]), std::move(children[1]), ctx);
+    case PlanKind::kSingleRow:
+      return OperatorPtr(std::make_unique<SingleRowOp>());
+    case PlanKind::kValues:
+      return OperatorPtr(std::make_unique<ValuesOp>(node, ctx));
+    case PlanKind::kFilter:
+      return OperatorPtr(std::make_unique<FilterOp>(node, std::move(children[0]), ctx));
+    case PlanKind::kProject:
+      return OperatorPtr(std::make_unique<ProjectOp>(node, std::move(children[0]), ctx));
+    case PlanKind::kLimit:
+      return OperatorPtr(std::make_unique<LimitOp>(node, std::move(children[0])));
+    case PlanKind::kAggregate:
+      return MakeHashAggregate(node, std::move(children[0]), ctx);
+    case PlanKind::kDistinct:
+      return MakeDistinct(node, std::move(children[0]), ctx);
+    case PlanKind::kSort:
+      return MakeSort(node, std::move(children[0]), -1, ctx);
+    case PlanKind::kJoin:
+      return MakeJoin(node, std::move(children[0]), std::move(children[1]), ctx);
     case PlanKind::kSetOp:
-      return OperatorPtr(std::make_unique<SetOpOp>(node, std::move(children[0]), std::move(children[1]), ctx));
-    case PlanKind::kUnnest: return OperatorPtr(std::make_unique<UnnestOp>(node, std::move(children[0]), ctx));
-    case PlanKind::kWindow: return MakeWindow(node, std::move(children[0]), ctx);
+      return OperatorPtr(
+          std::make_unique<SetOpOp>(node, std::move(children[0]), std::move(children[1]), ctx));
+    case PlanKind::kUnnest:
+      return OperatorPtr(std::make_unique<UnnestOp>(node, std::move(children[0]), ctx));
+    case PlanKind::kWindow:
+      return MakeWindow(node, std::move(children[0]), ctx);
   }
   return Status::Internal("unknown plan node");
 }

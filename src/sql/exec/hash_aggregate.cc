@@ -126,7 +126,8 @@ class HashAggregateOp : public Operator {
         for (size_t k = 0; k < node_.groups.size(); ++k) {
           // A plain input column is used as it is (evaluating it would copy it).
           const BoundExpr& g = *node_.groups[k];
-          if (g.kind == BoundKind::kColumn && g.index >= 0 && static_cast<size_t>(g.index) < in.columns.size()) {
+          if (g.kind == BoundKind::kColumn && g.index >= 0 &&
+              static_cast<size_t>(g.index) < in.columns.size()) {
             cols.push_back(&in.columns[static_cast<size_t>(g.index)]);
             continue;
           }
@@ -139,7 +140,8 @@ class HashAggregateOp : public Operator {
           for (size_t i = 0; i < n; ++i) ids[i] = Lookup(cols, i, &key);
         }
       }
-      for (size_t a = 0; a < node_.aggregates.size(); ++a) RETURN_IF_ERROR(UpdateAggregate(a, in, ids));
+      for (size_t a = 0; a < node_.aggregates.size(); ++a)
+        RETURN_IF_ERROR(UpdateAggregate(a, in, ids));
       int64_t bytes = 0;
       for (const auto& s : states_) bytes += s->MemoryBytes();
       for (const Vector& k : keys_) bytes += static_cast<int64_t>(k.size() * 16 + k.heap_bytes());
@@ -211,7 +213,8 @@ class HashAggregateOp : public Operator {
     std::vector<const Vector*> arg_ptrs;
     for (size_t k = 0; k < call.args.size(); ++k) {
       const BoundExpr& x = *call.args[k];
-      if (x.kind == BoundKind::kColumn && x.index >= 0 && static_cast<size_t>(x.index) < in.columns.size()) {
+      if (x.kind == BoundKind::kColumn && x.index >= 0 &&
+          static_cast<size_t>(x.index) < in.columns.size()) {
         arg_ptrs.push_back(&in.columns[static_cast<size_t>(x.index)]);
         continue;
       }
@@ -219,7 +222,8 @@ class HashAggregateOp : public Operator {
       arg_ptrs.push_back(&args[k]);
     }
     for (size_t k = 0; k < call.order_exprs.size(); ++k) {
-      RETURN_IF_ERROR(Evaluate(*call.order_exprs[k], in, ctx_->eval(), &args[call.args.size() + k]));
+      RETURN_IF_ERROR(
+          Evaluate(*call.order_exprs[k], in, ctx_->eval(), &args[call.args.size() + k]));
       arg_ptrs.push_back(&args[call.args.size() + k]);
     }
     std::vector<uint32_t> groups = ids;
@@ -236,7 +240,8 @@ class HashAggregateOp : public Operator {
       distinct_ids_[a].Map(*arg_ptrs[0], &vids);
       for (size_t i = 0; i < n; ++i) {
         if (groups[i] == kNoGroup) continue;
-        if (!distinct_fast_[a].insert(uint64_t{groups[i]} << 32 | vids[i]).second) groups[i] = kNoGroup;
+        if (!distinct_fast_[a].insert(uint64_t{groups[i]} << 32 | vids[i]).second)
+          groups[i] = kNoGroup;
       }
     } else if (call.distinct) {
       // A value counts once per group: (group, value key) pairs already seen are skipped. NULLs
@@ -245,7 +250,9 @@ class HashAggregateOp : public Operator {
       for (size_t i = 0; i < n; ++i) {
         if (groups[i] == kNoGroup) continue;
         key.assign(reinterpret_cast<const char*>(&groups[i]), sizeof(uint32_t));
-        RowKey(std::vector<const Vector*>(arg_ptrs.begin(), arg_ptrs.begin() + static_cast<long>(call.args.size())), i, &key);
+        RowKey(std::vector<const Vector*>(arg_ptrs.begin(),
+                                          arg_ptrs.begin() + static_cast<long>(call.args.size())),
+               i, &key);
         if (!distinct_[a].insert(key).second) groups[i] = kNoGroup;
       }
     }
@@ -259,12 +266,12 @@ class HashAggregateOp : public Operator {
   std::vector<Vector> keys_;
   std::vector<std::unique_ptr<AggregateStates>> states_;
   std::vector<std::unordered_set<std::string>> distinct_;
-  std::vector<ValueIds> distinct_ids_;                     // count(DISTINCT x) on value ids
+  std::vector<ValueIds> distinct_ids_;                       // count(DISTINCT x) on value ids
   std::vector<std::unordered_set<uint64_t>> distinct_fast_;  // (group << 32 | value id)
-  std::vector<ValueIds> value_ids_;                        // Fast::kIds: per group column
+  std::vector<ValueIds> value_ids_;                          // Fast::kIds: per group column
   std::vector<std::vector<uint32_t>> col_ids_;
-  std::vector<uint32_t> group_of_id_;                      // one key: value id -> group
-  std::unordered_map<uint64_t, uint32_t> id_groups_;       // two keys: (id0 << 32 | id1) -> group
+  std::vector<uint32_t> group_of_id_;                 // one key: value id -> group
+  std::unordered_map<uint64_t, uint32_t> id_groups_;  // two keys: (id0 << 32 | id1) -> group
   std::unordered_map<std::string, uint32_t> groups_by_key_;
   std::unordered_map<int64_t, uint32_t> int_groups_;
   std::unordered_map<std::string_view, uint32_t, StringViewHash, std::equal_to<>> string_groups_;

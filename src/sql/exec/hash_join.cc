@@ -54,9 +54,11 @@ class JoinOp : public Operator {
           int total = left_width_ + right_width_;
           const BoundExpr* l = nullptr;
           const BoundExpr* r = nullptr;
-          if (ColumnsWithin(a, 0, left_width_) && ColumnsWithin(b, left_width_, total) && b.ReferencesColumns()) {
+          if (ColumnsWithin(a, 0, left_width_) && ColumnsWithin(b, left_width_, total) &&
+              b.ReferencesColumns()) {
             l = &a, r = &b;
-          } else if (ColumnsWithin(b, 0, left_width_) && ColumnsWithin(a, left_width_, total) && a.ReferencesColumns()) {
+          } else if (ColumnsWithin(b, 0, left_width_) && ColumnsWithin(a, left_width_, total) &&
+                     a.ReferencesColumns()) {
             l = &b, r = &a;
           }
           if (l && IsComparable(l->type)) {
@@ -173,8 +175,8 @@ class JoinOp : public Operator {
     } else {
       // Nested loops (cross product), filtered by the residual below.
       if (right_.size > 0 && n * right_.size > (size_t{1} << 31)) {
-        return QueryFailed("join without equality condition is too large (" + std::to_string(n) + " x " +
-                           std::to_string(right_.size) + " rows in one batch)");
+        return QueryFailed("join without equality condition is too large (" + std::to_string(n) +
+                           " x " + std::to_string(right_.size) + " rows in one batch)");
       }
       for (size_t i = 0; i < n; ++i) {
         for (size_t r = 0; r < right_.size; ++r) {
@@ -278,7 +280,8 @@ class JoinOp : public Operator {
 
 }  // namespace
 
-Result<OperatorPtr> MakeJoin(const PlanNode& node, OperatorPtr left, OperatorPtr right, ExecContext* ctx) {
+Result<OperatorPtr> MakeJoin(const PlanNode& node, OperatorPtr left, OperatorPtr right,
+                             ExecContext* ctx) {
   return OperatorPtr(std::make_unique<JoinOp>(node, std::move(left), std::move(right), ctx));
 }
 

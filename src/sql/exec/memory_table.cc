@@ -46,7 +46,8 @@ bool ConvertValue(std::string_view raw, const Type& type, Value* out, int depth)
     return true;
   }
   switch (type.id()) {
-    case TypeId::kRow: return ConvertRow(raw, type, out, depth);
+    case TypeId::kRow:
+      return ConvertRow(raw, type, out, depth);
     case TypeId::kMap:
       if (kind != JsonKind::kObject) return false;
       *out = Value::StringOf(type, Compact(raw));
@@ -67,7 +68,8 @@ bool ConvertValue(std::string_view raw, const Type& type, Value* out, int depth)
         return true;
       }
       return JsonToValue(raw, type, out);
-    default: return JsonToValue(raw, type, out);
+    default:
+      return JsonToValue(raw, type, out);
   }
 }
 
@@ -125,7 +127,8 @@ class MemoryScanOp : public Operator {
     return v;
   }
 
-  void MaskParents(const Chunk& src, std::string_view path, const std::vector<uint32_t>& rows, Vector* col) const {
+  void MaskParents(const Chunk& src, std::string_view path, const std::vector<uint32_t>& rows,
+                   Vector* col) const {
     size_t dot = path.rfind('.');
     while (dot != std::string_view::npos) {
       path = path.substr(0, dot);
@@ -141,8 +144,9 @@ class MemoryScanOp : public Operator {
 
   // Values of a leaf path for row r: one for a scalar path, each element's field for a path
   // through `resources`.
-  void LeafValues(const Chunk& src, const std::string& path, size_t r, std::vector<std::optional<std::string_view>>* out,
-                  bool* is_bool, bool* bool_value) const {
+  void LeafValues(const Chunk& src, const std::string& path, size_t r,
+                  std::vector<std::optional<std::string_view>>* out, bool* is_bool,
+                  bool* bool_value) const {
     out->clear();
     size_t dot = path.find('.');
     int top = table_->schema().row_type().FieldIndex(std::string_view(path).substr(0, dot));
@@ -211,14 +215,23 @@ class MemoryScanOp : public Operator {
           for (const auto& v : values) {
             if (!v) continue;
             switch (term.op) {
-              case Op::kEq: any |= *v == term.values[0]; break;
+              case Op::kEq:
+                any |= *v == term.values[0];
+                break;
               case Op::kIn:
                 for (const auto& x : term.values) any |= *v == x;
                 break;
-              case Op::kPrefix: any |= v->substr(0, term.values[0].size()) == term.values[0]; break;
-              case Op::kIsNotNull: any = true; break;
-              case Op::kBoolEq: any |= is_bool && bool_value == term.bool_value; break;
-              case Op::kIsNull: break;
+              case Op::kPrefix:
+                any |= v->substr(0, term.values[0].size()) == term.values[0];
+                break;
+              case Op::kIsNotNull:
+                any = true;
+                break;
+              case Op::kBoolEq:
+                any |= is_bool && bool_value == term.bool_value;
+                break;
+              case Op::kIsNull:
+                break;
             }
           }
         }
@@ -248,8 +261,12 @@ Result<Value> RecordToRow(std::string_view record, const Type& row_type) {
   int raw = row_type.FieldIndex("eventjson");
   if (raw >= 0) {
     size_t b = 0, e = record.size();
-    while (b < e && (record[b] == ' ' || record[b] == '\n' || record[b] == '\t' || record[b] == '\r')) ++b;
-    while (e > b && (record[e - 1] == ' ' || record[e - 1] == '\n' || record[e - 1] == '\t' || record[e - 1] == '\r')) --e;
+    while (b < e &&
+           (record[b] == ' ' || record[b] == '\n' || record[b] == '\t' || record[b] == '\r'))
+      ++b;
+    while (e > b && (record[e - 1] == ' ' || record[e - 1] == '\n' || record[e - 1] == '\t' ||
+                     record[e - 1] == '\r'))
+      --e;
     row.items[static_cast<size_t>(raw)] = Value::Varchar(std::string(record.substr(b, e - b)));
   }
   return row;
@@ -297,7 +314,8 @@ Status MemoryTable::AddRecordsJson(std::string_view json) {
     if (!JsonFind(json, path, &list)) return Status::InvalidArgument("no Records array");
   }
   std::vector<std::string_view> records;
-  if (!JsonArrayElements(list, &records)) return Status::InvalidArgument("not a JSON array of records");
+  if (!JsonArrayElements(list, &records))
+    return Status::InvalidArgument("not a JSON array of records");
   for (std::string_view r : records) RETURN_IF_ERROR(AddRecordJson(r));
   return Status::OK();
 }

@@ -49,7 +49,9 @@ class MemoryTable {
 
 class MemoryCatalog : public TableResolver, public ScanProvider {
  public:
-  void Add(std::string id, std::shared_ptr<const MemoryTable> table) { tables_[std::move(id)] = std::move(table); }
+  void Add(std::string id, std::shared_ptr<const MemoryTable> table) {
+    tables_[std::move(id)] = std::move(table);
+  }
 
   std::optional<TableInfo> Resolve(std::string_view name) const override;
   Result<std::unique_ptr<Operator>> OpenScan(const PlanNode& scan, ExecContext* ctx) override;

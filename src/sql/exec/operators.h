@@ -19,9 +19,11 @@ using OperatorPtr = std::unique_ptr<Operator>;
 Result<OperatorPtr> MakeHashAggregate(const PlanNode& node, OperatorPtr child, ExecContext* ctx);
 Result<OperatorPtr> MakeDistinct(const PlanNode& node, OperatorPtr child, ExecContext* ctx);
 // ORDER BY; with `limit` >= 0 keeps only the first `limit` rows (top-N), in bounded memory.
-Result<OperatorPtr> MakeSort(const PlanNode& node, OperatorPtr child, int64_t limit, ExecContext* ctx);
+Result<OperatorPtr> MakeSort(const PlanNode& node, OperatorPtr child, int64_t limit,
+                             ExecContext* ctx);
 // Joins: hash join on the equality conjuncts of the condition, nested loops otherwise.
-Result<OperatorPtr> MakeJoin(const PlanNode& node, OperatorPtr left, OperatorPtr right, ExecContext* ctx);
+Result<OperatorPtr> MakeJoin(const PlanNode& node, OperatorPtr left, OperatorPtr right,
+                             ExecContext* ctx);
 // Window functions.
 Result<OperatorPtr> MakeWindow(const PlanNode& node, OperatorPtr child, ExecContext* ctx);
 

@@ -70,7 +70,8 @@ class SortOp : public Operator {
     Chunk in;
     bool first = true;
     int64_t reserved = 0;
-    size_t threshold = limit_ >= 0 ? std::max<size_t>(static_cast<size_t>(2 * limit_), 4096) : SIZE_MAX;
+    size_t threshold =
+        limit_ >= 0 ? std::max<size_t>(static_cast<size_t>(2 * limit_), 4096) : SIZE_MAX;
     while (true) {
       RETURN_IF_ERROR(ctx_->CheckCancelled());
       ASSIGN_OR_RETURN(bool more, child_->Next(&in));
@@ -106,7 +107,8 @@ class SortOp : public Operator {
 
 }  // namespace
 
-Result<OperatorPtr> MakeSort(const PlanNode& node, OperatorPtr child, int64_t limit, ExecContext* ctx) {
+Result<OperatorPtr> MakeSort(const PlanNode& node, OperatorPtr child, int64_t limit,
+                             ExecContext* ctx) {
   return OperatorPtr(std::make_unique<SortOp>(node, std::move(child), limit, ctx));
 }
 

@@ -3,10 +3,10 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
-#include <cstdlib>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdlib>
 #include <deque>
 #include <mutex>
 #include <thread>
@@ -31,7 +31,8 @@ struct Assembly {
 bool Needed(const std::string& path, const std::vector<std::string>& leaves) {
   if (leaves.empty()) return true;
   for (const std::string& l : leaves) {
-    if (path == l || (path.size() > l.size() && path.compare(0, l.size(), l) == 0 && path[l.size()] == '.') ||
+    if (path == l ||
+        (path.size() > l.size() && path.compare(0, l.size(), l) == 0 && path[l.size()] == '.') ||
         (l.size() > path.size() && l.compare(0, path.size(), path) == 0 && l[path.size()] == '.')) {
       return true;
     }
@@ -51,7 +52,8 @@ class Planner {
     return static_cast<int>(projection.size() - 1);
   }
 
-  Assembly Build(const Type& type, const std::string& path, const std::vector<std::string>& leaves) {
+  Assembly Build(const Type& type, const std::string& path,
+                 const std::vector<std::string>& leaves) {
     Assembly a;
     if (!Needed(path, leaves)) return a;
     if (path == "eventjsonchecksum") {
@@ -61,7 +63,8 @@ class Planner {
     }
     if (type.id() == TypeId::kRow) {
       a.kind = Assembly::Kind::kRow;
-      for (const RowField& f : type.fields()) a.children.push_back(Build(*f.type, path + "." + f.name, leaves));
+      for (const RowField& f : type.fields())
+        a.children.push_back(Build(*f.type, path + "." + f.name, leaves));
       return a;
     }
     if (type.id() == TypeId::kArray && path == "resources") {
@@ -119,7 +122,8 @@ void FillFromBatch(const Assembly& a, const ColumnBatch& b, std::span<const uint
     case Assembly::Kind::kNull:
       return;
     case Assembly::Kind::kRow:
-      for (size_t k = 0; k < a.children.size(); ++k) FillFromBatch(a.children[k], b, rows, pin, &out->child(k));
+      for (size_t k = 0; k < a.children.size(); ++k)
+        FillFromBatch(a.children[k], b, rows, pin, &out->child(k));
       MarkEmptyRowsNull(out);
       return;
     case Assembly::Kind::kChecksum: {
@@ -158,7 +162,8 @@ void FillFromBatch(const Assembly& a, const ColumnBatch& b, std::span<const uint
       }
       return;
     }
-    case Assembly::Kind::kLeaf: break;
+    case Assembly::Kind::kLeaf:
+      break;
   }
   const ColumnVector& cv = b.columns[static_cast<size_t>(a.slot)];
   switch (cv.kind) {
@@ -195,8 +200,8 @@ void FillFromBatch(const Assembly& a, const ColumnBatch& b, std::span<const uint
 }
 
 // Fills `out` from memtable events.
-void FillFromEvents(const Assembly& a, const std::vector<EventRef>& events, const std::shared_ptr<const void>& pin,
-                    Vector* out) {
+void FillFromEvents(const Assembly& a, const std::vector<EventRef>& events,
+                    const std::shared_ptr<const void>& pin, Vector* out) {
   size_t n = events.size();
   out->Reset(n);
   out->Pin(pin);  // event strings live in batches the snapshot keeps alive
@@ -205,7 +210,8 @@ void FillFromEvents(const Assembly& a, const std::vector<EventRef>& events, cons
       out->SetAllNull();
       return;
     case Assembly::Kind::kRow:
-      for (size_t k = 0; k < a.children.size(); ++k) FillFromEvents(a.children[k], events, pin, &out->child(k));
+      for (size_t k = 0; k < a.children.size(); ++k)
+        FillFromEvents(a.children[k], events, pin, &out->child(k));
       MarkEmptyRowsNull(out);
       return;
     case Assembly::Kind::kChecksum:
@@ -223,7 +229,8 @@ void FillFromEvents(const Assembly& a, const std::vector<EventRef>& events, cons
       std::vector<const Resource*> resources;
       for (size_t i = 0; i < n; ++i) {
         auto span = events[i].batch->ResourcesOf(*events[i].event);
-        out->lists()[i] = {static_cast<uint32_t>(resources.size()), static_cast<uint32_t>(span.size())};
+        out->lists()[i] = {static_cast<uint32_t>(resources.size()),
+                           static_cast<uint32_t>(span.size())};
         if (span.empty()) out->SetNull(i);
         for (const Resource& r : span) resources.push_back(&r);
       }
@@ -234,13 +241,15 @@ void FillFromEvents(const Assembly& a, const std::vector<EventRef>& events, cons
         field.Reset(resources.size());
         field.Pin(pin);
         for (size_t k = 0; k < resources.size(); ++k) {
-          const Str* s = c.kind == Assembly::Kind::kLeaf ? ResourceField(*resources[k], c.id) : nullptr;
+          const Str* s =
+              c.kind == Assembly::Kind::kLeaf ? ResourceField(*resources[k], c.id) : nullptr;
           SetString(&field, k, s ? *s : Str(), false);
         }
       }
       return;
     }
-    case Assembly::Kind::kLeaf: break;
+    case Assembly::Kind::kLeaf:
+      break;
   }
   switch (GetColumn(a.id).type) {
     case ColumnType::kTimestamp:
@@ -274,15 +283,28 @@ Result<std::vector<ScanPredicate>> Predicates(const ScanFilter& f) {
   std::vector<ScanPredicate> out;
   for (const ScanFilter::Term& t : f.terms) {
     const ColumnDef* def = FindColumn(t.path);
-    if (def == nullptr) return Status::Internal("no store column for pushed predicate on " + t.path);
+    if (def == nullptr)
+      return Status::Internal("no store column for pushed predicate on " + t.path);
     using Op = ScanFilter::Term::Op;
     switch (t.op) {
-      case Op::kEq: out.push_back(ScanPredicate::Eq(def->id, t.values[0])); break;
-      case Op::kIn: out.push_back(ScanPredicate::In(def->id, t.values)); break;
-      case Op::kPrefix: out.push_back(ScanPredicate::Prefix(def->id, t.values[0])); break;
-      case Op::kIsNull: out.push_back(ScanPredicate::IsNull(def->id)); break;
-      case Op::kIsNotNull: out.push_back(ScanPredicate::IsNotNull(def->id)); break;
-      case Op::kBoolEq: out.push_back(ScanPredicate::BoolEq(def->id, t.bool_value)); break;
+      case Op::kEq:
+        out.push_back(ScanPredicate::Eq(def->id, t.values[0]));
+        break;
+      case Op::kIn:
+        out.push_back(ScanPredicate::In(def->id, t.values));
+        break;
+      case Op::kPrefix:
+        out.push_back(ScanPredicate::Prefix(def->id, t.values[0]));
+        break;
+      case Op::kIsNull:
+        out.push_back(ScanPredicate::IsNull(def->id));
+        break;
+      case Op::kIsNotNull:
+        out.push_back(ScanPredicate::IsNotNull(def->id));
+        break;
+      case Op::kBoolEq:
+        out.push_back(ScanPredicate::BoolEq(def->id, t.bool_value));
+        break;
     }
   }
   return out;
@@ -309,7 +331,9 @@ bool EventMatches(const Event& e, const EventBatch& batch, const ScanFilter& f) 
     using Op = ScanFilter::Term::Op;
     bool any = false;
     switch (t.op) {
-      case Op::kBoolEq: any = b != OptBool::kNull && (b == OptBool::kTrue) == t.bool_value; break;
+      case Op::kBoolEq:
+        any = b != OptBool::kNull && (b == OptBool::kTrue) == t.bool_value;
+        break;
       case Op::kIsNull:
         any = def->type == ColumnType::kBool ? b == OptBool::kNull : values.empty();
         for (Str v : values) any |= IsNull(v);
@@ -358,14 +382,16 @@ class StoreScanOp : public Operator {
     // The row restriction is one more pushed-down term, so the store applies it while scanning:
     // no operator above the scan (aggregates, joins, subqueries) ever sees another account's rows.
     if (restrict_account) {
-      filter_.terms.push_back({"recipientaccountid", ScanFilter::Term::Op::kEq, {*restrict_account}, false});
+      filter_.terms.push_back(
+          {"recipientaccountid", ScanFilter::Term::Op::kEq, {*restrict_account}, false});
     }
   }
   ~StoreScanOp() override { StopWorkers(); }
 
   Status Init() {
     Planner planner;
-    for (const ScanColumn& c : scan_.scan_columns) assemblies_.push_back(planner.Build(c.type, c.path, c.leaves));
+    for (const ScanColumn& c : scan_.scan_columns)
+      assemblies_.push_back(planner.Build(c.type, c.path, c.leaves));
     spec_.projection = planner.projection;
     if (spec_.projection.empty()) spec_.projection.push_back(ColumnId::kEventTime);
     spec_.min_time_us = std::max(filter_.min_time_us, snapshot_->min_time_us());
@@ -443,7 +469,8 @@ class StoreScanOp : public Operator {
     while (true) {
       size_t seg = next_segment_.fetch_add(1);
       if (seg >= segments.size()) return Status::OK();
-      ASSIGN_OR_RETURN(std::unique_ptr<SegmentScanner> scanner, segments[seg].reader->NewScan(spec_));
+      ASSIGN_OR_RETURN(std::unique_ptr<SegmentScanner> scanner,
+                       segments[seg].reader->NewScan(spec_));
       Status st = ScanSegment(scanner.get(), &batch);
       Account(*scanner, segments[seg].info.file_bytes);
       RETURN_IF_ERROR(st);

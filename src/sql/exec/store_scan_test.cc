@@ -25,7 +25,8 @@ class StoreScanTest : public ::testing::Test, public testing::SqlFixture {
     auto store = EventStore::Create(env_.get(), "/eds", options);
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     store_ = std::move(*store);
-    std::string dir = std::string(CAIRN_SHARED_DATA) + "/cloudtrail-real/stratus-red-team/detonation-logs";
+    std::string dir =
+        std::string(CAIRN_SHARED_DATA) + "/cloudtrail-real/stratus-red-team/detonation-logs";
     Env* disk = Env::Default();
     auto files = disk->GetChildren(dir);
     ASSERT_TRUE(files.ok());
@@ -65,7 +66,8 @@ class StoreScanTest : public ::testing::Test, public testing::SqlFixture {
     std::vector<std::string> lines;
     for (const auto& row : r->Rows()) {
       std::string line;
-      for (size_t c = 0; c < row.size(); ++c) line += (c ? "|" : "") + (row[c] ? *row[c] : std::string("NULL"));
+      for (size_t c = 0; c < row.size(); ++c)
+        line += (c ? "|" : "") + (row[c] ? *row[c] : std::string("NULL"));
       lines.push_back(line);
     }
     std::string out;
@@ -82,21 +84,28 @@ class StoreScanTest : public ::testing::Test, public testing::SqlFixture {
 TEST_F(StoreScanTest, SameRowsAsMemoryTables) {
   const char* queries[] = {
       "SELECT count(*) FROM ct",
-      "SELECT eventID, eventTime, eventName, eventSource, awsRegion, readOnly, managementEvent, errorCode, "
+      "SELECT eventID, eventTime, eventName, eventSource, awsRegion, readOnly, managementEvent, "
+      "errorCode, "
       "eventCategory, recipientAccountId FROM ct ORDER BY eventID",
       "SELECT eventID, userIdentity, tlsDetails, resources FROM ct ORDER BY eventID",
-      "SELECT eventID, requestParameters, responseElements, additionalEventData, serviceEventDetails FROM ct ORDER BY eventID",
+      "SELECT eventID, requestParameters, responseElements, additionalEventData, "
+      "serviceEventDetails FROM ct ORDER BY eventID",
       "SELECT eventID, userIdentity.arn, userIdentity.sessionContext.sessionIssuer.userName, "
       "userIdentity.sessionContext.attributes.creationDate FROM ct ORDER BY eventID",
       "SELECT eventID, eventjson FROM ct ORDER BY eventID",
-      "SELECT eventName, count(*) FROM ct WHERE eventTime > '2024-07-30' AND errorCode IS NULL GROUP BY eventName ORDER BY 1",
-      "SELECT eventID FROM ct WHERE eventName IN ('GetPasswordData', 'StopLogging') AND readOnly ORDER BY 1",
+      "SELECT eventName, count(*) FROM ct WHERE eventTime > '2024-07-30' AND errorCode IS NULL "
+      "GROUP BY eventName ORDER BY 1",
+      "SELECT eventID FROM ct WHERE eventName IN ('GetPasswordData', 'StopLogging') AND readOnly "
+      "ORDER BY 1",
       "SELECT eventID FROM ct WHERE eventSource LIKE 'cloudtrail%' OR eventName = 'x' ORDER BY 1",
       "SELECT eventID FROM ct WHERE userIdentity.type = 'AssumedRole' AND NOT readOnly ORDER BY 1",
-      "SELECT eventID, r.arn, r.type, r.accountid FROM ct CROSS JOIN UNNEST(resources) AS t(r) ORDER BY 1, 2",
-      "SELECT count(*) FROM ct WHERE eventTime BETWEEN '2024-07-30 21:00:00' AND '2024-07-30 22:00:00'",
+      "SELECT eventID, r.arn, r.type, r.accountid FROM ct CROSS JOIN UNNEST(resources) AS t(r) "
+      "ORDER BY 1, 2",
+      "SELECT count(*) FROM ct WHERE eventTime BETWEEN '2024-07-30 21:00:00' AND '2024-07-30 "
+      "22:00:00'",
       "SELECT count(*) FROM ct WHERE eventTime > '2099-01-01'",
-      "SELECT element_at(requestParameters, 'instanceId'), count(*) FROM ct GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 5",
+      "SELECT element_at(requestParameters, 'instanceId'), count(*) FROM ct GROUP BY 1 ORDER BY 2 "
+      "DESC, 1 LIMIT 5",
   };
   for (const char* q : queries) {
     std::string memory = Sql(q);
@@ -107,11 +116,13 @@ TEST_F(StoreScanTest, SameRowsAsMemoryTables) {
 }
 
 TEST_F(StoreScanTest, ChecksumAndUnknownTables) {
-  std::string r = OnStore("SELECT eventjsonchecksum = to_base64_sha256, length(eventjsonchecksum) FROM "
-                          "(SELECT eventjsonchecksum, 'x' AS to_base64_sha256 FROM ct) LIMIT 1");
+  std::string r = OnStore(
+      "SELECT eventjsonchecksum = to_base64_sha256, length(eventjsonchecksum) FROM "
+      "(SELECT eventjsonchecksum, 'x' AS to_base64_sha256 FROM ct) LIMIT 1");
   EXPECT_EQ(r, "false|44");
   EXPECT_EQ(EventJsonChecksum(""), "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=");
-  EXPECT_NE(OnStore("SELECT 1 FROM nosuch").find("EventDataStoreNotFoundException"), std::string::npos);
+  EXPECT_NE(OnStore("SELECT 1 FROM nosuch").find("EventDataStoreNotFoundException"),
+            std::string::npos);
 }
 
 }  // namespace

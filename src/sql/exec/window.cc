@@ -65,10 +65,14 @@ class WindowOp : public Operator {
   Status Compute(const WindowCall& call, Vector* out) {
     size_t n = all_.size;
     out->Reset(n);
-    std::vector<Vector> parts(call.partition_by.size()), orders(call.order_exprs.size()), args(call.args.size());
-    for (size_t k = 0; k < parts.size(); ++k) RETURN_IF_ERROR(Evaluate(*call.partition_by[k], all_, ctx_->eval(), &parts[k]));
-    for (size_t k = 0; k < orders.size(); ++k) RETURN_IF_ERROR(Evaluate(*call.order_exprs[k], all_, ctx_->eval(), &orders[k]));
-    for (size_t k = 0; k < args.size(); ++k) RETURN_IF_ERROR(Evaluate(*call.args[k], all_, ctx_->eval(), &args[k]));
+    std::vector<Vector> parts(call.partition_by.size()), orders(call.order_exprs.size()),
+        args(call.args.size());
+    for (size_t k = 0; k < parts.size(); ++k)
+      RETURN_IF_ERROR(Evaluate(*call.partition_by[k], all_, ctx_->eval(), &parts[k]));
+    for (size_t k = 0; k < orders.size(); ++k)
+      RETURN_IF_ERROR(Evaluate(*call.order_exprs[k], all_, ctx_->eval(), &orders[k]));
+    for (size_t k = 0; k < args.size(); ++k)
+      RETURN_IF_ERROR(Evaluate(*call.args[k], all_, ctx_->eval(), &args[k]));
     auto cmp_part = [&](uint32_t a, uint32_t b) {
       for (const Vector& v : parts) {
         bool an = v.IsNull(a), bn = v.IsNull(b);
@@ -121,8 +125,8 @@ class WindowOp : public Operator {
       RETURN_IF_ERROR(ctx_->CheckCancelled());
       size_t e = p + 1;
       while (e < n && cmp_part(perm[p], perm[e]) == 0) ++e;
-      RETURN_IF_ERROR(Partition(call, std::span<const uint32_t>(perm.data() + p, e - p), args, arg_ptrs, cmp_order,
-                                states.get(), out));
+      RETURN_IF_ERROR(Partition(call, std::span<const uint32_t>(perm.data() + p, e - p), args,
+                                arg_ptrs, cmp_order, states.get(), out));
       p = e;
     }
     return Status::OK();
@@ -130,8 +134,8 @@ class WindowOp : public Operator {
 
   // [start, end] (inclusive, clamped) of the frame of position i in a partition of size m, with
   // peer group [peer_lo, peer_hi].
-  static void Frame(const WindowFrameSpec& f, bool has_order, size_t i, size_t m, size_t peer_lo, size_t peer_hi,
-                    int64_t* start, int64_t* end) {
+  static void Frame(const WindowFrameSpec& f, bool has_order, size_t i, size_t m, size_t peer_lo,
+                    size_t peer_hi, int64_t* start, int64_t* end) {
     if (!f.explicit_frame) {
       *start = 0;
       *end = has_order ? static_cast<int64_t>(peer_hi) : static_cast<int64_t>(m) - 1;
@@ -140,13 +144,17 @@ class WindowOp : public Operator {
     bool rows = f.unit == ast::WindowFrame::Unit::kRows;
     auto bound = [&](FB kind, int64_t offset, bool is_start) -> int64_t {
       switch (kind) {
-        case FB::kUnboundedPreceding: return 0;
-        case FB::kUnboundedFollowing: return static_cast<int64_t>(m) - 1;
+        case FB::kUnboundedPreceding:
+          return 0;
+        case FB::kUnboundedFollowing:
+          return static_cast<int64_t>(m) - 1;
         case FB::kCurrentRow:
           if (rows) return static_cast<int64_t>(i);
           return static_cast<int64_t>(is_start ? peer_lo : peer_hi);
-        case FB::kPreceding: return static_cast<int64_t>(i) - offset;
-        case FB::kFollowing: return static_cast<int64_t>(i) + offset;
+        case FB::kPreceding:
+          return static_cast<int64_t>(i) - offset;
+        case FB::kFollowing:
+          return static_cast<int64_t>(i) + offset;
       }
       return 0;
     };
@@ -155,9 +163,9 @@ class WindowOp : public Operator {
   }
 
   template <class OrderCmp>
-  Status Partition(const WindowCall& call, std::span<const uint32_t> rows, const std::vector<Vector>& args,
-                   const std::vector<const Vector*>& arg_ptrs, OrderCmp& cmp_order, AggregateStates* states,
-                   Vector* out) {
+  Status Partition(const WindowCall& call, std::span<const uint32_t> rows,
+                   const std::vector<Vector>& args, const std::vector<const Vector*>& arg_ptrs,
+                   OrderCmp& cmp_order, AggregateStates* states, Vector* out) {
     size_t m = rows.size();
     bool has_order = !call.order.empty();
     // Peer groups (rows equal on the ORDER BY keys).
@@ -220,11 +228,18 @@ class WindowOp : public Operator {
         ++dense;
       }
       switch (kind) {
-        case WindowKind::kRowNumber: out->i64()[row] = static_cast<int64_t>(i) + 1; break;
-        case WindowKind::kRank: out->i64()[row] = rank; break;
-        case WindowKind::kDenseRank: out->i64()[row] = dense; break;
+        case WindowKind::kRowNumber:
+          out->i64()[row] = static_cast<int64_t>(i) + 1;
+          break;
+        case WindowKind::kRank:
+          out->i64()[row] = rank;
+          break;
+        case WindowKind::kDenseRank:
+          out->i64()[row] = dense;
+          break;
         case WindowKind::kPercentRank:
-          out->f64()[row] = m > 1 ? static_cast<double>(rank - 1) / static_cast<double>(m - 1) : 0.0;
+          out->f64()[row] =
+              m > 1 ? static_cast<double>(rank - 1) / static_cast<double>(m - 1) : 0.0;
           break;
         case WindowKind::kCumeDist:
           out->f64()[row] = static_cast<double>(peer_hi[i] + 1) / static_cast<double>(m);
@@ -236,17 +251,20 @@ class WindowOp : public Operator {
           }
           int64_t buckets = args[0].i64()[row];
           if (buckets <= 0) return QueryFailed("Buckets must be greater than 0");
-          int64_t size = static_cast<int64_t>(m) / buckets, extra = static_cast<int64_t>(m) % buckets;
+          int64_t size = static_cast<int64_t>(m) / buckets,
+                  extra = static_cast<int64_t>(m) % buckets;
           int64_t idx = static_cast<int64_t>(i);
           int64_t big = extra * (size + 1);
-          out->i64()[row] = idx < big ? idx / (size + 1) + 1 : extra + (idx - big) / std::max<int64_t>(size, 1) + 1;
+          out->i64()[row] = idx < big ? idx / (size + 1) + 1
+                                      : extra + (idx - big) / std::max<int64_t>(size, 1) + 1;
           break;
         }
         case WindowKind::kLag:
         case WindowKind::kLead: {
           int64_t offset = args.size() > 1 ? (args[1].IsNull(row) ? -1 : args[1].i64()[row]) : 1;
           if (offset < 0) return QueryFailed("Offset must be at least 0");
-          int64_t target = kind == WindowKind::kLag ? static_cast<int64_t>(i) - offset : static_cast<int64_t>(i) + offset;
+          int64_t target = kind == WindowKind::kLag ? static_cast<int64_t>(i) - offset
+                                                    : static_cast<int64_t>(i) + offset;
           if (target >= 0 && target < static_cast<int64_t>(m)) {
             out->CopyRowOwned(args[0], rows[static_cast<size_t>(target)], row);
           } else if (args.size() > 2) {
@@ -261,7 +279,9 @@ class WindowOp : public Operator {
         case WindowKind::kNthValue: {
           int64_t s, e;
           Frame(call.frame, has_order, i, m, peer_lo[i], peer_hi[i], &s, &e);
-          int64_t at = kind == WindowKind::kFirstValue ? s : kind == WindowKind::kLastValue ? e : -1;
+          int64_t at = kind == WindowKind::kFirstValue  ? s
+                       : kind == WindowKind::kLastValue ? e
+                                                        : -1;
           if (kind == WindowKind::kNthValue) {
             if (args[1].IsNull(row)) {
               out->SetNullAndClear(row);

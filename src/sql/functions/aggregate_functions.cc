@@ -12,7 +12,8 @@ Status Expect(const BindArgs& args, const std::string& usage) {
   return WrongArguments(args.name, usage, args);
 }
 
-BoundAggregate Agg(const BindArgs& args, AggregateKind kind, std::vector<Type> arg_types, Type result) {
+BoundAggregate Agg(const BindArgs& args, AggregateKind kind, std::vector<Type> arg_types,
+                   Type result) {
   BoundAggregate a;
   a.name = std::string(args.name);
   a.kind = kind;
@@ -28,14 +29,16 @@ Result<BoundAggregate> BindCount(const BindArgs& args) {
 }
 
 Result<BoundAggregate> BindCountIf(const BindArgs& args) {
-  if (args.types.size() != 1 || !CanCoerce(args.types[0], Type::Boolean())) return Expect(args, "count_if(boolean)");
+  if (args.types.size() != 1 || !CanCoerce(args.types[0], Type::Boolean()))
+    return Expect(args, "count_if(boolean)");
   return Agg(args, AggregateKind::kCountIf, {Type::Boolean()}, B);
 }
 
 Result<BoundAggregate> BindSum(const BindArgs& args) {
   if (args.types.size() != 1) return Expect(args, "sum(bigint) or sum(double)");
   const Type& t = args.types[0];
-  if (t.id() == TypeId::kBigint || t.id() == TypeId::kUnknown) return Agg(args, AggregateKind::kSum, {B}, B);
+  if (t.id() == TypeId::kBigint || t.id() == TypeId::kUnknown)
+    return Agg(args, AggregateKind::kSum, {B}, B);
   if (t.id() == TypeId::kDouble) return Agg(args, AggregateKind::kSum, {D}, D);
   if (t.id() == TypeId::kIntervalDayTime || t.id() == TypeId::kIntervalYearMonth) {
     return Agg(args, AggregateKind::kSum, {t}, t);
@@ -52,11 +55,16 @@ Result<BoundAggregate> BindAvg(const BindArgs& args) {
 }
 
 Result<BoundAggregate> BindMinMax(const BindArgs& args, AggregateKind kind) {
-  if (args.types.size() != 1 || !IsOrderable(args.types[0])) return Expect(args, std::string(args.name) + "(T) with T orderable");
+  if (args.types.size() != 1 || !IsOrderable(args.types[0]))
+    return Expect(args, std::string(args.name) + "(T) with T orderable");
   return Agg(args, kind, {args.types[0]}, args.types[0]);
 }
-Result<BoundAggregate> BindMin(const BindArgs& args) { return BindMinMax(args, AggregateKind::kMin); }
-Result<BoundAggregate> BindMax(const BindArgs& args) { return BindMinMax(args, AggregateKind::kMax); }
+Result<BoundAggregate> BindMin(const BindArgs& args) {
+  return BindMinMax(args, AggregateKind::kMin);
+}
+Result<BoundAggregate> BindMax(const BindArgs& args) {
+  return BindMinMax(args, AggregateKind::kMax);
+}
 
 Result<BoundAggregate> BindBy(const BindArgs& args, AggregateKind kind) {
   if (args.types.size() != 2 || !IsOrderable(args.types[1])) {
@@ -64,8 +72,12 @@ Result<BoundAggregate> BindBy(const BindArgs& args, AggregateKind kind) {
   }
   return Agg(args, kind, {args.types[0], args.types[1]}, args.types[0]);
 }
-Result<BoundAggregate> BindMinBy(const BindArgs& args) { return BindBy(args, AggregateKind::kMinBy); }
-Result<BoundAggregate> BindMaxBy(const BindArgs& args) { return BindBy(args, AggregateKind::kMaxBy); }
+Result<BoundAggregate> BindMinBy(const BindArgs& args) {
+  return BindBy(args, AggregateKind::kMinBy);
+}
+Result<BoundAggregate> BindMaxBy(const BindArgs& args) {
+  return BindBy(args, AggregateKind::kMaxBy);
+}
 
 Result<BoundAggregate> BindArbitrary(const BindArgs& args) {
   if (args.types.size() != 1) return Expect(args, "arbitrary(T)");
@@ -95,18 +107,29 @@ Result<BoundAggregate> BindBool(const BindArgs& args, AggregateKind kind) {
   }
   return Agg(args, kind, {Type::Boolean()}, Type::Boolean());
 }
-Result<BoundAggregate> BindBoolAnd(const BindArgs& args) { return BindBool(args, AggregateKind::kBoolAnd); }
-Result<BoundAggregate> BindBoolOr(const BindArgs& args) { return BindBool(args, AggregateKind::kBoolOr); }
+Result<BoundAggregate> BindBoolAnd(const BindArgs& args) {
+  return BindBool(args, AggregateKind::kBoolAnd);
+}
+Result<BoundAggregate> BindBoolOr(const BindArgs& args) {
+  return BindBool(args, AggregateKind::kBoolOr);
+}
 
 Result<BoundAggregate> BindStat(const BindArgs& args, AggregateKind kind) {
-  if (args.types.size() != 1 || !(IsNumeric(args.types[0]) || args.types[0].id() == TypeId::kUnknown)) {
+  if (args.types.size() != 1 ||
+      !(IsNumeric(args.types[0]) || args.types[0].id() == TypeId::kUnknown)) {
     return Expect(args, std::string(args.name) + "(double)");
   }
   return Agg(args, kind, {D}, D);
 }
-Result<BoundAggregate> BindStddevSamp(const BindArgs& a) { return BindStat(a, AggregateKind::kStddevSamp); }
-Result<BoundAggregate> BindStddevPop(const BindArgs& a) { return BindStat(a, AggregateKind::kStddevPop); }
-Result<BoundAggregate> BindVarSamp(const BindArgs& a) { return BindStat(a, AggregateKind::kVarSamp); }
+Result<BoundAggregate> BindStddevSamp(const BindArgs& a) {
+  return BindStat(a, AggregateKind::kStddevSamp);
+}
+Result<BoundAggregate> BindStddevPop(const BindArgs& a) {
+  return BindStat(a, AggregateKind::kStddevPop);
+}
+Result<BoundAggregate> BindVarSamp(const BindArgs& a) {
+  return BindStat(a, AggregateKind::kVarSamp);
+}
 Result<BoundAggregate> BindVarPop(const BindArgs& a) { return BindStat(a, AggregateKind::kVarPop); }
 
 Result<BoundAggregate> BindApproxPercentile(const BindArgs& args) {
@@ -117,8 +140,9 @@ Result<BoundAggregate> BindApproxPercentile(const BindArgs& args) {
   if (args.constants[1] == nullptr) {
     return InvalidQuery(args.pos, "the percentile of approx_percentile must be a constant");
   }
-  double p = args.constants[1]->type.id() == TypeId::kBigint ? static_cast<double>(args.constants[1]->i64)
-                                                             : args.constants[1]->f64;
+  double p = args.constants[1]->type.id() == TypeId::kBigint
+                 ? static_cast<double>(args.constants[1]->i64)
+                 : args.constants[1]->f64;
   if (args.constants[1]->is_null || p < 0 || p > 1) {
     return InvalidQuery(args.pos, "Percentile must be between 0 and 1");
   }

@@ -34,12 +34,13 @@ Result<BoundFunction> BindArrayConstructor(const ScalarFunctionDef& def, const B
   for (const Type& t : args.types) {
     auto c = CommonSuperType(element, t);
     if (!c) {
-      return InvalidQuery(args.pos, "All ARRAY elements must be the same type: " + element.ToString() + ", " + t.ToString());
+      return InvalidQuery(args.pos, "All ARRAY elements must be the same type: " +
+                                        element.ToString() + ", " + t.ToString());
     }
     element = *c;
   }
-  return Bound(def, std::vector<Type>(args.types.size(), element), Type::Array(element), ArrayConstructor,
-               NullHandling::kCustom);
+  return Bound(def, std::vector<Type>(args.types.size(), element), Type::Array(element),
+               ArrayConstructor, NullHandling::kCustom);
 }
 
 Status RowConstructor(const KernelArgs& in, Vector* out) {
@@ -54,7 +55,8 @@ Status RowConstructor(const KernelArgs& in, Vector* out) {
 Result<BoundFunction> BindRowConstructor(const ScalarFunctionDef& def, const BindArgs& args) {
   std::vector<std::pair<std::string, Type>> fields;
   for (const Type& t : args.types) fields.emplace_back("", t);
-  return Bound(def, args.types, Type::Row(std::move(fields)), RowConstructor, NullHandling::kCustom);
+  return Bound(def, args.types, Type::Row(std::move(fields)), RowConstructor,
+               NullHandling::kCustom);
 }
 
 Result<std::vector<Type>> ElementParam(size_t, const std::vector<Type>& types, SourcePos pos) {
@@ -65,7 +67,8 @@ Result<std::vector<Type>> ElementParam(size_t, const std::vector<Type>& types, S
 }
 
 // The elements of the non-NULL rows of an array vector, with the row each belongs to.
-void FlattenElements(const Vector& arr, size_t count, const Vector& valid, Vector* elems, std::vector<uint32_t>* rows) {
+void FlattenElements(const Vector& arr, size_t count, const Vector& valid, Vector* elems,
+                     std::vector<uint32_t>* rows) {
   *elems = Vector(arr.type().element());
   rows->clear();
   for (size_t i = 0; i < count; ++i) {
@@ -94,7 +97,8 @@ Status Transform(const KernelArgs& in, Vector* out) {
 }
 
 Result<BoundFunction> BindTransform(const ScalarFunctionDef& def, const BindArgs& args) {
-  if (args.types.size() != 2 || args.types[0].id() != TypeId::kArray || args.types[1].id() != TypeId::kFunction) {
+  if (args.types.size() != 2 || args.types[0].id() != TypeId::kArray ||
+      args.types[1].id() != TypeId::kFunction) {
     return WrongArguments(def, args);
   }
   const Type& result = *args.types[1].fields().back().type;
@@ -124,7 +128,8 @@ Status Filter(const KernelArgs& in, Vector* out) {
 }
 
 Result<BoundFunction> BindFilter(const ScalarFunctionDef& def, const BindArgs& args) {
-  if (args.types.size() != 2 || args.types[0].id() != TypeId::kArray || args.types[1].id() != TypeId::kFunction ||
+  if (args.types.size() != 2 || args.types[0].id() != TypeId::kArray ||
+      args.types[1].id() != TypeId::kFunction ||
       args.types[1].fields().back().type->id() != TypeId::kBoolean) {
     return WrongArguments(def, args);
   }
@@ -158,9 +163,18 @@ Status MatchKernel(const KernelArgs& in, Vector* out) {
     bool decided;
     bool value = false;
     switch (m) {
-      case Match::kAny: decided = any_true || !any_null; value = any_true; break;
-      case Match::kAll: decided = any_false || !any_null; value = !any_false; break;
-      case Match::kNone: decided = any_true || !any_null; value = !any_true; break;
+      case Match::kAny:
+        decided = any_true || !any_null;
+        value = any_true;
+        break;
+      case Match::kAll:
+        decided = any_false || !any_null;
+        value = !any_false;
+        break;
+      case Match::kNone:
+        decided = any_true || !any_null;
+        value = !any_true;
+        break;
     }
     if (decided) {
       out->bools()[i] = value;
@@ -173,7 +187,8 @@ Status MatchKernel(const KernelArgs& in, Vector* out) {
 
 template <Match m>
 Result<BoundFunction> BindMatch(const ScalarFunctionDef& def, const BindArgs& args) {
-  if (args.types.size() != 2 || args.types[0].id() != TypeId::kArray || args.types[1].id() != TypeId::kFunction ||
+  if (args.types.size() != 2 || args.types[0].id() != TypeId::kArray ||
+      args.types[1].id() != TypeId::kFunction ||
       args.types[1].fields().back().type->id() != TypeId::kBoolean) {
     return WrongArguments(def, args);
   }
@@ -205,14 +220,15 @@ Status Contains(const KernelArgs& in, Vector* out) {
   return Status::OK();
 }
 
-Result<BoundFunction> BindArrayAndElement(const ScalarFunctionDef& def, const BindArgs& args, ScalarKernel k, Type result) {
-  if (args.types.size() != 2 || args.types[0].id() != TypeId::kArray) return WrongArguments(def, args);
+Result<BoundFunction> BindArrayAndElement(const ScalarFunctionDef& def, const BindArgs& args,
+                                          ScalarKernel k, Type result) {
+  if (args.types.size() != 2 || args.types[0].id() != TypeId::kArray)
+    return WrongArguments(def, args);
   auto common = CommonSuperType(args.types[0].element(), args.types[1]);
   if (!common || !IsComparable(*common)) return WrongArguments(def, args);
   if (result.id() == TypeId::kArray) result = Type::Array(*common);
   return Bound(def, {Type::Array(*common), *common}, result, k);
 }
-
 
 Result<BoundFunction> BindContains(const ScalarFunctionDef& def, const BindArgs& args) {
   return BindArrayAndElement(def, args, Contains, Type::Boolean());
@@ -317,7 +333,8 @@ Status ArrayExtreme(const KernelArgs& in, Vector* out) {
 
 template <bool max>
 Result<BoundFunction> BindArrayExtreme(const ScalarFunctionDef& def, const BindArgs& args) {
-  if (args.types.size() != 1 || args.types[0].id() != TypeId::kArray || !IsOrderable(args.types[0].element())) {
+  if (args.types.size() != 1 || args.types[0].id() != TypeId::kArray ||
+      !IsOrderable(args.types[0].element())) {
     return WrongArguments(def, args);
   }
   return Bound(def, {args.types[0]}, args.types[0].element(), ArrayExtreme<max>);
@@ -347,14 +364,17 @@ Status ArraySort(const KernelArgs& in, Vector* out) {
 }
 
 Result<BoundFunction> BindArraySort(const ScalarFunctionDef& def, const BindArgs& args) {
-  if (args.types.size() != 1 || args.types[0].id() != TypeId::kArray || !IsOrderable(args.types[0].element())) {
+  if (args.types.size() != 1 || args.types[0].id() != TypeId::kArray ||
+      !IsOrderable(args.types[0].element())) {
     return WrongArguments(def, args);
   }
   return Bound(def, {args.types[0]}, args.types[0], ArraySort);
 }
 
-Result<BoundFunction> BindSameArray(const ScalarFunctionDef& def, const BindArgs& args, ScalarKernel k) {
-  if (args.types.size() != 1 || args.types[0].id() != TypeId::kArray) return WrongArguments(def, args);
+Result<BoundFunction> BindSameArray(const ScalarFunctionDef& def, const BindArgs& args,
+                                    ScalarKernel k) {
+  if (args.types.size() != 1 || args.types[0].id() != TypeId::kArray)
+    return WrongArguments(def, args);
   return Bound(def, {args.types[0]}, args.types[0], k);
 }
 Result<BoundFunction> BindArrayDistinct(const ScalarFunctionDef& def, const BindArgs& args) {
@@ -386,14 +406,15 @@ Status Slice(const KernelArgs& in, Vector* out) {
 }
 
 Result<BoundFunction> BindSlice(const ScalarFunctionDef& def, const BindArgs& args) {
-  if (args.types.size() != 3 || args.types[0].id() != TypeId::kArray || !CanCoerce(args.types[1], Type::Bigint()) ||
-      !CanCoerce(args.types[2], Type::Bigint())) {
+  if (args.types.size() != 3 || args.types[0].id() != TypeId::kArray ||
+      !CanCoerce(args.types[1], Type::Bigint()) || !CanCoerce(args.types[2], Type::Bigint())) {
     return WrongArguments(def, args);
   }
   return Bound(def, {args.types[0], Type::Bigint(), Type::Bigint()}, args.types[0], Slice);
 }
 
-// array_join(array, delimiter[, null_replacement]): elements as text; NULLs skipped unless replaced.
+// array_join(array, delimiter[, null_replacement]): elements as text; NULLs skipped unless
+// replaced.
 Status ArrayJoin(const KernelArgs& in, Vector* out) {
   const Vector& a = Arg(in, 0);
   const Vector& elems = a.child(0);
@@ -429,7 +450,8 @@ Result<BoundFunction> BindArrayJoin(const ScalarFunctionDef& def, const BindArgs
   }
   // Non-varchar elements are cast to varchar first.
   if (!CanCoerce(args.types[0].element(), Type::Varchar()) && !IsNumeric(args.types[0].element()) &&
-      args.types[0].element().id() != TypeId::kBoolean && args.types[0].element().id() != TypeId::kTimestamp &&
+      args.types[0].element().id() != TypeId::kBoolean &&
+      args.types[0].element().id() != TypeId::kTimestamp &&
       args.types[0].element().id() != TypeId::kDate) {
     return WrongArguments(def, args);
   }
@@ -457,7 +479,8 @@ Status Flatten(const KernelArgs& in, Vector* out) {
 }
 
 Result<BoundFunction> BindFlatten(const ScalarFunctionDef& def, const BindArgs& args) {
-  if (args.types.size() != 1 || args.types[0].id() != TypeId::kArray || args.types[0].element().id() != TypeId::kArray) {
+  if (args.types.size() != 1 || args.types[0].id() != TypeId::kArray ||
+      args.types[0].element().id() != TypeId::kArray) {
     return WrongArguments(def, args);
   }
   return Bound(def, {args.types[0]}, args.types[0].element(), Flatten);
@@ -472,10 +495,13 @@ Status Sequence(const KernelArgs& in, Vector* out) {
     int64_t step = in.args.size() > 2 ? Arg(in, 2).i64()[i] : (stop >= start ? 1 : -1);
     if (step == 0) return QueryFailed("step must not be zero");
     if ((stop > start && step < 0) || (stop < start && step > 0)) {
-      return QueryFailed("sequence stop value should be greater than or equal to start value if step is greater than zero otherwise stop should be less than or equal to start");
+      return QueryFailed(
+          "sequence stop value should be greater than or equal to start value if step is greater "
+          "than zero otherwise stop should be less than or equal to start");
     }
     __int128 count = (static_cast<__int128>(stop) - start) / step + 1;
-    if (count > 10000) return QueryFailed("result of sequence function must not have more than 10000 entries");
+    if (count > 10000)
+      return QueryFailed("result of sequence function must not have more than 10000 entries");
     uint32_t at = static_cast<uint32_t>(result.size());
     result.Resize(at + static_cast<size_t>(count));
     for (int64_t k = 0; k < count; ++k) result.i64()[at + k] = start + k * step;
@@ -493,8 +519,10 @@ Status Repeat(const KernelArgs& in, Vector* out) {
       out->SetNull(i);
       continue;
     }
-    if (n < 0) return QueryFailed("count argument of repeat function must be greater than or equal to 0");
-    if (n > 10000) return QueryFailed("count argument of repeat function must be less than or equal to 10000");
+    if (n < 0)
+      return QueryFailed("count argument of repeat function must be greater than or equal to 0");
+    if (n > 10000)
+      return QueryFailed("count argument of repeat function must be less than or equal to 10000");
     uint32_t at = static_cast<uint32_t>(result.size());
     result.Resize(at + static_cast<size_t>(n));
     for (int64_t k = 0; k < n; ++k) result.CopyRow(Arg(in, 0), i, at + static_cast<size_t>(k));
@@ -504,7 +532,8 @@ Status Repeat(const KernelArgs& in, Vector* out) {
 }
 
 Result<BoundFunction> BindRepeat(const ScalarFunctionDef& def, const BindArgs& args) {
-  if (args.types.size() != 2 || !CanCoerce(args.types[1], Type::Bigint())) return WrongArguments(def, args);
+  if (args.types.size() != 2 || !CanCoerce(args.types[1], Type::Bigint()))
+    return WrongArguments(def, args);
   Type element = args.types[0];
   return Bound(def, {element, Type::Bigint()}, Type::Array(element), Repeat, NullHandling::kCustom);
 }
@@ -516,9 +545,12 @@ void RegisterArrayFunctions(FunctionRegistry* r) {
   AddGeneric(r, "$row", BindRowConstructor, "ROW(...)");
   AddGeneric(r, "transform", BindTransform, "transform(array(T), function(T, U))", ElementParam);
   AddGeneric(r, "filter", BindFilter, "filter(array(T), function(T, boolean))", ElementParam);
-  AddGeneric(r, "any_match", BindMatch<Match::kAny>, "any_match(array(T), function(T, boolean))", ElementParam);
-  AddGeneric(r, "all_match", BindMatch<Match::kAll>, "all_match(array(T), function(T, boolean))", ElementParam);
-  AddGeneric(r, "none_match", BindMatch<Match::kNone>, "none_match(array(T), function(T, boolean))", ElementParam);
+  AddGeneric(r, "any_match", BindMatch<Match::kAny>, "any_match(array(T), function(T, boolean))",
+             ElementParam);
+  AddGeneric(r, "all_match", BindMatch<Match::kAll>, "all_match(array(T), function(T, boolean))",
+             ElementParam);
+  AddGeneric(r, "none_match", BindMatch<Match::kNone>, "none_match(array(T), function(T, boolean))",
+             ElementParam);
   AddGeneric(r, "contains", BindContains, "contains(array(T), T)");
   AddGeneric(r, "array_position", BindArrayPosition, "array_position(array(T), T)");
   AddGeneric(r, "array_remove", BindArrayRemove, "array_remove(array(T), T)");
@@ -529,8 +561,10 @@ void RegisterArrayFunctions(FunctionRegistry* r) {
   AddGeneric(r, "slice", BindSlice, "slice(array(T), bigint, bigint)");
   AddGeneric(r, "array_join", BindArrayJoin, "array_join(array(T), varchar[, varchar])");
   AddGeneric(r, "flatten", BindFlatten, "flatten(array(array(T)))");
-  kernel::AddFixed(r, "sequence", {{{Type::Bigint(), Type::Bigint()}, Type::Array(Type::Bigint()), Sequence},
-                                   {{Type::Bigint(), Type::Bigint(), Type::Bigint()}, Type::Array(Type::Bigint()), Sequence}});
+  kernel::AddFixed(
+      r, "sequence",
+      {{{Type::Bigint(), Type::Bigint()}, Type::Array(Type::Bigint()), Sequence},
+       {{Type::Bigint(), Type::Bigint(), Type::Bigint()}, Type::Array(Type::Bigint()), Sequence}});
   AddGeneric(r, "repeat", BindRepeat, "repeat(T, bigint)");
 }
 

@@ -1,7 +1,8 @@
 // src/sql/functions/cast.h
 //
 // CAST and TRY_CAST between the dialect's types, following Trino's rules where cairn has the type:
-//   varchar <-> bigint, double, boolean, timestamp, date, json (varchar -> json makes a JSON string;
+//   varchar <-> bigint, double, boolean, timestamp, date, json (varchar -> json makes a JSON
+//   string;
 //               json_parse parses), interval types -> varchar
 //   bigint <-> double (double -> bigint rounds half away from zero), boolean <-> numbers
 //   timestamp <-> date, timestamp/date -> varchar ("2023-01-22 16:53:53.000" / "2023-01-22")

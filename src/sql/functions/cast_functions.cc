@@ -12,8 +12,12 @@ namespace cairn::sql {
 namespace {
 
 std::string_view TrimSpaces(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\n' || s.front() == '\r')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() &&
+         (s.front() == ' ' || s.front() == '\t' || s.front() == '\n' || s.front() == '\r'))
+    s.remove_prefix(1);
+  while (!s.empty() &&
+         (s.back() == ' ' || s.back() == '\t' || s.back() == '\n' || s.back() == '\r'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -47,8 +51,10 @@ bool ParseDoubleText(std::string_view s, double* out) {
 
 bool ParseBoolean(std::string_view s, bool* out) {
   s = TrimSpaces(s);
-  if (EqualsIgnoreCase(s, "true") || EqualsIgnoreCase(s, "t") || s == "1") return (*out = true), true;
-  if (EqualsIgnoreCase(s, "false") || EqualsIgnoreCase(s, "f") || s == "0") return (*out = false), true;
+  if (EqualsIgnoreCase(s, "true") || EqualsIgnoreCase(s, "t") || s == "1")
+    return (*out = true), true;
+  if (EqualsIgnoreCase(s, "false") || EqualsIgnoreCase(s, "f") || s == "0")
+    return (*out = false), true;
   return false;
 }
 
@@ -62,7 +68,8 @@ bool DoubleToBigint(double d, int64_t* out) {
 
 std::string IntervalDayTimeText(int64_t micros) {
   std::string sign = micros < 0 ? "-" : "";
-  uint64_t m = micros < 0 ? static_cast<uint64_t>(-(micros + 1)) + 1 : static_cast<uint64_t>(micros);
+  uint64_t m =
+      micros < 0 ? static_cast<uint64_t>(-(micros + 1)) + 1 : static_cast<uint64_t>(micros);
   uint64_t days = m / datetime::kMicrosPerDay;
   m %= datetime::kMicrosPerDay;
   char buf[64];
@@ -77,22 +84,40 @@ std::string IntervalDayTimeText(int64_t micros) {
 
 std::string IntervalYearMonthText(int64_t months) {
   std::string sign = months < 0 ? "-" : "";
-  uint64_t m = months < 0 ? static_cast<uint64_t>(-(months + 1)) + 1 : static_cast<uint64_t>(months);
+  uint64_t m =
+      months < 0 ? static_cast<uint64_t>(-(months + 1)) + 1 : static_cast<uint64_t>(months);
   return sign + std::to_string(m / 12) + "-" + std::to_string(m % 12);
 }
 
 // The varchar form of a scalar value (CAST(x AS varchar)).
 bool ScalarText(const Value& v, std::string* out) {
   switch (v.type.id()) {
-    case TypeId::kBoolean: *out = v.boolean ? "true" : "false"; return true;
-    case TypeId::kBigint: *out = std::to_string(v.i64); return true;
-    case TypeId::kDouble: *out = FormatDouble(v.f64); return true;
-    case TypeId::kVarchar: *out = v.str; return true;
-    case TypeId::kTimestamp: *out = datetime::FormatTimestamp(v.i64); return true;
-    case TypeId::kDate: *out = datetime::FormatDate(v.i64); return true;
-    case TypeId::kIntervalDayTime: *out = IntervalDayTimeText(v.i64); return true;
-    case TypeId::kIntervalYearMonth: *out = IntervalYearMonthText(v.i64); return true;
-    default: return false;
+    case TypeId::kBoolean:
+      *out = v.boolean ? "true" : "false";
+      return true;
+    case TypeId::kBigint:
+      *out = std::to_string(v.i64);
+      return true;
+    case TypeId::kDouble:
+      *out = FormatDouble(v.f64);
+      return true;
+    case TypeId::kVarchar:
+      *out = v.str;
+      return true;
+    case TypeId::kTimestamp:
+      *out = datetime::FormatTimestamp(v.i64);
+      return true;
+    case TypeId::kDate:
+      *out = datetime::FormatDate(v.i64);
+      return true;
+    case TypeId::kIntervalDayTime:
+      *out = IntervalDayTimeText(v.i64);
+      return true;
+    case TypeId::kIntervalYearMonth:
+      *out = IntervalYearMonthText(v.i64);
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -106,7 +131,8 @@ Result<Value> CastOne(const Value& v, const Type& to) {
       if (from.id() == TypeId::kJson) {
         Value out;
         if (!JsonToValue(v.str, to, &out)) {
-          return QueryFailed("Cannot cast JSON to VARCHAR: " + v.str.substr(0, 100) + " is not a JSON scalar");
+          return QueryFailed("Cannot cast JSON to VARCHAR: " + v.str.substr(0, 100) +
+                             " is not a JSON scalar");
         }
         return out;
       }
@@ -114,10 +140,12 @@ Result<Value> CastOne(const Value& v, const Type& to) {
       break;
     case TypeId::kBigint:
       switch (from.id()) {
-        case TypeId::kBoolean: return Value::Bigint(v.boolean ? 1 : 0);
+        case TypeId::kBoolean:
+          return Value::Bigint(v.boolean ? 1 : 0);
         case TypeId::kDouble: {
           int64_t n;
-          if (!DoubleToBigint(v.f64, &n)) return QueryFailed("Out of range for bigint: " + FormatDouble(v.f64));
+          if (!DoubleToBigint(v.f64, &n))
+            return QueryFailed("Out of range for bigint: " + FormatDouble(v.f64));
           return Value::Bigint(n);
         }
         case TypeId::kVarchar: {
@@ -125,31 +153,38 @@ Result<Value> CastOne(const Value& v, const Type& to) {
           if (!ParseBigint(v.str, &n)) return CannotCast(v.str, to);
           return Value::Bigint(n);
         }
-        default: break;
+        default:
+          break;
       }
       break;
     case TypeId::kDouble:
       switch (from.id()) {
-        case TypeId::kBoolean: return Value::Double(v.boolean ? 1 : 0);
-        case TypeId::kBigint: return Value::Double(static_cast<double>(v.i64));
+        case TypeId::kBoolean:
+          return Value::Double(v.boolean ? 1 : 0);
+        case TypeId::kBigint:
+          return Value::Double(static_cast<double>(v.i64));
         case TypeId::kVarchar: {
           double d;
           if (!ParseDoubleText(v.str, &d)) return CannotCast(v.str, to);
           return Value::Double(d);
         }
-        default: break;
+        default:
+          break;
       }
       break;
     case TypeId::kBoolean:
       switch (from.id()) {
-        case TypeId::kBigint: return Value::Boolean(v.i64 != 0);
-        case TypeId::kDouble: return Value::Boolean(v.f64 != 0);
+        case TypeId::kBigint:
+          return Value::Boolean(v.i64 != 0);
+        case TypeId::kDouble:
+          return Value::Boolean(v.f64 != 0);
         case TypeId::kVarchar: {
           bool b;
           if (!ParseBoolean(v.str, &b)) return CannotCast(v.str, to);
           return Value::Boolean(b);
         }
-        default: break;
+        default:
+          break;
       }
       break;
     case TypeId::kTimestamp:
@@ -163,10 +198,12 @@ Result<Value> CastOne(const Value& v, const Type& to) {
       }
       break;
     case TypeId::kDate:
-      if (from.id() == TypeId::kTimestamp) return Value::Date(datetime::FloorDiv(v.i64, datetime::kMicrosPerDay));
+      if (from.id() == TypeId::kTimestamp)
+        return Value::Date(datetime::FloorDiv(v.i64, datetime::kMicrosPerDay));
       if (from.id() == TypeId::kVarchar) {
         int64_t days;
-        if (!datetime::ParseDate(v.str, &days)) return QueryFailed("Value cannot be cast to date: " + v.str);
+        if (!datetime::ParseDate(v.str, &days))
+          return QueryFailed("Value cannot be cast to date: " + v.str);
         return Value::Date(days);
       }
       break;
@@ -204,7 +241,8 @@ Result<Value> CastOne(const Value& v, const Type& to) {
         std::string out = "{";
         for (size_t i = 0; i < members.size(); ++i) {
           Value item;
-          if (!MapValueFromJson(members[i].second, from.value(), &item)) item = Value::Null(from.value());
+          if (!MapValueFromJson(members[i].second, from.value(), &item))
+            item = Value::Null(from.value());
           ASSIGN_OR_RETURN(Value c, CastOne(item, to.value()));
           if (i) out.push_back(',');
           out.append(members[i].first);
@@ -219,12 +257,14 @@ Result<Value> CastOne(const Value& v, const Type& to) {
         return Value::StringOf(to, std::move(out));
       }
       break;
-    default: break;
+    default:
+      break;
   }
   if (from.id() == TypeId::kJson) {
     Value out;
     if (JsonToValue(v.str, to, &out)) return out;
-    return QueryFailed("Cannot cast JSON '" + v.str.substr(0, 100) + "' to " + Upper(to.ToString()));
+    return QueryFailed("Cannot cast JSON '" + v.str.substr(0, 100) + "' to " +
+                       Upper(to.ToString()));
   }
   return QueryFailed("Cannot cast " + from.ToString() + " to " + to.ToString());
 }
@@ -242,19 +282,24 @@ bool CanCast(const Type& from, const Type& to) {
       case TypeId::kDouble:
       case TypeId::kBoolean:
       case TypeId::kTimestamp:
-      case TypeId::kDate: return true;
-      case TypeId::kArray: return CanCast(Type::Json(), to.element());
-      case TypeId::kMap: return CanCast(Type::Json(), to.value());
+      case TypeId::kDate:
+        return true;
+      case TypeId::kArray:
+        return CanCast(Type::Json(), to.element());
+      case TypeId::kMap:
+        return CanCast(Type::Json(), to.value());
       case TypeId::kRow:
         for (const RowField& field : to.fields()) {
           if (!CanCast(Type::Json(), *field.type)) return false;
         }
         return true;
-      default: return false;
+      default:
+        return false;
     }
   }
   auto scalar = [](TypeId id) {
-    return id == TypeId::kBoolean || id == TypeId::kBigint || id == TypeId::kDouble || id == TypeId::kVarchar;
+    return id == TypeId::kBoolean || id == TypeId::kBigint || id == TypeId::kDouble ||
+           id == TypeId::kVarchar;
   };
   if (t == TypeId::kVarchar) {
     return scalar(f) || f == TypeId::kTimestamp || f == TypeId::kDate ||
@@ -277,7 +322,8 @@ bool CanCast(const Type& from, const Type& to) {
 
 Result<Value> CastValue(const Value& v, const Type& to, bool try_cast) {
   auto r = CastOne(v, to);
-  if (!r.ok() && try_cast && r.status().code() == StatusCode::kInvalidArgument) return Value::Null(to);
+  if (!r.ok() && try_cast && r.status().code() == StatusCode::kInvalidArgument)
+    return Value::Null(to);
   return r;
 }
 
@@ -343,7 +389,8 @@ Status CastVector(const Vector& in, size_t n, bool try_cast, Vector* out) {
         out->SetNull(i);
       } else if (!datetime::ParseTimestamp(in.strs()[i], &out->i64()[i])) {
         out->i64()[i] = 0;
-        RETURN_IF_ERROR(fail(i, QueryFailed("Value cannot be cast to timestamp: " + std::string(in.strs()[i]))));
+        RETURN_IF_ERROR(fail(
+            i, QueryFailed("Value cannot be cast to timestamp: " + std::string(in.strs()[i]))));
       }
     }
     return Status::OK();
@@ -361,8 +408,9 @@ Status CastVector(const Vector& in, size_t n, bool try_cast, Vector* out) {
       } else if (JsonScalarText(j, &text)) {
         out->strs()[i] = out->AddString(text);
       } else {
-        RETURN_IF_ERROR(fail(i, QueryFailed("Cannot cast JSON to VARCHAR: " + std::string(j.substr(0, 100)) +
-                                            " is not a JSON scalar")));
+        RETURN_IF_ERROR(
+            fail(i, QueryFailed("Cannot cast JSON to VARCHAR: " + std::string(j.substr(0, 100)) +
+                                " is not a JSON scalar")));
       }
     }
     return Status::OK();

@@ -9,8 +9,10 @@ namespace cairn::sql {
 
 int CompareValues(const Vector& a, size_t i, const Vector& b, size_t j) {
   switch (a.type().id()) {
-    case TypeId::kUnknown: return 0;
-    case TypeId::kBoolean: return static_cast<int>(a.bools()[i] != 0) - static_cast<int>(b.bools()[j] != 0);
+    case TypeId::kUnknown:
+      return 0;
+    case TypeId::kBoolean:
+      return static_cast<int>(a.bools()[i] != 0) - static_cast<int>(b.bools()[j] != 0);
     case TypeId::kDouble: {
       double x = a.f64()[i], y = b.f64()[j];
       bool xn = std::isnan(x), yn = std::isnan(y);
@@ -52,7 +54,8 @@ int CompareValues(const Vector& a, size_t i, const Vector& b, size_t j) {
         if (c) return c;
       }
       return 0;
-    case TypeId::kFunction: return 0;
+    case TypeId::kFunction:
+      return 0;
     default: {
       int64_t x = a.i64()[i], y = b.i64()[j];
       return x < y ? -1 : x > y ? 1 : 0;
@@ -62,27 +65,63 @@ int CompareValues(const Vector& a, size_t i, const Vector& b, size_t j) {
 
 bool ValuesEqual(const Vector& a, size_t i, const Vector& b, size_t j) {
   switch (a.type().id()) {
-    case TypeId::kDouble: return a.f64()[i] == b.f64()[j];
+    case TypeId::kDouble:
+      return a.f64()[i] == b.f64()[j];
     case TypeId::kVarchar:
     case TypeId::kJson:
-    case TypeId::kMap: return a.strs()[i] == b.strs()[j];
-    case TypeId::kBoolean: return (a.bools()[i] != 0) == (b.bools()[j] != 0);
+    case TypeId::kMap:
+      return a.strs()[i] == b.strs()[j];
+    case TypeId::kBoolean:
+      return (a.bools()[i] != 0) == (b.bools()[j] != 0);
     case TypeId::kArray:
-    case TypeId::kRow: return CompareValues(a, i, b, j) == 0;
+    case TypeId::kRow:
+      return CompareValues(a, i, b, j) == 0;
     case TypeId::kUnknown:
-    case TypeId::kFunction: return false;
-    default: return a.i64()[i] == b.i64()[j];
+    case TypeId::kFunction:
+      return false;
+    default:
+      return a.i64()[i] == b.i64()[j];
   }
 }
 
 namespace {
 
-struct Eq { template <class T> bool operator()(const T& a, const T& b) const { return a == b; } };
-struct Ne { template <class T> bool operator()(const T& a, const T& b) const { return !(a == b); } };
-struct Lt { template <class T> bool operator()(const T& a, const T& b) const { return a < b; } };
-struct Le { template <class T> bool operator()(const T& a, const T& b) const { return a <= b; } };
-struct Gt { template <class T> bool operator()(const T& a, const T& b) const { return b < a; } };
-struct Ge { template <class T> bool operator()(const T& a, const T& b) const { return b <= a; } };
+struct Eq {
+  template <class T>
+  bool operator()(const T& a, const T& b) const {
+    return a == b;
+  }
+};
+struct Ne {
+  template <class T>
+  bool operator()(const T& a, const T& b) const {
+    return !(a == b);
+  }
+};
+struct Lt {
+  template <class T>
+  bool operator()(const T& a, const T& b) const {
+    return a < b;
+  }
+};
+struct Le {
+  template <class T>
+  bool operator()(const T& a, const T& b) const {
+    return a <= b;
+  }
+};
+struct Gt {
+  template <class T>
+  bool operator()(const T& a, const T& b) const {
+    return b < a;
+  }
+};
+struct Ge {
+  template <class T>
+  bool operator()(const T& a, const T& b) const {
+    return b <= a;
+  }
+};
 
 // Flat loops: NULL rows hold zero values and are masked by the evaluator, so no branches.
 template <class Op>
@@ -141,15 +180,20 @@ Status CompareNested(const KernelArgs& in, Vector* out) {
 template <class Op>
 ScalarKernel CompareKernelFor(const Type& t) {
   switch (t.id()) {
-    case TypeId::kDouble: return CompareDouble<Op>;
-    case TypeId::kBoolean: return CompareBool<Op>;
+    case TypeId::kDouble:
+      return CompareDouble<Op>;
+    case TypeId::kBoolean:
+      return CompareBool<Op>;
     case TypeId::kVarchar:
     case TypeId::kJson:
-    case TypeId::kMap: return CompareString<Op>;
+    case TypeId::kMap:
+      return CompareString<Op>;
     case TypeId::kArray:
     case TypeId::kRow:
-    case TypeId::kUnknown: return CompareNested<Op>;
-    default: return CompareInt64<Op>;
+    case TypeId::kUnknown:
+      return CompareNested<Op>;
+    default:
+      return CompareInt64<Op>;
   }
 }
 
@@ -188,9 +232,12 @@ Status BetweenKernel(const KernelArgs& in, Vector* out) {
   const Vector& lo = *in.args[1];
   const Vector& hi = *in.args[2];
   switch (v.type().id()) {
-    case TypeId::kDouble: return BetweenFlat(in, out, v.f64(), lo.f64(), hi.f64());
-    case TypeId::kVarchar: return BetweenFlat(in, out, v.strs(), lo.strs(), hi.strs());
-    case TypeId::kBoolean: return BetweenFlat(in, out, v.bools(), lo.bools(), hi.bools());
+    case TypeId::kDouble:
+      return BetweenFlat(in, out, v.f64(), lo.f64(), hi.f64());
+    case TypeId::kVarchar:
+      return BetweenFlat(in, out, v.strs(), lo.strs(), hi.strs());
+    case TypeId::kBoolean:
+      return BetweenFlat(in, out, v.bools(), lo.bools(), hi.bools());
     default:
       if (IsInt64Physical(v.type())) return BetweenFlat(in, out, v.i64(), lo.i64(), hi.i64());
       for (size_t i = 0; i < in.count; ++i) {
@@ -207,7 +254,8 @@ Result<BoundFunction> BindBetween(const ScalarFunctionDef& def, const BindArgs& 
   if (common) common = CommonSuperType(*common, args.types[2]);
   if (!common || !IsOrderable(*common)) {
     return InvalidQuery(args.pos, "Cannot check if " + args.types[0].ToString() + " is BETWEEN " +
-                                      args.types[1].ToString() + " and " + args.types[2].ToString());
+                                      args.types[1].ToString() + " and " +
+                                      args.types[2].ToString());
   }
   BoundFunction f;
   f.name = def.name;
@@ -224,7 +272,8 @@ Status DistinctKernel(const KernelArgs& in, Vector* out) {
     bool an = a.IsNull(i), bn = b.IsNull(i);
     if (an || bn) {
       out->bools()[i] = an != bn;
-    } else if (a.type().id() == TypeId::kDouble && std::isnan(a.f64()[i]) && std::isnan(b.f64()[i])) {
+    } else if (a.type().id() == TypeId::kDouble && std::isnan(a.f64()[i]) &&
+               std::isnan(b.f64()[i])) {
       out->bools()[i] = 0;  // NaN is not distinct from NaN
     } else {
       out->bools()[i] = !ValuesEqual(a, i, b, i);

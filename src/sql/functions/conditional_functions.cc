@@ -19,7 +19,8 @@ Status Extreme(const KernelArgs& in, Vector* out) {
     size_t best = 0;
     bool nan = false;
     for (size_t k = 0; k < in.args.size(); ++k) {
-      if (in.args[k]->type().id() == TypeId::kDouble && std::isnan(in.args[k]->f64()[i])) nan = true;
+      if (in.args[k]->type().id() == TypeId::kDouble && std::isnan(in.args[k]->f64()[i]))
+        nan = true;
       if (k == 0) continue;
       int c = CompareValues(*in.args[k], i, *in.args[best], i);
       if (greatest ? c > 0 : c < 0) best = k;

@@ -26,7 +26,17 @@ const Type B = Type::Bigint();
 const Type Ts = Type::Timestamp();
 const Type Dt = Type::Date();
 
-enum class Unit : uint8_t { kMillisecond, kSecond, kMinute, kHour, kDay, kWeek, kMonth, kQuarter, kYear };
+enum class Unit : uint8_t {
+  kMillisecond,
+  kSecond,
+  kMinute,
+  kHour,
+  kDay,
+  kWeek,
+  kMonth,
+  kQuarter,
+  kYear
+};
 
 std::optional<Unit> ParseUnit(std::string_view s) {
   std::string u = AsciiLower(s);
@@ -42,7 +52,9 @@ std::optional<Unit> ParseUnit(std::string_view s) {
   return std::nullopt;
 }
 
-std::string BadUnit(std::string_view s) { return "'" + std::string(s) + "' is not a valid Timestamp field"; }
+std::string BadUnit(std::string_view s) {
+  return "'" + std::string(s) + "' is not a valid Timestamp field";
+}
 
 struct UnitData : FunctionData {
   Unit unit;
@@ -58,8 +70,9 @@ Result<Unit> UnitOf(const KernelArgs& in, size_t i) {
 }
 
 // Binds f(unit varchar, ...): validates a constant unit now.
-Result<BoundFunction> BindWithUnit(const ScalarFunctionDef& def, const BindArgs& args, std::vector<Type> types,
-                                   Type result, ScalarKernel kernel, bool date_units_only) {
+Result<BoundFunction> BindWithUnit(const ScalarFunctionDef& def, const BindArgs& args,
+                                   std::vector<Type> types, Type result, ScalarKernel kernel,
+                                   bool date_units_only) {
   BoundFunction f = Bound(def, std::move(types), std::move(result), kernel);
   if (const std::string* s = kernel::ConstantString(args, 0)) {
     auto u = ParseUnit(*s);
@@ -86,15 +99,30 @@ int64_t AddMonths(int64_t micros, int64_t months) {
 Result<int64_t> AddUnit(int64_t micros, Unit u, int64_t n) {
   int64_t step = 0;
   switch (u) {
-    case Unit::kMillisecond: step = 1000; break;
-    case Unit::kSecond: step = kMicrosPerSecond; break;
-    case Unit::kMinute: step = kMicrosPerMinute; break;
-    case Unit::kHour: step = kMicrosPerHour; break;
-    case Unit::kDay: step = kMicrosPerDay; break;
-    case Unit::kWeek: step = 7 * kMicrosPerDay; break;
-    case Unit::kMonth: return AddMonths(micros, n);
-    case Unit::kQuarter: return AddMonths(micros, n * 3);
-    case Unit::kYear: return AddMonths(micros, n * 12);
+    case Unit::kMillisecond:
+      step = 1000;
+      break;
+    case Unit::kSecond:
+      step = kMicrosPerSecond;
+      break;
+    case Unit::kMinute:
+      step = kMicrosPerMinute;
+      break;
+    case Unit::kHour:
+      step = kMicrosPerHour;
+      break;
+    case Unit::kDay:
+      step = kMicrosPerDay;
+      break;
+    case Unit::kWeek:
+      step = 7 * kMicrosPerDay;
+      break;
+    case Unit::kMonth:
+      return AddMonths(micros, n);
+    case Unit::kQuarter:
+      return AddMonths(micros, n * 3);
+    case Unit::kYear:
+      return AddMonths(micros, n * 12);
   }
   int64_t delta, out;
   if (__builtin_mul_overflow(n, step, &delta) || __builtin_add_overflow(micros, delta, &out)) {
@@ -105,16 +133,22 @@ Result<int64_t> AddUnit(int64_t micros, Unit u, int64_t n) {
 
 int64_t Trunc(int64_t micros, Unit u) {
   switch (u) {
-    case Unit::kMillisecond: return FloorDiv(micros, 1000) * 1000;
-    case Unit::kSecond: return FloorDiv(micros, kMicrosPerSecond) * kMicrosPerSecond;
-    case Unit::kMinute: return FloorDiv(micros, kMicrosPerMinute) * kMicrosPerMinute;
-    case Unit::kHour: return FloorDiv(micros, kMicrosPerHour) * kMicrosPerHour;
-    case Unit::kDay: return FloorDiv(micros, kMicrosPerDay) * kMicrosPerDay;
+    case Unit::kMillisecond:
+      return FloorDiv(micros, 1000) * 1000;
+    case Unit::kSecond:
+      return FloorDiv(micros, kMicrosPerSecond) * kMicrosPerSecond;
+    case Unit::kMinute:
+      return FloorDiv(micros, kMicrosPerMinute) * kMicrosPerMinute;
+    case Unit::kHour:
+      return FloorDiv(micros, kMicrosPerHour) * kMicrosPerHour;
+    case Unit::kDay:
+      return FloorDiv(micros, kMicrosPerDay) * kMicrosPerDay;
     case Unit::kWeek: {
       int64_t days = FloorDiv(micros, kMicrosPerDay);
       return (days - (datetime::DayOfWeek(days) - 1)) * kMicrosPerDay;
     }
-    default: break;
+    default:
+      break;
   }
   Civil c = datetime::ToCivil(micros);
   c.day = 1;
@@ -128,13 +162,20 @@ int64_t Trunc(int64_t micros, Unit u) {
 // Whole units from a to b (toward zero), months counted on the calendar.
 int64_t Diff(int64_t a, int64_t b, Unit u) {
   switch (u) {
-    case Unit::kMillisecond: return (b - a) / 1000;
-    case Unit::kSecond: return (b - a) / kMicrosPerSecond;
-    case Unit::kMinute: return (b - a) / kMicrosPerMinute;
-    case Unit::kHour: return (b - a) / kMicrosPerHour;
-    case Unit::kDay: return (b - a) / kMicrosPerDay;
-    case Unit::kWeek: return (b - a) / (7 * kMicrosPerDay);
-    default: break;
+    case Unit::kMillisecond:
+      return (b - a) / 1000;
+    case Unit::kSecond:
+      return (b - a) / kMicrosPerSecond;
+    case Unit::kMinute:
+      return (b - a) / kMicrosPerMinute;
+    case Unit::kHour:
+      return (b - a) / kMicrosPerHour;
+    case Unit::kDay:
+      return (b - a) / kMicrosPerDay;
+    case Unit::kWeek:
+      return (b - a) / (7 * kMicrosPerDay);
+    default:
+      break;
   }
   Civil x = datetime::ToCivil(a), y = datetime::ToCivil(b);
   int64_t months = (y.year - x.year) * 12 + (y.month - x.month);
@@ -194,7 +235,8 @@ Result<BoundFunction> BindDateDiff(const ScalarFunctionDef& def, const BindArgs&
   if (args.types[1].id() == TypeId::kDate && args.types[2].id() == TypeId::kDate) {
     return BindWithUnit(def, args, {V, Dt, Dt}, B, DateDiffKernel<true>, true);
   }
-  if (!CanCoerce(args.types[1], Ts) || !CanCoerce(args.types[2], Ts)) return WrongArguments(def, args);
+  if (!CanCoerce(args.types[1], Ts) || !CanCoerce(args.types[2], Ts))
+    return WrongArguments(def, args);
   return BindWithUnit(def, args, {V, Ts, Ts}, B, DateDiffKernel<false>, false);
 }
 
@@ -205,7 +247,8 @@ Status DateTruncKernel(const KernelArgs& in, Vector* out) {
     ASSIGN_OR_RETURN(Unit u, UnitOf(in, i));
     int64_t t = Arg(in, 1).i64()[i];
     if (is_date) {
-      if (u < Unit::kDay) return QueryFailed("date_trunc on a date requires a unit of day or larger");
+      if (u < Unit::kDay)
+        return QueryFailed("date_trunc on a date requires a unit of day or larger");
       out->i64()[i] = FloorDiv(Trunc(t * kMicrosPerDay, u), kMicrosPerDay);
     } else {
       out->i64()[i] = Trunc(t, u);
@@ -216,14 +259,25 @@ Status DateTruncKernel(const KernelArgs& in, Vector* out) {
 
 Result<BoundFunction> BindDateTrunc(const ScalarFunctionDef& def, const BindArgs& args) {
   if (args.types.size() != 2 || !CanCoerce(args.types[0], V)) return WrongArguments(def, args);
-  if (args.types[1].id() == TypeId::kDate) return BindWithUnit(def, args, {V, Dt}, Dt, DateTruncKernel<true>, true);
+  if (args.types[1].id() == TypeId::kDate)
+    return BindWithUnit(def, args, {V, Dt}, Dt, DateTruncKernel<true>, true);
   if (!CanCoerce(args.types[1], Ts)) return WrongArguments(def, args);
   return BindWithUnit(def, args, {V, Ts}, Ts, DateTruncKernel<false>, false);
 }
 
 enum class Field : uint8_t {
-  kYear, kQuarter, kMonth, kWeek, kDay, kDayOfWeek, kDayOfYear, kHour, kMinute, kSecond,
-  kMillisecond, kYearOfWeek,
+  kYear,
+  kQuarter,
+  kMonth,
+  kWeek,
+  kDay,
+  kDayOfWeek,
+  kDayOfYear,
+  kHour,
+  kMinute,
+  kSecond,
+  kMillisecond,
+  kYearOfWeek,
 };
 
 template <Field f>
@@ -234,11 +288,21 @@ Status ExtractKernel(const KernelArgs& in, Vector* out) {
     int64_t days = FloorDiv(micros, kMicrosPerDay);
     int64_t v = 0;
     switch (f) {
-      case Field::kHour: v = FloorDiv(micros - days * kMicrosPerDay, kMicrosPerHour); break;
-      case Field::kMinute: v = datetime::FloorMod(FloorDiv(micros, kMicrosPerMinute), 60); break;
-      case Field::kSecond: v = datetime::FloorMod(FloorDiv(micros, kMicrosPerSecond), 60); break;
-      case Field::kMillisecond: v = datetime::FloorMod(FloorDiv(micros, 1000), 1000); break;
-      case Field::kDayOfWeek: v = datetime::DayOfWeek(days); break;
+      case Field::kHour:
+        v = FloorDiv(micros - days * kMicrosPerDay, kMicrosPerHour);
+        break;
+      case Field::kMinute:
+        v = datetime::FloorMod(FloorDiv(micros, kMicrosPerMinute), 60);
+        break;
+      case Field::kSecond:
+        v = datetime::FloorMod(FloorDiv(micros, kMicrosPerSecond), 60);
+        break;
+      case Field::kMillisecond:
+        v = datetime::FloorMod(FloorDiv(micros, 1000), 1000);
+        break;
+      case Field::kDayOfWeek:
+        v = datetime::DayOfWeek(days);
+        break;
       case Field::kWeek:
       case Field::kYearOfWeek: {
         int week;
@@ -252,12 +316,23 @@ Status ExtractKernel(const KernelArgs& in, Vector* out) {
         int m, d;
         datetime::CivilFromDays(days, &y, &m, &d);
         switch (f) {
-          case Field::kYear: v = y; break;
-          case Field::kQuarter: v = (m - 1) / 3 + 1; break;
-          case Field::kMonth: v = m; break;
-          case Field::kDay: v = d; break;
-          case Field::kDayOfYear: v = days - datetime::DaysFromCivil(y, 1, 1) + 1; break;
-          default: break;
+          case Field::kYear:
+            v = y;
+            break;
+          case Field::kQuarter:
+            v = (m - 1) / 3 + 1;
+            break;
+          case Field::kMonth:
+            v = m;
+            break;
+          case Field::kDay:
+            v = d;
+            break;
+          case Field::kDayOfYear:
+            v = days - datetime::DaysFromCivil(y, 1, 1) + 1;
+            break;
+          default:
+            break;
         }
       }
     }
@@ -279,7 +354,8 @@ Status TodayKernel(const KernelArgs& in, Vector* out) {
 }
 
 Status TimestampToDate(const KernelArgs& in, Vector* out) {
-  for (size_t i = 0; i < in.count; ++i) out->i64()[i] = FloorDiv(Arg(in, 0).i64()[i], kMicrosPerDay);
+  for (size_t i = 0; i < in.count; ++i)
+    out->i64()[i] = FloorDiv(Arg(in, 0).i64()[i], kMicrosPerDay);
   return Status::OK();
 }
 
@@ -287,7 +363,8 @@ Status VarcharToDate(const KernelArgs& in, Vector* out) {
   for (size_t i = 0; i < in.count; ++i) {
     if (out->IsNull(i)) continue;
     std::string_view s = Arg(in, 0).strs()[i];
-    if (!datetime::ParseDate(s, &out->i64()[i])) return QueryFailed("Value cannot be cast to date: " + std::string(s));
+    if (!datetime::ParseDate(s, &out->i64()[i]))
+      return QueryFailed("Value cannot be cast to date: " + std::string(s));
   }
   return Status::OK();
 }
@@ -307,7 +384,8 @@ Status FromIso8601Date(const KernelArgs& in, Vector* out) {
   for (size_t i = 0; i < in.count; ++i) {
     if (out->IsNull(i)) continue;
     std::string_view s = Arg(in, 0).strs()[i];
-    if (!datetime::ParseDate(s, &out->i64()[i])) return QueryFailed("Invalid format: \"" + std::string(s) + "\"");
+    if (!datetime::ParseDate(s, &out->i64()[i]))
+      return QueryFailed("Invalid format: \"" + std::string(s) + "\"");
   }
   return Status::OK();
 }
@@ -332,14 +410,16 @@ Status FromUnixtimeDouble(const KernelArgs& in, Vector* out) {
   for (size_t i = 0; i < in.count; ++i) {
     if (out->IsNull(i)) continue;
     double s = Arg(in, 0).f64()[i];
-    if (!std::isfinite(s) || std::fabs(s) > 9.2e12) return QueryFailed("from_unixtime value out of range");
+    if (!std::isfinite(s) || std::fabs(s) > 9.2e12)
+      return QueryFailed("from_unixtime value out of range");
     out->i64()[i] = static_cast<int64_t>(std::floor(s * 1000)) * 1000;
   }
   return Status::OK();
 }
 
 Status ToUnixtime(const KernelArgs& in, Vector* out) {
-  for (size_t i = 0; i < in.count; ++i) out->f64()[i] = static_cast<double>(Arg(in, 0).i64()[i]) / kMicrosPerSecond;
+  for (size_t i = 0; i < in.count; ++i)
+    out->f64()[i] = static_cast<double>(Arg(in, 0).i64()[i]) / kMicrosPerSecond;
   return Status::OK();
 }
 
@@ -354,9 +434,11 @@ Status LastDayOfMonth(const KernelArgs& in, Vector* out) {
   return Status::OK();
 }
 
-const char* const kMonthNames[] = {"January", "February", "March",     "April",   "May",      "June",
-                                   "July",    "August",   "September", "October", "November", "December"};
-const char* const kDayNames[] = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"};
+const char* const kMonthNames[] = {"January",   "February", "March",    "April",
+                                   "May",       "June",     "July",     "August",
+                                   "September", "October",  "November", "December"};
+const char* const kDayNames[] = {"Monday", "Tuesday",  "Wednesday", "Thursday",
+                                 "Friday", "Saturday", "Sunday"};
 
 std::string Pad(int64_t v, int width) {
   std::string s = std::to_string(v < 0 ? -v : v);
@@ -377,28 +459,63 @@ Status FormatMysql(int64_t micros, std::string_view fmt, std::string* out) {
     }
     char s = fmt[++k];
     switch (s) {
-      case 'a': out->append(std::string(kDayNames[dow - 1]).substr(0, 3)); break;
-      case 'b': out->append(std::string(kMonthNames[c.month - 1]).substr(0, 3)); break;
-      case 'c': out->append(std::to_string(c.month)); break;
-      case 'd': out->append(Pad(c.day, 2)); break;
-      case 'e': out->append(std::to_string(c.day)); break;
-      case 'f': out->append(Pad(c.micros, 6)); break;
-      case 'H': out->append(Pad(c.hour, 2)); break;
+      case 'a':
+        out->append(std::string(kDayNames[dow - 1]).substr(0, 3));
+        break;
+      case 'b':
+        out->append(std::string(kMonthNames[c.month - 1]).substr(0, 3));
+        break;
+      case 'c':
+        out->append(std::to_string(c.month));
+        break;
+      case 'd':
+        out->append(Pad(c.day, 2));
+        break;
+      case 'e':
+        out->append(std::to_string(c.day));
+        break;
+      case 'f':
+        out->append(Pad(c.micros, 6));
+        break;
+      case 'H':
+        out->append(Pad(c.hour, 2));
+        break;
       case 'h':
-      case 'I': out->append(Pad(hour12, 2)); break;
-      case 'i': out->append(Pad(c.minute, 2)); break;
-      case 'j': out->append(Pad(days - datetime::DaysFromCivil(c.year, 1, 1) + 1, 3)); break;
-      case 'k': out->append(std::to_string(c.hour)); break;
-      case 'l': out->append(std::to_string(hour12)); break;
-      case 'M': out->append(kMonthNames[c.month - 1]); break;
-      case 'm': out->append(Pad(c.month, 2)); break;
-      case 'p': out->append(c.hour < 12 ? "AM" : "PM"); break;
+      case 'I':
+        out->append(Pad(hour12, 2));
+        break;
+      case 'i':
+        out->append(Pad(c.minute, 2));
+        break;
+      case 'j':
+        out->append(Pad(days - datetime::DaysFromCivil(c.year, 1, 1) + 1, 3));
+        break;
+      case 'k':
+        out->append(std::to_string(c.hour));
+        break;
+      case 'l':
+        out->append(std::to_string(hour12));
+        break;
+      case 'M':
+        out->append(kMonthNames[c.month - 1]);
+        break;
+      case 'm':
+        out->append(Pad(c.month, 2));
+        break;
+      case 'p':
+        out->append(c.hour < 12 ? "AM" : "PM");
+        break;
       case 'r':
-        out->append(Pad(hour12, 2) + ":" + Pad(c.minute, 2) + ":" + Pad(c.second, 2) + (c.hour < 12 ? " AM" : " PM"));
+        out->append(Pad(hour12, 2) + ":" + Pad(c.minute, 2) + ":" + Pad(c.second, 2) +
+                    (c.hour < 12 ? " AM" : " PM"));
         break;
       case 'S':
-      case 's': out->append(Pad(c.second, 2)); break;
-      case 'T': out->append(Pad(c.hour, 2) + ":" + Pad(c.minute, 2) + ":" + Pad(c.second, 2)); break;
+      case 's':
+        out->append(Pad(c.second, 2));
+        break;
+      case 'T':
+        out->append(Pad(c.hour, 2) + ":" + Pad(c.minute, 2) + ":" + Pad(c.second, 2));
+        break;
       case 'v': {
         int week;
         int64_t wy;
@@ -413,22 +530,39 @@ Status FormatMysql(int64_t micros, std::string_view fmt, std::string* out) {
         out->append(Pad(wy, 4));
         break;
       }
-      case 'W': out->append(kDayNames[dow - 1]); break;
-      case 'w': out->append(std::to_string(dow % 7)); break;
-      case 'Y': out->append(Pad(c.year, 4)); break;
-      case 'y': out->append(Pad(datetime::FloorMod(c.year, 100), 2)); break;
-      case '%': out->push_back('%'); break;
+      case 'W':
+        out->append(kDayNames[dow - 1]);
+        break;
+      case 'w':
+        out->append(std::to_string(dow % 7));
+        break;
+      case 'Y':
+        out->append(Pad(c.year, 4));
+        break;
+      case 'y':
+        out->append(Pad(datetime::FloorMod(c.year, 100), 2));
+        break;
+      case '%':
+        out->push_back('%');
+        break;
       case 'D': {
         int d = c.day;
-        const char* suffix = (d % 100 >= 11 && d % 100 <= 13) ? "th" : d % 10 == 1 ? "st" : d % 10 == 2 ? "nd" : d % 10 == 3 ? "rd" : "th";
+        const char* suffix = (d % 100 >= 11 && d % 100 <= 13) ? "th"
+                             : d % 10 == 1                    ? "st"
+                             : d % 10 == 2                    ? "nd"
+                             : d % 10 == 3                    ? "rd"
+                                                              : "th";
         out->append(std::to_string(d) + suffix);
         break;
       }
       case 'U':
       case 'u':
       case 'V':
-      case 'X': return QueryFailed(std::string("%") + s + " not supported in date format string");
-      default: out->push_back(s); break;
+      case 'X':
+        return QueryFailed(std::string("%") + s + " not supported in date format string");
+      default:
+        out->push_back(s);
+        break;
     }
   }
   return Status::OK();
@@ -459,7 +593,8 @@ Status ParseMysql(std::string_view s, std::string_view fmt, int64_t* micros) {
       ++p;
     }
     int64_t n = 0;
-    while (p < s.size() && s[p] >= '0' && s[p] <= '9' && static_cast<int>(p - start) < max_digits + neg) {
+    while (p < s.size() && s[p] >= '0' && s[p] <= '9' &&
+           static_cast<int>(p - start) < max_digits + neg) {
       n = n * 10 + (s[p] - '0');
       ++p;
     }
@@ -476,20 +611,44 @@ Status ParseMysql(std::string_view s, std::string_view fmt, int64_t* micros) {
     char spec = fmt[++k];
     int64_t v = 0;
     switch (spec) {
-      case 'Y': if (!number(4, &v)) return fail(); c.year = v; break;
-      case 'y': if (!number(2, &v)) return fail(); c.year = v < 70 ? 2000 + v : 1900 + v; break;
+      case 'Y':
+        if (!number(4, &v)) return fail();
+        c.year = v;
+        break;
+      case 'y':
+        if (!number(2, &v)) return fail();
+        c.year = v < 70 ? 2000 + v : 1900 + v;
+        break;
       case 'm':
-      case 'c': if (!number(2, &v)) return fail(); c.month = static_cast<int>(v); break;
+      case 'c':
+        if (!number(2, &v)) return fail();
+        c.month = static_cast<int>(v);
+        break;
       case 'd':
-      case 'e': if (!number(2, &v)) return fail(); c.day = static_cast<int>(v); break;
+      case 'e':
+        if (!number(2, &v)) return fail();
+        c.day = static_cast<int>(v);
+        break;
       case 'H':
-      case 'k': if (!number(2, &v)) return fail(); c.hour = static_cast<int>(v); break;
+      case 'k':
+        if (!number(2, &v)) return fail();
+        c.hour = static_cast<int>(v);
+        break;
       case 'h':
       case 'I':
-      case 'l': if (!number(2, &v)) return fail(); c.hour = static_cast<int>(v % 12); break;
-      case 'i': if (!number(2, &v)) return fail(); c.minute = static_cast<int>(v); break;
+      case 'l':
+        if (!number(2, &v)) return fail();
+        c.hour = static_cast<int>(v % 12);
+        break;
+      case 'i':
+        if (!number(2, &v)) return fail();
+        c.minute = static_cast<int>(v);
+        break;
       case 'S':
-      case 's': if (!number(2, &v)) return fail(); c.second = static_cast<int>(v); break;
+      case 's':
+        if (!number(2, &v)) return fail();
+        c.second = static_cast<int>(v);
+        break;
       case 'f': {
         size_t start = p;
         int64_t frac = 0;
@@ -547,7 +706,8 @@ Status ParseMysql(std::string_view s, std::string_view fmt, int64_t* micros) {
         if (p >= s.size() || s[p] != '%') return fail();
         ++p;
         break;
-      default: return QueryFailed(std::string("%") + spec + " not supported in date format string");
+      default:
+        return QueryFailed(std::string("%") + spec + " not supported in date format string");
     }
   }
   if (p != s.size()) return fail();
@@ -609,14 +769,30 @@ Status FormatJoda(int64_t micros, std::string_view fmt, std::string* out) {
           out->append(Pad(c.month, w));
         }
         break;
-      case 'd': out->append(Pad(c.day, w)); break;
-      case 'D': out->append(Pad(days - datetime::DaysFromCivil(c.year, 1, 1) + 1, w)); break;
-      case 'H': out->append(Pad(c.hour, w)); break;
-      case 'k': out->append(Pad(c.hour == 0 ? 24 : c.hour, w)); break;
-      case 'h': out->append(Pad(c.hour % 12 == 0 ? 12 : c.hour % 12, w)); break;
-      case 'K': out->append(Pad(c.hour % 12, w)); break;
-      case 'm': out->append(Pad(c.minute, w)); break;
-      case 's': out->append(Pad(c.second, w)); break;
+      case 'd':
+        out->append(Pad(c.day, w));
+        break;
+      case 'D':
+        out->append(Pad(days - datetime::DaysFromCivil(c.year, 1, 1) + 1, w));
+        break;
+      case 'H':
+        out->append(Pad(c.hour, w));
+        break;
+      case 'k':
+        out->append(Pad(c.hour == 0 ? 24 : c.hour, w));
+        break;
+      case 'h':
+        out->append(Pad(c.hour % 12 == 0 ? 12 : c.hour % 12, w));
+        break;
+      case 'K':
+        out->append(Pad(c.hour % 12, w));
+        break;
+      case 'm':
+        out->append(Pad(c.minute, w));
+        break;
+      case 's':
+        out->append(Pad(c.second, w));
+        break;
       case 'S': {
         std::string frac = Pad(c.micros, 6);
         if (n <= 6) {
@@ -626,13 +802,17 @@ Status FormatJoda(int64_t micros, std::string_view fmt, std::string* out) {
         }
         break;
       }
-      case 'a': out->append(c.hour < 12 ? "AM" : "PM"); break;
+      case 'a':
+        out->append(c.hour < 12 ? "AM" : "PM");
+        break;
       case 'E': {
         std::string day = kDayNames[datetime::DayOfWeek(days) - 1];
         out->append(n >= 4 ? day : day.substr(0, 3));
         break;
       }
-      case 'e': out->append(Pad(datetime::DayOfWeek(days), w)); break;
+      case 'e':
+        out->append(Pad(datetime::DayOfWeek(days), w));
+        break;
       case 'w': {
         int week;
         int64_t wy;
@@ -640,11 +820,20 @@ Status FormatJoda(int64_t micros, std::string_view fmt, std::string* out) {
         out->append(Pad(week, w));
         break;
       }
-      case 'Z': out->append(n == 1 ? "+0000" : n == 2 ? "+00:00" : "UTC"); break;
-      case 'z': out->append("UTC"); break;
-      case 'G': out->append(c.year > 0 ? "AD" : "BC"); break;
-      case 'C': out->append(Pad(c.year / 100, w)); break;
-      default: return QueryFailed(std::string("Illegal pattern component: ") + ch);
+      case 'Z':
+        out->append(n == 1 ? "+0000" : n == 2 ? "+00:00" : "UTC");
+        break;
+      case 'z':
+        out->append("UTC");
+        break;
+      case 'G':
+        out->append(c.year > 0 ? "AD" : "BC");
+        break;
+      case 'C':
+        out->append(Pad(c.year / 100, w));
+        break;
+      default:
+        return QueryFailed(std::string("Illegal pattern component: ") + ch);
     }
     k += n;
   }

@@ -32,7 +32,8 @@ class PathSource {
     std::string_view p = Arg(in_, 1).strs()[i];
     if (!valid_ || p != text_) {
       std::string error;
-      if (!ParseJsonPath(p, &cached_, &error)) return QueryFailed("Invalid JSON path: '" + std::string(p) + "': " + error);
+      if (!ParseJsonPath(p, &cached_, &error))
+        return QueryFailed("Invalid JSON path: '" + std::string(p) + "': " + error);
       text_.assign(p);
       valid_ = true;
     }
@@ -91,7 +92,8 @@ Status JsonExtractScalar(const KernelArgs& in, Vector* out) {
       continue;
     }
     // Strings without escapes are returned as a view into the document.
-    if (raw.size() >= 2 && raw[0] == '"' && raw.back() == '"' && raw.find('\\') == std::string_view::npos) {
+    if (raw.size() >= 2 && raw[0] == '"' && raw.back() == '"' &&
+        raw.find('\\') == std::string_view::npos) {
       out->strs()[i] = raw.substr(1, raw.size() - 2);
       continue;
     }
@@ -131,7 +133,9 @@ Status JsonSize(const KernelArgs& in, Vector* out) {
           out->i64()[i] = static_cast<int64_t>(elements.size());
         }
         break;
-      default: out->i64()[i] = 0; break;
+      default:
+        out->i64()[i] = 0;
+        break;
     }
   }
   return Status::OK();
@@ -164,7 +168,8 @@ Status IsJsonScalar(const KernelArgs& in, Vector* out) {
     if (out->IsNull(i)) continue;
     std::string_view s = Arg(in, 0).strs()[i];
     buf.clear();
-    if (!JsonCanonical(s, false, &buf)) return QueryFailed("Invalid JSON value: " + std::string(s.substr(0, 200)));
+    if (!JsonCanonical(s, false, &buf))
+      return QueryFailed("Invalid JSON value: " + std::string(s.substr(0, 200)));
     JsonKind k = JsonKindOf(s);
     out->bools()[i] = k != JsonKind::kObject && k != JsonKind::kArray;
   }
@@ -225,17 +230,20 @@ Status JsonArrayContains(const KernelArgs& in, Vector* out) {
       Value ev;
       switch (v.type().id()) {
         case TypeId::kBoolean:
-          found = JsonKindOf(e) == JsonKind::kBoolean && JsonToValue(e, v.type(), &ev) && ev.boolean == (v.bools()[i] != 0);
+          found = JsonKindOf(e) == JsonKind::kBoolean && JsonToValue(e, v.type(), &ev) &&
+                  ev.boolean == (v.bools()[i] != 0);
           break;
         case TypeId::kBigint:
           found = JsonKindOf(e) == JsonKind::kNumber && JsonToValue(e, Type::Double(), &ev) &&
                   ev.f64 == static_cast<double>(v.i64()[i]) && std::trunc(ev.f64) == ev.f64;
           break;
         case TypeId::kDouble:
-          found = JsonKindOf(e) == JsonKind::kNumber && JsonToValue(e, v.type(), &ev) && ev.f64 == v.f64()[i];
+          found = JsonKindOf(e) == JsonKind::kNumber && JsonToValue(e, v.type(), &ev) &&
+                  ev.f64 == v.f64()[i];
           break;
         default:
-          found = JsonKindOf(e) == JsonKind::kString && JsonToValue(e, Type::Varchar(), &ev) && ev.str == v.strs()[i];
+          found = JsonKindOf(e) == JsonKind::kString && JsonToValue(e, Type::Varchar(), &ev) &&
+                  ev.str == v.strs()[i];
           break;
       }
       if (found) break;
@@ -265,7 +273,8 @@ void RegisterJsonFunctions(FunctionRegistry* r) {
   AddFixed(r, "json_array_get", {{{J, B}, J, JsonArrayGet}, {{V, B}, J, JsonArrayGet}});
   std::vector<Overload> contains;
   for (const Type& doc : {J, V}) {
-    for (const Type& value : {Bo, B, Type::Double(), V}) contains.push_back({{doc, value}, Bo, JsonArrayContains});
+    for (const Type& value : {Bo, B, Type::Double(), V})
+      contains.push_back({{doc, value}, Bo, JsonArrayContains});
   }
   AddFixed(r, "json_array_contains", std::move(contains));
 }

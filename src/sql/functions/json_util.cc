@@ -61,7 +61,8 @@ bool SkipString(std::string_view s, size_t* pos) {
         if (HexValue(s[i + k]) < 0) return false;
       }
       i += 6;
-    } else if (e == '"' || e == '\\' || e == '/' || e == 'b' || e == 'f' || e == 'n' || e == 'r' || e == 't') {
+    } else if (e == '"' || e == '\\' || e == '/' || e == 'b' || e == 'f' || e == 'n' || e == 'r' ||
+               e == 't') {
       i += 2;
     } else {
       return false;
@@ -222,13 +223,20 @@ JsonKind JsonKindOf(std::string_view v) {
   JsonSkipSpace(v, &pos);
   if (pos >= v.size()) return JsonKind::kInvalid;
   switch (v[pos]) {
-    case '{': return JsonKind::kObject;
-    case '[': return JsonKind::kArray;
-    case '"': return JsonKind::kString;
+    case '{':
+      return JsonKind::kObject;
+    case '[':
+      return JsonKind::kArray;
+    case '"':
+      return JsonKind::kString;
     case 't':
-    case 'f': return JsonKind::kBoolean;
-    case 'n': return JsonKind::kNull;
-    default: return (v[pos] == '-' || (v[pos] >= '0' && v[pos] <= '9')) ? JsonKind::kNumber : JsonKind::kInvalid;
+    case 'f':
+      return JsonKind::kBoolean;
+    case 'n':
+      return JsonKind::kNull;
+    default:
+      return (v[pos] == '-' || (v[pos] >= '0' && v[pos] <= '9')) ? JsonKind::kNumber
+                                                                 : JsonKind::kInvalid;
   }
 }
 
@@ -316,14 +324,30 @@ bool JsonReadString(std::string_view s, size_t* pos, std::string* out) {
     char e = s[i + 1];
     i += 2;
     switch (e) {
-      case '"': out->push_back('"'); break;
-      case '\\': out->push_back('\\'); break;
-      case '/': out->push_back('/'); break;
-      case 'b': out->push_back('\b'); break;
-      case 'f': out->push_back('\f'); break;
-      case 'n': out->push_back('\n'); break;
-      case 'r': out->push_back('\r'); break;
-      case 't': out->push_back('\t'); break;
+      case '"':
+        out->push_back('"');
+        break;
+      case '\\':
+        out->push_back('\\');
+        break;
+      case '/':
+        out->push_back('/');
+        break;
+      case 'b':
+        out->push_back('\b');
+        break;
+      case 'f':
+        out->push_back('\f');
+        break;
+      case 'n':
+        out->push_back('\n');
+        break;
+      case 'r':
+        out->push_back('\r');
+        break;
+      case 't':
+        out->push_back('\t');
+        break;
       case 'u': {
         auto hex4 = [&](size_t at, uint32_t* cp) {
           if (at + 4 > s.size()) return false;
@@ -350,7 +374,8 @@ bool JsonReadString(std::string_view s, size_t* pos, std::string* out) {
         AppendUtf8(cp, out);
         break;
       }
-      default: return false;
+      default:
+        return false;
     }
   }
 }
@@ -360,13 +385,27 @@ void JsonQuote(std::string_view s, std::string* out) {
   for (char c : s) {
     unsigned char u = static_cast<unsigned char>(c);
     switch (c) {
-      case '"': out->append("\\\""); break;
-      case '\\': out->append("\\\\"); break;
-      case '\n': out->append("\\n"); break;
-      case '\r': out->append("\\r"); break;
-      case '\t': out->append("\\t"); break;
-      case '\b': out->append("\\b"); break;
-      case '\f': out->append("\\f"); break;
+      case '"':
+        out->append("\\\"");
+        break;
+      case '\\':
+        out->append("\\\\");
+        break;
+      case '\n':
+        out->append("\\n");
+        break;
+      case '\r':
+        out->append("\\r");
+        break;
+      case '\t':
+        out->append("\\t");
+        break;
+      case '\b':
+        out->append("\\b");
+        break;
+      case '\f':
+        out->append("\\f");
+        break;
       default:
         if (u < 0x20) {
           char buf[8];
@@ -412,10 +451,9 @@ bool ParseJsonPath(std::string_view text, JsonPath* path, std::string* error) {
         }
       } else {
         size_t start = i;
-        while (i < text.size() &&
-               (std::isalnum(static_cast<unsigned char>(text[i])) || text[i] == '_' ||
-                text[i] == '$' || text[i] == '@' || text[i] == '-' ||
-                static_cast<unsigned char>(text[i]) >= 0x80)) {
+        while (i < text.size() && (std::isalnum(static_cast<unsigned char>(text[i])) ||
+                                   text[i] == '_' || text[i] == '$' || text[i] == '@' ||
+                                   text[i] == '-' || static_cast<unsigned char>(text[i]) >= 0x80)) {
           ++i;
         }
         if (i == start) {
@@ -526,7 +564,8 @@ bool JsonScalarText(std::string_view raw, std::string* out) {
   size_t pos = 0;
   JsonSkipSpace(raw, &pos);
   switch (JsonKindOf(raw)) {
-    case JsonKind::kString: return JsonReadString(raw, &pos, out);
+    case JsonKind::kString:
+      return JsonReadString(raw, &pos, out);
     case JsonKind::kNumber:
     case JsonKind::kBoolean: {
       size_t end = raw.size();
@@ -534,11 +573,13 @@ bool JsonScalarText(std::string_view raw, std::string* out) {
       out->assign(raw.substr(pos, end - pos));
       return true;
     }
-    default: return false;
+    default:
+      return false;
   }
 }
 
-bool JsonObjectMembers(std::string_view obj, std::vector<std::pair<std::string_view, std::string_view>>* members) {
+bool JsonObjectMembers(std::string_view obj,
+                       std::vector<std::pair<std::string_view, std::string_view>>* members) {
   members->clear();
   size_t pos = 0;
   JsonSkipSpace(obj, &pos);
@@ -609,7 +650,9 @@ bool MapValueFromJson(std::string_view raw, const Type& value_type, Value* v) {
       *v = Value::Varchar(std::move(text));
       return true;
     }
-    case TypeId::kJson: *v = Value::Json(Compact(raw)); return true;
+    case TypeId::kJson:
+      *v = Value::Json(Compact(raw));
+      return true;
     default: {
       if (JsonToValue(raw, value_type, v)) return true;
       *v = Value::Null(value_type);
@@ -655,7 +698,9 @@ bool JsonToValue(std::string_view raw, const Type& type, Value* v) {
   std::string_view token = raw.substr(pos);
   while (!token.empty() && IsSpace(token.back())) token.remove_suffix(1);
   switch (type.id()) {
-    case TypeId::kJson: *v = Value::Json(Compact(raw)); return true;
+    case TypeId::kJson:
+      *v = Value::Json(Compact(raw));
+      return true;
     case TypeId::kVarchar: {
       std::string text;
       if (!JsonScalarText(raw, &text)) return false;
@@ -695,7 +740,8 @@ bool JsonToValue(std::string_view raw, const Type& type, Value* v) {
       int64_t n;
       if (ParseInt64(s, &n)) return (*v = Value::Bigint(n)), true;
       double d;
-      if (!ParseDouble(s, &d) || !std::isfinite(d) || std::fabs(d) >= 9.2233720368547758e18) return false;
+      if (!ParseDouble(s, &d) || !std::isfinite(d) || std::fabs(d) >= 9.2233720368547758e18)
+        return false;
       *v = Value::Bigint(static_cast<int64_t>(std::llround(d)));
       return true;
     }
@@ -729,7 +775,8 @@ bool JsonToValue(std::string_view raw, const Type& type, Value* v) {
     case TypeId::kDate: {
       std::string s;
       int64_t days;
-      if (kind != JsonKind::kString || !JsonReadString(raw, &pos, &s) || !datetime::ParseDate(s, &days)) {
+      if (kind != JsonKind::kString || !JsonReadString(raw, &pos, &s) ||
+          !datetime::ParseDate(s, &days)) {
         return false;
       }
       *v = Value::Date(days);
@@ -797,7 +844,8 @@ bool JsonToValue(std::string_view raw, const Type& type, Value* v) {
       *v = Value::Row(type, std::move(items));
       return true;
     }
-    default: return false;
+    default:
+      return false;
   }
 }
 
@@ -807,9 +855,15 @@ void ValueToJson(const Value& v, std::string* out) {
     return;
   }
   switch (v.type.id()) {
-    case TypeId::kUnknown: out->append("null"); return;
-    case TypeId::kBoolean: out->append(v.boolean ? "true" : "false"); return;
-    case TypeId::kBigint: out->append(std::to_string(v.i64)); return;
+    case TypeId::kUnknown:
+      out->append("null");
+      return;
+    case TypeId::kBoolean:
+      out->append(v.boolean ? "true" : "false");
+      return;
+    case TypeId::kBigint:
+      out->append(std::to_string(v.i64));
+      return;
     case TypeId::kDouble:
       if (std::isfinite(v.f64)) {
         out->append(FormatDouble(v.f64));
@@ -817,10 +871,18 @@ void ValueToJson(const Value& v, std::string* out) {
         JsonQuote(FormatDouble(v.f64), out);
       }
       return;
-    case TypeId::kVarchar: JsonQuote(v.str, out); return;
-    case TypeId::kJson: out->append(v.str); return;
-    case TypeId::kTimestamp: JsonQuote(datetime::FormatTimestamp(v.i64), out); return;
-    case TypeId::kDate: JsonQuote(datetime::FormatDate(v.i64), out); return;
+    case TypeId::kVarchar:
+      JsonQuote(v.str, out);
+      return;
+    case TypeId::kJson:
+      out->append(v.str);
+      return;
+    case TypeId::kTimestamp:
+      JsonQuote(datetime::FormatTimestamp(v.i64), out);
+      return;
+    case TypeId::kDate:
+      JsonQuote(datetime::FormatDate(v.i64), out);
+      return;
     case TypeId::kMap: {
       // Values become JSON in the map's value type.
       std::vector<std::pair<std::string_view, std::string_view>> members;
@@ -837,7 +899,8 @@ void ValueToJson(const Value& v, std::string* out) {
         JsonQuote(key, out);
         out->push_back(':');
         Value item;
-        if (!MapValueFromJson(members[i].second, v.type.value(), &item)) item = Value::Null(v.type.value());
+        if (!MapValueFromJson(members[i].second, v.type.value(), &item))
+          item = Value::Null(v.type.value());
         ValueToJson(item, out);
       }
       out->push_back('}');
@@ -853,8 +916,9 @@ void ValueToJson(const Value& v, std::string* out) {
       return;
     case TypeId::kRow: {
       const auto& fields = v.type.fields();
-      bool named = !fields.empty() && std::all_of(fields.begin(), fields.end(),
-                                                  [](const RowField& f) { return !f.name.empty(); });
+      bool named =
+          !fields.empty() && std::all_of(fields.begin(), fields.end(),
+                                         [](const RowField& f) { return !f.name.empty(); });
       out->push_back(named ? '{' : '[');
       for (size_t i = 0; i < v.items.size(); ++i) {
         if (i) out->push_back(',');
@@ -867,7 +931,9 @@ void ValueToJson(const Value& v, std::string* out) {
       out->push_back(named ? '}' : ']');
       return;
     }
-    default: JsonQuote(std::to_string(v.i64), out); return;
+    default:
+      JsonQuote(std::to_string(v.i64), out);
+      return;
   }
 }
 
@@ -902,7 +968,8 @@ std::string FormatDouble(double d) {
       out.append(static_cast<size_t>(point) - digits.size(), '0');
       out += ".0";
     } else {
-      out += digits.substr(0, static_cast<size_t>(point)) + "." + digits.substr(static_cast<size_t>(point));
+      out += digits.substr(0, static_cast<size_t>(point)) + "." +
+             digits.substr(static_cast<size_t>(point));
     }
     return out;
   }

@@ -78,8 +78,10 @@ bool JsonScalarText(std::string_view raw, std::string* out);
 // Map lookups over a JSON object's text. Writes row `row` of `out` (NULL when absent).
 Status MapElement(std::string_view map_json, std::string_view key, const Type& value_type,
                   Vector* out, size_t row);
-// The members of a JSON object: raw key slices (still quoted) and raw values. False if not an object.
-bool JsonObjectMembers(std::string_view obj, std::vector<std::pair<std::string_view, std::string_view>>* members);
+// The members of a JSON object: raw key slices (still quoted) and raw values. False if not an
+// object.
+bool JsonObjectMembers(std::string_view obj,
+                       std::vector<std::pair<std::string_view, std::string_view>>* members);
 // The elements of a JSON array as raw slices. False if not an array.
 bool JsonArrayElements(std::string_view arr, std::vector<std::string_view>* elements);
 

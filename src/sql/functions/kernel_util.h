@@ -100,7 +100,8 @@ inline BoundFunction Bound(const ScalarFunctionDef& def, std::vector<Type> args,
 
 // The constant string argument `i`, or nullptr when it is not a constant.
 inline const std::string* ConstantString(const BindArgs& args, size_t i) {
-  if (i >= args.constants.size() || args.constants[i] == nullptr || args.constants[i]->is_null) return nullptr;
+  if (i >= args.constants.size() || args.constants[i] == nullptr || args.constants[i]->is_null)
+    return nullptr;
   return &args.constants[i]->str;
 }
 

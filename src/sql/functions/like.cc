@@ -4,7 +4,8 @@
 
 namespace cairn::sql {
 
-Result<LikePattern> LikePattern::Compile(std::string_view pattern, bool has_escape, std::string_view escape) {
+Result<LikePattern> LikePattern::Compile(std::string_view pattern, bool has_escape,
+                                         std::string_view escape) {
   if (has_escape && kernel::Utf8Length(escape) != 1) {
     return Status::InvalidArgument("Escape string must be a single character");
   }
@@ -18,13 +19,15 @@ Result<LikePattern> LikePattern::Compile(std::string_view pattern, bool has_esca
     std::string_view text = c;
     if (has_escape && c == escape) {
       if (i >= pattern.size()) {
-        return Status::InvalidArgument("Escape character must be followed by '%', '_' or the escape character itself");
+        return Status::InvalidArgument(
+            "Escape character must be followed by '%', '_' or the escape character itself");
       }
       size_t nstart = i;
       kernel::DecodeUtf8(pattern, &i);
       text = pattern.substr(nstart, i - nstart);
       if (text != "%" && text != "_" && text != escape) {
-        return Status::InvalidArgument("Escape character must be followed by '%', '_' or the escape character itself");
+        return Status::InvalidArgument(
+            "Escape character must be followed by '%', '_' or the escape character itself");
       }
     } else if (c == "%") {
       kind = Token::Kind::kAny;
@@ -33,12 +36,15 @@ Result<LikePattern> LikePattern::Compile(std::string_view pattern, bool has_esca
     }
     if (kind != Token::Kind::kLiteral) seen_wildcard = true;
     if (kind == Token::Kind::kLiteral && !seen_wildcard) p.prefix_.append(text);
-    if (kind == Token::Kind::kLiteral && !p.tokens_.empty() && p.tokens_.back().kind == Token::Kind::kLiteral) {
+    if (kind == Token::Kind::kLiteral && !p.tokens_.empty() &&
+        p.tokens_.back().kind == Token::Kind::kLiteral) {
       p.tokens_.back().text.append(text);
-    } else if (kind == Token::Kind::kAny && !p.tokens_.empty() && p.tokens_.back().kind == Token::Kind::kAny) {
+    } else if (kind == Token::Kind::kAny && !p.tokens_.empty() &&
+               p.tokens_.back().kind == Token::Kind::kAny) {
       // %% is %
     } else {
-      p.tokens_.push_back({kind, std::string(kind == Token::Kind::kLiteral ? text : std::string_view())});
+      p.tokens_.push_back(
+          {kind, std::string(kind == Token::Kind::kLiteral ? text : std::string_view())});
     }
   }
   using K = Token::Kind;
@@ -56,7 +62,8 @@ Result<LikePattern> LikePattern::Compile(std::string_view pattern, bool has_esca
   } else if (t.size() == 2 && t[0].kind == K::kAny && t[1].kind == K::kLiteral) {
     p.shape_ = Shape::kSuffix;
     p.literal_ = t[1].text;
-  } else if (t.size() == 3 && t[0].kind == K::kAny && t[1].kind == K::kLiteral && t[2].kind == K::kAny) {
+  } else if (t.size() == 3 && t[0].kind == K::kAny && t[1].kind == K::kLiteral &&
+             t[2].kind == K::kAny) {
     p.shape_ = Shape::kContains;
     p.literal_ = t[1].text;
   }
@@ -65,11 +72,16 @@ Result<LikePattern> LikePattern::Compile(std::string_view pattern, bool has_esca
 
 bool LikePattern::Match(std::string_view s) const {
   switch (shape_) {
-    case Shape::kExact: return s == literal_;
-    case Shape::kPrefix: return s.substr(0, literal_.size()) == literal_;
-    case Shape::kSuffix: return s.size() >= literal_.size() && s.substr(s.size() - literal_.size()) == literal_;
-    case Shape::kContains: return literal_.empty() || s.find(literal_) != std::string_view::npos;
-    case Shape::kGeneral: break;
+    case Shape::kExact:
+      return s == literal_;
+    case Shape::kPrefix:
+      return s.substr(0, literal_.size()) == literal_;
+    case Shape::kSuffix:
+      return s.size() >= literal_.size() && s.substr(s.size() - literal_.size()) == literal_;
+    case Shape::kContains:
+      return literal_.empty() || s.find(literal_) != std::string_view::npos;
+    case Shape::kGeneral:
+      break;
   }
   // Glob matching with one backtrack point (the last '%'), advancing one code point at a time.
   size_t si = 0, ti = 0;

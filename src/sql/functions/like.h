@@ -24,7 +24,8 @@ class LikePattern {
 
   // Errors (InvalidArgument, plain message): an escape that is not one character, or an escape
   // character not followed by '%', '_' or itself.
-  static Result<LikePattern> Compile(std::string_view pattern, bool has_escape, std::string_view escape);
+  static Result<LikePattern> Compile(std::string_view pattern, bool has_escape,
+                                     std::string_view escape);
 
   bool Match(std::string_view s) const;
 

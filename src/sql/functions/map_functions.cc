@@ -145,12 +145,14 @@ Status MapParts(const KernelArgs& in, Vector* out) {
 }
 
 Result<BoundFunction> BindMapKeys(const ScalarFunctionDef& def, const BindArgs& args) {
-  if (args.types.size() != 1 || args.types[0].id() != TypeId::kMap) return WrongArguments(def, args);
+  if (args.types.size() != 1 || args.types[0].id() != TypeId::kMap)
+    return WrongArguments(def, args);
   return Bound(def, {args.types[0]}, Type::Array(args.types[0].key()), MapParts<true>);
 }
 
 Result<BoundFunction> BindMapValues(const ScalarFunctionDef& def, const BindArgs& args) {
-  if (args.types.size() != 1 || args.types[0].id() != TypeId::kMap) return WrongArguments(def, args);
+  if (args.types.size() != 1 || args.types[0].id() != TypeId::kMap)
+    return WrongArguments(def, args);
   return Bound(def, {args.types[0]}, Type::Array(args.types[0].value()), MapParts<false>);
 }
 
@@ -190,19 +192,22 @@ Status MapFromArrays(const KernelArgs& in, Vector* out) {
 }
 
 Result<BoundFunction> BindMap(const ScalarFunctionDef& def, const BindArgs& args) {
-  if (args.types.size() != 2 || args.types[0].id() != TypeId::kArray || args.types[1].id() != TypeId::kArray ||
+  if (args.types.size() != 2 || args.types[0].id() != TypeId::kArray ||
+      args.types[1].id() != TypeId::kArray ||
       !CanCoerce(args.types[0].element(), Type::Varchar())) {
     return WrongArguments(def, args);
   }
   Type value = args.types[1].element();
   if (value.id() == TypeId::kUnknown) value = Type::Varchar();
-  return Bound(def, {Type::Array(Type::Varchar()), Type::Array(value)}, Type::Map(Type::Varchar(), value), MapFromArrays);
+  return Bound(def, {Type::Array(Type::Varchar()), Type::Array(value)},
+               Type::Map(Type::Varchar(), value), MapFromArrays);
 }
 
 }  // namespace
 
 void RegisterMapFunctions(FunctionRegistry* r) {
-  AddGeneric(r, "element_at", BindElementAt, "element_at(map(K, V), K) or element_at(array(T), bigint)");
+  AddGeneric(r, "element_at", BindElementAt,
+             "element_at(map(K, V), K) or element_at(array(T), bigint)");
   AddGeneric(r, "cardinality", BindCardinality, "cardinality(map(K, V)) or cardinality(array(T))");
   AddGeneric(r, "map_keys", BindMapKeys, "map_keys(map(K, V))");
   AddGeneric(r, "map_values", BindMapValues, "map_values(map(K, V))");

@@ -19,11 +19,16 @@ enum class Op { kAdd, kSub, kMul, kDiv, kMod };
 
 const char* OpName(Op op) {
   switch (op) {
-    case Op::kAdd: return "addition";
-    case Op::kSub: return "subtraction";
-    case Op::kMul: return "multiplication";
-    case Op::kDiv: return "division";
-    case Op::kMod: return "modulus";
+    case Op::kAdd:
+      return "addition";
+    case Op::kSub:
+      return "subtraction";
+    case Op::kMul:
+      return "multiplication";
+    case Op::kDiv:
+      return "division";
+    case Op::kMod:
+      return "modulus";
   }
   return "";
 }
@@ -37,9 +42,15 @@ Status BigintArith(const KernelArgs& in, Vector* out) {
     if (out->IsNull(i)) continue;
     bool overflow = false;
     switch (op) {
-      case Op::kAdd: overflow = __builtin_add_overflow(a[i], b[i], &r[i]); break;
-      case Op::kSub: overflow = __builtin_sub_overflow(a[i], b[i], &r[i]); break;
-      case Op::kMul: overflow = __builtin_mul_overflow(a[i], b[i], &r[i]); break;
+      case Op::kAdd:
+        overflow = __builtin_add_overflow(a[i], b[i], &r[i]);
+        break;
+      case Op::kSub:
+        overflow = __builtin_sub_overflow(a[i], b[i], &r[i]);
+        break;
+      case Op::kMul:
+        overflow = __builtin_mul_overflow(a[i], b[i], &r[i]);
+        break;
       case Op::kDiv:
       case Op::kMod:
         if (b[i] == 0) return QueryFailed("Division by zero");
@@ -55,8 +66,12 @@ Status BigintArith(const KernelArgs& in, Vector* out) {
         break;
     }
     if (overflow) {
-      return QueryFailed(std::string("bigint ") + OpName(op) + " overflow: " + std::to_string(a[i]) +
-                         (op == Op::kAdd ? " + " : op == Op::kSub ? " - " : op == Op::kMul ? " * " : " / ") +
+      return QueryFailed(std::string("bigint ") + OpName(op) +
+                         " overflow: " + std::to_string(a[i]) +
+                         (op == Op::kAdd   ? " + "
+                          : op == Op::kSub ? " - "
+                          : op == Op::kMul ? " * "
+                                           : " / ") +
                          std::to_string(b[i]));
     }
   }
@@ -70,11 +85,21 @@ Status DoubleArith(const KernelArgs& in, Vector* out) {
   double* r = out->f64();
   for (size_t i = 0; i < in.count; ++i) {
     switch (op) {
-      case Op::kAdd: r[i] = a[i] + b[i]; break;
-      case Op::kSub: r[i] = a[i] - b[i]; break;
-      case Op::kMul: r[i] = a[i] * b[i]; break;
-      case Op::kDiv: r[i] = a[i] / b[i]; break;
-      case Op::kMod: r[i] = std::fmod(a[i], b[i]); break;
+      case Op::kAdd:
+        r[i] = a[i] + b[i];
+        break;
+      case Op::kSub:
+        r[i] = a[i] - b[i];
+        break;
+      case Op::kMul:
+        r[i] = a[i] * b[i];
+        break;
+      case Op::kDiv:
+        r[i] = a[i] / b[i];
+        break;
+      case Op::kMod:
+        r[i] = std::fmod(a[i], b[i]);
+        break;
     }
   }
   return Status::OK();
@@ -93,8 +118,19 @@ int64_t AddMonthsToMicros(int64_t micros, int64_t months) {
 // Timestamp/date/interval arithmetic. The argument order is normalized by the binder so that the
 // point in time (if any) comes first.
 enum class Temporal {
-  kTsPlusDt, kTsMinusDt, kTsPlusYm, kTsMinusYm, kDatePlusDt, kDateMinusDt, kDatePlusYm,
-  kDateMinusYm, kTsMinusTs, kDtPlusDt, kDtMinusDt, kYmPlusYm, kYmMinusYm,
+  kTsPlusDt,
+  kTsMinusDt,
+  kTsPlusYm,
+  kTsMinusYm,
+  kDatePlusDt,
+  kDateMinusDt,
+  kDatePlusYm,
+  kDateMinusYm,
+  kTsMinusTs,
+  kDtPlusDt,
+  kDtMinusDt,
+  kYmPlusYm,
+  kYmMinusYm,
 };
 
 template <Temporal t>
@@ -108,20 +144,34 @@ Status TemporalKernel(const KernelArgs& in, Vector* out) {
     switch (t) {
       case Temporal::kTsPlusDt:
       case Temporal::kDtPlusDt:
-      case Temporal::kYmPlusYm: overflow = __builtin_add_overflow(a[i], b[i], &r[i]); break;
+      case Temporal::kYmPlusYm:
+        overflow = __builtin_add_overflow(a[i], b[i], &r[i]);
+        break;
       case Temporal::kTsMinusDt:
       case Temporal::kTsMinusTs:
       case Temporal::kDtMinusDt:
-      case Temporal::kYmMinusYm: overflow = __builtin_sub_overflow(a[i], b[i], &r[i]); break;
-      case Temporal::kTsPlusYm: r[i] = AddMonthsToMicros(a[i], b[i]); break;
-      case Temporal::kTsMinusYm: r[i] = AddMonthsToMicros(a[i], -b[i]); break;
-      case Temporal::kDatePlusDt: r[i] = a[i] + datetime::FloorDiv(b[i], datetime::kMicrosPerDay); break;
-      case Temporal::kDateMinusDt: r[i] = a[i] - datetime::FloorDiv(b[i], datetime::kMicrosPerDay); break;
+      case Temporal::kYmMinusYm:
+        overflow = __builtin_sub_overflow(a[i], b[i], &r[i]);
+        break;
+      case Temporal::kTsPlusYm:
+        r[i] = AddMonthsToMicros(a[i], b[i]);
+        break;
+      case Temporal::kTsMinusYm:
+        r[i] = AddMonthsToMicros(a[i], -b[i]);
+        break;
+      case Temporal::kDatePlusDt:
+        r[i] = a[i] + datetime::FloorDiv(b[i], datetime::kMicrosPerDay);
+        break;
+      case Temporal::kDateMinusDt:
+        r[i] = a[i] - datetime::FloorDiv(b[i], datetime::kMicrosPerDay);
+        break;
       case Temporal::kDatePlusYm:
-        r[i] = datetime::FloorDiv(AddMonthsToMicros(a[i] * datetime::kMicrosPerDay, b[i]), datetime::kMicrosPerDay);
+        r[i] = datetime::FloorDiv(AddMonthsToMicros(a[i] * datetime::kMicrosPerDay, b[i]),
+                                  datetime::kMicrosPerDay);
         break;
       case Temporal::kDateMinusYm:
-        r[i] = datetime::FloorDiv(AddMonthsToMicros(a[i] * datetime::kMicrosPerDay, -b[i]), datetime::kMicrosPerDay);
+        r[i] = datetime::FloorDiv(AddMonthsToMicros(a[i] * datetime::kMicrosPerDay, -b[i]),
+                                  datetime::kMicrosPerDay);
         break;
     }
     if (overflow) return QueryFailed("timestamp or interval arithmetic overflow");
@@ -129,7 +179,8 @@ Status TemporalKernel(const KernelArgs& in, Vector* out) {
   return Status::OK();
 }
 
-// interval * number, number * interval (argument order normalized: interval first), interval / number.
+// interval * number, number * interval (argument order normalized: interval first), interval /
+// number.
 template <bool divide, bool by_double>
 Status IntervalScale(const KernelArgs& in, Vector* out) {
   const int64_t* a = Arg(in, 0).i64();
@@ -139,7 +190,8 @@ Status IntervalScale(const KernelArgs& in, Vector* out) {
     double factor = by_double ? Arg(in, 1).f64()[i] : static_cast<double>(Arg(in, 1).i64()[i]);
     if (divide && factor == 0) return QueryFailed("Division by zero");
     double v = divide ? static_cast<double>(a[i]) / factor : static_cast<double>(a[i]) * factor;
-    if (!std::isfinite(v) || std::fabs(v) >= 9.2e18) return QueryFailed("interval arithmetic overflow");
+    if (!std::isfinite(v) || std::fabs(v) >= 9.2e18)
+      return QueryFailed("interval arithmetic overflow");
     r[i] = static_cast<int64_t>(std::llround(v));
   }
   return Status::OK();
@@ -177,39 +229,58 @@ Result<BoundFunction> BindArith(const ScalarFunctionDef& def, const BindArgs& ar
   const Type ts = Type::Timestamp(), date = Type::Date(), dt = Type::IntervalDayTime(),
              ym = Type::IntervalYearMonth();
   if (op == Op::kAdd) {
-    if (x == TypeId::kTimestamp && y == TypeId::kIntervalDayTime) return bound(ts, dt, ts, TemporalKernel<Temporal::kTsPlusDt>);
-    if (x == TypeId::kIntervalDayTime && y == TypeId::kTimestamp) return bound(dt, ts, ts, Swapped<TemporalKernel<Temporal::kTsPlusDt>>);
-    if (x == TypeId::kTimestamp && y == TypeId::kIntervalYearMonth) return bound(ts, ym, ts, TemporalKernel<Temporal::kTsPlusYm>);
-    if (x == TypeId::kIntervalYearMonth && y == TypeId::kTimestamp) return bound(ym, ts, ts, Swapped<TemporalKernel<Temporal::kTsPlusYm>>);
-    if (x == TypeId::kDate && y == TypeId::kIntervalDayTime) return bound(date, dt, date, TemporalKernel<Temporal::kDatePlusDt>);
-    if (x == TypeId::kIntervalDayTime && y == TypeId::kDate) return bound(dt, date, date, Swapped<TemporalKernel<Temporal::kDatePlusDt>>);
-    if (x == TypeId::kDate && y == TypeId::kIntervalYearMonth) return bound(date, ym, date, TemporalKernel<Temporal::kDatePlusYm>);
-    if (x == TypeId::kIntervalYearMonth && y == TypeId::kDate) return bound(ym, date, date, Swapped<TemporalKernel<Temporal::kDatePlusYm>>);
-    if (x == TypeId::kIntervalDayTime && y == TypeId::kIntervalDayTime) return bound(dt, dt, dt, TemporalKernel<Temporal::kDtPlusDt>);
-    if (x == TypeId::kIntervalYearMonth && y == TypeId::kIntervalYearMonth) return bound(ym, ym, ym, TemporalKernel<Temporal::kYmPlusYm>);
+    if (x == TypeId::kTimestamp && y == TypeId::kIntervalDayTime)
+      return bound(ts, dt, ts, TemporalKernel<Temporal::kTsPlusDt>);
+    if (x == TypeId::kIntervalDayTime && y == TypeId::kTimestamp)
+      return bound(dt, ts, ts, Swapped<TemporalKernel<Temporal::kTsPlusDt>>);
+    if (x == TypeId::kTimestamp && y == TypeId::kIntervalYearMonth)
+      return bound(ts, ym, ts, TemporalKernel<Temporal::kTsPlusYm>);
+    if (x == TypeId::kIntervalYearMonth && y == TypeId::kTimestamp)
+      return bound(ym, ts, ts, Swapped<TemporalKernel<Temporal::kTsPlusYm>>);
+    if (x == TypeId::kDate && y == TypeId::kIntervalDayTime)
+      return bound(date, dt, date, TemporalKernel<Temporal::kDatePlusDt>);
+    if (x == TypeId::kIntervalDayTime && y == TypeId::kDate)
+      return bound(dt, date, date, Swapped<TemporalKernel<Temporal::kDatePlusDt>>);
+    if (x == TypeId::kDate && y == TypeId::kIntervalYearMonth)
+      return bound(date, ym, date, TemporalKernel<Temporal::kDatePlusYm>);
+    if (x == TypeId::kIntervalYearMonth && y == TypeId::kDate)
+      return bound(ym, date, date, Swapped<TemporalKernel<Temporal::kDatePlusYm>>);
+    if (x == TypeId::kIntervalDayTime && y == TypeId::kIntervalDayTime)
+      return bound(dt, dt, dt, TemporalKernel<Temporal::kDtPlusDt>);
+    if (x == TypeId::kIntervalYearMonth && y == TypeId::kIntervalYearMonth)
+      return bound(ym, ym, ym, TemporalKernel<Temporal::kYmPlusYm>);
   }
   if (op == Op::kSub) {
-    if (x == TypeId::kTimestamp && y == TypeId::kIntervalDayTime) return bound(ts, dt, ts, TemporalKernel<Temporal::kTsMinusDt>);
-    if (x == TypeId::kTimestamp && y == TypeId::kIntervalYearMonth) return bound(ts, ym, ts, TemporalKernel<Temporal::kTsMinusYm>);
-    if (x == TypeId::kDate && y == TypeId::kIntervalDayTime) return bound(date, dt, date, TemporalKernel<Temporal::kDateMinusDt>);
-    if (x == TypeId::kDate && y == TypeId::kIntervalYearMonth) return bound(date, ym, date, TemporalKernel<Temporal::kDateMinusYm>);
-    if ((x == TypeId::kTimestamp || x == TypeId::kDate) && (y == TypeId::kTimestamp || y == TypeId::kDate)) {
+    if (x == TypeId::kTimestamp && y == TypeId::kIntervalDayTime)
+      return bound(ts, dt, ts, TemporalKernel<Temporal::kTsMinusDt>);
+    if (x == TypeId::kTimestamp && y == TypeId::kIntervalYearMonth)
+      return bound(ts, ym, ts, TemporalKernel<Temporal::kTsMinusYm>);
+    if (x == TypeId::kDate && y == TypeId::kIntervalDayTime)
+      return bound(date, dt, date, TemporalKernel<Temporal::kDateMinusDt>);
+    if (x == TypeId::kDate && y == TypeId::kIntervalYearMonth)
+      return bound(date, ym, date, TemporalKernel<Temporal::kDateMinusYm>);
+    if ((x == TypeId::kTimestamp || x == TypeId::kDate) &&
+        (y == TypeId::kTimestamp || y == TypeId::kDate)) {
       return bound(ts, ts, dt, TemporalKernel<Temporal::kTsMinusTs>);
     }
-    if (x == TypeId::kIntervalDayTime && y == TypeId::kIntervalDayTime) return bound(dt, dt, dt, TemporalKernel<Temporal::kDtMinusDt>);
-    if (x == TypeId::kIntervalYearMonth && y == TypeId::kIntervalYearMonth) return bound(ym, ym, ym, TemporalKernel<Temporal::kYmMinusYm>);
+    if (x == TypeId::kIntervalDayTime && y == TypeId::kIntervalDayTime)
+      return bound(dt, dt, dt, TemporalKernel<Temporal::kDtMinusDt>);
+    if (x == TypeId::kIntervalYearMonth && y == TypeId::kIntervalYearMonth)
+      return bound(ym, ym, ym, TemporalKernel<Temporal::kYmMinusYm>);
   }
   bool xi = x == TypeId::kIntervalDayTime || x == TypeId::kIntervalYearMonth;
   bool yi = y == TypeId::kIntervalDayTime || y == TypeId::kIntervalYearMonth;
   if (op == Op::kMul && xi && IsNumeric(b)) {
-    return y == TypeId::kDouble ? bound(a, b, a, IntervalScale<false, true>) : bound(a, b, a, IntervalScale<false, false>);
+    return y == TypeId::kDouble ? bound(a, b, a, IntervalScale<false, true>)
+                                : bound(a, b, a, IntervalScale<false, false>);
   }
   if (op == Op::kMul && yi && IsNumeric(a)) {
     return x == TypeId::kDouble ? bound(a, b, b, Swapped<IntervalScale<false, true>>)
                                 : bound(a, b, b, Swapped<IntervalScale<false, false>>);
   }
   if (op == Op::kDiv && xi && IsNumeric(b)) {
-    return y == TypeId::kDouble ? bound(a, b, a, IntervalScale<true, true>) : bound(a, b, a, IntervalScale<true, false>);
+    return y == TypeId::kDouble ? bound(a, b, a, IntervalScale<true, true>)
+                                : bound(a, b, a, IntervalScale<true, false>);
   }
   return InvalidQuery(args.pos, "Cannot apply operator: " + args.types[0].ToString() + " " +
                                     std::string(args.name) + " " + args.types[1].ToString());
@@ -336,7 +407,8 @@ Status RoundBigintDigits(const KernelArgs& in, Vector* out) {
     int64_t q = a[i] / scale, rem = a[i] % scale;
     if (rem * 2 >= scale) ++q;
     if (rem * 2 <= -scale) --q;
-    if (__builtin_mul_overflow(q, scale, &out->i64()[i])) return QueryFailed("bigint overflow in round");
+    if (__builtin_mul_overflow(q, scale, &out->i64()[i]))
+      return QueryFailed("bigint overflow in round");
   }
   return Status::OK();
 }
@@ -350,8 +422,12 @@ bool IsNan(double x) { return std::isnan(x); }
 bool IsFinite(double x) { return std::isfinite(x); }
 bool IsInfinite(double x) { return std::isinf(x); }
 Status IsNanKernel(const KernelArgs& in, Vector* out) { return PredicateDouble(in, out, IsNan); }
-Status IsFiniteKernel(const KernelArgs& in, Vector* out) { return PredicateDouble(in, out, IsFinite); }
-Status IsInfiniteKernel(const KernelArgs& in, Vector* out) { return PredicateDouble(in, out, IsInfinite); }
+Status IsFiniteKernel(const KernelArgs& in, Vector* out) {
+  return PredicateDouble(in, out, IsFinite);
+}
+Status IsInfiniteKernel(const KernelArgs& in, Vector* out) {
+  return PredicateDouble(in, out, IsInfinite);
+}
 
 template <int which>
 Status ConstantDouble(const KernelArgs& in, Vector* out) {
@@ -383,11 +459,15 @@ Result<BoundFunction> BindNegate(const ScalarFunctionDef& def, const BindArgs& a
   const Type& t = args.types[0];
   switch (t.id()) {
     case TypeId::kUnknown:
-    case TypeId::kBigint: return Bound(def, {Type::Bigint()}, Type::Bigint(), NegateBigint);
-    case TypeId::kDouble: return Bound(def, {t}, t, NegateDouble);
+    case TypeId::kBigint:
+      return Bound(def, {Type::Bigint()}, Type::Bigint(), NegateBigint);
+    case TypeId::kDouble:
+      return Bound(def, {t}, t, NegateDouble);
     case TypeId::kIntervalDayTime:
-    case TypeId::kIntervalYearMonth: return Bound(def, {t}, t, NegateBigint);
-    default: return InvalidQuery(args.pos, "Cannot negate " + t.ToString());
+    case TypeId::kIntervalYearMonth:
+      return Bound(def, {t}, t, NegateBigint);
+    default:
+      return InvalidQuery(args.pos, "Cannot negate " + t.ToString());
   }
 }
 
@@ -407,10 +487,11 @@ void RegisterMathFunctions(FunctionRegistry* r) {
   r->AddAlias("ceiling", "ceil");
   AddFixed(r, "floor", {{{B}, B, IdentityBigint}, {{D}, D, UnaryDouble<Floor>}});
   AddFixed(r, "truncate", {{{B}, B, IdentityBigint}, {{D}, D, UnaryDouble<Trunc>}});
-  AddFixed(r, "round", {{{B}, B, IdentityBigint},
-                        {{D}, D, UnaryDouble<RoundD>},
-                        {{B, B}, B, RoundBigintDigits},
-                        {{D, B}, D, RoundDoubleDigits}});
+  AddFixed(r, "round",
+           {{{B}, B, IdentityBigint},
+            {{D}, D, UnaryDouble<RoundD>},
+            {{B, B}, B, RoundBigintDigits},
+            {{D, B}, D, RoundDoubleDigits}});
   AddFixed(r, "sign", {{{B}, B, SignBigint}, {{D}, D, UnaryDouble<SignD>}});
   AddFixed(r, "sqrt", {{{D}, D, UnaryDouble<Sqrt>}});
   AddFixed(r, "cbrt", {{{D}, D, UnaryDouble<Cbrt>}});

@@ -11,7 +11,9 @@ namespace {
 constexpr size_t kMaxProgram = 20000;
 constexpr int kMaxNesting = 200;
 
-Status Bad(const std::string& why) { return Status::InvalidArgument("Invalid regular expression: " + why); }
+Status Bad(const std::string& why) {
+  return Status::InvalidArgument("Invalid regular expression: " + why);
+}
 
 uint32_t FoldCase(uint32_t c) { return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c; }
 
@@ -21,16 +23,26 @@ bool IsWord(uint32_t c) {
 
 // The pattern as a tree, before compilation.
 struct Node {
-  enum class Kind : uint8_t { kEmpty, kChar, kAny, kClass, kConcat, kAlt, kRepeat, kGroup, kAssert };
+  enum class Kind : uint8_t {
+    kEmpty,
+    kChar,
+    kAny,
+    kClass,
+    kConcat,
+    kAlt,
+    kRepeat,
+    kGroup,
+    kAssert
+  };
   Kind kind = Kind::kEmpty;
   uint32_t cp = 0;
-  bool fold = false;      // kChar: case-insensitive
-  bool dotall = false;    // kAny
-  int cls = -1;           // kClass
-  int group = -1;         // kGroup: capture index (>= 1), or -1 for non-capturing
-  int min = 0, max = 0;   // kRepeat: max -1 = unbounded
+  bool fold = false;     // kChar: case-insensitive
+  bool dotall = false;   // kAny
+  int cls = -1;          // kClass
+  int group = -1;        // kGroup: capture index (>= 1), or -1 for non-capturing
+  int min = 0, max = 0;  // kRepeat: max -1 = unbounded
   bool lazy = false;
-  int assert_op = 0;      // kAssert: a Regex::Op value
+  int assert_op = 0;  // kAssert: a Regex::Op value
   std::vector<std::unique_ptr<Node>> kids;
 };
 using NodePtr = std::unique_ptr<Node>;
@@ -199,7 +211,9 @@ class RegexCompiler {
 
   static void AddPerl(char c, Regex::Class* cls) {
     switch (c) {
-      case 'd': cls->ranges.emplace_back('0', '9'); break;
+      case 'd':
+        cls->ranges.emplace_back('0', '9');
+        break;
       case 'w':
         cls->ranges.emplace_back('a', 'z');
         cls->ranges.emplace_back('A', 'Z');
@@ -222,7 +236,10 @@ class RegexCompiler {
       for (int k = 0; k < digits; ++k) {
         if (!More()) return Bad("incomplete hex escape");
         char h = Peek();
-        int d = (h >= '0' && h <= '9') ? h - '0' : (h >= 'a' && h <= 'f') ? h - 'a' + 10 : (h >= 'A' && h <= 'F') ? h - 'A' + 10 : -1;
+        int d = (h >= '0' && h <= '9')   ? h - '0'
+                : (h >= 'a' && h <= 'f') ? h - 'a' + 10
+                : (h >= 'A' && h <= 'F') ? h - 'A' + 10
+                                         : -1;
         if (d < 0) return Bad("invalid hex escape");
         v = v * 16 + static_cast<uint32_t>(d);
         ++i_;
@@ -230,13 +247,34 @@ class RegexCompiler {
       return v;
     };
     switch (c) {
-      case 't': ++i_; *cp = '\t'; return true;
-      case 'n': ++i_; *cp = '\n'; return true;
-      case 'r': ++i_; *cp = '\r'; return true;
-      case 'f': ++i_; *cp = '\f'; return true;
-      case 'e': ++i_; *cp = 0x1B; return true;
-      case 'a': ++i_; *cp = 0x07; return true;
-      case '0': ++i_; *cp = 0; return true;
+      case 't':
+        ++i_;
+        *cp = '\t';
+        return true;
+      case 'n':
+        ++i_;
+        *cp = '\n';
+        return true;
+      case 'r':
+        ++i_;
+        *cp = '\r';
+        return true;
+      case 'f':
+        ++i_;
+        *cp = '\f';
+        return true;
+      case 'e':
+        ++i_;
+        *cp = 0x1B;
+        return true;
+      case 'a':
+        ++i_;
+        *cp = 0x07;
+        return true;
+      case '0':
+        ++i_;
+        *cp = 0;
+        return true;
       case 'x': {
         ++i_;
         ASSIGN_OR_RETURN(*cp, hex(2));
@@ -247,7 +285,8 @@ class RegexCompiler {
         ASSIGN_OR_RETURN(*cp, hex(4));
         return true;
       }
-      default: break;
+      default:
+        break;
     }
     if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return false;
     *cp = NextCp();
@@ -257,8 +296,10 @@ class RegexCompiler {
   Result<NodePtr> ParseAtom(int depth) {
     uint32_t c = static_cast<unsigned char>(Peek());
     switch (c) {
-      case '(': return ParseGroup(depth);
-      case '[': return ParseClass();
+      case '(':
+        return ParseGroup(depth);
+      case '[':
+        return ParseClass();
       case '.': {
         ++i_;
         auto n = std::make_unique<Node>();
@@ -266,31 +307,55 @@ class RegexCompiler {
         n->dotall = flags_.dotall;
         return n;
       }
-      case '^': ++i_; return Assert(flags_.multiline ? Op::kBol : Op::kBegin);
-      case '$': ++i_; return Assert(flags_.multiline ? Op::kEol : Op::kEndOrFinalNl);
+      case '^':
+        ++i_;
+        return Assert(flags_.multiline ? Op::kBol : Op::kBegin);
+      case '$':
+        ++i_;
+        return Assert(flags_.multiline ? Op::kEol : Op::kEndOrFinalNl);
       case '*':
       case '+':
-      case '?': return Bad("nothing to repeat");
+      case '?':
+        return Bad("nothing to repeat");
       case '\\': {
         ++i_;
         if (!More()) return Bad("trailing backslash");
         char e = Peek();
         switch (e) {
-          case 'd': case 'w': case 's': case 'D': case 'W': case 'S': {
+          case 'd':
+          case 'w':
+          case 's':
+          case 'D':
+          case 'W':
+          case 'S': {
             ++i_;
             Regex::Class cls;
             AddPerl(static_cast<char>(e | 0x20), &cls);
             cls.negated = e >= 'A' && e <= 'Z';
             return ClassNode(std::move(cls));
           }
-          case 'b': ++i_; return Assert(Op::kWordB);
-          case 'B': ++i_; return Assert(Op::kNotWordB);
-          case 'A': ++i_; return Assert(Op::kBegin);
-          case 'z': ++i_; return Assert(Op::kEnd);
-          case 'Z': ++i_; return Assert(Op::kEndOrFinalNl);
-          case 'p': case 'P': return Bad("\\p{...} classes are not supported");
-          case 'Q': return Bad("\\Q...\\E quoting is not supported");
-          default: break;
+          case 'b':
+            ++i_;
+            return Assert(Op::kWordB);
+          case 'B':
+            ++i_;
+            return Assert(Op::kNotWordB);
+          case 'A':
+            ++i_;
+            return Assert(Op::kBegin);
+          case 'z':
+            ++i_;
+            return Assert(Op::kEnd);
+          case 'Z':
+            ++i_;
+            return Assert(Op::kEndOrFinalNl);
+          case 'p':
+          case 'P':
+            return Bad("\\p{...} classes are not supported");
+          case 'Q':
+            return Bad("\\Q...\\E quoting is not supported");
+          default:
+            break;
         }
         if (e >= '1' && e <= '9') return Bad("backreferences are not supported");
         uint32_t cp;
@@ -298,7 +363,8 @@ class RegexCompiler {
         if (!ok) return Bad(std::string("unknown escape \\") + e);
         return Char(cp);
       }
-      default: return Char(NextCp());
+      default:
+        return Char(NextCp());
     }
   }
 
@@ -401,7 +467,8 @@ class RegexCompiler {
           AddPerl(e, &cls);
           continue;
         }
-        if (e == 'D' || e == 'W' || e == 'S') return Bad("negated classes inside [] are not supported");
+        if (e == 'D' || e == 'W' || e == 'S')
+          return Bad("negated classes inside [] are not supported");
         ASSIGN_OR_RETURN(bool ok, EscapedCp(&lo));
         if (!ok) return Bad(std::string("unknown escape \\") + e);
       } else {
@@ -431,11 +498,20 @@ class RegexCompiler {
     if (re_.prog_.size() > kMaxProgram) return Bad("pattern is too complex");
     if (depth > kMaxNesting * 4) return Bad("nesting is too deep");
     switch (n.kind) {
-      case Node::Kind::kEmpty: return Status::OK();
-      case Node::Kind::kChar: Emit({Op::kChar, n.cp, n.fold ? 1u : 0u}); return Status::OK();
-      case Node::Kind::kAny: Emit({n.dotall ? Op::kAnyNl : Op::kAny, 0, 0}); return Status::OK();
-      case Node::Kind::kClass: Emit({Op::kClass, static_cast<uint32_t>(n.cls), 0}); return Status::OK();
-      case Node::Kind::kAssert: Emit({static_cast<Op>(n.assert_op), 0, 0}); return Status::OK();
+      case Node::Kind::kEmpty:
+        return Status::OK();
+      case Node::Kind::kChar:
+        Emit({Op::kChar, n.cp, n.fold ? 1u : 0u});
+        return Status::OK();
+      case Node::Kind::kAny:
+        Emit({n.dotall ? Op::kAnyNl : Op::kAny, 0, 0});
+        return Status::OK();
+      case Node::Kind::kClass:
+        Emit({Op::kClass, static_cast<uint32_t>(n.cls), 0});
+        return Status::OK();
+      case Node::Kind::kAssert:
+        Emit({static_cast<Op>(n.assert_op), 0, 0});
+        return Status::OK();
       case Node::Kind::kConcat:
         for (const auto& k : n.kids) RETURN_IF_ERROR(Gen(*k, depth + 1));
         return Status::OK();
@@ -557,7 +633,9 @@ bool Regex::Search(std::string_view text, size_t start, std::vector<int64_t>* gr
         const Inst& inst = prog_[pc];
         bool follow = true;
         switch (inst.op) {
-          case Op::kJmp: pc = inst.x; continue;
+          case Op::kJmp:
+            pc = inst.x;
+            continue;
           case Op::kSplit:
             stack.push_back({inst.y, f.caps});
             pc = inst.x;
@@ -566,13 +644,21 @@ bool Regex::Search(std::string_view text, size_t start, std::vector<int64_t>* gr
             if (inst.x < f.caps.size()) f.caps[inst.x] = static_cast<int64_t>(pos);
             ++pc;
             continue;
-          case Op::kBegin: follow = pos == 0; break;
-          case Op::kEnd: follow = pos == text.size(); break;
+          case Op::kBegin:
+            follow = pos == 0;
+            break;
+          case Op::kEnd:
+            follow = pos == text.size();
+            break;
           case Op::kEndOrFinalNl:
             follow = pos == text.size() || (pos + 1 == text.size() && text[pos] == '\n');
             break;
-          case Op::kBol: follow = pos == 0 || text[pos - 1] == '\n'; break;
-          case Op::kEol: follow = pos == text.size() || text[pos] == '\n'; break;
+          case Op::kBol:
+            follow = pos == 0 || text[pos - 1] == '\n';
+            break;
+          case Op::kEol:
+            follow = pos == text.size() || text[pos] == '\n';
+            break;
           case Op::kWordB:
           case Op::kNotWordB: {
             bool before = pos > 0 && IsWord(static_cast<unsigned char>(text[pos - 1]));
@@ -612,16 +698,25 @@ bool Regex::Search(std::string_view text, size_t start, std::vector<int64_t>* gr
       const Inst& inst = prog_[th.pc];
       bool step = false;
       switch (inst.op) {
-        case Op::kChar: step = has_char && (inst.y ? FoldCase(cp) == inst.x : cp == inst.x); break;
-        case Op::kAny: step = has_char && cp != '\n' && cp != '\r'; break;
-        case Op::kAnyNl: step = has_char; break;
-        case Op::kClass: step = has_char && classes_[inst.x].Contains(cp); break;
+        case Op::kChar:
+          step = has_char && (inst.y ? FoldCase(cp) == inst.x : cp == inst.x);
+          break;
+        case Op::kAny:
+          step = has_char && cp != '\n' && cp != '\r';
+          break;
+        case Op::kAnyNl:
+          step = has_char;
+          break;
+        case Op::kClass:
+          step = has_char && classes_[inst.x].Contains(cp);
+          break;
         case Op::kMatch:
           matched = true;
           best = std::move(th.caps);
           t = clist.size();  // lower-priority threads lose
           continue;
-        default: break;
+        default:
+          break;
       }
       if (step) add(nlist, th.pc + 1, next, std::move(th.caps));
     }

@@ -43,8 +43,21 @@ class Regex {
 
  private:
   enum class Op : uint8_t {
-    kChar, kAny, kAnyNl, kClass, kSplit, kJmp, kSave, kMatch, kBol, kEol, kBegin, kEnd,
-    kEndOrFinalNl, kWordB, kNotWordB,
+    kChar,
+    kAny,
+    kAnyNl,
+    kClass,
+    kSplit,
+    kJmp,
+    kSave,
+    kMatch,
+    kBol,
+    kEol,
+    kBegin,
+    kEnd,
+    kEndOrFinalNl,
+    kWordB,
+    kNotWordB,
   };
   struct Inst {
     Op op;

@@ -47,8 +47,8 @@ class PatternSource {
 Status CheckGroup(const Regex& re, int64_t g) {
   if (g < 0) return QueryFailed("Group cannot be negative");
   if (g > re.group_count()) {
-    return QueryFailed("Pattern has " + std::to_string(re.group_count()) + " groups. Cannot access group " +
-                       std::to_string(g));
+    return QueryFailed("Pattern has " + std::to_string(re.group_count()) +
+                       " groups. Cannot access group " + std::to_string(g));
   }
   return Status::OK();
 }
@@ -78,7 +78,8 @@ Status RegexpExtract(const KernelArgs& in, Vector* out) {
       out->SetNull(i);
       continue;
     }
-    out->strs()[i] = s.substr(static_cast<size_t>(g[2 * group]), static_cast<size_t>(g[2 * group + 1] - g[2 * group]));
+    out->strs()[i] = s.substr(static_cast<size_t>(g[2 * group]),
+                              static_cast<size_t>(g[2 * group + 1] - g[2 * group]));
   }
   return Status::OK();
 }
@@ -138,9 +139,12 @@ Status AppendReplacement(const Regex& re, std::string_view s, const std::vector<
       int group = -1;
       if (rep[k + 1] == '{') {
         size_t close = rep.find('}', k + 2);
-        if (close == std::string_view::npos) return QueryFailed("Illegal replacement: unterminated group name");
+        if (close == std::string_view::npos)
+          return QueryFailed("Illegal replacement: unterminated group name");
         group = re.GroupIndex(rep.substr(k + 2, close - k - 2));
-        if (group < 0) return QueryFailed("Illegal replacement: no group named " + std::string(rep.substr(k + 2, close - k - 2)));
+        if (group < 0)
+          return QueryFailed("Illegal replacement: no group named " +
+                             std::string(rep.substr(k + 2, close - k - 2)));
         k = close;
       } else if (rep[k + 1] >= '0' && rep[k + 1] <= '9') {
         group = rep[++k] - '0';
@@ -150,13 +154,15 @@ Status AppendReplacement(const Regex& re, std::string_view s, const std::vector<
           group = group * 10 + (rep[++k] - '0');
         }
         if (group > re.group_count()) {
-          return QueryFailed("Illegal group reference: group " + std::to_string(group) + " does not exist");
+          return QueryFailed("Illegal group reference: group " + std::to_string(group) +
+                             " does not exist");
         }
       } else {
         return QueryFailed("Illegal group reference in replacement");
       }
       if (g[2 * group] >= 0) {
-        out->append(s.substr(static_cast<size_t>(g[2 * group]), static_cast<size_t>(g[2 * group + 1] - g[2 * group])));
+        out->append(s.substr(static_cast<size_t>(g[2 * group]),
+                             static_cast<size_t>(g[2 * group + 1] - g[2 * group])));
       }
     } else {
       out->push_back(c);
@@ -219,7 +225,8 @@ Status RegexpPosition(const KernelArgs& in, Vector* out) {
     int64_t seen = 0;
     while (from <= s.size() && re->Search(s, from, &g)) {
       if (++seen == occurrence) {
-        found = static_cast<int64_t>(kernel::Utf8Length(s.substr(0, static_cast<size_t>(g[0])))) + 1;
+        found =
+            static_cast<int64_t>(kernel::Utf8Length(s.substr(0, static_cast<size_t>(g[0])))) + 1;
         break;
       }
       size_t end = static_cast<size_t>(g[1]);
@@ -297,7 +304,8 @@ void RegisterRegexpFunctions(FunctionRegistry* r) {
   for (const RegexpSpec& spec : Specs()) {
     ScalarFunctionDef def;
     def.name = spec.name;
-    for (const auto& arity : spec.arities) def.overloads.push_back({arity, spec.result, spec.kernel});
+    for (const auto& arity : spec.arities)
+      def.overloads.push_back({arity, spec.result, spec.kernel});
     def.bind = BindRegexp;
     r->AddScalar(std::move(def));
   }

@@ -37,7 +37,8 @@ char ToUpper(char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' +
 
 Status Length(const KernelArgs& in, Vector* out) {
   const Vector& a = Arg(in, 0);
-  for (size_t i = 0; i < in.count; ++i) out->i64()[i] = static_cast<int64_t>(Utf8Length(a.strs()[i]));
+  for (size_t i = 0; i < in.count; ++i)
+    out->i64()[i] = static_cast<int64_t>(Utf8Length(a.strs()[i]));
   return Status::OK();
 }
 
@@ -70,7 +71,8 @@ Status Substr(const KernelArgs& in, Vector* out) {
   return Status::OK();
 }
 
-// strpos(s, sub[, instance]): 1-based code point position, 0 when absent; instance < 0 from the end.
+// strpos(s, sub[, instance]): 1-based code point position, 0 when absent; instance < 0 from the
+// end.
 Status Strpos(const KernelArgs& in, Vector* out) {
   const Vector& a = Arg(in, 0);
   const Vector& b = Arg(in, 1);
@@ -99,7 +101,8 @@ Status Strpos(const KernelArgs& in, Vector* out) {
         from = pos - 1;
       }
     }
-    out->i64()[i] = pos == std::string_view::npos ? 0 : static_cast<int64_t>(Utf8Length(s.substr(0, pos))) + 1;
+    out->i64()[i] =
+        pos == std::string_view::npos ? 0 : static_cast<int64_t>(Utf8Length(s.substr(0, pos))) + 1;
   }
   return Status::OK();
 }
@@ -248,7 +251,8 @@ Status SplitPart(const KernelArgs& in, Vector* out) {
       continue;
     }
     size_t end = s.find(d, from);
-    out->strs()[i] = s.substr(from, end == std::string_view::npos ? std::string_view::npos : end - from);
+    out->strs()[i] =
+        s.substr(from, end == std::string_view::npos ? std::string_view::npos : end - from);
   }
   return Status::OK();
 }
@@ -272,7 +276,8 @@ Status Split(const KernelArgs& in, Vector* out) {
       size_t p = count + 1 >= limit ? std::string_view::npos : s.find(d, from);
       size_t at = elems.size();
       elems.Resize(at + 1);
-      elems.strs()[at] = s.substr(from, p == std::string_view::npos ? std::string_view::npos : p - from);
+      elems.strs()[at] =
+          s.substr(from, p == std::string_view::npos ? std::string_view::npos : p - from);
       ++count;
       if (p == std::string_view::npos) break;
       from = p + d.size();
@@ -370,7 +375,8 @@ Result<BoundFunction> BindReverse(const ScalarFunctionDef& def, const BindArgs& 
 
 Status StartsWith(const KernelArgs& in, Vector* out) {
   for (size_t i = 0; i < in.count; ++i) {
-    out->bools()[i] = Arg(in, 0).strs()[i].substr(0, Arg(in, 1).strs()[i].size()) == Arg(in, 1).strs()[i];
+    out->bools()[i] =
+        Arg(in, 0).strs()[i].substr(0, Arg(in, 1).strs()[i].size()) == Arg(in, 1).strs()[i];
   }
   return Status::OK();
 }
@@ -391,7 +397,8 @@ Status Pad(const KernelArgs& in, Vector* out) {
     if (out->IsNull(i)) continue;
     std::string_view s = Arg(in, 0).strs()[i], pad = Arg(in, 2).strs()[i];
     int64_t size = Arg(in, 1).i64()[i];
-    if (size < 0 || size > 1 << 20) return QueryFailed("Target length must be in the range [0..1048576]");
+    if (size < 0 || size > 1 << 20)
+      return QueryFailed("Target length must be in the range [0..1048576]");
     size_t n = Utf8Length(s);
     if (static_cast<size_t>(size) <= n) {
       out->strs()[i] = out->AddString(s.substr(0, Utf8Offset(s, static_cast<size_t>(size))));
@@ -448,7 +455,8 @@ Status Levenshtein(const KernelArgs& in, Vector* out) {
     std::string_view x = Arg(in, 0).strs()[i], y = Arg(in, 1).strs()[i];
     for (size_t k = 0; k < x.size();) a.push_back(kernel::DecodeUtf8(x, &k));
     for (size_t k = 0; k < y.size();) b.push_back(kernel::DecodeUtf8(y, &k));
-    if (a.size() * b.size() > 1'000'000) return QueryFailed("The combined inputs for Levenshtein distance are too large");
+    if (a.size() * b.size() > 1'000'000)
+      return QueryFailed("The combined inputs for Levenshtein distance are too large");
     prev.assign(b.size() + 1, 0);
     cur.assign(b.size() + 1, 0);
     for (size_t j = 0; j <= b.size(); ++j) prev[j] = static_cast<int64_t>(j);
@@ -501,16 +509,19 @@ Result<BoundFunction> BindLike(const ScalarFunctionDef& def, const BindArgs& arg
   if (args.types.size() < 2 || args.types.size() > 3) return WrongArguments(def, args);
   for (const Type& t : args.types) {
     if (!CanCoerce(t, V)) {
-      return InvalidQuery(args.pos, "Left side of LIKE expression must evaluate to a varchar (actual: " +
-                                        args.types[0].ToString() + ")");
+      return InvalidQuery(args.pos,
+                          "Left side of LIKE expression must evaluate to a varchar (actual: " +
+                              args.types[0].ToString() + ")");
     }
   }
-  BoundFunction f = Bound(def, std::vector<Type>(args.types.size(), V), Type::Boolean(), LikeKernel);
+  BoundFunction f =
+      Bound(def, std::vector<Type>(args.types.size(), V), Type::Boolean(), LikeKernel);
   const std::string* pat = kernel::ConstantString(args, 1);
   bool escape_constant = args.types.size() == 2 || kernel::ConstantString(args, 2) != nullptr;
   if (pat != nullptr && escape_constant) {
     const std::string* esc = args.types.size() > 2 ? kernel::ConstantString(args, 2) : nullptr;
-    auto compiled = LikePattern::Compile(*pat, esc != nullptr, esc ? std::string_view(*esc) : std::string_view());
+    auto compiled = LikePattern::Compile(*pat, esc != nullptr,
+                                         esc ? std::string_view(*esc) : std::string_view());
     if (!compiled.ok()) return InvalidQuery(args.pos, compiled.status().message());
     auto data = std::make_shared<LikeData>();
     data->pattern = std::move(*compiled);
