@@ -7,21 +7,18 @@ namespace {
 // the tag operations themselves are the trail operations' (services.h TagTarget).
 template <typename Registry>
 TagTarget RegistryTags(Registry* registry) {
-  auto caller = [](const RequestContext& ctx) {
-    return cloud::Caller{&ctx.principal, ctx.region, ctx.now_micros};
-  };
   return TagTarget{
-      [registry, caller](const RequestContext& ctx, std::string_view arn) -> Result<cloud::Tags> {
-        ASSIGN_OR_RETURN(cloud::TagList list, registry->GetTags(caller(ctx), arn));
+      [registry](const RequestContext& ctx, std::string_view arn) -> Result<cloud::Tags> {
+        ASSIGN_OR_RETURN(cloud::TagList list, registry->GetTags(CallerOf(ctx), arn));
         cloud::Tags tags;
         for (auto& [k, v] : list) tags.emplace_back(std::move(k), std::move(v));
         return tags;
       },
-      [registry, caller](const RequestContext& ctx, std::string_view arn,
-                         const cloud::Tags& tags) -> Status {
+      [registry](const RequestContext& ctx, std::string_view arn,
+                 const cloud::Tags& tags) -> Status {
         cloud::TagList list;
         for (const auto& [k, v] : tags) list.emplace_back(k, v.value_or(""));
-        return registry->SetTags(caller(ctx), arn, list);
+        return registry->SetTags(CallerOf(ctx), arn, list);
       }};
 }
 

@@ -55,15 +55,6 @@ std::vector<ChannelDestination> DestinationsFromJson(std::string_view json) {
   return out;
 }
 
-std::string TagsJson(const TagList& tags) {
-  std::string out;
-  JsonWriter w(&out);
-  w.BeginArray();
-  for (const auto& [k, v] : tags) w.BeginObject().Member("Key", k).Member("Value", v).EndObject();
-  w.EndArray();
-  return out;
-}
-
 std::string Base64Sha256(std::string_view bytes) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
@@ -280,15 +271,7 @@ Status Channels::Load() {
     c.name = q.Text(3).value_or("");
     c.source = q.Text(4).value_or("");
     c.destinations = DestinationsFromJson(q.Text(5).value_or("[]"));
-    simdjson::dom::parser parser;
-    simdjson::padded_string padded(q.Text(6).value_or("[]"));
-    simdjson::dom::element tags;
-    if (!parser.parse(padded).get(tags) && tags.is_array()) {
-      for (simdjson::dom::element t : tags.get_array()) {
-        std::string_view k, v;
-        if (!t["Key"].get(k) && !t["Value"].get(v)) c.tags.emplace_back(k, v);
-      }
-    }
+    c.tags = TagsFromJson(q.Text(6).value_or("[]"));
     c.created_us = q.Int(7);
     channels_[c.id] = std::move(c);
   }

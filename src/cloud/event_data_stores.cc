@@ -89,31 +89,6 @@ Status ValidateTags(const TagList& tags) {
   return Status::OK();
 }
 
-std::string TagsJson(const TagList& tags) {
-  std::string out;
-  JsonWriter w(&out);
-  w.BeginArray();
-  for (const auto& [k, v] : tags) w.BeginObject().Member("Key", k).Member("Value", v).EndObject();
-  w.EndArray();
-  return out;
-}
-
-TagList TagsFromJson(std::string_view json) {
-  TagList out;
-  simdjson::dom::parser parser;
-  simdjson::padded_string padded(json);
-  simdjson::dom::element doc;
-  if (parser.parse(padded).get(doc)) return out;
-  simdjson::dom::array arr;
-  if (doc.get_array().get(arr)) return out;
-  for (simdjson::dom::element t : arr) {
-    std::string_view k, v;
-    if (t["Key"].get(k) || t["Value"].get(v)) continue;
-    out.emplace_back(std::string(k), std::string(v));
-  }
-  return out;
-}
-
 Status NotFound(std::string_view ref) {
   return Err(StatusCode::kNotFound, "EventDataStoreNotFoundException",
              fmt::format("The specified event data store {} was not found.", ref));
@@ -137,6 +112,31 @@ bool ValidRefChar(char c) {
 
 std::string EventDataStoreInfo::Arn() const {
   return fmt::format("arn:aws:cloudtrail:{}:{}:eventdatastore/{}", region, account, id);
+}
+
+std::string TagsJson(const TagList& tags) {
+  std::string out;
+  JsonWriter w(&out);
+  w.BeginArray();
+  for (const auto& [k, v] : tags) w.BeginObject().Member("Key", k).Member("Value", v).EndObject();
+  w.EndArray();
+  return out;
+}
+
+TagList TagsFromJson(std::string_view json) {
+  TagList out;
+  simdjson::dom::parser parser;
+  simdjson::padded_string padded(json);
+  simdjson::dom::element doc;
+  if (parser.parse(padded).get(doc)) return out;
+  simdjson::dom::array arr;
+  if (doc.get_array().get(arr)) return out;
+  for (simdjson::dom::element t : arr) {
+    std::string_view k, v;
+    if (t["Key"].get(k) || t["Value"].get(v)) continue;
+    out.emplace_back(std::string(k), std::string(v));
+  }
+  return out;
 }
 
 Result<std::string> ParseEventDataStoreRef(std::string_view ref) {

@@ -42,6 +42,11 @@ namespace cairn::cloud {
 
 using TagList = std::vector<std::pair<std::string, std::string>>;
 
+// Tags as kept in metadata.db: a JSON array of {"Key","Value"} objects (event data stores and
+// channels). TagsFromJson skips entries without both members and reads bad JSON as no tags.
+std::string TagsJson(const TagList& tags);
+TagList TagsFromJson(std::string_view json);
+
 struct EventDataStoreInfo {
   std::string id;  // UUID: the SQL table name
   std::string account;

@@ -10,10 +10,6 @@
 namespace cairn::api {
 namespace {
 
-cloud::Caller CallerOf(const RequestContext& ctx) {
-  return cloud::Caller{&ctx.principal, ctx.region, ctx.now_micros};
-}
-
 Result<std::optional<std::vector<cloud::ChannelDestination>>> ReadDestinations(
     simdjson::dom::element in, bool required) {
   auto v = lake::OptMember(in, "Destinations");

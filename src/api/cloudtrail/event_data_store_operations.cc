@@ -11,10 +11,6 @@ namespace {
 
 using cloud::EventDataStoreInfo;
 
-cloud::Caller CallerOf(const RequestContext& ctx) {
-  return cloud::Caller{&ctx.principal, ctx.region, ctx.now_micros};
-}
-
 Result<cloud::TagList> ReadTags(simdjson::dom::element in) {
   cloud::TagList tags;
   auto v = lake::OptMember(in, "TagsList");

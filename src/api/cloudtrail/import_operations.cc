@@ -9,10 +9,6 @@
 namespace cairn::api {
 namespace {
 
-cloud::Caller CallerOf(const RequestContext& ctx) {
-  return cloud::Caller{&ctx.principal, ctx.region, ctx.now_micros};
-}
-
 std::string ImportJson(const cloud::ImportRecord& r, bool statistics) {
   std::string out;
   JsonWriter w(&out);

@@ -2,6 +2,10 @@
 
 namespace cairn::api {
 
+cloud::Caller CallerOf(const RequestContext& ctx) {
+  return cloud::Caller{&ctx.principal, ctx.region, ctx.now_micros};
+}
+
 Result<std::unique_ptr<Lake>> Lake::Open(cloud::DataDir* dir, const LakeOptions& options) {
   std::unique_ptr<Lake> lake(new Lake());
   cloud::EventDataStores::Options eds;

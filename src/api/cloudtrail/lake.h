@@ -67,6 +67,9 @@ class Lake {
   bool closed_ = false;
 };
 
+// The registry caller of a request: its principal, the region it was signed for, its time.
+cloud::Caller CallerOf(const RequestContext& ctx);
+
 // Registration of each group (lake.cc calls them; tests may register one group alone).
 void RegisterEventDataStoreOperations(Dispatcher* d, cloud::EventDataStores* stores);
 void RegisterQueryOperations(Dispatcher* d, cloud::Queries* queries);

@@ -9,10 +9,6 @@
 namespace cairn::api {
 namespace {
 
-cloud::Caller CallerOf(const RequestContext& ctx) {
-  return cloud::Caller{&ctx.principal, ctx.region, ctx.now_micros};
-}
-
 // EventDataStoreOwnerAccountId: cairn has no resource policies, so a caller queries the stores it
 // sees (its own and the organization's); the member is checked and echoed.
 Result<std::optional<std::string>> ReadOwner(simdjson::dom::element in) {
