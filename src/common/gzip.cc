@@ -157,18 +157,54 @@ std::string Deflate(std::string_view data, int level) {
   return out;
 }
 
-std::string DeflateFast(std::string_view data) {
+// ISA-L's portable histogram kernel. igzip_lib.h declares only the dispatching
+// isal_update_histogram, whose SIMD kernels may hash (and so count) differently; the codes must
+// not depend on the CPU, so we call the C kernel the library exports beside them.
+extern "C" void isal_update_histogram_base(uint8_t* start_stream, int length,
+                                           struct isal_huff_histogram* histogram);
+
+struct DeflateCodes::Tables : isal_hufftables {};
+
+DeflateCodes::DeflateCodes() : tables_(new Tables()) {}
+DeflateCodes::~DeflateCodes() = default;
+
+std::shared_ptr<const DeflateCodes> DeflateCodes::FromSample(std::string_view sample) {
+  auto histogram = std::make_unique<isal_huff_histogram>();
+  std::memset(histogram.get(), 0, sizeof(*histogram));
+  // The kernel takes an int length; feed it in pieces (each piece starts a fresh match window,
+  // which changes nothing that matters for frequencies).
+  constexpr size_t kPiece = size_t{1} << 30;
+  for (size_t at = 0; at < sample.size(); at += kPiece) {
+    const size_t n = std::min(kPiece, sample.size() - at);
+    isal_update_histogram_base(reinterpret_cast<uint8_t*>(const_cast<char*>(sample.data() + at)),
+                               static_cast<int>(n), histogram.get());
+  }
+  std::shared_ptr<DeflateCodes> codes(new DeflateCodes());
+  // isal_create_hufftables gives every symbol a code (it counts each at least once), so it only
+  // fails on a histogram it cannot encode, which counts of real data never are.
+  CAIRN_CHECK(isal_create_hufftables(codes->tables_.get(), histogram.get()) == 0);
+  return codes;
+}
+
+std::string DeflateFast(std::string_view data, const DeflateCodes* codes) {
   thread_local std::vector<uint8_t> level_buf(ISAL_DEF_LVL1_DEFAULT);
   isal_zstream s;
   isal_deflate_stateless_init(&s);
-  s.level = 1;
-  s.level_buf = level_buf.data();
-  s.level_buf_size = static_cast<uint32_t>(level_buf.size());
+  if (codes != nullptr) {
+    s.level = 0;
+    s.hufftables = static_cast<isal_hufftables*>(const_cast<void*>(codes->tables()));
+  } else {
+    s.level = 1;
+    s.level_buf = level_buf.data();
+    s.level_buf_size = static_cast<uint32_t>(level_buf.size());
+  }
   s.gzip_flag = IGZIP_GZIP_NO_HDR;  // the header is written below: igzip's default names no OS
   s.end_of_stream = 1;
   s.flush = NO_FLUSH;
   // Header: magic, deflate, no flags, mtime 0, no extra flags, OS 255 (unknown) as libdeflate.
   static constexpr char kHeader[10] = {'\x1f', '\x8b', 8, 0, 0, 0, 0, 0, 0, '\xff'};
+  // Data the codes suit badly can grow (a rare literal costs up to 15 bits); igzip then writes
+  // stored blocks, which fit this bound.
   std::string out(sizeof(kHeader) + data.size() + data.size() / 16 + 1024, '\0');
   std::memcpy(out.data(), kHeader, sizeof(kHeader));
   s.next_in = reinterpret_cast<uint8_t*>(const_cast<char*>(data.data()));

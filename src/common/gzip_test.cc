@@ -158,6 +158,56 @@ TEST(GzipTest, DeflateFastRoundTripsAndIsDeterministic) {
   EXPECT_LT(DeflateFast(JsonLike(100000)).size(), 100000u / 3);
 }
 
+// Inflates with zlib (an implementation independent of ours and of ISA-L).
+std::string ZlibInflate(const std::string& gz, size_t max_out) {
+  z_stream z{};
+  EXPECT_EQ(inflateInit2(&z, 16 + MAX_WBITS), Z_OK);
+  std::string out(max_out + 1, '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(gz.data()));
+  z.avail_in = static_cast<uInt>(gz.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  EXPECT_EQ(inflate(&z, Z_FINISH), Z_STREAM_END);
+  out.resize(z.total_out);
+  inflateEnd(&z);
+  return out;
+}
+
+// Codes built once from a sample: any data round-trips through our inflater and zlib (also bytes
+// the sample never had, and data that does not compress), the same codes give the same bytes,
+// and data like the sample comes out close to the size of a per-input code (igzip level 1).
+TEST(GzipTest, DeflateFastWithSampleCodes) {
+  const std::string sample = JsonLike(200000, 7);
+  std::shared_ptr<const DeflateCodes> codes = DeflateCodes::FromSample(sample);
+  std::shared_ptr<const DeflateCodes> again = DeflateCodes::FromSample(sample);
+  std::shared_ptr<const DeflateCodes> flat = DeflateCodes::FromSample("");
+  std::string all_bytes;
+  for (int i = 0; i < 256 * 8; ++i) all_bytes.push_back(static_cast<char>(i * 37));
+  for (const std::string& data :
+       {std::string(), std::string("a"), JsonLike(6500, 3), JsonLike(100000, 4),
+        RandomBytes(300000, 5), std::string(1 << 20, 'x'), all_bytes}) {
+    for (const DeflateCodes* c : {codes.get(), flat.get()}) {
+      const std::string gz = DeflateFast(data, c);
+      ASSERT_TRUE(IsGzip(gz));
+      Result<std::string> back = Inflate(gz, "codes.gz");
+      ASSERT_TRUE(back.ok()) << back.status().ToString();
+      EXPECT_EQ(*back, data);
+      EXPECT_EQ(ZlibInflate(gz, data.size()), data);
+      EXPECT_EQ(DeflateFast(data, c), gz);
+    }
+    EXPECT_EQ(DeflateFast(data, again.get()), DeflateFast(data, codes.get()));
+  }
+  // Incompressible data is not blown up by codes that do not fit it.
+  EXPECT_LT(DeflateFast(RandomBytes(300000, 5), codes.get()).size(), 300000u * 11 / 10);
+  for (size_t n : {6500, 100000}) {
+    const std::string data = JsonLike(n, 11);
+    const size_t per_input = DeflateFast(data).size();
+    const size_t shared = DeflateFast(data, codes.get()).size();
+    EXPECT_LT(shared, per_input * 115 / 100) << n;
+    EXPECT_LT(shared, DeflateFast(data, flat.get()).size()) << n;
+  }
+}
+
 TEST(GzipTest, IncompressibleData) {
   const std::string data = RandomBytes(300000, 7);
   EXPECT_EQ(*Inflate(Deflate(data), "r.gz"), data);

@@ -24,8 +24,10 @@
 
 namespace cairn::gen {
 
-// Bumped whenever the same options start giving different bytes, so caches of generated data
-// (bench/lib/datasets.py) know to regenerate. `cairn version --format json` reports it.
+// Bumped whenever the same options start giving different records or file names, so caches of
+// generated data (bench/lib/datasets.py) know to regenerate. `cairn version --format json`
+// reports it. A new compressor changes the gzip bytes but not the version: the records are the
+// same, and the cache fingerprints the decompressed content.
 inline constexpr int kGeneratorVersion = 2;
 
 struct GenerateOptions {
@@ -39,8 +41,9 @@ struct GenerateOptions {
   int64_t end = 0;         // end of the span (exclusive), seconds since the epoch, UTC;
                            // rounded down to a multiple of 5 minutes
   int threads = 2;
-  // 0: fastest (gzip::DeflateFast, ISA-L igzip); 1..9: libdeflate at that level (6: ~25% smaller
-  // files than 0, ~3x the compression time).
+  // 0: fastest (gzip::DeflateFast, ISA-L igzip level 0 with Huffman codes built once per run
+  // from a sample of its own records); 1..9: libdeflate at that level (6: ~20% smaller files
+  // than 0, ~4x the compression time).
   int gzip_level = 0;
   // Called from worker threads, serialized, at most ~100 times: units done, units total, records
   // written so far.
