@@ -202,20 +202,33 @@ std::string DeflateFast(std::string_view data, const DeflateCodes* codes) {
   s.end_of_stream = 1;
   s.flush = NO_FLUSH;
   // Header: magic, deflate, no flags, mtime 0, no extra flags, OS 255 (unknown) as libdeflate.
-  static constexpr char kHeader[10] = {'\x1f', '\x8b', 8, 0, 0, 0, 0, 0, 0, '\xff'};
+  static constexpr uint8_t kHeader[10] = {0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff};
   // Data the codes suit badly can grow (a rare literal costs up to 15 bits); igzip then writes
-  // stored blocks, which fit this bound.
-  std::string out(sizeof(kHeader) + data.size() + data.size() / 16 + 1024, '\0');
-  std::memcpy(out.data(), kHeader, sizeof(kHeader));
+  // stored blocks, which fit this bound. The bound is ~4x what JSON needs, so igzip writes into a
+  // reused scratch buffer (not zero-filled) and only the bytes written are copied out.
+  const size_t bound = sizeof(kHeader) + data.size() + data.size() / 16 + 1024;
+  thread_local std::unique_ptr<uint8_t[]> scratch;
+  thread_local size_t scratch_size = 0;
+  if (scratch_size < bound) {
+    scratch.reset(new uint8_t[bound]);
+    scratch_size = bound;
+  }
+  std::memcpy(scratch.get(), kHeader, sizeof(kHeader));
   s.next_in = reinterpret_cast<uint8_t*>(const_cast<char*>(data.data()));
   s.avail_in = static_cast<uint32_t>(data.size());
-  s.next_out = reinterpret_cast<uint8_t*>(out.data()) + sizeof(kHeader);
-  s.avail_out = static_cast<uint32_t>(out.size() - sizeof(kHeader));
+  s.next_out = scratch.get() + sizeof(kHeader);
+  s.avail_out = static_cast<uint32_t>(std::min<size_t>(bound - sizeof(kHeader), UINT32_MAX));
   // Inputs over 4 GiB do not fit igzip's 32-bit counters; a full output buffer cannot happen with
   // the bound above, but either way libdeflate is the fallback.
   if (data.size() > UINT32_MAX / 2 || isal_deflate_stateless(&s) != COMP_OK)
     return Deflate(data, 1);
-  out.resize(out.size() - s.avail_out);
+  std::string out(reinterpret_cast<const char*>(scratch.get()),
+                  static_cast<size_t>(s.next_out - scratch.get()));
+  // A huge input leaves a huge scratch behind: keep at most 16 MB per thread.
+  if (scratch_size > (size_t{16} << 20)) {
+    scratch.reset();
+    scratch_size = 0;
+  }
   return out;
 }
 
