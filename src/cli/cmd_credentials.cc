@@ -31,7 +31,10 @@ int Fail(const Status& s) {
 }
 
 Result<std::unique_ptr<cloud::Organization>> OpenOrg(const CredentialsArgs& args, OpenData* data) {
-  ASSIGN_OR_RETURN(*data, OpenDataDir(args.data, /*create=*/false));
+  // Accounts and credentials live in metadata.db only, so this runs beside `cairn serve`.
+  cloud::DataDirOptions options;
+  options.lock = false;
+  ASSIGN_OR_RETURN(*data, OpenDataDir(args.data, /*create=*/false, options));
   return cloud::Organization::Open(data->dir.get());
 }
 

@@ -1,7 +1,11 @@
 #include "cli/data_flags.h"
 
+#include <unistd.h>
+
 #include <cmath>
 #include <cstdlib>
+#include <fstream>
+#include <iterator>
 
 #include "event/event_time.h"
 
@@ -28,6 +32,22 @@ std::optional<int64_t> ParseTimeArg(std::string_view s) {
   return static_cast<int64_t>(std::llround(v * 1e6));
 }
 
+namespace {
+
+// "pid 123 (cairn serve --data d)": who holds the data folder, for the next opener's error.
+std::string LockHolder() {
+  std::ifstream in("/proc/self/cmdline", std::ios::binary);
+  std::string cmd((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  while (!cmd.empty() && cmd.back() == '\0') cmd.pop_back();
+  for (char& c : cmd) {
+    if (c == '\0' || c == '\n') c = ' ';
+  }
+  if (cmd.size() > 200) cmd = cmd.substr(0, 200) + "...";
+  return "pid " + std::to_string(::getpid()) + (cmd.empty() ? "" : " (" + cmd + ")");
+}
+
+}  // namespace
+
 Result<OpenData> OpenDataDir(const DataFlags& flags, bool create, cloud::DataDirOptions options) {
   OpenData out;
   out.env = Env::Default();
@@ -38,6 +58,7 @@ Result<OpenData> OpenDataDir(const DataFlags& flags, bool create, cloud::DataDir
     out.env = out.as_of_env.get();
   }
   options.create_if_missing = create;
+  options.holder = LockHolder();
   ASSIGN_OR_RETURN(out.dir, cloud::DataDir::Open(out.env, flags.data, options));
   return out;
 }

@@ -47,6 +47,10 @@ class AsOfEnv final : public Env {
   }
   Status SyncDir(const std::string& d) override { return base_->SyncDir(d); }
   int64_t NowMicros() override { return base_->NowMicros() + offset_; }
+  Result<std::unique_ptr<FileLock>> LockFile(const std::string& p,
+                                             std::string_view holder) override {
+    return base_->LockFile(p, holder);
+  }
 
  private:
   Env* base_;

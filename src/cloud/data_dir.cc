@@ -238,6 +238,18 @@ Result<std::unique_ptr<DataDir>> DataDir::Open(Env* env, const std::string& dir,
     }
     RETURN_IF_ERROR(env->CreateDirs(dir));
   }
+  std::unique_ptr<FileLock> lock;
+  if (options.lock) {
+    auto l = env->LockFile(dir + "/LOCK", options.holder);
+    if (!l.ok()) {
+      if (l.status().code() != StatusCode::kUnavailable) return l.status();
+      return Status::Unavailable(
+          l.status().message() +
+          "; one process at a time may open a data folder's stores: stop that process, or use "
+          "its API (`cairn serve` answers LookupEvents and Lake queries)");
+    }
+    lock = std::move(*l);
+  }
   ASSIGN_OR_RETURN(std::unique_ptr<MetadataDb> db, MetadataDb::Open(metadata_path, Migrations()));
   DataDirOptions opts = options;
   // One compaction gate for every store of the folder (CompactionOptions::gate), unless the
@@ -245,7 +257,8 @@ Result<std::unique_ptr<DataDir>> DataDir::Open(Env* env, const std::string& dir,
   auto gate = std::make_shared<std::mutex>();
   if (!opts.store_options.compaction.gate) opts.store_options.compaction.gate = gate;
   if (!opts.history_options.compaction.gate) opts.history_options.compaction.gate = gate;
-  std::unique_ptr<DataDir> d(new DataDir(env, dir, std::move(opts), std::move(db)));
+  std::unique_ptr<DataDir> d(
+      new DataDir(env, dir, std::move(opts), std::move(lock), std::move(db)));
   RETURN_IF_ERROR(d->LoadSettings());
   return d;
 }

@@ -15,9 +15,14 @@
 // A store is registered before its folder is created, so a crash in between leaves a registered
 // store without a MANIFEST, which the next open creates; never a folder nobody knows about.
 //
+// One opener at a time: Open takes an exclusive lock on DIR/LOCK (Env::LockFile) that it holds
+// until destruction, so a second process (say `cairn query` while `cairn serve` runs) gets a clear
+// kUnavailable naming the holder instead of replaying the same write-ahead logs concurrently.
+// Callers that only use the registry's SQLite database, which has its own locking, may open with
+// `lock = false` (the `accounts` and `credentials` commands, which run beside `cairn serve`).
+//
 // Thread-safety: every method may be called from many threads at once. Store pointers returned
-// stay valid until Close() or destruction. One process at a time may open a data folder (the
-// stores' own locking rules apply).
+// stay valid until Close() or destruction.
 #pragma once
 
 #include <functional>
@@ -59,6 +64,10 @@ struct DataDirOptions {
   std::string metadata_path;
   // Create DIR (and the registry) when missing; otherwise kNotFound.
   bool create_if_missing = true;
+  // Take DIR/LOCK. false: the caller promises to use metadata() only, never a store.
+  bool lock = true;
+  // Who is opening ("pid 12 (cairn serve)"), written into DIR/LOCK for the next opener's error.
+  std::string holder = "a cairn process";
 
   DataDirOptions();
 };
@@ -116,8 +125,13 @@ class DataDir {
   Status Close();
 
  private:
-  DataDir(Env* env, std::string dir, DataDirOptions options, std::unique_ptr<MetadataDb> db)
-      : env_(env), dir_(std::move(dir)), options_(std::move(options)), db_(std::move(db)) {}
+  DataDir(Env* env, std::string dir, DataDirOptions options, std::unique_ptr<FileLock> lock,
+          std::unique_ptr<MetadataDb> db)
+      : env_(env),
+        dir_(std::move(dir)),
+        options_(std::move(options)),
+        lock_(std::move(lock)),
+        db_(std::move(db)) {}
   Status LoadSettings();
   Result<std::optional<StoreRecord>> FindHistoryLocked(const std::string& account,
                                                        const std::string& region);
@@ -126,6 +140,7 @@ class DataDir {
   Env* const env_;
   const std::string dir_;
   const DataDirOptions options_;
+  std::unique_ptr<FileLock> lock_;  // null when opened with lock = false; released last
   std::unique_ptr<MetadataDb> db_;
   std::string token_key_;
 

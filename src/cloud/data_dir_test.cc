@@ -128,6 +128,28 @@ TEST(DataDirTest, OpenWithoutCreateNeedsAnExistingFolder) {
   EXPECT_FALSE(Env::Default()->IsDirectory(tmp.path() + "/none"));
 }
 
+TEST(DataDirTest, OneOpenerAtATime) {
+  TempDir tmp;
+  const std::string dir = tmp.path() + "/d";
+  DataDirOptions o = TestOptions();
+  o.holder = "pid 7 (cairn serve)";
+  auto first = DataDir::Open(Env::Default(), dir, o);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  auto second = DataDir::Open(Env::Default(), dir, TestOptions());
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.status().code(), StatusCode::kUnavailable);
+  EXPECT_NE(second.status().message().find("locked by pid 7 (cairn serve)"), std::string::npos)
+      << second.status().message();
+  // The registry alone (accounts, credentials) may be opened beside the holder.
+  DataDirOptions registry_only = TestOptions();
+  registry_only.lock = false;
+  auto registry = DataDir::Open(Env::Default(), dir, registry_only);
+  ASSERT_TRUE(registry.ok()) << registry.status().ToString();
+  EXPECT_TRUE((*registry)->ListStores().ok());
+  first->reset();
+  EXPECT_TRUE(DataDir::Open(Env::Default(), dir, TestOptions()).ok());
+}
+
 TEST(DataDirTest, HistoriesAreRegisteredListedAndReopened) {
   TempDir tmp;
   const std::string dir = tmp.path() + "/data";

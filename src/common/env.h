@@ -57,6 +57,12 @@ class RandomAccessFile {
   virtual uint64_t Size() const = 0;
 };
 
+// An exclusive advisory lock on a file, held until this object is destroyed (Env::LockFile).
+class FileLock {
+ public:
+  virtual ~FileLock() = default;
+};
+
 class Env {
  public:
   virtual ~Env() = default;
@@ -89,6 +95,13 @@ class Env {
 
   // Microseconds since the Unix epoch, UTC.
   virtual int64_t NowMicros() = 0;
+
+  // Takes an exclusive lock on `path` (created if absent) without waiting. Two holders never
+  // coexist: not two processes, and not two callers in one process. `holder` (who is asking, e.g.
+  // "pid 12 (cairn serve)") is written into the file, so that the kUnavailable a later caller gets
+  // names who holds the lock. The lock ends with the FileLock, or when its process dies.
+  virtual Result<std::unique_ptr<FileLock>> LockFile(const std::string& path,
+                                                     std::string_view holder) = 0;
 
   // Conveniences built on the primitives above.
   Result<std::string> ReadFile(const std::string& path);

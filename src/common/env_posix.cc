@@ -10,6 +10,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -196,6 +197,17 @@ int OpenRetrying(const std::string& path, int flags, mode_t mode = 0644) {
   return fd;
 }
 
+// flock(2) locks belong to the open file description, so a second open of the same file conflicts
+// with the first even inside one process; closing the descriptor (or dying) releases the lock.
+class PosixFileLock final : public FileLock {
+ public:
+  explicit PosixFileLock(int fd) : fd_(fd) {}
+  ~PosixFileLock() override { ::close(fd_); }
+
+ private:
+  int fd_;
+};
+
 class PosixEnv final : public Env {
  public:
   Result<std::unique_ptr<WritableFile>> NewWritableFile(const std::string& path) override {
@@ -321,6 +333,34 @@ class PosixEnv final : public Env {
     if (::fsync(fd) != 0) s = ErrnoStatus(dir, "fsync directory", errno);
     ::close(fd);
     return s;
+  }
+
+  Result<std::unique_ptr<FileLock>> LockFile(const std::string& path,
+                                             std::string_view holder) override {
+    int fd = OpenRetrying(path, O_RDWR | O_CREAT);
+    if (fd < 0) return ErrnoStatus(path, "open lock file", errno);
+    int rc;
+    do {
+      rc = ::flock(fd, LOCK_EX | LOCK_NB);
+    } while (rc != 0 && errno == EINTR);
+    if (rc != 0) {
+      const int err = errno;
+      char buf[512];
+      const ssize_t n = ::pread(fd, buf, sizeof(buf), 0);
+      ::close(fd);
+      if (err != EWOULDBLOCK) return ErrnoStatus(path, "lock", err);
+      std::string who = n > 0 ? std::string(buf, static_cast<size_t>(n)) : "unknown";
+      while (!who.empty() && (who.back() == '\n' || who.back() == '\0')) who.pop_back();
+      return Status::Unavailable(fmt::format("{}: locked by {}", path, who));
+    }
+    const std::string text = std::string(holder) + "\n";
+    if (::ftruncate(fd, 0) != 0 ||
+        ::pwrite(fd, text.data(), text.size(), 0) != static_cast<ssize_t>(text.size())) {
+      const int err = errno;
+      ::close(fd);
+      return ErrnoStatus(path, "write lock holder", err);
+    }
+    return std::unique_ptr<FileLock>(new PosixFileLock(fd));
   }
 
   int64_t NowMicros() override {

@@ -103,6 +103,10 @@ class FaultInjectionEnvImpl final : public FaultInjectionEnv {
     return base_->SyncDir(dir);
   }
   int64_t NowMicros() override { return base_->NowMicros(); }
+  Result<std::unique_ptr<FileLock>> LockFile(const std::string& path,
+                                             std::string_view holder) override {
+    return base_->LockFile(path, holder);
+  }
 
  private:
   std::atomic<bool> fail_sync_{false};

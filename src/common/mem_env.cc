@@ -139,6 +139,26 @@ class MemRandomAccessFile final : public RandomAccessFile {
   FilePtr file_;
 };
 
+// Who holds which lock, shared with the FileLocks so that they may outlive the Env.
+struct MemLocks {
+  std::mutex mu;
+  std::map<std::string, std::string> holders;  // normalized path -> holder
+};
+
+class MemFileLock final : public FileLock {
+ public:
+  MemFileLock(std::shared_ptr<MemLocks> locks, std::string path)
+      : locks_(std::move(locks)), path_(std::move(path)) {}
+  ~MemFileLock() override {
+    std::lock_guard<std::mutex> l(locks_->mu);
+    locks_->holders.erase(path_);
+  }
+
+ private:
+  std::shared_ptr<MemLocks> locks_;
+  std::string path_;
+};
+
 class MemEnvImpl final : public MemEnv {
  public:
   explicit MemEnvImpl(int64_t now) : now_(now) {}
@@ -261,6 +281,25 @@ class MemEnvImpl final : public MemEnv {
     return Status::OK();
   }
 
+  // Locks are process state: they live beside the files, and a power cut does not touch them.
+  Result<std::unique_ptr<FileLock>> LockFile(const std::string& path,
+                                             std::string_view holder) override {
+    const std::string p = Normalize(path);
+    {
+      std::lock_guard<std::mutex> l(locks_->mu);
+      auto it = locks_->holders.find(p);
+      if (it != locks_->holders.end()) {
+        return Status::Unavailable(fmt::format("{}: locked by {}", path, it->second));
+      }
+      locks_->holders[p] = std::string(holder);
+    }
+    auto lock = std::make_unique<MemFileLock>(locks_, p);
+    ASSIGN_OR_RETURN(std::unique_ptr<WritableFile> f, NewWritableFile(path));
+    RETURN_IF_ERROR(f->Append(std::string(holder) + "\n"));
+    RETURN_IF_ERROR(f->Close());
+    return std::unique_ptr<FileLock>(std::move(lock));
+  }
+
   int64_t NowMicros() override { return now_.load(); }
   void SetNowMicros(int64_t now) override { now_.store(now); }
   void AdvanceMicros(int64_t delta) override { now_.fetch_add(delta); }
@@ -317,6 +356,7 @@ class MemEnvImpl final : public MemEnv {
   std::map<std::string, FilePtr> durable_;  // as of each directory's last SyncDir
   std::set<std::string> dirs_;              // every directory but the roots
   std::atomic<int64_t> now_;
+  std::shared_ptr<MemLocks> locks_ = std::make_shared<MemLocks>();
 };
 
 }  // namespace

@@ -117,6 +117,19 @@ TEST_F(MemEnvTest, ClockIsControlled) {
   EXPECT_EQ(NewMemEnv(7)->NowMicros(), 7);
 }
 
+TEST_F(MemEnvTest, LockFileHasOneHolderAtATime) {
+  auto held = env_->LockFile("LOCK", "first");
+  ASSERT_TRUE(held.ok()) << held.status().ToString();
+  auto again = env_->LockFile("./LOCK", "second");
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.status().code(), StatusCode::kUnavailable);
+  EXPECT_NE(again.status().message().find("locked by first"), std::string::npos);
+  env_->DropUnsyncedData();  // a lock is process state, not file contents
+  EXPECT_FALSE(env_->LockFile("LOCK", "third").ok());
+  held->reset();
+  EXPECT_TRUE(env_->LockFile("LOCK", "third").ok());
+}
+
 TEST_F(MemEnvTest, RemoveAllIsImmediatelyDurable) {
   ASSERT_TRUE(env_->CreateDirs("db/sub").ok());
   ASSERT_TRUE(env_->WriteFileAtomic("db/sub/f", "1").ok());

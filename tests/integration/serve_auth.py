@@ -178,6 +178,14 @@ def main():
                        "--data", DATA, "--format", "json"))
     auditor_key, auditor_secret = a["AccessKeyId"], a["SecretAccessKey"]
 
+    # Accounts and credentials were managed beside the running server; the stores are not shared:
+    # a second process that would open them is refused, naming the server.
+    p = subprocess.run([CAIRN, "lookup", "--data", DATA, "--account", mgmt, "--region", REGION],
+                       capture_output=True, text=True)
+    if p.returncode != 1 or "locked by pid" not in p.stderr or " serve " not in p.stderr:
+        fail(f"cairn lookup beside cairn serve: exit {p.returncode}, want 1 naming the server\n"
+             f"{p.stderr}")
+
     # No secret in plain text in the database files.
     for name in os.listdir(DATA):
         if name.startswith("metadata.db"):
