@@ -1,9 +1,10 @@
 // `cairn debug crash-writer --dir D --seed S --first-batch N`: the child process of the store's
 // crash test (src/store/event_store_crash_test.cc). It opens (or creates) the store in D with small
 // memtables, so flushes and compactions are frequent, and appends the crash workload's batches N,
-// N+1, ... from several threads. After each Append returns OK it writes "ack <b>\n" to stdout with
-// one write(2), so whatever the parent has read was acknowledged before the kill. Runs until killed
-// (or --batches are done). Hidden: a test tool, not a user command.
+// N+1, ... from several threads (every fourth batch as a direct write, EventStore::AppendDirect).
+// After each Append returns OK it writes "ack <b>\n" to stdout with one write(2), so whatever the
+// parent has read was acknowledged before the kill. Runs until killed (or --batches are done).
+// Hidden: a test tool, not a user command.
 #include <unistd.h>
 
 #include <atomic>
@@ -49,7 +50,15 @@ int RunCrashWriter(const CrashWriterArgs& a) {
           failed = true;
           return;
         }
-        auto r = (*store)->Append(std::move(*batch));
+        // One batch in four goes through the bulk-import path (a segment of its own, no WAL).
+        Result<AppendResult> r = AppendResult{};
+        if (b % 4 == 3) {
+          std::vector<EventBatch> direct;
+          direct.push_back(std::move(*batch));
+          r = (*store)->AppendDirect(std::move(direct));
+        } else {
+          r = (*store)->Append(std::move(*batch));
+        }
         if (!r.ok()) {
           ReportError(r.status());
           failed = true;

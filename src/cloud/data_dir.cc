@@ -199,6 +199,9 @@ DataDirOptions::DataDirOptions() {
   // A history's merges read up to this much back: small, since the organization store and a
   // dozen histories share the data folder's memory (and one compaction gate, see Open).
   history_options.compaction.max_input_raw_bytes = 32ull << 20;
+  // ... and a history's segment stops being small (a merge candidate) at that size too, so the
+  // segments an import writes directly (RouterOptions::direct_history_raw_bytes) stay as written.
+  history_options.compaction.small_segment_raw_bytes = 32ull << 20;
   // Event data stores: two memtables (one filling, one flushing) of this size are the largest
   // steady part of an import's memory (doc/history.md, "Memory").
   store_options.memtable_bytes = 48ull << 20;

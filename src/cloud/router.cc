@@ -60,30 +60,39 @@ void CopyEventInto(const Event& e, const EventBatch& src, EventBatch* dst) {
 
 Router::Router(DataDir* dir, RouterOptions options) : dir_(dir), options_(options) {}
 
-Router::~Router() = default;
+Router::~Router() { Stop(); }
+
+RouteCounts Router::counts() const {
+  std::lock_guard<std::mutex> l(mu_);
+  return counts_;
+}
 
 Status Router::Route(EventBatch&& batch) {
   if (org_ == nullptr) {
     ASSIGN_OR_RETURN(StoreRecord org, dir_->OrganizationStore(/*create=*/true));
     ASSIGN_OR_RETURN(org_, dir_->OpenEventDataStore(org));
   }
+  if (options_.direct) RETURN_IF_ERROR(DirectError());
   const int64_t now = dir_->env()->NowMicros();
-  counts_.events += batch.size();
+  RouteCounts c;  // this batch's share, added under the lock
+  c.events = batch.size();
+  uint64_t batch_raw = 0;
   std::pair<std::string, std::string> key;
   for (const Event& e : batch.events) {
+    batch_raw += e.raw.size();
     if (IsNull(e.event_category) ||
         (e.event_category != "Management" && e.event_category != "Insight")) {
-      ++counts_.not_history;
+      ++c.not_history;
       continue;
     }
     if (!EventHistory::Admits(e, now)) {
-      ++counts_.history_too_old;
+      ++c.history_too_old;
       continue;
     }
     const Str account = AccountOf(e);
     if (IsNull(account) || IsNull(e.aws_region) ||
         !DataDir::ValidHistoryKey(account, e.aws_region)) {
-      ++counts_.history_no_key;
+      ++c.history_no_key;
       continue;
     }
     if (key.first != account || key.second != e.aws_region) {
@@ -94,19 +103,41 @@ Status Router::Route(EventBatch&& batch) {
     CopyEventInto(e, batch, &p.batch);
     const uint64_t bytes = MemTable::EventBytes(e);
     p.bytes += bytes;
+    p.raw_bytes += e.raw.size();
     pending_bytes_ += bytes;
   }
-  ASSIGN_OR_RETURN(AppendResult r, org_->Append(std::move(batch)));
-  counts_.accepted += r.accepted;
-  counts_.duplicates += r.duplicates;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    counts_.events += c.events;
+    counts_.not_history += c.not_history;
+    counts_.history_too_old += c.history_too_old;
+    counts_.history_no_key += c.history_no_key;
+  }
+  if (options_.direct) {
+    org_pending_.push_back(std::move(batch));
+    org_pending_raw_ += batch_raw;
+    if (org_pending_raw_ >= options_.direct_org_raw_bytes) {
+      DirectJob job{org_, false, std::move(org_pending_)};
+      org_pending_.clear();
+      org_pending_raw_ = 0;
+      RETURN_IF_ERROR(Submit(std::move(job)));
+    }
+  } else {
+    ASSIGN_OR_RETURN(AppendResult r, org_->Append(std::move(batch)));
+    std::lock_guard<std::mutex> l(mu_);
+    counts_.accepted += r.accepted;
+    counts_.duplicates += r.duplicates;
+  }
 
   for (auto& [k, p] : pending_) {
-    if (p.batch.size() >= options_.history_batch_events ||
-        p.bytes >= options_.history_batch_bytes) {
-      RETURN_IF_ERROR(AppendPending(&p));
-    }
+    const bool full = options_.direct ? p.raw_bytes >= options_.direct_history_raw_bytes
+                                      : p.batch.size() >= options_.history_batch_events ||
+                                            p.bytes >= options_.history_batch_bytes;
+    if (full) RETURN_IF_ERROR(AppendPending(&p));
   }
-  while (pending_bytes_ > options_.max_pending_bytes) {
+  const uint64_t max_pending =
+      options_.direct ? options_.direct_max_pending_bytes : options_.max_pending_bytes;
+  while (pending_bytes_ > max_pending) {
     auto largest = std::max_element(
         pending_.begin(), pending_.end(),
         [](const auto& a, const auto& b) { return a.second.bytes < b.second.bytes; });
@@ -115,27 +146,111 @@ Status Router::Route(EventBatch&& batch) {
   return Status::OK();
 }
 
+Status Router::ResolveHistory(Pending* p) {
+  if (p->history != nullptr) return Status::OK();
+  const Event& first = p->batch.events.front();
+  const std::string account(AccountOf(first));
+  const std::string region(first.aws_region);
+  ASSIGN_OR_RETURN(p->history, dir_->History(account, region, /*create=*/true));
+  return Status::OK();
+}
+
 Status Router::AppendPending(Pending* p) {
   if (p->batch.size() == 0) return Status::OK();
-  if (p->history == nullptr) {
-    const Event& first = p->batch.events.front();
-    const std::string account(AccountOf(first));
-    const std::string region(first.aws_region);
-    ASSIGN_OR_RETURN(p->history, dir_->History(account, region, /*create=*/true));
-  }
+  RETURN_IF_ERROR(ResolveHistory(p));
   EventBatch batch = std::move(p->batch);
   p->batch = EventBatch();
   pending_bytes_ -= p->bytes;
   p->bytes = 0;
+  p->raw_bytes = 0;
+  if (options_.direct) {
+    DirectJob job{p->history->store(), true, {}};
+    job.batches.push_back(std::move(batch));
+    return Submit(std::move(job));
+  }
   ASSIGN_OR_RETURN(AppendResult r, p->history->Append(std::move(batch)));
+  std::lock_guard<std::mutex> l(mu_);
   counts_.history_accepted += r.accepted;
   counts_.history_duplicates += r.duplicates;
   return Status::OK();
 }
 
 Status Router::Flush() {
+  if (options_.direct && !org_pending_.empty()) {
+    DirectJob job{org_, false, std::move(org_pending_)};
+    org_pending_.clear();
+    org_pending_raw_ = 0;
+    RETURN_IF_ERROR(Submit(std::move(job)));
+  }
   for (auto& [k, p] : pending_) RETURN_IF_ERROR(AppendPending(&p));
+  if (!options_.direct) return Status::OK();
+  std::unique_lock<std::mutex> l(mu_);
+  cv_.wait(l, [&] { return (jobs_.empty() && running_ == 0) || !direct_error_.ok(); });
+  return direct_error_;
+}
+
+void Router::Stop() {
+  std::vector<std::thread> threads;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    stop_ = true;
+    jobs_.clear();  // never started: nothing of them was acknowledged
+    threads.swap(threads_);
+    cv_.notify_all();
+  }
+  for (std::thread& t : threads) t.join();
+  std::lock_guard<std::mutex> l(mu_);
+  stop_ = false;
+}
+
+Status Router::DirectError() {
+  std::lock_guard<std::mutex> l(mu_);
+  return direct_error_;
+}
+
+Status Router::Submit(DirectJob job) {
+  std::unique_lock<std::mutex> l(mu_);
+  if (threads_.empty()) {
+    for (size_t i = 0; i < std::max<size_t>(1, options_.direct_threads); ++i) {
+      threads_.emplace_back([this] { DirectThread(); });
+    }
+  }
+  cv_.wait(l, [&] {
+    return jobs_.size() < std::max<size_t>(1, options_.direct_queue) || !direct_error_.ok();
+  });
+  if (!direct_error_.ok()) return direct_error_;
+  jobs_.push_back(std::move(job));
+  cv_.notify_all();
   return Status::OK();
+}
+
+void Router::DirectThread() {
+  std::unique_lock<std::mutex> l(mu_);
+  while (true) {
+    cv_.wait(l, [&] { return stop_ || !jobs_.empty(); });
+    if (stop_) return;
+    DirectJob job = std::move(jobs_.front());
+    jobs_.pop_front();
+    ++running_;
+    cv_.notify_all();  // room in the queue
+    l.unlock();
+    auto r = job.store->AppendDirect(std::move(job.batches));
+    job.batches.clear();  // give the memory back before taking the next job
+    job.batches.shrink_to_fit();
+    l.lock();
+    --running_;
+    if (!r.ok()) {
+      if (direct_error_.ok()) direct_error_ = r.status();
+      jobs_.clear();
+    } else if (job.history) {
+      counts_.history_accepted += r->accepted;
+      counts_.history_duplicates += r->duplicates;
+    } else {
+      counts_.accepted += r->accepted;
+      counts_.duplicates += r->duplicates;
+    }
+    cv_.notify_all();
+  }
 }
 
 }  // namespace cairn::cloud

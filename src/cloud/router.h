@@ -14,13 +14,25 @@
 // once the organization store holds the batch durably; the history events it set aside are durable
 // once Flush() returns. Memory set aside is bounded (RouterOptions::max_pending_bytes).
 //
-// Thread-safety: a Router is used by one thread at a time.
+// Direct mode (RouterOptions::direct, what `cairn import` uses): no WAL and no memtables. The
+// organization store's batches are gathered up to a segment's worth of raw records, and each
+// history's events up to its own, then written straight into segments (EventStore::AppendDirect)
+// by a few writer threads while routing goes on, so each event is written once and parsing and
+// segment writing overlap. Counts (accepted, duplicates) grow only as segments are installed, so
+// they never include an event that is not durable; after Flush() they are complete.
+//
+// Thread-safety: Route/Flush/Stop are called by one thread at a time; counts() from any thread.
 #pragma once
 
+#include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "cloud/data_dir.h"
 #include "common/status.h"
@@ -37,6 +49,19 @@ struct RouterOptions {
   uint64_t history_batch_bytes = 4ull << 20;
   // ... and the largest pending set is appended whenever all of them together exceed this.
   uint64_t max_pending_bytes = 32ull << 20;
+
+  // Direct mode (see above). Pending events are written as a segment once the organization's
+  // reach direct_org_raw_bytes of raw records, or a history's direct_history_raw_bytes (both a
+  // little above the stores' small_segment_raw_bytes, so compaction never rewrites them), or, for
+  // the largest pending history, once all histories' pending memory exceeds
+  // direct_max_pending_bytes. direct_threads write segments; direct_queue more writes may wait
+  // (their memory is part of the import's).
+  bool direct = false;
+  uint64_t direct_org_raw_bytes = 72ull << 20;
+  uint64_t direct_history_raw_bytes = 36ull << 20;
+  uint64_t direct_max_pending_bytes = 128ull << 20;
+  size_t direct_threads = 2;
+  size_t direct_queue = 1;
 };
 
 struct RouteCounts {
@@ -60,25 +85,50 @@ class Router {
   // events aside. On error nothing more of the batch is appended; events of earlier calls that
   // were set aside stay pending.
   Status Route(EventBatch&& batch);
-  // Appends every pending history event; durable on return.
+  // Appends (direct mode: writes) every pending event and waits for the writes; durable on return.
   Status Flush();
+  // Direct mode: drops the writes not yet started and waits for the running ones (after an error,
+  // before the data folder closes). Flush() and the destructor do it too.
+  void Stop();
 
-  const RouteCounts& counts() const { return counts_; }
+  RouteCounts counts() const;
 
  private:
   struct Pending {
     EventHistory* history = nullptr;
     EventBatch batch;
     uint64_t bytes = 0;
+    uint64_t raw_bytes = 0;
+  };
+  struct DirectJob {
+    EventStore* store = nullptr;
+    bool history = false;
+    std::vector<EventBatch> batches;
   };
   Status AppendPending(Pending* p);
+  Status ResolveHistory(Pending* p);
+  // Direct mode: queues a write (blocks while direct_queue writes wait); the first error of any
+  // write is returned by this and every later call.
+  Status Submit(DirectJob job);
+  void DirectThread();
+  Status DirectError();
 
   DataDir* dir_;
   RouterOptions options_;
   EventStore* org_ = nullptr;
   std::map<std::pair<std::string, std::string>, Pending> pending_;  // by (account, region)
   uint64_t pending_bytes_ = 0;
+  std::vector<EventBatch> org_pending_;  // direct mode
+  uint64_t org_pending_raw_ = 0;
+
+  mutable std::mutex mu_;  // counts_ and the direct writers' state
+  std::condition_variable cv_;
   RouteCounts counts_;
+  std::deque<DirectJob> jobs_;
+  size_t running_ = 0;
+  bool stop_ = false;
+  Status direct_error_;
+  std::vector<std::thread> threads_;
 };
 
 // Appends a copy of `e` (of `src`) to `dst`: the raw record is copied once and every view into it

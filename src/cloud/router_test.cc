@@ -60,17 +60,15 @@ std::vector<Rec> RandomRecs(std::mt19937_64& rng, int n, int64_t now, const std:
   return recs;
 }
 
-TEST(RouterTest, SplitsEventsIntoTheOrganizationStoreAndHistories) {
+// Routes 3000 random events in batches of 500 with `ro`, checks every store, then routes them
+// again and checks that nothing is added.
+void CheckRouting(const RouterOptions& ro) {
   TempDir tmp;
   auto d = DataDir::Open(Env::Default(), tmp.path() + "/data", TestOptions());
   ASSERT_TRUE(d.ok());
   const int64_t now = Env::Default()->NowMicros();
   std::mt19937_64 rng(42);
   std::vector<Rec> recs = RandomRecs(rng, 3000, now, "e");
-
-  RouterOptions ro;
-  ro.history_batch_events = 100;     // appends during routing ...
-  ro.max_pending_bytes = 256 << 10;  // ... and when pending memory is over its bound
   Router router(d->get(), ro);
   for (size_t at = 0; at < recs.size(); at += 500) {
     std::vector<Rec> part(recs.begin() + at, recs.begin() + std::min(recs.size(), at + 500));
@@ -87,7 +85,7 @@ TEST(RouterTest, SplitsEventsIntoTheOrganizationStoreAndHistories) {
       ++in_history;
     }
   }
-  const RouteCounts& c = router.counts();
+  const RouteCounts c = router.counts();
   EXPECT_EQ(c.events, 3000u);
   EXPECT_EQ(c.accepted, 3000u);
   EXPECT_EQ(c.duplicates, 0u);
@@ -123,6 +121,48 @@ TEST(RouterTest, SplitsEventsIntoTheOrganizationStoreAndHistories) {
   EXPECT_EQ(again.counts().duplicates, 3000u);
   EXPECT_EQ(again.counts().history_accepted, 0u);
   EXPECT_EQ(again.counts().history_duplicates, in_history);
+}
+
+TEST(RouterTest, SplitsEventsIntoTheOrganizationStoreAndHistories) {
+  RouterOptions ro;
+  ro.history_batch_events = 100;     // appends during routing ...
+  ro.max_pending_bytes = 256 << 10;  // ... and when pending memory is over its bound
+  CheckRouting(ro);
+}
+
+TEST(RouterTest, DirectModeWritesSegmentsWithTheSameResult) {
+  RouterOptions ro;
+  ro.direct = true;
+  ro.direct_org_raw_bytes = 200 << 10;      // several organization segments ...
+  ro.direct_history_raw_bytes = 40 << 10;   // ... history segments during routing ...
+  ro.direct_max_pending_bytes = 300 << 10;  // ... and when pending memory is over its bound
+  CheckRouting(ro);
+}
+
+TEST(RouterTest, DirectModeCountsOnlyInstalledSegments) {
+  TempDir tmp;
+  auto d = DataDir::Open(Env::Default(), tmp.path() + "/data", TestOptions());
+  ASSERT_TRUE(d.ok());
+  const int64_t now = Env::Default()->NowMicros();
+  std::mt19937_64 rng(7);
+  std::vector<Rec> recs = RandomRecs(rng, 400, now, "d");
+  RouterOptions ro;
+  ro.direct = true;  // default sizes: nothing is written before Flush
+  Router router(d->get(), ro);
+  ASSERT_TRUE(router.Route(MakeBatch(recs)).ok());
+  EXPECT_EQ(router.counts().events, 400u);
+  EXPECT_EQ(router.counts().accepted, 0u);  // not durable yet
+  auto org = (*d)->OrganizationStore(false);
+  ASSERT_TRUE(org.ok());
+  auto store = (*d)->OpenEventDataStore(*org);
+  ASSERT_TRUE(store.ok());
+  EXPECT_EQ(CountIds(*(*store)->GetSnapshot()).size(), 0u);  // nor visible
+  const uint64_t wal_bytes = (*store)->Stats().wal_bytes;
+  ASSERT_TRUE(router.Flush().ok());
+  EXPECT_EQ(router.counts().accepted, 400u);
+  EXPECT_EQ(CountIds(*(*store)->GetSnapshot()).size(), 400u);
+  EXPECT_EQ((*store)->Stats().wal_bytes, wal_bytes);
+  EXPECT_EQ((*store)->Stats().direct_writes, 1u);
 }
 
 TEST(RouterTest, AHistorysPendingEventsAreAppendedOnceTheyReachItsByteBound) {

@@ -50,7 +50,8 @@ std::string ParentDir(const std::string& dir) {
 }  // namespace
 
 struct EventStore::Writer {
-  std::shared_ptr<EventBatch> batch;  // null for a forced memtable switch (Flush)
+  std::shared_ptr<EventBatch> batch;          // null for a forced memtable switch (Flush)
+  std::vector<EventBatch>* direct = nullptr;  // AppendDirect's batches (then batch is null)
   bool force_switch = false;
   bool done = false;
   Status status;
@@ -275,10 +276,12 @@ Result<AppendResult> EventStore::Append(EventBatch&& batch) {
   return Write(std::make_shared<EventBatch>(std::move(batch)), false);
 }
 
-Result<AppendResult> EventStore::Write(std::shared_ptr<EventBatch> batch, bool force_switch) {
+Result<AppendResult> EventStore::Write(std::shared_ptr<EventBatch> batch, bool force_switch,
+                                       std::vector<EventBatch>* direct) {
   Writer w;
   w.batch = std::move(batch);
   w.force_switch = force_switch;
+  w.direct = direct;
   std::unique_lock<std::mutex> l(mu_);
   if (closing_) return Status::FailedPrecondition(fmt::format("{}: the store is closed", dir_));
   writers_.push_back(&w);
@@ -289,12 +292,29 @@ Result<AppendResult> EventStore::Write(std::shared_ptr<EventBatch> batch, bool f
   }
 
   // This writer leads a group.
-  Status s = MakeRoomForWrite(l, force_switch);
+  Status s;
   std::vector<Writer*> group;
-  if (s.ok() && !force_switch) {
+  if (w.direct != nullptr) {
+    // A direct write is a group of its own; leading the queue keeps every other writer of this
+    // store out of the key sets and segments it deduplicates against until it is installed.
+    std::shared_ptr<MemTable> mem = mem_;
+    std::shared_ptr<const MemTable> imm = imm_;
+    std::shared_ptr<const Version> version = current_;
+    l.unlock();
+    auto r = WriteDirect(*w.direct, mem.get(), imm, version);
+    l.lock();
+    if (r.ok()) {
+      w.result = *r;
+    } else {
+      s = r.status();
+    }
+  } else {
+    s = MakeRoomForWrite(l, force_switch);
+  }
+  if (s.ok() && !force_switch && w.direct == nullptr) {
     uint64_t bytes = 0;
     for (Writer* x : writers_) {
-      if (x->force_switch) break;
+      if (x->force_switch || x->direct != nullptr) break;
       uint64_t b = 0;
       for (const Event& e : x->batch->events) b += e.raw.size();
       if (!group.empty() && bytes + b > options_.max_group_bytes) break;
@@ -332,6 +352,128 @@ Result<AppendResult> EventStore::Write(std::shared_ptr<EventBatch> batch, bool f
   }
   if (!s.ok()) return s;
   return w.result;
+}
+
+Result<AppendResult> EventStore::AppendDirect(std::vector<EventBatch>&& batches) {
+  for (const EventBatch& b : batches) {
+    for (size_t i = 0; i < b.events.size(); ++i) {
+      if (IsNull(b.events[i].raw)) {
+        return Status::InvalidArgument(
+            fmt::format("{}: direct write: event {} has no raw record bytes", dir_, i));
+      }
+    }
+  }
+  return Write(nullptr, /*force_switch=*/false, &batches);
+}
+
+Result<AppendResult> EventStore::WriteDirect(std::vector<EventBatch>& batches, MemTable* mem,
+                                             const std::shared_ptr<const MemTable>& imm,
+                                             const std::shared_ptr<const Version>& version) {
+  int64_t lo = INT64_MAX, hi = INT64_MIN;
+  size_t total = 0;
+  for (const EventBatch& b : batches) {
+    total += b.events.size();
+    for (const Event& e : b.events) {
+      lo = std::min(lo, e.event_time_us);
+      hi = std::max(hi, e.event_time_us);
+    }
+  }
+  std::vector<const LiveSegment*> candidates;
+  for (const auto& seg : version->segments) {
+    const SegmentInfo& info = seg->info();
+    if (!seg->bad() && info.event_count > 0 && info.min_time_us <= hi && info.max_time_us >= lo) {
+      candidates.push_back(seg.get());
+    }
+  }
+  // The write's own key set: duplicates within the batches. Its views point into the batches.
+  MemTable keys;
+  std::vector<EventRef> refs;
+  std::vector<uint64_t> hashes;
+  refs.reserve(total);
+  hashes.reserve(total);
+  AppendResult result;
+  for (const EventBatch& b : batches) {
+    for (const Event& e : b.events) {
+      const uint64_t hash = MemTable::KeyHash(e.event_id, e.recipient_account_id);
+      bool dup = false;
+      if (!IsNull(e.event_id)) {
+        dup = keys.ContainsKey(hash, e.event_id, e.recipient_account_id) ||
+              mem->ContainsKey(hash, e.event_id, e.recipient_account_id) ||
+              (imm != nullptr && imm->ContainsKey(hash, e.event_id, e.recipient_account_id));
+        for (size_t c = 0; !dup && c < candidates.size(); ++c) {
+          const SegmentInfo& info = candidates[c]->info();
+          if (e.event_time_us < info.min_time_us || e.event_time_us > info.max_time_us) continue;
+          const KeyDigest* digest = candidates[c]->digest();
+          if (digest != nullptr && !digest->MayContain(hash)) continue;
+          Result<bool> has = candidates[c]->reader()->ContainsEvent(
+              e.event_id, e.recipient_account_id, e.event_time_us);
+          if (!has.ok()) {
+            return has.status().WithPrefix(
+                fmt::format("{}: direct write: deduplication lookup", dir_));
+          }
+          dup = *has;
+        }
+      }
+      if (dup) {
+        ++result.duplicates;
+        continue;
+      }
+      keys.InsertKey(hash, e.event_id, e.recipient_account_id);
+      refs.push_back({&e, &b});
+      hashes.push_back(hash);
+    }
+  }
+  result.accepted = refs.size();
+  if (refs.empty()) return result;
+  std::stable_sort(refs.begin(), refs.end(), [](const EventRef& a, const EventRef& b) {
+    return a.event->event_time_us < b.event->event_time_us;
+  });
+  uint64_t number;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    number = next_file_number_++;
+  }
+  const std::string path = SegmentPath(number);
+  auto meta = WriteSegment(env_, path, refs, options_.compaction_segment_options);
+  Status s = meta.status();
+  if (s.ok()) s = env_->SyncDir(segment_dir_);
+  std::shared_ptr<LiveSegment> seg;
+  SegmentInfo info;
+  if (s.ok()) {
+    // Level 1: written once, as a compaction output would be.
+    info = SegmentInfo{number,
+                       meta->event_count,
+                       meta->min_event_time_us,
+                       meta->max_event_time_us,
+                       meta->file_bytes,
+                       meta->raw_bytes,
+                       1};
+    seg = OpenSegment(info);
+    if (seg->bad()) s = seg->error();
+  }
+  if (!s.ok()) {
+    seg.reset();
+    env_->RemoveFile(path).IgnoreError();
+    return s.WithPrefix(fmt::format("{}: direct write", dir_));
+  }
+  if (digest_bytes_->load() < options_.max_digest_bytes) {
+    seg->set_digest(std::make_unique<const KeyDigest>(hashes), digest_bytes_);
+  }
+  {
+    std::lock_guard<std::mutex> ml(manifest_mu_);
+    Manifest m = manifest_;
+    m.segments.push_back(info);
+    // On failure the file is left alone, as a flush leaves it (see FlushImmutable).
+    RETURN_IF_ERROR(
+        InstallManifest(std::move(m), {seg}).WithPrefix(fmt::format("{}: direct write", dir_)));
+  }
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    ++direct_writes_;
+    maintenance_requested_ = true;
+    maintenance_cv_.notify_all();
+  }
+  return result;
 }
 
 Status EventStore::CommitGroup(const std::vector<Writer*>& group, MemTable* mem,
@@ -888,6 +1030,7 @@ StoreStats EventStore::Stats() {
     st.retention_floor_us = v->retention_floor_us;
     st.flushes = flushes_;
     st.compactions = compactions_;
+    st.direct_writes = direct_writes_;
     if (!wal_error_.ok()) st.wal_error = wal_error_.ToString();
   }
   if (auto names = env_->GetChildren(wal_dir_); names.ok()) {

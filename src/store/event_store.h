@@ -85,8 +85,9 @@ struct StoreStats {
   uint64_t memtable_bytes = 0;
   uint64_t key_digest_bytes = 0;  // memory of the flush outputs' key digests
   uint64_t manifest_sequence = 0;
-  uint64_t flushes = 0;      // since open
-  uint64_t compactions = 0;  // since open
+  uint64_t flushes = 0;        // since open
+  uint64_t compactions = 0;    // since open
+  uint64_t direct_writes = 0;  // since open: AppendDirect calls that wrote a segment
   int64_t retention_floor_us = INT64_MIN;
   std::vector<std::string> bad_segments;  // degraded mode: segments that could not be opened
   std::string wal_error;                  // non-empty while appends are refused (see doc/store.md)
@@ -120,6 +121,20 @@ class EventStore {
   // REQUIRES: every event's eventTime and views are set; the batch is not used by anyone else.
   Result<AppendResult> Append(EventBatch&& batch);
 
+  // Bulk import (doc/store.md, "Direct writes"): deduplicates `batches` exactly as Append does
+  // (within them, against the memtables and the segments) and writes the new events straight into
+  // ONE new segment — sorted by eventTime, compressed with compaction_segment_options, fsynced —
+  // installed with one MANIFEST replace. No WAL record and no memtable: each event is written once,
+  // and a segment of at least CompactionOptions::small_segment_raw_bytes is never rewritten by
+  // compaction. Returns once the segment is durable and installed; a crash before that leaves
+  // nothing of the batches, after it all of them. Appends and other direct writes of this store
+  // wait meanwhile (that keeps dedupe exact). The events become visible to snapshots only with
+  // the install. Errors: kInvalidArgument (an event without raw record bytes), the segment write,
+  // sync or MANIFEST error (nothing acknowledged), kFailedPrecondition after Close.
+  // REQUIRES: every event's eventTime and views are set; the batches are not used by anyone else
+  // during the call.
+  Result<AppendResult> AppendDirect(std::vector<EventBatch>&& batches);
+
   // Writes the memtable's events into a segment and waits until the manifest names it.
   Status Flush();
   // Merges small segments (any two or more) until there is nothing left to merge; waits.
@@ -151,12 +166,19 @@ class EventStore {
   void StartThreads();
 
   // Write path (mu_ held on entry and exit; may release it while waiting).
-  Result<AppendResult> Write(std::shared_ptr<EventBatch> batch, bool force_switch);
+  // With `direct`, the writer is an AppendDirect (batch is null).
+  Result<AppendResult> Write(std::shared_ptr<EventBatch> batch, bool force_switch,
+                             std::vector<EventBatch>* direct = nullptr);
   Status MakeRoomForWrite(std::unique_lock<std::mutex>& l, bool force_switch);
   Status SwitchMemtable(std::unique_lock<std::mutex>& l);
   Status RecoverFromWalError(std::unique_lock<std::mutex>& l);
   // Deduplicates, logs and applies a group (mu_ NOT held).
   // Sets *wal_failed when the WAL write itself failed (the WAL is then broken).
+  // Dedupes and writes a direct write's batches into one installed segment (mu_ NOT held; the
+  // caller leads the write queue).
+  Result<AppendResult> WriteDirect(std::vector<EventBatch>& batches, MemTable* mem,
+                                   const std::shared_ptr<const MemTable>& imm,
+                                   const std::shared_ptr<const Version>& version);
   Status CommitGroup(const std::vector<Writer*>& group, MemTable* mem,
                      const std::shared_ptr<const MemTable>& imm,
                      const std::shared_ptr<const Version>& version, WalWriter* wal,
@@ -217,7 +239,7 @@ class EventStore {
   // Memory held by the live segments' key digests (shared with them: they may outlive the store).
   std::shared_ptr<std::atomic<uint64_t>> digest_bytes_ = std::make_shared<std::atomic<uint64_t>>(0);
   uint64_t next_file_number_ = 1;
-  uint64_t flushes_ = 0, compactions_ = 0;
+  uint64_t flushes_ = 0, compactions_ = 0, direct_writes_ = 0;
   uint32_t retention_days_ = 0;  // copy of the manifest's, for readers
   bool maintenance_requested_ = false;
   bool stop_ = false;  // background threads exit
