@@ -215,13 +215,18 @@ Status Router::Submit(DirectJob job) {
       threads_.emplace_back([this] { DirectThread(); });
     }
   }
+  // At most direct_threads + max(1, direct_queue) sets of events are held by writes: with
+  // direct_queue 0, Submit returns only once a writer has taken the job.
   cv_.wait(l, [&] {
     return jobs_.size() < std::max<size_t>(1, options_.direct_queue) || !direct_error_.ok();
   });
   if (!direct_error_.ok()) return direct_error_;
   jobs_.push_back(std::move(job));
   cv_.notify_all();
-  return Status::OK();
+  if (options_.direct_queue == 0) {
+    cv_.wait(l, [&] { return jobs_.empty() || !direct_error_.ok(); });
+  }
+  return direct_error_;
 }
 
 void Router::DirectThread() {
@@ -237,6 +242,7 @@ void Router::DirectThread() {
     auto r = job.store->AppendDirect(std::move(job.batches));
     job.batches.clear();  // give the memory back before taking the next job
     job.batches.shrink_to_fit();
+    if (options_.after_direct_write) options_.after_direct_write();
     l.lock();
     --running_;
     if (!r.ok()) {

@@ -27,6 +27,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -55,13 +56,16 @@ struct RouterOptions {
   // little above the stores' small_segment_raw_bytes, so compaction never rewrites them), or, for
   // the largest pending history, once all histories' pending memory exceeds
   // direct_max_pending_bytes. direct_threads write segments; direct_queue more writes may wait
-  // (their memory is part of the import's).
+  // (their memory is part of the import's); with 0, routing waits until a writer is free.
   bool direct = false;
   uint64_t direct_org_raw_bytes = 72ull << 20;
   uint64_t direct_history_raw_bytes = 36ull << 20;
   uint64_t direct_max_pending_bytes = 128ull << 20;
   size_t direct_threads = 2;
-  size_t direct_queue = 1;
+  size_t direct_queue = 0;
+  // Called by a writer thread after each direct write has given its memory back (cairn import
+  // returns freed heap pages to the system there: malloc_trim).
+  std::function<void()> after_direct_write;
 };
 
 struct RouteCounts {
