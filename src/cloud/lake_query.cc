@@ -46,6 +46,12 @@ class DataDirTables : public sql::TableResolver, public sql::ScanProvider {
     return catalog_.OpenScan(scan, ctx);
   }
 
+  Result<std::unique_ptr<sql::Operator>> OpenAggregate(const sql::PlanNode& agg,
+                                                       sql::ExecContext* ctx) override {
+    std::lock_guard<std::mutex> l(mu_);
+    return catalog_.OpenAggregate(agg, ctx);
+  }
+
   // A failure to read the registry or open a store while resolving (reported instead of the
   // EventDataStoreNotFoundException the binder raises for it).
   Status error() const {

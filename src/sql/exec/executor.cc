@@ -559,6 +559,12 @@ Result<std::unique_ptr<Operator>> BuildOperator(const PlanNode& node, ExecContex
                      MakeSort(sort, std::move(input), node.offset + *node.limit, ctx));
     return OperatorPtr(std::make_unique<LimitOp>(node, std::move(top)));
   }
+  // An aggregate directly over a scan may be computed by the scan provider itself.
+  if (node.kind == PlanKind::kAggregate && node.children.size() == 1 &&
+      node.children[0]->kind == PlanKind::kScan && ctx->scans() != nullptr) {
+    ASSIGN_OR_RETURN(OperatorPtr fused, ctx->scans()->OpenAggregate(node, ctx));
+    if (fused) return fused;
+  }
   for (const auto& c : node.children) {
     ASSIGN_OR_RETURN(OperatorPtr op, BuildOperator(*c, ctx));
     children.push_back(std::move(op));

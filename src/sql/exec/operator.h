@@ -32,6 +32,12 @@ class ScanProvider {
   // An operator producing scan.columns (in that order) for the rows of scan.table that satisfy
   // scan.scan_filter. REQUIRES: scan.kind == PlanKind::kScan.
   virtual Result<std::unique_ptr<Operator>> OpenScan(const PlanNode& scan, ExecContext* ctx) = 0;
+  // An operator computing the aggregate `agg` (whose child is a kScan) inside the scan, or null
+  // when the provider has no such path for it (the executor then aggregates over OpenScan).
+  virtual Result<std::unique_ptr<Operator>> OpenAggregate(const PlanNode& /*agg*/,
+                                                          ExecContext* /*ctx*/) {
+    return std::unique_ptr<Operator>();
+  }
 };
 
 struct ExecLimits {

@@ -11,21 +11,15 @@
 #include <mutex>
 #include <thread>
 
+#include "sql/exec/store_aggregate.h"
+#include "sql/exec/store_scan_internal.h"
 #include "sql/lexer.h"
 #include "store/columns.h"
 #include "store/scan.h"
 
 namespace cairn::sql {
+namespace store_internal {
 namespace {
-
-// How one output vector (or part of it) is assembled from projected store columns.
-struct Assembly {
-  enum class Kind : uint8_t { kNull, kLeaf, kRow, kResources, kChecksum };
-  Kind kind = Kind::kNull;
-  int slot = -1;                     // kLeaf / kChecksum: index in the scan projection
-  ColumnId id = ColumnId::kEventId;  // kLeaf: the store column
-  std::vector<Assembly> children;    // kRow: per field; kResources: per element field
-};
 
 // Does `path` lie under one of `leaves` (or is one)? An empty list means everything is needed.
 bool Needed(const std::string& path, const std::vector<std::string>& leaves) {
@@ -40,56 +34,55 @@ bool Needed(const std::string& path, const std::vector<std::string>& leaves) {
   return false;
 }
 
-class Planner {
- public:
-  std::vector<ColumnId> projection;
+}  // namespace
 
-  int Slot(ColumnId id) {
-    for (size_t i = 0; i < projection.size(); ++i) {
-      if (projection[i] == id) return static_cast<int>(i);
-    }
-    projection.push_back(id);
-    return static_cast<int>(projection.size() - 1);
+int ScanAssembler::Slot(ColumnId id) {
+  for (size_t i = 0; i < projection.size(); ++i) {
+    if (projection[i] == id) return static_cast<int>(i);
   }
+  projection.push_back(id);
+  return static_cast<int>(projection.size() - 1);
+}
 
-  Assembly Build(const Type& type, const std::string& path,
-                 const std::vector<std::string>& leaves) {
-    Assembly a;
-    if (!Needed(path, leaves)) return a;
-    if (path == "eventjsonchecksum") {
-      a.kind = Assembly::Kind::kChecksum;
-      a.slot = Slot(ColumnId::kEventJson);
-      return a;
-    }
-    if (type.id() == TypeId::kRow) {
-      a.kind = Assembly::Kind::kRow;
-      for (const RowField& f : type.fields())
-        a.children.push_back(Build(*f.type, path + "." + f.name, leaves));
-      return a;
-    }
-    if (type.id() == TypeId::kArray && path == "resources") {
-      a.kind = Assembly::Kind::kResources;
-      // The arn column always comes along: its offsets give the element counts.
-      Slot(ColumnId::kResourcesArn);
-      for (const RowField& f : type.element().fields()) {
-        Assembly child;
-        if (const ColumnDef* def = FindColumn("resources." + f.name); def && def->lake) {
-          child.kind = Assembly::Kind::kLeaf;
-          child.id = def->id;
-          child.slot = Slot(def->id);
-        }
-        a.children.push_back(child);
-      }
-      return a;
-    }
-    const ColumnDef* def = FindColumn(path);
-    if (def == nullptr || !def->lake || !def->stored) return a;
-    a.kind = Assembly::Kind::kLeaf;
-    a.id = def->id;
-    a.slot = Slot(def->id);
+Assembly ScanAssembler::Build(const Type& type, const std::string& path,
+                              const std::vector<std::string>& leaves) {
+  Assembly a;
+  if (!Needed(path, leaves)) return a;
+  if (path == "eventjsonchecksum") {
+    a.kind = Assembly::Kind::kChecksum;
+    a.slot = Slot(ColumnId::kEventJson);
     return a;
   }
-};
+  if (type.id() == TypeId::kRow) {
+    a.kind = Assembly::Kind::kRow;
+    for (const RowField& f : type.fields())
+      a.children.push_back(Build(*f.type, path + "." + f.name, leaves));
+    return a;
+  }
+  if (type.id() == TypeId::kArray && path == "resources") {
+    a.kind = Assembly::Kind::kResources;
+    // The arn column always comes along: its offsets give the element counts.
+    Slot(ColumnId::kResourcesArn);
+    for (const RowField& f : type.element().fields()) {
+      Assembly child;
+      if (const ColumnDef* def = FindColumn("resources." + f.name); def && def->lake) {
+        child.kind = Assembly::Kind::kLeaf;
+        child.id = def->id;
+        child.slot = Slot(def->id);
+      }
+      a.children.push_back(child);
+    }
+    return a;
+  }
+  const ColumnDef* def = FindColumn(path);
+  if (def == nullptr || !def->lake || !def->stored) return a;
+  a.kind = Assembly::Kind::kLeaf;
+  a.id = def->id;
+  a.slot = Slot(def->id);
+  return a;
+}
+
+namespace {
 
 void SetString(Vector* out, size_t i, Str s, bool copy) {
   if (IsNull(s)) {
@@ -109,7 +102,8 @@ void MarkEmptyRowsNull(Vector* row) {
   }
 }
 
-// Fills `out` (n = rows.size()) from a segment batch.
+}  // namespace
+
 void FillFromBatch(const Assembly& a, const ColumnBatch& b, std::span<const uint32_t> rows,
                    const std::shared_ptr<const void>& pin, Vector* out) {
   size_t n = rows.size();
@@ -199,7 +193,6 @@ void FillFromBatch(const Assembly& a, const ColumnBatch& b, std::span<const uint
   }
 }
 
-// Fills `out` from memtable events.
 void FillFromEvents(const Assembly& a, const std::vector<EventRef>& events,
                     const std::shared_ptr<const void>& pin, Vector* out) {
   size_t n = events.size();
@@ -278,7 +271,6 @@ void FillFromEvents(const Assembly& a, const std::vector<EventRef>& events,
   }
 }
 
-// The store predicates for the planner's pushed-down terms.
 Result<std::vector<ScanPredicate>> Predicates(const ScanFilter& f) {
   std::vector<ScanPredicate> out;
   for (const ScanFilter::Term& t : f.terms) {
@@ -310,8 +302,6 @@ Result<std::vector<ScanPredicate>> Predicates(const ScanFilter& f) {
   return out;
 }
 
-// Whether a memtable event passes the pushed-down terms (the store's own semantics: a term on a
-// resources field holds when any element's field does).
 bool EventMatches(const Event& e, const EventBatch& batch, const ScanFilter& f) {
   for (const ScanFilter::Term& t : f.terms) {
     const ColumnDef* def = FindColumn(t.path);
@@ -357,12 +347,6 @@ bool EventMatches(const Event& e, const EventBatch& batch, const ScanFilter& f) 
   return true;
 }
 
-// Scans a store's snapshot: the segments, then the memtable events. Segments are scanned on up to
-// ScanThreads() worker threads (one SegmentScanner per segment, the store's unit of parallelism),
-// which assemble the output chunks and hand them over through a bounded queue; the operator's
-// own thread takes them in whatever order they come (a scan promises no order), then reads the
-// memtable.
-// Worker threads per scan: 2 (the machines cairn targets are small), CAIRN_SCAN_THREADS overrides.
 size_t ScanThreads() {
   static const size_t n = [] {
     const char* env = std::getenv("CAIRN_SCAN_THREADS");
@@ -372,6 +356,28 @@ size_t ScanThreads() {
   return n;
 }
 
+void AccountSegment(const SegmentScanner& scanner, uint64_t file_bytes, ScanCounters* c) {
+  const ScanStats& st = scanner.stats();
+  c->events_scanned += st.rows_scanned;
+  if (st.blocks_total > 0) {
+    c->bytes_scanned += static_cast<uint64_t>(static_cast<double>(file_bytes) *
+                                              static_cast<double>(st.blocks_read) /
+                                              static_cast<double>(st.blocks_total));
+  }
+}
+
+}  // namespace store_internal
+
+namespace {
+
+using namespace store_internal;  // NOLINT: this file's own helpers
+
+// Scans a store's snapshot: the segments, then the memtable events. Segments are scanned on up to
+// ScanThreads() worker threads (one SegmentScanner per segment, the store's unit of parallelism),
+// which assemble the output chunks and hand them over through a bounded queue; the operator's
+// own thread takes them in whatever order they come (a scan promises no order), then reads the
+// memtable.
+// Worker threads per scan: ScanThreads().
 class StoreScanOp : public Operator {
  public:
   static constexpr size_t kQueueChunks = 8;
@@ -389,7 +395,7 @@ class StoreScanOp : public Operator {
   ~StoreScanOp() override { StopWorkers(); }
 
   Status Init() {
-    Planner planner;
+    ScanAssembler planner;
     for (const ScanColumn& c : scan_.scan_columns)
       assemblies_.push_back(planner.Build(c.type, c.path, c.leaves));
     spec_.projection = planner.projection;
@@ -500,14 +506,7 @@ class StoreScanOp : public Operator {
   // are the segment file's bytes in proportion to the blocks read: blocks skipped by zone maps,
   // dictionaries and blooms are not read, so not counted (as the Lake bills only what it scans).
   void Account(const SegmentScanner& scanner, uint64_t file_bytes) {
-    const ScanStats& st = scanner.stats();
-    ScanCounters& c = ctx_->counters();
-    c.events_scanned += st.rows_scanned;
-    if (st.blocks_total > 0) {
-      c.bytes_scanned += static_cast<uint64_t>(static_cast<double>(file_bytes) *
-                                               static_cast<double>(st.blocks_read) /
-                                               static_cast<double>(st.blocks_total));
-    }
+    AccountSegment(scanner, file_bytes, &ctx_->counters());
   }
 
   void Emit(const ColumnBatch& batch, std::span<const uint32_t> rows, Chunk* out) const {
@@ -598,6 +597,21 @@ Result<std::unique_ptr<Operator>> StoreCatalog::OpenScan(const PlanNode& scan, E
   auto op = std::make_unique<StoreScanOp>(scan, it->second, ctx, restrict_account_);
   RETURN_IF_ERROR(op->Init());
   return std::unique_ptr<Operator>(std::move(op));
+}
+
+Result<std::unique_ptr<Operator>> StoreCatalog::OpenAggregate(const PlanNode& agg,
+                                                              ExecContext* ctx) {
+  if (agg.children.size() != 1 || agg.children[0]->kind != PlanKind::kScan)
+    return std::unique_ptr<Operator>();
+  const PlanNode& scan = *agg.children[0];
+  auto it = stores_.find(scan.table.id);
+  if (it == stores_.end()) return std::unique_ptr<Operator>();
+  ScanFilter filter = scan.scan_filter;
+  if (restrict_account_) {
+    filter.terms.push_back(
+        {"recipientaccountid", ScanFilter::Term::Op::kEq, {*restrict_account_}, false});
+  }
+  return MakeStoreAggregate(agg, it->second, ctx, std::move(filter));
 }
 
 }  // namespace cairn::sql

@@ -40,6 +40,9 @@ class StoreCatalog : public TableResolver, public ScanProvider {
 
   std::optional<TableInfo> Resolve(std::string_view name) const override;
   Result<std::unique_ptr<Operator>> OpenScan(const PlanNode& scan, ExecContext* ctx) override;
+  // GROUP BY with counts over a store, computed inside the scan (store_aggregate.h); null for
+  // other aggregates.
+  Result<std::unique_ptr<Operator>> OpenAggregate(const PlanNode& agg, ExecContext* ctx) override;
 
  private:
   std::map<std::string, std::shared_ptr<const Snapshot>, std::less<>> stores_;

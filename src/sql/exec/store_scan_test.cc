@@ -115,6 +115,40 @@ TEST_F(StoreScanTest, SameRowsAsMemoryTables) {
   }
 }
 
+// GROUP BY with counts runs inside the store scan (store_aggregate.cc): on codes of dictionary
+// columns, on plain strings, on timestamps and on expressions, with NULL keys and NULL arguments,
+// over the segment and the memtable. The memory tables run the ordinary hash aggregation.
+TEST_F(StoreScanTest, AggregatesInScanMatchMemoryTables) {
+  const char* queries[] = {
+      "SELECT eventName, count(*) FROM ct GROUP BY eventName ORDER BY 2 DESC, 1",
+      "SELECT errorCode, eventSource, count(*) FROM ct GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2",
+      "SELECT errorCode, count(*), count(errorCode), count(DISTINCT errorMessage) FROM ct GROUP BY "
+      "1 ORDER BY 1 NULLS FIRST",
+      "SELECT userIdentity.arn, count(DISTINCT sourceIPAddress) AS ips, count(sourceIPAddress) "
+      "FROM ct GROUP BY 1 ORDER BY ips DESC, 1 NULLS FIRST",
+      "SELECT recipientAccountId, date_trunc('day', eventTime) AS d, count(*) FROM ct GROUP BY 1, "
+      "2 ORDER BY 1, 2",
+      "SELECT date_trunc('hour', eventTime), count(DISTINCT eventID) FROM ct GROUP BY 1 ORDER BY 1",
+      "SELECT date_trunc('month', eventTime), lower(eventSource), count(*) FROM ct GROUP BY 1, 2 "
+      "ORDER BY 1, 2",
+      "SELECT eventTime, count(*) FROM ct WHERE eventName LIKE 'Get%' GROUP BY 1 ORDER BY 1",
+      "SELECT count(*), count(DISTINCT eventName), count(userIdentity.userName) FROM ct",
+      "SELECT count(*), count(DISTINCT eventName) FROM ct WHERE eventTime > '2099-01-01'",
+      "SELECT eventName, count(*) FROM ct WHERE eventTime > '2099-01-01' GROUP BY 1",
+      "SELECT userIdentity.sessionContext.sessionIssuer.userName, eventName, count(*) FROM ct "
+      "WHERE eventName IN ('GetPasswordData', 'StopLogging', 'ListBuckets') GROUP BY 1, 2 ORDER "
+      "BY 1 NULLS FIRST, 2",
+      "SELECT substr(sourceIPAddress, 1, 3) AS p, count(DISTINCT userAgent) FROM ct GROUP BY 1 "
+      "ORDER BY 1 NULLS FIRST",
+      "SELECT awsRegion, count(*) FROM ct GROUP BY 1 HAVING count(*) > 5 ORDER BY 1",
+  };
+  for (const char* q : queries) {
+    std::string memory = Sql(q);
+    EXPECT_EQ(memory.find("ERROR"), std::string::npos) << q << "\n" << memory.substr(0, 300);
+    EXPECT_EQ(OnStore(q), memory) << q;
+  }
+}
+
 TEST_F(StoreScanTest, ChecksumAndUnknownTables) {
   std::string r = OnStore(
       "SELECT eventjsonchecksum = to_base64_sha256, length(eventjsonchecksum) FROM "
