@@ -81,6 +81,7 @@ std::string PlanNode::ToString(int indent) const {
       for (const auto& t : scan_filter.terms) {
         out += " " + t.path + ":" + std::to_string(static_cast<int>(t.op));
         for (const auto& v : t.values) out += "'" + v + "'";
+        if (t.match) out += "{" + t.match->ToString() + "}";
       }
       if (scan_filter.empty_result) out += " EMPTY";
       break;

@@ -56,9 +56,13 @@ struct ScanFilter {
   int64_t max_time_us = INT64_MAX;  // eventtime <= max (inclusive)
   struct Term {
     std::string path;  // a leaf column path
-    enum class Op : uint8_t { kEq, kIn, kPrefix, kIsNull, kIsNotNull, kBoolEq } op;
+    // kMatch: `match` (a boolean expression whose only column, #0, is the leaf) is TRUE. Unlike
+    // the others it is only a pre-filter: the same term also stays in a Filter above the scan,
+    // so a scan may apply it or not (memory tables and memtable events do not).
+    enum class Op : uint8_t { kEq, kIn, kPrefix, kIsNull, kIsNotNull, kBoolEq, kMatch } op;
     std::vector<std::string> values;
     bool bool_value = false;
+    std::shared_ptr<const BoundExpr> match;  // kMatch
   };
   std::vector<Term> terms;    // all must hold
   bool empty_result = false;  // the time range is empty: the scan produces nothing

@@ -164,12 +164,12 @@ bool ToScanFilter(const BoundExpr& e, PlanNode* scan) {
         const BoundExpr& c = *e.args[1 - side];
         if (!LeafPath(col, *scan, &path) || !pushable(path)) continue;
         if (col.type.id() == TypeId::kVarchar && string_constant(c, &value)) {
-          f.terms.push_back({path, ScanFilter::Term::Op::kEq, {value}, false});
+          f.terms.push_back({path, ScanFilter::Term::Op::kEq, {value}, false, nullptr});
           return true;
         }
         if (col.type.id() == TypeId::kBoolean && c.kind == BoundKind::kConstant &&
             !c.constant.is_null) {
-          f.terms.push_back({path, ScanFilter::Term::Op::kBoolEq, {}, c.constant.boolean});
+          f.terms.push_back({path, ScanFilter::Term::Op::kBoolEq, {}, c.constant.boolean, nullptr});
           return true;
         }
       }
@@ -179,11 +179,11 @@ bool ToScanFilter(const BoundExpr& e, PlanNode* scan) {
         string_constant(*e.args[1], &value)) {
       auto p = LikePattern::Compile(value, false, "");
       if (p.ok() && p->shape() == LikePattern::Shape::kPrefix) {
-        f.terms.push_back({path, ScanFilter::Term::Op::kPrefix, {p->prefix()}, false});
+        f.terms.push_back({path, ScanFilter::Term::Op::kPrefix, {p->prefix()}, false, nullptr});
         return true;
       }
       if (p.ok() && p->shape() == LikePattern::Shape::kExact) {
-        f.terms.push_back({path, ScanFilter::Term::Op::kEq, {p->prefix()}, false});
+        f.terms.push_back({path, ScanFilter::Term::Op::kEq, {p->prefix()}, false, nullptr});
         return true;
       }
     }
@@ -197,29 +197,123 @@ bool ToScanFilter(const BoundExpr& e, PlanNode* scan) {
       if (!string_constant(*e.args[i], &v)) return false;
       values.push_back(std::move(v));
     }
-    f.terms.push_back({path, ScanFilter::Term::Op::kIn, std::move(values), false});
+    f.terms.push_back({path, ScanFilter::Term::Op::kIn, std::move(values), false, nullptr});
     return true;
   }
   if (e.kind == BoundKind::kIsNull && LeafPath(*e.args[0], *scan, &path) && pushable(path)) {
-    f.terms.push_back({path, ScanFilter::Term::Op::kIsNull, {}, false});
+    f.terms.push_back({path, ScanFilter::Term::Op::kIsNull, {}, false, nullptr});
     return true;
   }
   if (e.kind == BoundKind::kNot && e.args[0]->kind == BoundKind::kIsNull &&
       LeafPath(*e.args[0]->args[0], *scan, &path) && pushable(path)) {
-    f.terms.push_back({path, ScanFilter::Term::Op::kIsNotNull, {}, false});
+    f.terms.push_back({path, ScanFilter::Term::Op::kIsNotNull, {}, false, nullptr});
     return true;
   }
   // A bare boolean column, or its negation.
   if (e.type.id() == TypeId::kBoolean && LeafPath(e, *scan, &path) && pushable(path)) {
-    f.terms.push_back({path, ScanFilter::Term::Op::kBoolEq, {}, true});
+    f.terms.push_back({path, ScanFilter::Term::Op::kBoolEq, {}, true, nullptr});
     return true;
   }
   if (e.kind == BoundKind::kNot && LeafPath(*e.args[0], *scan, &path) && pushable(path) &&
       e.args[0]->type.id() == TypeId::kBoolean) {
-    f.terms.push_back({path, ScanFilter::Term::Op::kBoolEq, {}, false});
+    f.terms.push_back({path, ScanFilter::Term::Op::kBoolEq, {}, false, nullptr});
     return true;
   }
   return false;
+}
+
+// ---- pre-filters: other single-column terms evaluated by the store --------------------------
+//
+// A conjunct that reads one string or map leaf and nothing else (element_at(requestParameters,
+// 'bucketName') = 'x', lower(userAgent) LIKE '%boto%') is also handed to the scan as a kMatch
+// term: the store evaluates it once per distinct dictionary value of a segment and drops the rows
+// that fail before assembling them. The conjunct stays in the Filter above the scan as well.
+// Only functions that cannot fail are allowed: the store asks about every value of the rows that
+// pass its other predicates, in an order of its own, and must not raise an error that the Filter
+// (which may skip rows another conjunct already rejected) would not.
+
+bool CannotFail(const BoundExpr& e) {
+  static const std::set<std::string> kSafe = {
+      "$eq",        "$ne",    "$lt",      "$le",
+      "$gt",        "$ge",    "$between", "$is_distinct_from",
+      "$like",      "lower",  "upper",    "length",
+      "trim",       "ltrim",  "rtrim",    "starts_with",
+      "ends_with",  "strpos", "concat",   "replace",
+      "cardinality"};
+  switch (e.kind) {
+    case BoundKind::kConstant:
+    case BoundKind::kColumn:
+    case BoundKind::kFieldAccess:
+    case BoundKind::kAnd:
+    case BoundKind::kOr:
+    case BoundKind::kNot:
+    case BoundKind::kIsNull:
+    case BoundKind::kCoalesce:
+    case BoundKind::kInList:
+      break;
+    case BoundKind::kSubscript:  // maps only: a missing key is NULL
+      if (e.args[0]->type.id() != TypeId::kMap) return false;
+      break;
+    case BoundKind::kFunction:
+      if (!e.function->deterministic) return false;
+      if (e.function->name == "element_at") {
+        if (e.args.empty() || e.args[0]->type.id() != TypeId::kMap) return false;
+      } else if (!kSafe.count(e.function->name)) {
+        return false;
+      }
+      break;
+    default:
+      return false;
+  }
+  for (const auto& a : e.args) {
+    if (!CannotFail(*a)) return false;
+  }
+  return true;
+}
+
+// The one leaf path `e` reads (through columns and field chains), or false when it reads none or
+// more than one, or reads a column other than through that leaf.
+bool SingleLeaf(const BoundExpr& e, const PlanNode& scan, std::string* leaf) {
+  std::string path;
+  if ((e.kind == BoundKind::kColumn || e.kind == BoundKind::kFieldAccess) &&
+      LeafPath(e, scan, &path)) {
+    if (!leaf->empty() && *leaf != path) return false;
+    *leaf = path;
+    return true;
+  }
+  if (e.kind == BoundKind::kColumn) return false;
+  for (const auto& a : e.args) {
+    if (!SingleLeaf(*a, scan, leaf)) return false;
+  }
+  return true;
+}
+
+// `e` with every reference to the leaf replaced by column #0.
+BoundExprPtr OnLeaf(const BoundExpr& e, const PlanNode& scan, const std::string& leaf) {
+  std::string path;
+  if ((e.kind == BoundKind::kColumn || e.kind == BoundKind::kFieldAccess) &&
+      LeafPath(e, scan, &path) && path == leaf) {
+    return MakeColumn(0, e.type);
+  }
+  BoundExprPtr c = e.Clone();
+  for (size_t i = 0; i < c->args.size(); ++i) c->args[i] = OnLeaf(*e.args[i], scan, leaf);
+  return c;
+}
+
+void AddMatchTerm(const BoundExpr& e, PlanNode* scan) {
+  if (e.type.id() != TypeId::kBoolean || !CannotFail(e)) return;
+  std::string leaf;
+  if (!SingleLeaf(e, *scan, &leaf) || leaf.empty()) return;
+  std::optional<ColumnId> id = scan->table.schema->StoreColumn(leaf);
+  if (!id) return;
+  const ColumnDef& def = GetColumn(*id);
+  if (def.list_child || !def.stored || def.id == ColumnId::kEventJson ||
+      (def.type != ColumnType::kString && def.type != ColumnType::kMap)) {
+    return;
+  }
+  ScanFilter::Term t{leaf, ScanFilter::Term::Op::kMatch, {}, false, nullptr};
+  t.match = std::shared_ptr<const BoundExpr>(OnLeaf(e, *scan, leaf).release());
+  scan->scan_filter.terms.push_back(std::move(t));
 }
 
 PlanPtr WithFilter(PlanPtr child, std::vector<BoundExprPtr> terms) {
@@ -248,6 +342,7 @@ std::vector<BoundExprPtr> PushInto(PlanNode* node, std::vector<BoundExprPtr> ter
     case PlanKind::kScan:
       for (auto& t : terms) {
         if (!HasVolatile(*t) && ToScanFilter(*t, node)) continue;
+        if (!HasVolatile(*t)) AddMatchTerm(*t, node);
         rest.push_back(std::move(t));
       }
       if (node->scan_filter.min_time_us > node->scan_filter.max_time_us)

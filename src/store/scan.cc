@@ -26,6 +26,12 @@ struct Prepared {
   uint32_t range_lo = 0, range_hi = 0;
   std::vector<uint64_t> hashes;  // bloom hashes of the wanted values (Eq/In)
   int cost = 0;                  // evaluation order: cheap first
+  // kMatch: whether a NULL value matches, and on dictionary columns the answer per code, found
+  // on first use (0 = not asked yet, 1 = no, 2 = yes).
+  bool null_matches = false;
+  const SegmentDictionary* dict = nullptr;
+  std::vector<uint8_t> memo;
+  std::span<const Str> all_values;  // the whole dictionary, once a block asks about many codes
 
   bool MatchCode(uint32_t c) const {
     if (c == kNullCode) return false;
@@ -114,10 +120,13 @@ class Scanner final : public SegmentScanner {
       const PredicateOp op = p.pred.op;
       if (!chunk) {
         // Every value NULL in this block (for list children: no element has a value).
+        if (op == PredicateOp::kMatch && p.null_matches) continue;
         if (op != PredicateOp::kIsNull) return false;
         continue;
       }
       switch (op) {
+        case PredicateOp::kMatch:
+          break;
         case PredicateOp::kIsNull:
           if (!p.def->list_child && chunk->null_count == 0) return false;
           break;
@@ -182,7 +191,7 @@ class Scanner final : public SegmentScanner {
         if (t->i64[r] >= spec_.min_time_us && t->i64[r] <= spec_.max_time_us) sel_.push_back(r);
       }
     }
-    for (const Prepared& p : preds_) {
+    for (Prepared& p : preds_) {
       if (sel_.empty()) break;
       RETURN_IF_ERROR(Filter(p));
     }
@@ -192,13 +201,16 @@ class Scanner final : public SegmentScanner {
     return Status::OK();
   }
 
-  Status Filter(const Prepared& p) {
+  Status Filter(Prepared& p) {
     size_t n = 0;
     if (!p.col) {
       // The column is NULL everywhere in the segment.
-      if (p.pred.op != PredicateOp::kIsNull) sel_.clear();
+      if (p.pred.op != PredicateOp::kIsNull &&
+          !(p.pred.op == PredicateOp::kMatch && p.null_matches))
+        sel_.clear();
       return Status::OK();
     }
+    if (p.pred.op == PredicateOp::kMatch) return FilterMatch(p);
     if (p.def->list_child) {
       const std::vector<uint32_t>* offsets;
       ASSIGN_OR_RETURN(offsets, cursor_->ElementOffsets());
@@ -289,6 +301,68 @@ class Scanner final : public SegmentScanner {
           n += match;
         }
         break;
+    }
+    sel_.resize(n);
+    return Status::OK();
+  }
+
+  // kMatch: the caller's matcher, asked once per distinct dictionary value (answers kept for the
+  // whole segment) or, on plain columns, once per selected row in one call per block.
+  Status FilterMatch(Prepared& p) {
+    size_t n = 0;
+    if (p.is_dict) {
+      const DecodedStream* s;
+      ASSIGN_OR_RETURN(s, cursor_->LoadCodes(p.id));
+      // The memo's last slot is the NULL value's (known since NewScan).
+      const size_t null_slot = p.memo.size() - 1;
+      ask_codes_.clear();
+      for (uint32_t r : sel_) {
+        const uint32_t c = s->codes[r];
+        if (c != kNullCode && p.memo[c] == 0) {
+          p.memo[c] = 3;  // asked below
+          ask_codes_.push_back(c);
+        }
+      }
+      if (!ask_codes_.empty()) {
+        ask_values_.clear();
+        if (p.all_values.empty() && ask_codes_.size() * 16 > p.dict->size()) {
+          // Most of the dictionary will be asked about: decode it all at once rather than find
+          // each code's page.
+          ASSIGN_OR_RETURN(p.all_values, p.dict->All());
+        }
+        for (uint32_t c : ask_codes_) {
+          if (!p.all_values.empty()) {
+            ask_values_.push_back(p.all_values[c]);
+            continue;
+          }
+          Str v;
+          ASSIGN_OR_RETURN(v, p.dict->Value(c));
+          ask_values_.push_back(v);
+        }
+        std::unique_ptr<bool[]> out(new bool[ask_values_.size()]);
+        Status st = p.pred.matcher->Match(ask_values_, out.get());
+        for (size_t k = 0; k < ask_codes_.size(); ++k) {
+          p.memo[ask_codes_[k]] = st.ok() ? (out[k] ? 2 : 1) : 0;
+        }
+        RETURN_IF_ERROR(st);
+      }
+      for (uint32_t r : sel_) {
+        const uint32_t c = s->codes[r];
+        sel_[n] = r;
+        n += p.memo[c == kNullCode ? null_slot : c] == 2;
+      }
+      sel_.resize(n);
+      return Status::OK();
+    }
+    const DecodedStream* s;
+    ASSIGN_OR_RETURN(s, cursor_->LoadRows(p.id, sel_));
+    ask_values_.clear();
+    for (uint32_t r : sel_) ask_values_.push_back(s->StringAt(r));
+    std::unique_ptr<bool[]> out(new bool[ask_values_.size()]);
+    RETURN_IF_ERROR(p.pred.matcher->Match(ask_values_, out.get()));
+    for (size_t k = 0; k < sel_.size(); ++k) {
+      sel_[n] = sel_[k];
+      n += out[k];
     }
     sel_.resize(n);
     return Status::OK();
@@ -412,6 +486,8 @@ class Scanner final : public SegmentScanner {
   Status pending_error_;
   uint64_t returned_ = 0;
   std::vector<uint32_t> abs_rows_;
+  std::vector<uint32_t> ask_codes_;  // FilterMatch scratch
+  std::vector<Str> ask_values_;
 };
 
 }  // namespace
@@ -462,14 +538,30 @@ Result<std::unique_ptr<SegmentScanner>> SegmentFile::NewScan(const ScanSpec& spe
       case PredicateOp::kIsNull:
       case PredicateOp::kIsNotNull:
         break;
+      case PredicateOp::kMatch: {
+        if (!is_string || p.def->list_child || !sp.matcher) {
+          return Status::InvalidArgument(path_ + ": scan: bad match predicate on " + name);
+        }
+        const Str null_value;
+        bool null_matches = false;
+        RETURN_IF_ERROR(sp.matcher->Match(std::span<const Str>(&null_value, 1), &null_matches));
+        p.null_matches = null_matches;
+        break;
+      }
     }
     p.col = column_info(p.id);
     if (!p.col) {
-      if (sp.op != PredicateOp::kIsNull) never = true;
+      if (sp.op != PredicateOp::kIsNull && !(sp.op == PredicateOp::kMatch && p.null_matches))
+        never = true;
       preds.push_back(std::move(p));
       continue;
     }
     p.is_dict = p.col->encoding == Encoding::kDict;
+    if (sp.op == PredicateOp::kMatch && p.is_dict) {
+      ASSIGN_OR_RETURN(p.dict, Dict(p.id));
+      p.memo.assign(size_t{p.dict->size()} + 1, 0);
+      p.memo.back() = p.null_matches ? 2 : 1;
+    }
     const bool value_op =
         sp.op == PredicateOp::kEq || sp.op == PredicateOp::kIn || sp.op == PredicateOp::kPrefix;
     if (p.is_dict && value_op) {
@@ -500,8 +592,10 @@ Result<std::unique_ptr<SegmentScanner>> SegmentFile::NewScan(const ScanSpec& spe
         sp.values.size() <= 64) {
       for (const std::string& v : sp.values) p.hashes.push_back(BloomHash(v));
     }
-    // Cheap predicates first: dictionaries and bools before strings, lists last.
-    p.cost = p.def->list_child                               ? 3
+    // Cheap predicates first: dictionaries and bools before strings, lists last; the caller's
+    // matchers after everything else, so they see the fewest rows.
+    p.cost = sp.op == PredicateOp::kMatch                    ? 4
+             : p.def->list_child                             ? 3
              : p.is_dict || p.def->type == ColumnType::kBool ? 0
              : p.hashes.empty()                              ? 2
                                                              : 1;

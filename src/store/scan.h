@@ -17,6 +17,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -36,32 +37,53 @@ enum class PredicateOp : uint8_t {
   kIsNull,     // column IS NULL
   kIsNotNull,  // column IS NOT NULL
   kBoolEq,     // bool column = bool_value (kTrue / kFalse)
+  kMatch,      // matcher->Match(value) (string and map columns; NULL values are passed too)
+};
+
+// A test of a string (or map text) value that the store cannot express itself, supplied by its
+// caller (the SQL engine: a WHERE term such as element_at(requestParameters, 'k') = 'v'). The
+// store calls it on values of the predicate's column, at most once per distinct dictionary value
+// of a segment scan, and keeps the rows whose value matches.
+// Thread-safety: Match may be called from many scans (threads) at once.
+class ValueMatcher {
+ public:
+  virtual ~ValueMatcher() = default;
+  // Sets out[i] to whether values[i] matches (a NULL value is a Str whose data() is nullptr).
+  // An error ends the scan with it.
+  virtual Status Match(std::span<const Str> values, bool* out) const = 0;
 };
 
 // One pushed-down predicate. On list children (resources.*) a row matches when ANY element
-// matches (kIsNull: when the row has no element or some element's field is NULL).
+// matches (kIsNull: when the row has no element or some element's field is NULL; kMatch is for
+// scalar columns only).
 // String comparisons are exact and byte-wise (case-sensitive).
 struct ScanPredicate {
   ColumnId column = ColumnId::kEventName;
   PredicateOp op = PredicateOp::kEq;
   std::vector<std::string> values;
   OptBool bool_value = OptBool::kNull;
+  std::shared_ptr<const ValueMatcher> matcher;  // kMatch
 
   static ScanPredicate Eq(ColumnId c, std::string v) {
-    return {c, PredicateOp::kEq, {std::move(v)}, OptBool::kNull};
+    return {c, PredicateOp::kEq, {std::move(v)}, OptBool::kNull, nullptr};
   }
   static ScanPredicate In(ColumnId c, std::vector<std::string> v) {
-    return {c, PredicateOp::kIn, std::move(v), OptBool::kNull};
+    return {c, PredicateOp::kIn, std::move(v), OptBool::kNull, nullptr};
   }
   static ScanPredicate Prefix(ColumnId c, std::string p) {
-    return {c, PredicateOp::kPrefix, {std::move(p)}, OptBool::kNull};
+    return {c, PredicateOp::kPrefix, {std::move(p)}, OptBool::kNull, nullptr};
   }
-  static ScanPredicate IsNull(ColumnId c) { return {c, PredicateOp::kIsNull, {}, OptBool::kNull}; }
+  static ScanPredicate IsNull(ColumnId c) {
+    return {c, PredicateOp::kIsNull, {}, OptBool::kNull, nullptr};
+  }
   static ScanPredicate IsNotNull(ColumnId c) {
-    return {c, PredicateOp::kIsNotNull, {}, OptBool::kNull};
+    return {c, PredicateOp::kIsNotNull, {}, OptBool::kNull, nullptr};
   }
   static ScanPredicate BoolEq(ColumnId c, bool v) {
-    return {c, PredicateOp::kBoolEq, {}, v ? OptBool::kTrue : OptBool::kFalse};
+    return {c, PredicateOp::kBoolEq, {}, v ? OptBool::kTrue : OptBool::kFalse, nullptr};
+  }
+  static ScanPredicate Match(ColumnId c, std::shared_ptr<const ValueMatcher> m) {
+    return {c, PredicateOp::kMatch, {}, OptBool::kNull, std::move(m)};
   }
 };
 

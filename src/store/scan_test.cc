@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <random>
+#include <set>
 
 #include "store/segment_file.h"
 #include "store/segment_reader.h"
@@ -15,6 +17,24 @@ using segment_testing::RandomEvents;
 using segment_testing::RefsOf;
 
 constexpr uint32_t kBlockRows = 300;
+
+// A kMatch test: values containing `ch` (and NULL when `nulls`); counts the values asked.
+class ContainsMatcher final : public ValueMatcher {
+ public:
+  ContainsMatcher(char ch, bool nulls) : ch_(ch), nulls_(nulls) {}
+  Status Match(std::span<const Str> values, bool* out) const override {
+    asked_ += values.size();
+    for (size_t i = 0; i < values.size(); ++i) out[i] = Test(values[i]);
+    return Status::OK();
+  }
+  bool Test(Str v) const { return IsNull(v) ? nulls_ : v.find(ch_) != Str::npos; }
+  size_t asked() const { return asked_; }
+
+ private:
+  char ch_;
+  bool nulls_;
+  mutable std::atomic<size_t> asked_{0};
+};
 
 class ScanTest : public ::testing::Test {
  protected:
@@ -101,6 +121,11 @@ class ScanTest : public ::testing::Test {
         return !IsNull(v);
       case PredicateOp::kBoolEq:
         return false;
+      case PredicateOp::kMatch: {
+        bool out = false;
+        EXPECT_TRUE(p.matcher->Match(std::span<const Str>(&v, 1), &out).ok());
+        return out;
+      }
     }
     return false;
   }
@@ -189,6 +214,13 @@ TEST_F(ScanTest, RandomPredicatesMatchBruteForce) {
         continue;
       }
       const ColumnId c = kStringColumns[rng() % std::size(kStringColumns)];
+      if (kind == 2) {
+        const char chars[] = {'a', '1', '{', 'e'};
+        spec.predicates.push_back(
+            ScanPredicate::Match(GetColumn(c).list_child ? ColumnId::kRequestParameters : c,
+                                 std::make_shared<ContainsMatcher>(chars[rng() % 4], rng() % 2)));
+        continue;
+      }
       switch (rng() % 5) {
         case 0:
           spec.predicates.push_back(ScanPredicate::Eq(c, some_value(c)));
@@ -226,6 +258,33 @@ TEST_F(ScanTest, RandomPredicatesMatchBruteForce) {
     total_selected += want.size();
   }
   EXPECT_GT(total_selected, 1000u);  // the trials are not all empty
+}
+
+// A match on a dictionary column asks about each distinct value of the segment once, however many
+// rows and blocks hold it; an all-NULL column matches every row when NULL matches.
+TEST_F(ScanTest, MatchAsksOncePerDictionaryValue) {
+  auto m = std::make_shared<ContainsMatcher>('e', false);
+  ScanSpec spec;
+  spec.projection = {ColumnId::kEventName};
+  spec.predicates.push_back(ScanPredicate::Match(ColumnId::kEventName, m));
+  std::vector<size_t> got = Run(spec);
+  std::set<std::string> distinct;
+  size_t want = 0;
+  for (const Event& e : batch_.events) {
+    distinct.insert(std::string(e.event_name));
+    want += m->Test(e.event_name);
+  }
+  EXPECT_EQ(got.size(), want);
+  EXPECT_GT(want, 0u);
+  EXPECT_LE(m->asked(), distinct.size() + 1);  // + the NULL value, asked when the scan starts
+
+  auto nulls = std::make_shared<ContainsMatcher>('x', true);
+  ScanSpec absent;
+  absent.predicates.push_back(ScanPredicate::Match(ColumnId::kVpcEndpointAccountId, nulls));
+  size_t null_rows = 0;
+  for (const Event& e : batch_.events)
+    null_rows += nulls->Test(StringValue(e, ColumnId::kVpcEndpointAccountId));
+  EXPECT_EQ(Run(absent).size(), null_rows);
 }
 
 TEST_F(ScanTest, ZoneMapsSkipBlocksOutsideTheTimeRange) {

@@ -204,6 +204,8 @@ class MemoryScanOp : public Operator {
       }
       bool keep = true;
       for (const ScanFilter::Term& term : f.terms) {
+        // A pre-filter only: the Filter above the scan applies it.
+        if (term.op == ScanFilter::Term::Op::kMatch) continue;
         bool is_bool = false, bool_value = false;
         LeafValues(src, term.path, r, &values, &is_bool, &bool_value);
         bool any = false;
@@ -231,6 +233,7 @@ class MemoryScanOp : public Operator {
                 any |= is_bool && bool_value == term.bool_value;
                 break;
               case Op::kIsNull:
+              case Op::kMatch:
                 break;
             }
           }

@@ -271,6 +271,55 @@ void FillFromEvents(const Assembly& a, const std::vector<EventRef>& events,
   }
 }
 
+namespace {
+
+// The type of column #0 in `e` (the leaf a kMatch term reads).
+const Type* LeafType(const BoundExpr& e) {
+  if (e.kind == BoundKind::kColumn) return &e.type;
+  for (const auto& a : e.args) {
+    if (const Type* t = LeafType(*a)) return t;
+  }
+  return nullptr;
+}
+
+// A kMatch term for the store: the term's expression evaluated over a one-column chunk of values.
+class ExprMatcher final : public ValueMatcher {
+ public:
+  ExprMatcher(std::shared_ptr<const BoundExpr> expr, Type type)
+      : expr_(std::move(expr)), type_(std::move(type)) {}
+
+  Status Match(std::span<const Str> values, bool* out) const override {
+    Chunk in;
+    in.columns.emplace_back(type_);
+    Vector result;
+    EvalContext
+        eval;  // deterministic functions only (the planner checked): no clock, no subqueries
+    for (size_t from = 0; from < values.size(); from += kBatchSize) {
+      const size_t n = std::min(kBatchSize, values.size() - from);
+      Vector& v = in.columns[0];
+      v.Reset(n);
+      for (size_t i = 0; i < n; ++i) {
+        const Str s = values[from + i];
+        if (IsNull(s)) {
+          v.SetNullAndClear(i);
+        } else {
+          v.strs()[i] = s;
+        }
+      }
+      in.size = n;
+      RETURN_IF_ERROR(Evaluate(*expr_, in, eval, &result));
+      for (size_t i = 0; i < n; ++i) out[from + i] = result.IsValid(i) && result.bools()[i];
+    }
+    return Status::OK();
+  }
+
+ private:
+  std::shared_ptr<const BoundExpr> expr_;
+  Type type_;
+};
+
+}  // namespace
+
 Result<std::vector<ScanPredicate>> Predicates(const ScanFilter& f) {
   std::vector<ScanPredicate> out;
   for (const ScanFilter::Term& t : f.terms) {
@@ -297,6 +346,12 @@ Result<std::vector<ScanPredicate>> Predicates(const ScanFilter& f) {
       case Op::kBoolEq:
         out.push_back(ScanPredicate::BoolEq(def->id, t.bool_value));
         break;
+      case Op::kMatch: {
+        const Type* type = t.match ? LeafType(*t.match) : nullptr;
+        if (type == nullptr) return Status::Internal("a match term without its column");
+        out.push_back(ScanPredicate::Match(def->id, std::make_shared<ExprMatcher>(t.match, *type)));
+        break;
+      }
     }
   }
   return out;
@@ -321,6 +376,9 @@ bool EventMatches(const Event& e, const EventBatch& batch, const ScanFilter& f) 
     using Op = ScanFilter::Term::Op;
     bool any = false;
     switch (t.op) {
+      case Op::kMatch:  // a pre-filter only: the Filter above the scan applies it
+        any = true;
+        break;
       case Op::kBoolEq:
         any = b != OptBool::kNull && (b == OptBool::kTrue) == t.bool_value;
         break;
@@ -389,7 +447,7 @@ class StoreScanOp : public Operator {
     // no operator above the scan (aggregates, joins, subqueries) ever sees another account's rows.
     if (restrict_account) {
       filter_.terms.push_back(
-          {"recipientaccountid", ScanFilter::Term::Op::kEq, {*restrict_account}, false});
+          {"recipientaccountid", ScanFilter::Term::Op::kEq, {*restrict_account}, false, nullptr});
     }
   }
   ~StoreScanOp() override { StopWorkers(); }
@@ -609,7 +667,7 @@ Result<std::unique_ptr<Operator>> StoreCatalog::OpenAggregate(const PlanNode& ag
   ScanFilter filter = scan.scan_filter;
   if (restrict_account_) {
     filter.terms.push_back(
-        {"recipientaccountid", ScanFilter::Term::Op::kEq, {*restrict_account_}, false});
+        {"recipientaccountid", ScanFilter::Term::Op::kEq, {*restrict_account_}, false, nullptr});
   }
   return MakeStoreAggregate(agg, it->second, ctx, std::move(filter));
 }

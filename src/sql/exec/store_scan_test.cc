@@ -106,6 +106,17 @@ TEST_F(StoreScanTest, SameRowsAsMemoryTables) {
       "SELECT count(*) FROM ct WHERE eventTime > '2099-01-01'",
       "SELECT element_at(requestParameters, 'instanceId'), count(*) FROM ct GROUP BY 1 ORDER BY 2 "
       "DESC, 1 LIMIT 5",
+      // Terms on one map or string column are also pre-filtered by the store (kMatch).
+      "SELECT eventID FROM ct WHERE element_at(requestParameters, 'instanceId') IS NOT NULL ORDER "
+      "BY 1",
+      "SELECT eventID FROM ct WHERE requestParameters['roleArn'] LIKE '%stratus%' ORDER BY 1",
+      "SELECT eventName, count(*) FROM ct WHERE element_at(requestParameters, 'instanceId') IS "
+      "NULL "
+      "AND readOnly GROUP BY 1 ORDER BY 2 DESC, 1",
+      "SELECT eventID FROM ct WHERE lower(userAgent) LIKE '%boto%' AND NOT (userAgent LIKE 'x%') "
+      "ORDER BY 1",
+      "SELECT eventID FROM ct WHERE coalesce(errorCode, 'none') = 'none' AND length(eventName) > "
+      "20 ORDER BY 1",
   };
   for (const char* q : queries) {
     std::string memory = Sql(q);

@@ -1,6 +1,8 @@
 // Map functions. A map value is the text of a JSON object (see types.h and json_util.h): keys are
 // the object's members, values are read in the map's value type. element_at on an array lives here
 // too, as Trino's element_at serves both.
+#include <string.h>
+
 #include "sql/functions/json_util.h"
 #include "sql/functions/kernel_util.h"
 
@@ -29,8 +31,10 @@ Status MapElementAt(const KernelArgs& in, Vector* out) {
       have_needle = key.find_first_of("\"\\") == std::string_view::npos;
       if (!have_needle) needle_key = std::string_view();
     }
+    // memmem, not string_view::find: find scans for the needle's first byte, a quote, which
+    // JSON text is full of; memmem's two-way search is several times faster on these texts.
     if (have_needle && text.find('\\') == std::string_view::npos &&
-        text.find(needle) == std::string_view::npos) {
+        memmem(text.data(), text.size(), needle.data(), needle.size()) == nullptr) {
       out->SetNullAndClear(i);
       continue;
     }
