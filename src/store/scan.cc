@@ -240,6 +240,18 @@ class Scanner final : public SegmentScanner {
     const DecodedStream* s;
     if (p.is_dict) {
       ASSIGN_OR_RETURN(s, cursor_->LoadCodes(p.id));
+      if (!p.is_range && p.codes.size() == 1 &&
+          (p.pred.op == PredicateOp::kEq || p.pred.op == PredicateOp::kIn)) {
+        // One wanted code (a needle): a plain comparison per row.
+        const uint32_t want = p.codes[0];
+        const uint32_t* codes = s->codes.data();
+        for (uint32_t r : sel_) {
+          sel_[n] = r;
+          n += codes[r] == want;
+        }
+        sel_.resize(n);
+        return Status::OK();
+      }
       for (uint32_t r : sel_) {
         const uint32_t c = s->codes[r];
         bool match;
