@@ -100,6 +100,15 @@ Status Router::Route(EventBatch&& batch) {
       key.second.assign(e.aws_region);
     }
     Pending& p = pending_[key];
+    if (options_.direct) {
+      // Direct writes take a list of batches: a history's events are gathered in chunks of a
+      // fixed capacity, never in one array that grows by copying 1 KB events around.
+      if (p.batch.size() >= options_.direct_chunk_events) {
+        p.chunks.push_back(std::move(p.batch));
+        p.batch = EventBatch();
+      }
+      if (p.batch.events.capacity() == 0) p.batch.events.reserve(options_.direct_chunk_events);
+    }
     CopyEventInto(e, batch, &p.batch);
     const uint64_t bytes = MemTable::EventBytes(e);
     p.bytes += bytes;
@@ -148,7 +157,7 @@ Status Router::Route(EventBatch&& batch) {
 
 Status Router::ResolveHistory(Pending* p) {
   if (p->history != nullptr) return Status::OK();
-  const Event& first = p->batch.events.front();
+  const Event& first = p->chunks.empty() ? p->batch.events.front() : p->chunks[0].events.front();
   const std::string account(AccountOf(first));
   const std::string region(first.aws_region);
   ASSIGN_OR_RETURN(p->history, dir_->History(account, region, /*create=*/true));
@@ -156,7 +165,7 @@ Status Router::ResolveHistory(Pending* p) {
 }
 
 Status Router::AppendPending(Pending* p) {
-  if (p->batch.size() == 0) return Status::OK();
+  if (p->batch.size() == 0 && p->chunks.empty()) return Status::OK();
   RETURN_IF_ERROR(ResolveHistory(p));
   EventBatch batch = std::move(p->batch);
   p->batch = EventBatch();
@@ -164,8 +173,9 @@ Status Router::AppendPending(Pending* p) {
   p->bytes = 0;
   p->raw_bytes = 0;
   if (options_.direct) {
-    DirectJob job{p->history->store(), true, {}};
-    job.batches.push_back(std::move(batch));
+    DirectJob job{p->history->store(), true, std::move(p->chunks)};
+    p->chunks.clear();
+    if (batch.size() > 0) job.batches.push_back(std::move(batch));
     return Submit(std::move(job));
   }
   ASSIGN_OR_RETURN(AppendResult r, p->history->Append(std::move(batch)));

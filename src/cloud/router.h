@@ -63,6 +63,9 @@ struct RouterOptions {
   uint64_t direct_max_pending_bytes = 128ull << 20;
   size_t direct_threads = 2;
   size_t direct_queue = 0;
+  // A history's pending events are gathered in chunks of this many (~4 MB of Event structs): one
+  // array growing by doubling would copy the 1 KB events around and fault in fresh pages.
+  size_t direct_chunk_events = 4096;
   // Called by a writer thread after each direct write has given its memory back (cairn import
   // returns freed heap pages to the system there: malloc_trim).
   std::function<void()> after_direct_write;
@@ -100,6 +103,7 @@ class Router {
  private:
   struct Pending {
     EventHistory* history = nullptr;
+    std::vector<EventBatch> chunks;  // direct mode: full chunks, then `batch`
     EventBatch batch;
     uint64_t bytes = 0;
     uint64_t raw_bytes = 0;

@@ -136,6 +136,7 @@ TEST(RouterTest, DirectModeWritesSegmentsWithTheSameResult) {
   ro.direct_org_raw_bytes = 200 << 10;      // several organization segments ...
   ro.direct_history_raw_bytes = 40 << 10;   // ... history segments during routing ...
   ro.direct_max_pending_bytes = 300 << 10;  // ... and when pending memory is over its bound
+  ro.direct_chunk_events = 7;               // histories' events in several chunks
   CheckRouting(ro);
 }
 
