@@ -273,6 +273,7 @@ struct Partial {
   std::vector<LocalIds> ids;                  // per source
   FlatMap64 groups;                           // (id0 << 32 | id1) -> group
   std::vector<uint32_t> dense;                // one dictionary key: id -> group + 1 (0: none yet)
+  std::vector<uint64_t> dense_counts;         // one dictionary key, count(*) only: id -> rows
   std::vector<uint64_t> group_keys;           // group -> key
   std::vector<std::vector<uint64_t>> counts;  // per aggregate, per group (count kinds)
   std::vector<FlatMap64> distinct;            // per aggregate: (group << 32 | id)
@@ -304,9 +305,13 @@ class StoreAggregateOp : public Operator {
     spec_.min_time_us = std::max(filter_.min_time_us, snapshot_->min_time_us());
     spec_.max_time_us = filter_.max_time_us;
     ASSIGN_OR_RETURN(spec_.predicates, Predicates(filter_));
-    spec_.batch_rows = static_cast<uint32_t>(kBatchSize);
+    // Ids and counts need no vectors of the pipeline's batch size: take whole blocks (fewer
+    // batches, less per-batch work in the scanner), unless expressions are evaluated per batch.
+    spec_.batch_rows = static_cast<uint32_t>(expr_columns_.empty() ? 8 * kBatchSize : kBatchSize);
     global_.counts.resize(aggs_.size());
     global_.distinct.resize(aggs_.size());
+    count_star_only_ = !aggs_.empty();
+    for (const AggSpec& a : aggs_) count_star_only_ &= a.kind == AggSpec::Kind::kCountStar;
     return Status::OK();
   }
 
@@ -539,6 +544,21 @@ class StoreAggregateOp : public Operator {
     if (keys == 0) {
       const uint32_t g = GroupOf(p, 0);
       std::fill(groups.begin(), groups.end(), g);
+    } else if (keys == 1 && count_star_only_) {
+      // GROUP BY one key, count(*) only: count by id in the dense table, make the groups after.
+      const std::vector<uint32_t>& k0 = ids[0];
+      for (size_t i = 0; i < n; ++i) {
+        const uint32_t id = k0[i];
+        if (id < LocalIds::kPlainBase) {
+          if (id >= p->dense_counts.size())
+            p->dense_counts.resize(std::max<size_t>(id + 1, p->dense_counts.size() * 2));
+          ++p->dense_counts[id];
+        } else {
+          const uint32_t g = GroupOf(p, id);
+          for (size_t a = 0; a < aggs_.size(); ++a) ++p->counts[a][g];
+        }
+      }
+      return;
     } else if (keys == 1) {
       const std::vector<uint32_t>& k0 = ids[0];
       for (size_t i = 0; i < n; ++i) {
@@ -624,7 +644,19 @@ class StoreAggregateOp : public Operator {
     return *slot;
   }
 
-  Status Merge(const Partial& p) {
+  // Turns the dense counts of a count(*)-only partial into groups.
+  void FoldDenseCounts(Partial* p) {
+    for (size_t id = 0; id < p->dense_counts.size(); ++id) {
+      const uint64_t c = p->dense_counts[id];
+      if (c == 0) continue;
+      const uint32_t g = GroupOf(p, static_cast<uint32_t>(id));
+      for (size_t a = 0; a < aggs_.size(); ++a) p->counts[a][g] += c;
+    }
+    p->dense_counts.clear();
+  }
+
+  Status Merge(Partial& p) {
+    FoldDenseCounts(&p);
     std::lock_guard<std::mutex> l(merge_mu_);
     std::vector<std::vector<uint32_t>> dict_maps(sources_.size()), plain_maps(sources_.size());
     auto global = [&](size_t s, uint32_t id) {
@@ -686,6 +718,7 @@ class StoreAggregateOp : public Operator {
   std::vector<AggSpec> aggs_;
   std::vector<Assembly> assemblies_;  // per scan column
   std::vector<int> expr_columns_;     // scan columns that expression sources read
+  bool count_star_only_ = false;      // every aggregate is count(*)
   ScanSpec spec_;
   std::atomic<size_t> next_segment_{0};
   std::atomic<bool> stop_{false};
