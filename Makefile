@@ -1,13 +1,15 @@
 # The front door. `make demo` and `make test` work on a fresh machine: both install what is missing.
 BUILD ?= build
 ASAN_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
 JOBS ?= 2
 CMAKE_FLAGS ?=
 # ccache (used when installed) keys objects on paths relative to the checkout, so worktrees share them.
 export CCACHE_BASEDIR ?= $(CURDIR)
 export CCACHE_NOHASHDIR ?= 1
 
-.PHONY: all deps build test unit integration demo asan bench-setup clean format
+.PHONY: all deps build test unit integration demo asan fuzz bench-setup clean format
 
 all: build
 
@@ -40,8 +42,16 @@ asan: deps
 	cmake --build $(ASAN_BUILD) -j$(JOBS)
 	ASAN_OPTIONS=detect_leaks=1 $(ASAN_BUILD)/cairn_tests --gtest_brief=1
 
+# libFuzzer targets (src/**/*_fuzz.cc), built with clang and ASan/UBSan, each run FUZZ_SECONDS
+# from the seed corpora in tests/fuzz/ (tests/fuzz/run). Not part of `make test`.
+fuzz: deps
+	CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" -DCAIRN_FUZZ=ON >/dev/null
+	cmake --build $(FUZZ_BUILD) -j$(JOBS) --target fuzz_targets
+	tests/fuzz/run $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
 format:
 	find src tests bench -name '*.h' -o -name '*.cc' | xargs clang-format -i
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
