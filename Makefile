@@ -44,7 +44,8 @@ asan: deps
 
 # libFuzzer targets (src/**/*_fuzz.cc), built with clang and ASan/UBSan, each run FUZZ_SECONDS
 # from the seed corpora in tests/fuzz/ (tests/fuzz/run). Not part of `make test`.
-fuzz: deps
+fuzz:
+	@scripts/install-deps --fuzz
 	CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" -DCAIRN_FUZZ=ON >/dev/null
 	cmake --build $(FUZZ_BUILD) -j$(JOBS) --target fuzz_targets
