@@ -18,14 +18,23 @@ namespace {
 #undef CAIRN_SCAN_AVX2
 
 #if defined(__x86_64__) && defined(__GNUC__)
+// g++ takes the target from a pragma; clang (the fuzz build) from an attribute on every function.
+#if defined(__clang__)
+#pragma clang attribute push(__attribute__((target("avx2,bmi,popcnt"))), apply_to = function)
+#else
 #pragma GCC push_options
 #pragma GCC target("avx2,bmi,popcnt")
+#endif
 #define CAIRN_SCAN_NS avx2
 #define CAIRN_SCAN_AVX2 1
 #include "event/json_scan_block.inc"
 #undef CAIRN_SCAN_NS
 #undef CAIRN_SCAN_AVX2
+#if defined(__clang__)
+#pragma clang attribute pop
+#else
 #pragma GCC pop_options
+#endif
 #define CAIRN_HAVE_AVX2_SCAN 1
 #endif
 

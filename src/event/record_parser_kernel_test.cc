@@ -187,6 +187,8 @@ TEST(RecordParserKernelTest, KernelsAgreeOnEdgeCasesAndRejections) {
       R"([1,2])",
       R"({"eventTime":"2025-01-02T03:04:05Z","eventID":"j","resources":{"ARN":"a"}})",
       R"({"eventTime":"2025-01-02T03:04:05Z","eventID":"k","eventName":"unterminated)",
+      R"({"":["":},"":},)",
+      R"({"eventTime":"2025-01-02T03:04:05Z","eventID":"l","b":["":},"":},)",
   };
   for (const char* c : cases) ExpectSameOutcome(c);
 }

@@ -318,6 +318,11 @@ TEST(RecordParserTest, RejectsWithReasonAndLocation) {
        RejectReason::kInvalidJson, "invalid JSON"},
       {R"({"eventTime":"2024-01-01T00:00:00Z","eventID":"x","n":01})", RejectReason::kInvalidJson,
        "invalid JSON"},
+      // Out of step on malformed input, simdjson once reported a token outside the record
+      // (found by record_roundtrip_fuzz; it crashed the parser).
+      {R"({"":["":},"":},)", RejectReason::kInvalidJson, "invalid JSON"},
+      {R"({"eventTime":"2024-01-01T00:00:00Z","eventID":"x","b":["":},"":},)",
+       RejectReason::kInvalidJson, "invalid JSON"},
       {"[1,2]", RejectReason::kNotObject, "an array, not a JSON object"},
       {R"("just a string")", RejectReason::kNotObject, "a string, not a JSON object"},
       {R"({"eventID":"x"})", RejectReason::kMissingEventTime, "eventTime is missing"},

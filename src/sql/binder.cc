@@ -1550,7 +1550,8 @@ class Binder {
           if (c.name != second) continue;
           auto col = MakeColumn(c.index, c.type);
           col->text = names[0].text + "." + names[1].text;
-          return rest(std::move(col), 2, col->text);
+          std::string text = col->text;  // not col->text in the call: col may be moved first
+          return rest(std::move(col), 2, text);
         }
       }
     }

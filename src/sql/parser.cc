@@ -1183,8 +1183,10 @@ class Parser {
            Peek(1).kind == TokenKind::kPlus)) {
         return ParseInterval();
       }
-      // Typed literal: <type name> '<text>', e.g. TIMESTAMP '2023-01-01 00:00:00'.
-      if (Peek(1).kind == TokenKind::kString && !IsReservedWord(t.text)) {
+      // Typed literal: <type name> '<text>', e.g. TIMESTAMP '2023-01-01 00:00:00'. Not of a
+      // type that needs parameters (ROW, ARRAY, MAP), which a bare name cannot give.
+      if (Peek(1).kind == TokenKind::kString && !IsReservedWord(t.text) && !t.Is("ROW") &&
+          !t.Is("ARRAY") && !t.Is("MAP")) {
         TypeName type;
         type.pos = pos;
         if (t.Is("DOUBLE") && Peek(1).Is("PRECISION")) Next();

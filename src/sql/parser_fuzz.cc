@@ -4,19 +4,24 @@
 // canonical printer (whose output must parse again and print the same) and the binder, against a
 // catalog with every table family. It must never crash, hang or fail an invariant.
 //
-// Build with clang: clang++ -std=c++20 -fsanitize=fuzzer,address -Isrc src/sql/parser_fuzz.cc
-// <the cairn library sources> ...; run with the spec samples as the seed corpus. The same checks
-// run in CI, on random mutations of the samples, in parser_fuzz_test.cc (g++ cannot build
-// libFuzzer targets).
+// Built and run by `make fuzz` (clang, ASan, UBSan; tests/fuzz/run seeds it with the SQL of
+// tests/sql). The same checks run in `make test` on random mutations of the samples, in
+// parser_fuzz_test.cc.
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
+#include <string>
 #include <string_view>
 
 #include "sql/fuzz_check.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view sql(reinterpret_cast<const char*>(data), size);
-  if (!cairn::sql::FuzzCheck(sql)) std::abort();
+  std::string why;
+  if (!cairn::sql::FuzzCheck(sql, &why)) {
+    std::fprintf(stderr, "parser_fuzz: %s\n", why.c_str());
+    std::abort();
+  }
   return 0;
 }

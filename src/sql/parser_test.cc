@@ -242,6 +242,9 @@ TEST(ParserTest, SyntaxErrorsSayWhere) {
   EXPECT_EQ(Error("WITH RECURSIVE t AS (SELECT 1) SELECT 1"),
             "line 1:6: WITH RECURSIVE is not supported");
   EXPECT_EQ(Error("SELECT a NOT x"), "line 1:10: mismatched input 'NOT'. Expecting: <EOF>");
+  // A type that needs parameters names no typed literal (found by parser_fuzz: `row 'x'` printed
+  // as CAST('x' AS row()), which does not parse).
+  EXPECT_EQ(Error("SELECT row 'x'"), "line 1:12: mismatched input ''x''. Expecting: <EOF>");
   EXPECT_EQ(Error("SELECT a FROM t WHERE a NOT x"),
             "line 1:25: mismatched input 'NOT'. Expecting: <EOF>");
 }

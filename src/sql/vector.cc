@@ -319,6 +319,7 @@ void Vector::Gather(const Vector& src, std::span<const uint32_t> rows) {
 }
 
 void Vector::AppendRange(const Vector& src, size_t from, size_t n) {
+  if (n == 0) return;  // (and memcpy must not see the null data of an empty vector)
   ShareStringsOf(src);
   size_t at = size_;
   Resize(at + n);

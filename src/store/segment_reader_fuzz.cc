@@ -1,6 +1,7 @@
 // Fuzz target for the segment reader: any bytes given as a segment file must be read without a
-// crash, hang or sanitizer report; damage is reported as kDataLoss. Build with
-// -fsanitize=fuzzer,address against libcairn. Seed it with files written by WriteSegment.
+// crash, hang or sanitizer report; damage is reported as kDataLoss. Built and run by `make fuzz`
+// (tests/fuzz/run), from the small segments in tests/fuzz/seeds/segment_reader_fuzz/ (event
+// histories written by `cairn import` of the Stratus Red Team records).
 #include <cstddef>
 #include <cstdint>
 #include <string_view>

@@ -370,7 +370,8 @@ Result<std::string> ChangeTags(ApiServices* s, const RequestContext& ctx, simdjs
   ASSIGN_OR_RETURN(const TagTarget* target, TargetOf(s, arn));
   ASSIGN_OR_RETURN(cloud::Tags tags, target->get(ctx, arn));
   for (const auto& [k, v] : change) {
-    auto it = std::find_if(tags.begin(), tags.end(), [&](const auto& t) { return t.first == k; });
+    const std::string& key = k;  // (clang 14 cannot capture a structured binding)
+    auto it = std::find_if(tags.begin(), tags.end(), [&](const auto& t) { return t.first == key; });
     if (add) {
       if (it != tags.end()) {
         it->second = v;
