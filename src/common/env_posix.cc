@@ -23,6 +23,7 @@
 #include <filesystem>
 
 #include "common/env.h"
+#include "common/mapped_files.h"
 
 namespace cairn {
 namespace {
@@ -169,6 +170,7 @@ constexpr uint64_t kMmapMinSize = 256 << 10;
 
 // Bounds the number of live mappings (the kernel's vm.max_map_count is 65530 by default).
 std::atomic<int> g_mmap_budget{4096};
+std::atomic<int> g_mmap_max{4096};  // the budget's total (SetMaxMappedFiles)
 
 class MmapFile final : public RandomAccessFile {
  public:
@@ -375,6 +377,12 @@ class PosixEnv final : public Env {
 Env* Env::Default() {
   static Env* env = new PosixEnv();  // never deleted: used until exit, from any thread
   return env;
+}
+
+void SetMaxMappedFiles(int n) {
+  // Files mapped now stay mapped; the budget may go below 0 until they are closed.
+  const int old = g_mmap_max.exchange(n);
+  g_mmap_budget.fetch_add(n - old);
 }
 
 }  // namespace cairn

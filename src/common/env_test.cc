@@ -9,6 +9,8 @@
 #include <atomic>
 #include <thread>
 
+#include "common/mapped_files.h"
+
 namespace cairn {
 namespace {
 
@@ -190,6 +192,26 @@ TEST_P(EnvConformanceTest, ErrorsNamePathAndOperation) {
 TEST_P(EnvConformanceTest, ClockMoves) {
   int64_t t = env_->NowMicros();
   EXPECT_GT(t, 1577836800000000);  // after 2020
+}
+
+TEST_P(EnvConformanceTest, BigFilesAreReadWithoutMappingsWhenNoneAreAllowed) {
+  if (GetParam() != Kind::kPosix) GTEST_SKIP() << "mappings are the POSIX Env's";
+  std::string data(1 << 20, 'm');
+  ASSERT_TRUE(env_->WriteFileAtomic(P("big"), data).ok());
+  std::string scratch(16, '\0');
+  auto mapped = env_->NewRandomAccessFile(P("big"));
+  ASSERT_TRUE(mapped.ok());
+  auto r = (*mapped)->Read(100, 16, scratch.data());
+  ASSERT_TRUE(r.ok());
+  EXPECT_NE(r->data(), scratch.data());  // a view into the mapping
+  SetMaxMappedFiles(0);
+  auto read = env_->NewRandomAccessFile(P("big"));
+  SetMaxMappedFiles(4096);
+  ASSERT_TRUE(read.ok());
+  r = (*read)->Read(100, 16, scratch.data());
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->data(), scratch.data());  // read into the caller's buffer
+  EXPECT_EQ(*r, std::string(16, 'm'));
 }
 
 INSTANTIATE_TEST_SUITE_P(All, EnvConformanceTest, ::testing::Values(Kind::kPosix, Kind::kMem),

@@ -88,6 +88,9 @@ constexpr size_t kWriteBufferBytes = 1 << 20;
 constexpr uint32_t kMaxDictValues = 1 << 20;
 constexpr size_t kZdictMinStreamBytes = 256 * 1024;
 constexpr size_t kZdictSampleBytes = 512 * 1024;
+// Whether a plain stream is mostly UUIDs is judged on its first values (the UUID encoding keeps
+// any other value as text, so a wrong guess costs bytes, never correctness).
+constexpr uint64_t kUuidProbeValues = 16384;
 
 int BloomBitsPerKey(uint16_t id) {
   // eventID is checked for every ingested event (deduplication), usually in one block.
@@ -185,7 +188,7 @@ struct StringStream {
     }
     ++non_null;
     bytes += v.size();
-    uuids += IsCanonicalUuid(v);
+    if (non_null <= kUuidProbeValues) uuids += IsCanonicalUuid(v);
     if (sample && sample_bytes < kZdictSampleBytes && v.size() >= 8) {
       samples.push_back(v);
       sample_bytes += v.size();
@@ -382,7 +385,7 @@ class Writer {
     s->dict_ok = false;
     s->distinct.Clear();
     s->ids = {};
-    if (s->uuids * 2 >= s->non_null) {
+    if (s->uuids * 2 >= std::min<uint64_t>(s->non_null, kUuidProbeValues)) {
       info.encoding = Encoding::kUuid;  // mostly UUIDs: 16 bytes each, the others as text
       return Status::OK();
     }
