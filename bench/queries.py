@@ -144,19 +144,31 @@ def duckdb_file(ds, threads):
     if os.path.exists(tmp):
         os.remove(tmp)
     file_list = "[" + ", ".join(sql_string(f) for f in files) + "]"
+    # Two steps, so that the 10M load fits in memory (one CREATE TABLE ... QUALIFY over read_json
+    # was killed at 20 GB): the records are unnested into a table as they stream in, then
+    # deduplicated from that table with a memory cap, spilling to a folder beside the file.
+    spill = path + ".spill"
     sql = f"""ATTACH {sql_string(tmp)} AS ev;
 SET threads = {threads};
 SET preserve_insertion_order = false;
+SET memory_limit = '10GB';
+SET temp_directory = {sql_string(spill)};
 -- name: load
+CREATE TABLE ev.raw AS
+SELECT unnest(Records, max_depth := 2)
+FROM read_json({file_list}, format = 'unstructured', compression = 'gzip',
+               maximum_object_size = 1000000000, columns = {{'Records': '{DUCKDB_RECORD}'}});
+-- name: dedupe
 CREATE TABLE ev.events AS
-SELECT * FROM (SELECT unnest(Records, max_depth := 2)
-               FROM read_json({file_list}, format = 'unstructured', compression = 'gzip',
-                              maximum_object_size = 1000000000, columns = {{'Records': '{DUCKDB_RECORD}'}}))
+SELECT * FROM ev.raw
 QUALIFY row_number() OVER (PARTITION BY eventID, recipientAccountId ORDER BY eventTime) = 1;
+-- name: drop
+DROP TABLE ev.raw;
 -- name: checkpoint
 CHECKPOINT ev;
 """
     duckdb.run_sql(sql, runs=1, warmup=0, threads=threads)
+    shutil.rmtree(spill, ignore_errors=True)
     os.rename(tmp, path)
     return path
 
