@@ -9,7 +9,12 @@ SigV4, self-recording on) and in-process (parse the request, EventHistory::Looku
 response). Prints requests/s and p50/p99 latency of both, and the ratio that is the server's
 overhead. Target (issue 5): >= 5,000 LookupEvents/s over HTTP on 2 cores.
 
-    bench/run api [--size 1M] [--clients 16] [--seconds 10] [--server-threads N]
+    bench/run api [--size 1M] [--clients 16] [--seconds 10] [--server-threads N] [--perf FILE]
+
+The imported data folder is cached beside the dataset (api-<dataset>/cairn-<key>, keyed like the
+queries benchmark's on the binary's version and doc/format) and copied for each run, since the
+server's self-recording writes into it. --perf FILE records `perf record -g` of the server process
+during the HTTP run (for `perf report -i FILE --no-children`).
 """
 import json
 import os
@@ -22,6 +27,7 @@ import time
 
 import datasets
 import options
+import queries
 from timing import log
 
 AS_OF = "2025-01-15T00:00:00Z"  # the standard datasets end here
@@ -65,12 +71,31 @@ def request_mix(cairn, data, account, region):
     return [json.dumps(b) for b in bodies]
 
 
+def imported_folder(ds, cairn):
+    """A data folder with the dataset imported (--as-of the datasets' end), built once per store
+    format and reused."""
+    parent = os.path.join(datasets.DATA_DIR, "api-" + os.path.basename(os.path.dirname(ds.org)))
+    folder = os.path.join(parent, "cairn-" + queries.cache_key(cairn))
+    if os.path.isdir(os.path.join(folder, "data")):
+        log(f"reusing the imported data folder {folder}/data")
+        return os.path.join(folder, "data")
+    shutil.rmtree(parent, ignore_errors=True)
+    tmp = folder + ".tmp"
+    log(f"importing {ds.name} (cached: {folder}) ...")
+    subprocess.run([cairn, "import", ds.org, "--data", os.path.join(tmp, "data"), "--as-of", AS_OF],
+                   check=True, stdout=subprocess.DEVNULL)
+    os.rename(tmp, folder)
+    return os.path.join(folder, "data")
+
+
 def main():
     p = options.parser(__doc__.splitlines()[0], default_size="1M", default_runs=1)
     p.add_argument("--clients", type=int, default=16, help="concurrent clients (default 16)")
     p.add_argument("--seconds", type=float, default=10, help="seconds per side (default 10)")
     p.add_argument("--server-threads", type=int, default=0,
                    help="cairn serve --threads (default: its own, 2 x cores, at least 4)")
+    p.add_argument("--perf", default="",
+                   help="record `perf record -g` of the server during the HTTP run into this file")
     args = p.parse_args()
     cairn = options.cairn_bin()
     load = options.bench_program("api_load")
@@ -81,9 +106,7 @@ def main():
     data = os.path.join(tmp, "data")
     server = None
     try:
-        log("importing ...")
-        subprocess.run([cairn, "import", ds.org, "--data", data, "--as-of", AS_OF],
-                       check=True, stdout=subprocess.DEVNULL)
+        shutil.copytree(imported_folder(ds, cairn), data)
         stores = run_json([cairn, "stores", "--data", data, "--format", "json"])["stores"]
         hist = max((s for s in stores if s["kind"] == "history"), key=lambda s: s["events"])
         account, region = hist["account"], hist["region"]
@@ -114,11 +137,19 @@ def main():
         common = ["--region", region, "--requests", req_file, "--clients", str(args.clients),
                   "--seconds", str(args.seconds)]
         log(f"HTTP: {args.clients} clients for {args.seconds:g} s against {endpoint} ...")
+        perf = None
+        if args.perf:
+            perf = subprocess.Popen(["perf", "record", "-g", "-o", args.perf, "-p", str(server.pid)],
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        load_before = os.getloadavg()[0]
         cpu_before = process_cpu_seconds(server.pid)
         http = run_json([load, "http", "--endpoint", f"{endpoint}/accounts/{account}", "--key", key,
                          "--secret", secret,
                          *common])
         http["server_cpu_seconds"] = process_cpu_seconds(server.pid) - cpu_before
+        if perf is not None:
+            perf.send_signal(2)
+            perf.wait(timeout=120)
         server.send_signal(15)
         if server.wait(timeout=60) != 0:
             raise SystemExit("cairn serve failed to stop: " + server.stderr.read())
@@ -136,7 +167,8 @@ def main():
         inproc["cpu_us"] = inproc["cpu_seconds"] / max(1, inproc["requests"]) * 1e6
         cores = os.cpu_count()
         print(f"LookupEvents, {args.clients} clients, {args.seconds:g} s each, "
-              f"history of {hist['events']:,} events, {cores} cores")
+              f"history of {hist['events']:,} events, {cores} cores; load average "
+              f"{load_before:.1f} before, {os.getloadavg()[0]:.1f} after")
         print(f"{'side':<26}{'requests/s':>12}{'p50 ms':>10}{'p99 ms':>10}{'events/req':>12}"
               f"{'CPU us/req':>12}{'CPU-bound/s':>13}")
         for name, r in (("cairn serve (HTTP+SigV4)", http), ("in-process lookups", inproc)):

@@ -39,6 +39,7 @@ Result<LookupEventsResponse> EventHistory::Lookup(const LookupEventsRequest& req
   ctx.token_key = std::string(token_key);
   ctx.scope = account_ + "/" + region_;
   ctx.window_us = kWindowUs;
+  ctx.cache = &LookupBlockCache::Default();
   std::shared_ptr<const Snapshot> snapshot = store_->GetSnapshot();
   const LookupSource source = LookupSourceOf(*snapshot);
   return LookupEvents(source, request, ctx);

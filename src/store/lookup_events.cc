@@ -239,37 +239,52 @@ bool Before(int64_t ta, std::string_view ida, int64_t tb, std::string_view idb) 
   return ta != tb ? ta > tb : ida > idb;
 }
 
+// A result, and for rows of a cached block, where its record and rendering are kept (filled in
+// once the page is known, so that rows pushed out of the page are never rendered).
+struct Hit {
+  LookupEventResult r;
+  std::shared_ptr<const LookupBlock> block;
+  const SegmentReader* segment = nullptr;
+  uint32_t block_index = 0;
+  uint32_t row = 0;
+};
+
 // The K best results so far. The worst kept result is at the top of the heap.
 class TopK {
  public:
   explicit TopK(size_t k) : k_(k) {}
 
   bool full() const { return heap_.size() >= k_; }
-  const LookupEventResult& worst() const { return heap_.front(); }
+  const LookupEventResult& worst() const { return heap_.front().r; }
 
   // Whether an event at this position would be kept.
   bool Wants(int64_t t, std::string_view id) const {
     return !full() || Before(t, id, worst().event_time_us, worst().event_id);
   }
-  void Add(LookupEventResult r) {
-    heap_.push_back(std::move(r));
+  void Add(Hit h) {
+    heap_.push_back(std::move(h));
     std::push_heap(heap_.begin(), heap_.end(), Cmp);
     if (heap_.size() > k_) {
       std::pop_heap(heap_.begin(), heap_.end(), Cmp);
       heap_.pop_back();
     }
   }
-  std::vector<LookupEventResult> TakeSorted() {
+  void Add(LookupEventResult r) {
+    Hit h;
+    h.r = std::move(r);
+    Add(std::move(h));
+  }
+  std::vector<Hit> TakeSorted() {
     std::sort(heap_.begin(), heap_.end(), Cmp);
     return std::move(heap_);
   }
 
  private:
-  static bool Cmp(const LookupEventResult& a, const LookupEventResult& b) {
-    return Before(a.event_time_us, a.event_id, b.event_time_us, b.event_id);
+  static bool Cmp(const Hit& a, const Hit& b) {
+    return Before(a.r.event_time_us, a.r.event_id, b.r.event_time_us, b.r.event_id);
   }
   size_t k_;
-  std::vector<LookupEventResult> heap_;
+  std::vector<Hit> heap_;
 };
 
 // Whether (t, id) lies inside the plan's window, after its cursor.
@@ -316,6 +331,7 @@ std::vector<ColumnId> ScanProjection(const LookupPlan& plan) {
                                       ColumnId::kUsername,     ColumnId::kResourcesType,
                                       ColumnId::kResourcesArn, ColumnId::kEventJson};
   if (plan.insight) projection.push_back(ColumnId::kInsightDetails);
+  if (getenv("EXP_MIN")) projection.resize(2);
   return projection;
 }
 
@@ -323,6 +339,7 @@ LookupEventResult ResultOfRow(const ColumnBatch& b, uint32_t row) {
   LookupEventResult r;
   r.event_time_us = b.columns[kTime].i64[row];
   r.event_id = std::string(b.columns[kId].StringAt(row));
+  if (b.columns.size() == 2) return r;
   r.event_name = Opt(b.columns[kName].StringAt(row));
   r.event_source = Opt(b.columns[kSource].StringAt(row));
   r.read_only = ReadOnlyString(b.columns[kReadOnly].bools[row]);
@@ -339,6 +356,110 @@ LookupEventResult ResultOfRow(const ColumnBatch& b, uint32_t row) {
   r.cloud_trail_event.assign(raw.data() ? raw.data() : "", raw.size());
   if (b.columns.size() > kInsight) FillFromInsightDetails(b.columns[kInsight].StringAt(row), &r);
   return r;
+}
+
+// Whether row `row` of a cached block satisfies the plan's category and attribute: the
+// predicates ScanPredicates() gives the scan, evaluated on the decoded values.
+bool MatchesCachedRow(const LookupBlock& b, uint32_t row, const LookupPlan& plan,
+                      std::string_view category) {
+  const Str c = b.category[row];
+  if (IsNull(c) || c != category) return false;
+  const Str v = ToStr(plan.value);
+  auto eq = [&](Str s) { return !IsNull(s) && s == v; };
+  switch (plan.attribute) {
+    case Attribute::kNone:
+      return true;
+    case Attribute::kEventId:
+      return eq(b.id[row]);
+    case Attribute::kEventName:
+      return eq(b.name[row]);
+    case Attribute::kEventSource:
+      return eq(b.source[row]);
+    case Attribute::kReadOnly:
+      return b.read_only[row] == (plan.value == "true" ? OptBool::kTrue : OptBool::kFalse);
+    case Attribute::kUsername:
+      return eq(b.username[row]);
+    case Attribute::kAccessKeyId:
+      return eq(b.access_key[row]);
+    case Attribute::kResourceType:
+    case Attribute::kResourceName: {
+      const std::vector<Str>& values =
+          plan.attribute == Attribute::kResourceType ? b.resource_type : b.resource_arn;
+      for (uint32_t k = b.resource_offsets[row]; k < b.resource_offsets[row + 1]; ++k) {
+        if (eq(values[k])) return true;
+      }
+      return false;
+    }
+  }
+  return false;
+}
+
+// The result of a cached row, without its record (FillCachedHits adds it).
+LookupEventResult ResultOfCachedRow(const LookupBlock& b, uint32_t row) {
+  LookupEventResult r;
+  r.event_time_us = b.time[row];
+  r.event_id = std::string(b.id[row]);
+  r.event_name = Opt(b.name[row]);
+  r.event_source = Opt(b.source[row]);
+  r.read_only = ReadOnlyString(b.read_only[row]);
+  r.access_key_id = Opt(b.access_key[row]);
+  r.username = Opt(b.username[row]);
+  for (uint32_t k = b.resource_offsets[row]; k < b.resource_offsets[row + 1]; ++k) {
+    r.resources.push_back({Opt(b.resource_type[k]), Opt(b.resource_arn[k])});
+  }
+  return r;
+}
+
+// Gives the first `page` hits from cached blocks their records and renderings: kept ones are
+// copied; the others are rebuilt (one pass per block) and kept for the next lookups.
+Status FillCachedHits(LookupBlockCache* cache, std::vector<Hit>* hits, size_t page) {
+  const size_t n = std::min(page, hits->size());
+  std::vector<size_t> missing;
+  for (size_t i = 0; i < n; ++i) {
+    Hit& h = (*hits)[i];
+    if (!h.block) continue;
+    if (std::shared_ptr<const LookupBlock::Rendered> done = h.block->rendered(h.row)) {
+      h.r.cloud_trail_event = done->record;
+      h.r.rendered = std::shared_ptr<const std::string>(done, &done->json);
+    } else {
+      missing.push_back(i);
+    }
+  }
+  // Group by block, rows ascending (what ReadRecords asks).
+  std::sort(missing.begin(), missing.end(), [&](size_t a, size_t b) {
+    const Hit& x = (*hits)[a];
+    const Hit& y = (*hits)[b];
+    if (x.segment != y.segment) return x.segment < y.segment;
+    if (x.block_index != y.block_index) return x.block_index < y.block_index;
+    return x.row < y.row;
+  });
+  std::vector<uint32_t> rows;
+  for (size_t i = 0; i < missing.size();) {
+    const Hit& first = (*hits)[missing[i]];
+    size_t j = i;
+    rows.clear();
+    while (j < missing.size() && (*hits)[missing[j]].segment == first.segment &&
+           (*hits)[missing[j]].block_index == first.block_index) {
+      rows.push_back((*hits)[missing[j]].row);
+      ++j;
+    }
+    size_t k = i;
+    RETURN_IF_ERROR(first.segment->ReadRecords(first.block_index, rows, [&](uint32_t, Str raw) {
+      Hit& h = (*hits)[missing[k++]];
+      h.r.cloud_trail_event.assign(raw.data() ? raw.data() : "", raw.size());
+      auto rendered = std::make_shared<LookupBlock::Rendered>();
+      rendered->record = h.r.cloud_trail_event;
+      JsonWriter w(&rendered->json);
+      WriteLookupEvent(h.r, &w);
+      const size_t bytes = rendered->record.size() + rendered->json.size();
+      std::shared_ptr<const LookupBlock::Rendered> kept = h.block->SetRendered(h.row, rendered);
+      if (kept == rendered) cache->Charge(h.segment->cache_id(), h.block_index, bytes);
+      h.r.rendered = std::shared_ptr<const std::string>(kept, &kept->json);
+      return Status::OK();
+    }));
+    i = j;
+  }
+  return Status::OK();
 }
 
 std::vector<ScanPredicate> ScanPredicates(const LookupPlan& plan) {
@@ -504,32 +625,40 @@ std::string EncodeLookupToken(const LookupPlan& plan, const LookupContext& ctx, 
   return Base64Encode(body + Mac(ctx, plan.params, body));
 }
 
+void WriteLookupEvent(const LookupEventResult& e, JsonWriter* w) {
+  w->BeginObject();
+  w->Member("EventId", e.event_id);
+  if (e.event_name) w->Member("EventName", *e.event_name);
+  if (e.read_only) w->Member("ReadOnly", *e.read_only);
+  if (e.access_key_id) w->Member("AccessKeyId", *e.access_key_id);
+  if (e.event_time_us % 1000000 == 0) {
+    w->Member("EventTime", static_cast<int64_t>(e.event_time_us / 1000000));
+  } else {
+    w->Member("EventTime", static_cast<double>(e.event_time_us) / 1e6);
+  }
+  if (e.event_source) w->Member("EventSource", *e.event_source);
+  if (e.username) w->Member("Username", *e.username);
+  w->Key("Resources").BeginArray();
+  for (const LookupResource& r : e.resources) {
+    w->BeginObject();
+    if (r.resource_type) w->Member("ResourceType", *r.resource_type);
+    if (r.resource_name) w->Member("ResourceName", *r.resource_name);
+    w->EndObject();
+  }
+  w->EndArray();
+  w->Member("CloudTrailEvent", e.cloud_trail_event);
+  w->EndObject();
+}
+
 void WriteLookupEventsResponse(const LookupEventsResponse& response, JsonWriter* w) {
   w->BeginObject();
   w->Key("Events").BeginArray();
   for (const LookupEventResult& e : response.events) {
-    w->BeginObject();
-    w->Member("EventId", e.event_id);
-    if (e.event_name) w->Member("EventName", *e.event_name);
-    if (e.read_only) w->Member("ReadOnly", *e.read_only);
-    if (e.access_key_id) w->Member("AccessKeyId", *e.access_key_id);
-    if (e.event_time_us % 1000000 == 0) {
-      w->Member("EventTime", static_cast<int64_t>(e.event_time_us / 1000000));
+    if (e.rendered) {
+      w->Raw(*e.rendered);
     } else {
-      w->Member("EventTime", static_cast<double>(e.event_time_us) / 1e6);
+      WriteLookupEvent(e, w);
     }
-    if (e.event_source) w->Member("EventSource", *e.event_source);
-    if (e.username) w->Member("Username", *e.username);
-    w->Key("Resources").BeginArray();
-    for (const LookupResource& r : e.resources) {
-      w->BeginObject();
-      if (r.resource_type) w->Member("ResourceType", *r.resource_type);
-      if (r.resource_name) w->Member("ResourceName", *r.resource_name);
-      w->EndObject();
-    }
-    w->EndArray();
-    w->Member("CloudTrailEvent", e.cloud_trail_event);
-    w->EndObject();
   }
   w->EndArray();
   if (!response.next_token.empty()) w->Member("NextToken", response.next_token);
@@ -609,43 +738,110 @@ Result<LookupEventsResponse> ExecuteLookup(const LookupSource& source, const Loo
   std::sort(segments.begin(), segments.end(), [](const SegmentReader* a, const SegmentReader* b) {
     return a->meta().max_event_time_us > b->meta().max_event_time_us;
   });
+  // Insights lookups filter some attributes after the scan, on insightDetails: they always scan.
+  LookupBlockCache* cache = PostFiltered(plan) || plan.insight ? nullptr : ctx.cache;
   const std::vector<ScanPredicate> predicates = ScanPredicates(plan);
+  const std::string_view category = CategoryOf(plan);
+  int builds_left = 1;  // blocks decoded whole per lookup: bounds what one lookup pays for later
   ColumnBatch batch;
+  std::vector<uint32_t> used;  // uncached blocks that gave rows to the page
   for (const SegmentReader* segment : segments) {
-    ScanSpec spec;
-    spec.projection = ScanProjection(plan);
-    spec.min_time_us = min_time;
-    spec.max_time_us = max_time;
-    if (top.full()) {
-      // Only events at or above the worst kept one can still make the page.
-      if (segment->meta().max_event_time_us < top.worst().event_time_us) continue;
-      spec.min_time_us = std::max(spec.min_time_us, top.worst().event_time_us);
-    }
-    spec.predicates = predicates;
-    spec.reverse = true;
-    // Small batches: each batch rebuilds the original records of its selected rows.
-    spec.batch_rows = plan.max_results + 1;
-    ASSIGN_OR_RETURN(std::unique_ptr<SegmentScanner> scan, segment->NewScan(spec));
-    bool done = false;
-    while (!done) {
-      ASSIGN_OR_RETURN(bool more, scan->Next(&batch));
-      if (!more) break;
-      for (uint32_t row : batch.sel) {
-        const int64_t t = batch.columns[kTime].i64[row];
-        const Str id = batch.columns[kId].StringAt(row);
-        if (IsNull(id)) continue;
-        if (top.full() && t < top.worst().event_time_us) {
-          done = true;  // rows come newest first: nothing later in this segment can be kept
-          break;
-        }
-        if (!InRange(plan, min_time, t, id) || !top.Wants(t, id)) continue;
-        LookupEventResult r = ResultOfRow(batch, row);
-        if (PostFilterMatches(plan, r)) top.Add(std::move(r));
+    if (top.full() && segment->meta().max_event_time_us < top.worst().event_time_us) continue;
+    const uint64_t reader_id = segment->cache_id();
+    int64_t b = static_cast<int64_t>(segment->block_count()) - 1;
+    bool segment_done = false;
+    while (b >= 0 && !segment_done) {
+      const SegmentReader::BlockRange range = segment->block_range(static_cast<uint32_t>(b));
+      if (range.max_time_us < min_time) break;  // blocks are in time order
+      if (top.full() && range.max_time_us < top.worst().event_time_us) break;
+      if (range.rows == 0 || range.min_time_us > max_time) {
+        --b;
+        continue;
       }
+      std::shared_ptr<const LookupBlock> cached;
+      if (cache != nullptr) {
+        cached = cache->Find(reader_id, static_cast<uint32_t>(b));
+        if (!cached && builds_left > 0 && cache->Ready(reader_id, static_cast<uint32_t>(b))) {
+          --builds_left;
+          ASSIGN_OR_RETURN(std::shared_ptr<LookupBlock> built,
+                           LookupBlock::Build(*segment, static_cast<uint32_t>(b)));
+          cached = cache->Insert(reader_id, static_cast<uint32_t>(b), std::move(built));
+        }
+      }
+      if (cached) {
+        // Rows are in eventTime order: walk them newest first.
+        const LookupBlock& lb = *cached;
+        for (int64_t r = static_cast<int64_t>(lb.rows) - 1; r >= 0; --r) {
+          const uint32_t row = static_cast<uint32_t>(r);
+          const int64_t t = lb.time[row];
+          if (t > max_time) continue;
+          if (t < min_time || (top.full() && t < top.worst().event_time_us)) {
+            segment_done = true;
+            break;
+          }
+          const Str id = lb.id[row];
+          if (IsNull(id) || !MatchesCachedRow(lb, row, plan, category)) continue;
+          if (!InRange(plan, min_time, t, id) || !top.Wants(t, id)) continue;
+          top.Add(Hit{ResultOfCachedRow(lb, row), cached, segment, static_cast<uint32_t>(b), row});
+        }
+        --b;
+        continue;
+      }
+      // The run of blocks down to the next cached one is scanned as before the cache.
+      int64_t lo = b;
+      while (lo > 0 &&
+             (cache == nullptr || !cache->Find(reader_id, static_cast<uint32_t>(lo - 1))) &&
+             segment->block_range(static_cast<uint32_t>(lo - 1)).max_time_us >= min_time) {
+        --lo;
+      }
+      ScanSpec spec;
+      spec.projection = ScanProjection(plan);
+      spec.min_time_us = min_time;
+      spec.max_time_us = max_time;
+      spec.first_block = static_cast<uint32_t>(lo);
+      spec.last_block = static_cast<uint32_t>(b);
+      if (top.full()) {
+        // Only events at or above the worst kept one can still make the page.
+        spec.min_time_us = std::max(spec.min_time_us, top.worst().event_time_us);
+      }
+      spec.predicates = predicates;
+      spec.reverse = true;
+      // Small batches: each batch rebuilds the original records of its selected rows.
+      spec.batch_rows = plan.max_results + 1;
+      ASSIGN_OR_RETURN(std::unique_ptr<SegmentScanner> scan, segment->NewScan(spec));
+      used.clear();
+      bool done = false;
+      while (!done) {
+        ASSIGN_OR_RETURN(bool more, scan->Next(&batch));
+        if (!more) break;
+        for (uint32_t row : batch.sel) {
+          const int64_t t = batch.columns[kTime].i64[row];
+          const Str id = batch.columns[kId].StringAt(row);
+          if (IsNull(id)) continue;
+          if (top.full() && t < top.worst().event_time_us) {
+            done = true;  // rows come newest first: nothing later in this segment can be kept
+            break;
+          }
+          if (!InRange(plan, min_time, t, id) || !top.Wants(t, id)) continue;
+          LookupEventResult r = ResultOfRow(batch, row);
+          if (PostFilterMatches(plan, r)) {
+            top.Add(std::move(r));
+            if (used.empty() || used.back() != batch.block) used.push_back(batch.block);
+          }
+        }
+      }
+      if (cache != nullptr) {
+        for (uint32_t u : used) cache->NoteUse(reader_id, u);
+      }
+      segment_done = done;
+      b = lo - 1;
     }
   }
 
-  response.events = top.TakeSorted();
+  std::vector<Hit> hits = top.TakeSorted();
+  if (cache != nullptr) RETURN_IF_ERROR(FillCachedHits(cache, &hits, plan.max_results));
+  response.events.reserve(hits.size());
+  for (Hit& h : hits) response.events.push_back(std::move(h.r));
   if (response.events.size() > plan.max_results) {
     response.events.resize(plan.max_results);
     const LookupEventResult& last = response.events.back();

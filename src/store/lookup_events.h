@@ -34,6 +34,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -42,6 +43,7 @@
 #include "common/json_writer.h"
 #include "common/status.h"
 #include "event/event.h"
+#include "store/lookup_cache.h"
 #include "store/segment_reader.h"
 #include "store/segment_writer.h"
 
@@ -77,6 +79,9 @@ struct LookupEventResult {
   std::optional<std::string> username;  // spec §6 (DerivedUsername)
   std::vector<LookupResource> resources;
   std::string cloud_trail_event;  // the exact original record
+  // The event as WriteLookupEventsResponse writes it (one JSON object), when the lookup had it
+  // ready (LookupBlockCache); the writer then copies it instead of rendering the fields again.
+  std::shared_ptr<const std::string> rendered;
 };
 
 struct LookupEventsResponse {
@@ -100,6 +105,8 @@ struct LookupContext {
   std::string scope;
   // How far back lookups reach (spec §4: 90 days).
   int64_t window_us = 90LL * 24 * 3600 * 1000000;
+  // Decoded blocks to read instead of decoding segment pages again (lookup_cache.h); null: none.
+  LookupBlockCache* cache = nullptr;
 };
 
 // A validated request: what the scan needs.
@@ -156,6 +163,8 @@ std::string EncodeLookupToken(const LookupPlan& plan, const LookupContext& ctx, 
 // EventTime is epoch seconds (a JSON number); absent optional members are omitted; NextToken only
 // when there is one.
 void WriteLookupEventsResponse(const LookupEventsResponse& response, JsonWriter* w);
+// Writes one element of "Events" (ignores e.rendered).
+void WriteLookupEvent(const LookupEventResult& e, JsonWriter* w);
 
 // "InvalidTimeRangeException" for a Status made by PlanLookup; empty for any other Status.
 std::string_view LookupExceptionName(const Status& status);

@@ -363,45 +363,89 @@ std::vector<LookupEventResult> PageAll(const LookupSource& source, LookupEventsR
   return all;
 }
 
-class LookupBruteForceTest : public ::testing::TestWithParam<std::tuple<Layout, uint64_t>> {};
+// How the lookups of a test use the block cache (lookup_cache.h).
+enum class CacheMode {
+  kNone,      // no cache: every block is scanned
+  kEager,     // every block is cached on first use (one per lookup), nothing evicted
+  kSqueezed,  // cached after one use, in a cache that holds about two blocks: evictions
+};
+
+struct CacheFixture {
+  explicit CacheFixture(CacheMode mode) {
+    if (mode == CacheMode::kNone) return;
+    LookupBlockCache::Options o;
+    o.admit_after = mode == CacheMode::kEager ? 0 : 1;
+    o.capacity_bytes = mode == CacheMode::kEager ? (size_t{64} << 20) : (size_t{160} << 10);
+    cache = std::make_unique<LookupBlockCache>(o);
+  }
+  LookupContext Context() const {
+    LookupContext ctx = ::cairn::Context();
+    ctx.cache = cache.get();
+    return ctx;
+  }
+  std::unique_ptr<LookupBlockCache> cache;
+};
+
+class LookupBruteForceTest
+    : public ::testing::TestWithParam<std::tuple<Layout, uint64_t, CacheMode>> {};
 
 TEST_P(LookupBruteForceTest, EveryAttributeAndRangeMatchesBruteForce) {
-  const auto [layout, seed] = GetParam();
+  const auto [layout, seed, mode] = GetParam();
   Fixture f(seed);
   f.Build(layout, 1200);
-  const LookupContext ctx = Context();
+  const CacheFixture cache(mode);
+  const LookupContext ctx = cache.Context();
   std::vector<LookupEventsRequest> reqs = Requests(f.truth(), f.gen().rng());
-  for (LookupEventsRequest req : reqs) {
-    SCOPED_TRACE(Describe(req));
-    const std::vector<const Truth*> want = Expected(f.truth(), req);
-    req.max_results = 1 + static_cast<int64_t>(f.gen().rng()() % 50);
-    size_t pages = 0;
-    const std::vector<LookupEventResult> got = PageAll(f.source(), req, ctx, &pages);
-    ASSERT_EQ(got.size(), want.size());
-    for (size_t i = 0; i < want.size(); ++i) ExpectSameEvent(*want[i], got[i]);
-    const size_t per_page = static_cast<size_t>(*req.max_results);
-    EXPECT_EQ(pages, std::max<size_t>(1, (want.size() + per_page - 1) / per_page));
+  // With a cache, the second round reads the blocks and renderings that the first one cached.
+  for (int round = 0; round < (mode == CacheMode::kNone ? 1 : 2); ++round) {
+    for (LookupEventsRequest req : reqs) {
+      SCOPED_TRACE(Describe(req) + " round " + std::to_string(round));
+      const std::vector<const Truth*> want = Expected(f.truth(), req);
+      req.max_results = 1 + static_cast<int64_t>(f.gen().rng()() % 50);
+      size_t pages = 0;
+      const std::vector<LookupEventResult> got = PageAll(f.source(), req, ctx, &pages);
+      ASSERT_EQ(got.size(), want.size());
+      for (size_t i = 0; i < want.size(); ++i) ExpectSameEvent(*want[i], got[i]);
+      const size_t per_page = static_cast<size_t>(*req.max_results);
+      EXPECT_EQ(pages, std::max<size_t>(1, (want.size() + per_page - 1) / per_page));
+    }
+  }
+  if (mode == CacheMode::kEager && layout != Layout::kMemtable) {
+    EXPECT_GT(cache.cache->blocks(), 0u);
   }
 }
 
 TEST_P(LookupBruteForceTest, DefaultPageIsFiftyNewestFirst) {
-  const auto [layout, seed] = GetParam();
+  const auto [layout, seed, mode] = GetParam();
   Fixture f(seed);
   f.Build(layout, 600);
-  auto page = LookupEvents(f.source(), {}, Context());
-  ASSERT_TRUE(page.ok()) << page.status().ToString();
+  const CacheFixture cache(mode);
   const auto want = Expected(f.truth(), {});
   ASSERT_GT(want.size(), 50u);
-  ASSERT_EQ(page->events.size(), 50u);
-  EXPECT_FALSE(page->next_token.empty());
-  for (size_t i = 0; i < 50; ++i) ExpectSameEvent(*want[i], page->events[i]);
+  for (int round = 0; round < 3; ++round) {
+    auto page = LookupEvents(f.source(), {}, cache.Context());
+    ASSERT_TRUE(page.ok()) << page.status().ToString();
+    ASSERT_EQ(page->events.size(), 50u);
+    EXPECT_FALSE(page->next_token.empty());
+    for (size_t i = 0; i < 50; ++i) ExpectSameEvent(*want[i], page->events[i]);
+    // The response document is the same whether the events were rendered now or kept.
+    std::string doc, fresh;
+    JsonWriter w(&doc);
+    WriteLookupEventsResponse(*page, &w);
+    LookupEventsResponse plain = *page;
+    for (LookupEventResult& e : plain.events) e.rendered = nullptr;
+    JsonWriter w2(&fresh);
+    WriteLookupEventsResponse(plain, &w2);
+    EXPECT_EQ(doc, fresh);
+  }
 }
 
 TEST_P(LookupBruteForceTest, PagingStaysStableWhileEventsArrive) {
-  const auto [layout, seed] = GetParam();
+  const auto [layout, seed, mode] = GetParam();
   Fixture f(seed);
   f.Build(layout, 900);
-  const LookupContext ctx = Context();
+  const CacheFixture cache(mode);
+  const LookupContext ctx = cache.Context();
   for (const char* attr : {"", "EventSource", "Username"}) {
     LookupEventsRequest req;
     if (*attr) req.attributes.push_back({attr, *attr == 'E' ? kSources[1] : "alice"});
@@ -442,7 +486,9 @@ INSTANTIATE_TEST_SUITE_P(Layouts, LookupBruteForceTest,
                          ::testing::Combine(::testing::Values(Layout::kMemtable,
                                                               Layout::kOneSegment,
                                                               Layout::kSegmentsAndMemtable),
-                                            ::testing::Values(1u, 2u, 3u)));
+                                            ::testing::Values(1u, 2u, 3u),
+                                            ::testing::Values(CacheMode::kNone, CacheMode::kEager,
+                                                              CacheMode::kSqueezed)));
 
 TEST(LookupEventsTest, WindowAndRetentionFloorHideOldEvents) {
   Fixture f(7);

@@ -87,7 +87,10 @@ class Scanner final : public SegmentScanner {
       : file_(file), spec_(std::move(spec)), preds_(std::move(preds)), never_(never) {
     const uint32_t blocks = static_cast<uint32_t>(file_->footer().blocks.size());
     stats_.blocks_total = blocks;
-    for (uint32_t b = 0; b < blocks; ++b) order_.push_back(spec_.reverse ? blocks - 1 - b : b);
+    const uint32_t first = spec_.first_block;
+    const uint32_t end = spec_.last_block < blocks ? spec_.last_block + 1 : blocks;
+    for (uint32_t b = first; b < end; ++b)
+      order_.push_back(spec_.reverse ? end - 1 - (b - first) : b);
     if (spec_.batch_rows == 0) spec_.batch_rows = 2048;
   }
 

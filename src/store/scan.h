@@ -97,6 +97,10 @@ struct ScanSpec {
   bool reverse = false;
   // Stop after this many selected rows (in scan order): LIMIT pushdown, LookupEvents pages.
   uint64_t limit = std::numeric_limits<uint64_t>::max();
+  // Only blocks first_block..last_block (inclusive) are read: LookupEvents scans the blocks that
+  // its block cache does not hold.
+  uint32_t first_block = 0;
+  uint32_t last_block = std::numeric_limits<uint32_t>::max();
 };
 
 // How a ColumnVector holds its values.

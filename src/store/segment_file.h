@@ -70,6 +70,16 @@ class SegmentFile final : public SegmentReader {
   Status ReadBlock(uint32_t block, EventBatch* out) const override;
   Status Verify() const override;
   Result<std::unique_ptr<SegmentScanner>> NewScan(const ScanSpec& spec) const override;
+  uint64_t cache_id() const override { return cache_id_; }
+  uint32_t block_count() const override { return static_cast<uint32_t>(footer_.blocks.size()); }
+  BlockRange block_range(uint32_t block) const override {
+    const BlockInfo& b = footer_.blocks[block];
+    return BlockRange{b.rows, b.min_time, b.max_time};
+  }
+  Status ReadBlockColumns(uint32_t block, std::span<const ColumnId> columns,
+                          const std::function<Status(const ColumnBatch&)>& fn) const override;
+  Status ReadRecords(uint32_t block, std::span<const uint32_t> rows,
+                     const std::function<Status(uint32_t, Str)>& fn) const override;
 
   const Footer& footer() const { return footer_; }
   // Where the data sections end (the footer begins).

@@ -338,6 +338,78 @@ Status SegmentFile::ReadBlock(uint32_t block, EventBatch* out) const {
   return s;
 }
 
+Status SegmentFile::ReadBlockColumns(uint32_t block, std::span<const ColumnId> columns,
+                                     const std::function<Status(const ColumnBatch&)>& fn) const {
+  if (block >= footer_.blocks.size()) {
+    return Status::OutOfRange(path_ + ": no block " + std::to_string(block));
+  }
+  BlockCursor cursor(this, block);
+  ColumnBatch batch;
+  batch.row_count = cursor.rows();
+  batch.block = block;
+  batch.columns.resize(columns.size());
+  for (size_t i = 0; i < columns.size(); ++i) {
+    const ColumnId id = columns[i];
+    if (static_cast<int>(id) >= kColumnCount || !GetColumn(id).stored ||
+        id == ColumnId::kEventJson) {
+      return Status::InvalidArgument(path_ + ": ReadBlockColumns: column " +
+                                     std::to_string(static_cast<int>(id)) +
+                                     " is not a stored column");
+    }
+    ColumnVector& v = batch.columns[i];
+    v.id = id;
+    const DecodedStream* s;
+    ASSIGN_OR_RETURN(s, cursor.Load(static_cast<uint16_t>(id)));
+    if (GetColumn(id).list_child) {
+      const std::vector<uint32_t>* offsets;
+      ASSIGN_OR_RETURN(offsets, cursor.ElementOffsets());
+      v.offsets = *offsets;
+    }
+    v.kind = s->kind;
+    switch (s->kind) {
+      case VectorKind::kInt64:
+        v.i64 = s->i64;
+        break;
+      case VectorKind::kBool:
+        v.bools = s->bools;
+        break;
+      case VectorKind::kDict:
+        v.codes = s->codes;
+        v.dict = s->dict;
+        break;
+      case VectorKind::kString:
+        v.strs = s->strs;
+        break;
+    }
+  }
+  return fn(batch);
+}
+
+Status SegmentFile::ReadRecords(uint32_t block, std::span<const uint32_t> rows,
+                                const std::function<Status(uint32_t, Str)>& fn) const {
+  if (block >= footer_.blocks.size()) {
+    return Status::OutOfRange(path_ + ": no block " + std::to_string(block));
+  }
+  BlockCursor cursor(this, block);
+  const DecodedStream* skeleton;
+  ASSIGN_OR_RETURN(skeleton, cursor.LoadRows(kRawSkeletonId, rows));
+  std::string raw;
+  for (uint32_t r : rows) {
+    if (r >= cursor.rows()) {
+      return Status::OutOfRange(path_ + ": block " + std::to_string(block) + " has no row " +
+                                std::to_string(r));
+    }
+    if (IsNull(skeleton->StringAt(r))) {
+      RETURN_IF_ERROR(fn(r, Str()));
+      continue;
+    }
+    raw.clear();
+    RETURN_IF_ERROR(cursor.RebuildRaw(r, &raw, nullptr));
+    RETURN_IF_ERROR(fn(r, Str(raw.data(), raw.size())));
+  }
+  return Status::OK();
+}
+
 Status SegmentFile::Verify() const {
   for (const ColumnInfo& c : footer_.columns) {
     if (c.encoding == Encoding::kDict) {

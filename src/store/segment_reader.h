@@ -13,6 +13,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 
 #include "common/env.h"
@@ -70,6 +71,34 @@ class SegmentReader {
   // Starts a scan. The scanner must not outlive the reader.
   // kInvalidArgument for a spec naming a column of the wrong type for a predicate.
   virtual Result<std::unique_ptr<SegmentScanner>> NewScan(const ScanSpec& spec) const = 0;
+
+  // --- Block access for caches of decoded data (LookupEvents' block cache, lookup_cache.h).
+
+  // Identifies this opened reader among all segment readers of the process; never reused, so
+  // caches keyed by it cannot confuse a dropped segment with a later one.
+  virtual uint64_t cache_id() const = 0;
+
+  // The blocks, in eventTime order (a block's events are not older than the previous block's).
+  struct BlockRange {
+    uint32_t rows = 0;
+    int64_t min_time_us = 0, max_time_us = 0;
+  };
+  virtual uint32_t block_count() const = 0;
+  // REQUIRES: block < block_count().
+  virtual BlockRange block_range(uint32_t block) const = 0;
+
+  // Decodes `columns` for every row of `block` and calls `fn` once: batch.columns[i] holds
+  // columns[i] (list children with their offsets), batch.row_count the block's rows, batch.sel
+  // is empty. The views are valid during the call only. kInvalidArgument for a column that is not
+  // stored or is eventjson (use ReadRecords).
+  virtual Status ReadBlockColumns(uint32_t block, std::span<const ColumnId> columns,
+                                  const std::function<Status(const ColumnBatch&)>& fn) const = 0;
+
+  // Rebuilds the original records of `rows` (ascending, < block_range(block).rows) of `block`
+  // and calls fn(row, record) for each in order; a row stored without a record gets a NULL Str.
+  // The record is valid during the call only.
+  virtual Status ReadRecords(uint32_t block, std::span<const uint32_t> rows,
+                             const std::function<Status(uint32_t, Str)>& fn) const = 0;
 
  protected:
   SegmentReader(std::string path, SegmentMeta meta) : path_(std::move(path)), meta_(meta) {}
