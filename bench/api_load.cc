@@ -213,8 +213,9 @@ void InprocClient(const Args& a, EventHistory* history, const std::string& token
     if (parser.parse(padded).get(in)) s = Status::InvalidArgument("request is not JSON");
     Result<LookupEventsRequest> req =
         s.ok() ? api::cloudtrail::ParseLookupEventsRequest(in) : Result<LookupEventsRequest>(s);
-    Result<LookupEventsResponse> r =
-        req.ok() ? history->Lookup(*req, token_key) : Result<LookupEventsResponse>(req.status());
+    Result<LookupEventsResponse> r = req.ok()
+                                         ? history->Lookup(*req, token_key, /*rendered_only=*/true)
+                                         : Result<LookupEventsResponse>(req.status());
     if (r.ok()) {
       std::string json;
       JsonWriter w(&json);

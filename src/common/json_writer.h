@@ -53,6 +53,8 @@ class JsonWriter {
   JsonWriter& Null();
   // Inserts `json`, one complete JSON value, as is.
   JsonWriter& Raw(std::string_view json);
+  // Makes room for `bytes` more output (a hint: writers that know their size avoid regrowing).
+  void Reserve(size_t bytes) { out_->reserve(out_->size() + bytes); }
 
   // Key/value shorthands.
   JsonWriter& Member(std::string_view key, std::string_view s) { return Key(key).String(s); }

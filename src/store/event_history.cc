@@ -33,13 +33,14 @@ LookupSource LookupSourceOf(const Snapshot& snapshot) {
 }
 
 Result<LookupEventsResponse> EventHistory::Lookup(const LookupEventsRequest& request,
-                                                  std::string_view token_key) {
+                                                  std::string_view token_key, bool rendered_only) {
   LookupContext ctx;
   ctx.now_us = env_->NowMicros();
   ctx.token_key = std::string(token_key);
   ctx.scope = account_ + "/" + region_;
   ctx.window_us = kWindowUs;
   ctx.cache = &LookupBlockCache::Default();
+  ctx.rendered_only = rendered_only;
   std::shared_ptr<const Snapshot> snapshot = store_->GetSnapshot();
   const LookupSource source = LookupSourceOf(*snapshot);
   return LookupEvents(source, request, ctx);

@@ -49,8 +49,9 @@ class EventHistory {
 
   // Answers a LookupEvents request over a snapshot taken now. `token_key` signs the paging
   // tokens (see lookup_events.h); the token scope is "<account>/<region>".
+  // With `rendered_only`, events may come with only their rendering (LookupContext).
   Result<LookupEventsResponse> Lookup(const LookupEventsRequest& request,
-                                      std::string_view token_key);
+                                      std::string_view token_key, bool rendered_only = false);
 
   const std::string& account() const { return account_; }
   const std::string& region() const { return region_; }

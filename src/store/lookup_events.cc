@@ -242,11 +242,18 @@ bool Before(int64_t ta, std::string_view ida, int64_t tb, std::string_view idb) 
 // A result, and for rows of a cached block, where its record and rendering are kept (filled in
 // once the page is known, so that rows pushed out of the page are never rendered).
 struct Hit {
+  int64_t time = 0;
+  // Complete for memtable and scanned rows; for rows of a cached block FillCachedHits fills it
+  // once the page is known.
   LookupEventResult r;
   std::shared_ptr<const LookupBlock> block;
   const SegmentReader* segment = nullptr;
   uint32_t block_index = 0;
   uint32_t row = 0;
+
+  std::string_view id() const {
+    return block ? std::string_view(block->id[row]) : std::string_view(r.event_id);
+  }
 };
 
 // The K best results so far. The worst kept result is at the top of the heap.
@@ -255,11 +262,11 @@ class TopK {
   explicit TopK(size_t k) : k_(k) {}
 
   bool full() const { return heap_.size() >= k_; }
-  const LookupEventResult& worst() const { return heap_.front().r; }
+  const Hit& worst() const { return heap_.front(); }
 
   // Whether an event at this position would be kept.
   bool Wants(int64_t t, std::string_view id) const {
-    return !full() || Before(t, id, worst().event_time_us, worst().event_id);
+    return !full() || Before(t, id, worst().time, worst().id());
   }
   void Add(Hit h) {
     heap_.push_back(std::move(h));
@@ -271,6 +278,7 @@ class TopK {
   }
   void Add(LookupEventResult r) {
     Hit h;
+    h.time = r.event_time_us;
     h.r = std::move(r);
     Add(std::move(h));
   }
@@ -280,9 +288,7 @@ class TopK {
   }
 
  private:
-  static bool Cmp(const Hit& a, const Hit& b) {
-    return Before(a.r.event_time_us, a.r.event_id, b.r.event_time_us, b.r.event_id);
-  }
+  static bool Cmp(const Hit& a, const Hit& b) { return Before(a.time, a.id(), b.time, b.id()); }
   size_t k_;
   std::vector<Hit> heap_;
 };
@@ -410,16 +416,22 @@ LookupEventResult ResultOfCachedRow(const LookupBlock& b, uint32_t row) {
   return r;
 }
 
-// Gives the first `page` hits from cached blocks their records and renderings: kept ones are
-// copied; the others are rebuilt (one pass per block) and kept for the next lookups.
-Status FillCachedHits(LookupBlockCache* cache, std::vector<Hit>* hits, size_t page) {
-  const size_t n = std::min(page, hits->size());
+// Gives the hits from cached blocks their results: kept renderings are copied (with
+// `rendered_only`, only the rendering and the position); the others are rebuilt, one pass per
+// block, and kept for the next lookups.
+Status FillCachedHits(LookupBlockCache* cache, std::vector<Hit>* hits, bool rendered_only) {
   std::vector<size_t> missing;
-  for (size_t i = 0; i < n; ++i) {
+  for (size_t i = 0; i < hits->size(); ++i) {
     Hit& h = (*hits)[i];
     if (!h.block) continue;
     if (std::shared_ptr<const LookupBlock::Rendered> done = h.block->rendered(h.row)) {
-      h.r.cloud_trail_event = done->record;
+      if (rendered_only) {
+        h.r.event_time_us = h.time;
+        h.r.event_id = std::string(h.id());
+      } else {
+        h.r = ResultOfCachedRow(*h.block, h.row);
+        h.r.cloud_trail_event = done->record;
+      }
       h.r.rendered = std::shared_ptr<const std::string>(done, &done->json);
     } else {
       missing.push_back(i);
@@ -446,11 +458,13 @@ Status FillCachedHits(LookupBlockCache* cache, std::vector<Hit>* hits, size_t pa
     size_t k = i;
     RETURN_IF_ERROR(first.segment->ReadRecords(first.block_index, rows, [&](uint32_t, Str raw) {
       Hit& h = (*hits)[missing[k++]];
-      h.r.cloud_trail_event.assign(raw.data() ? raw.data() : "", raw.size());
+      h.r = ResultOfCachedRow(*h.block, h.row);
       auto rendered = std::make_shared<LookupBlock::Rendered>();
-      rendered->record = h.r.cloud_trail_event;
+      rendered->record.assign(raw.data() ? raw.data() : "", raw.size());
+      h.r.cloud_trail_event = rendered->record;
       JsonWriter w(&rendered->json);
       WriteLookupEvent(h.r, &w);
+      if (rendered_only) h.r.cloud_trail_event.clear();
       const size_t bytes = rendered->record.size() + rendered->json.size();
       std::shared_ptr<const LookupBlock::Rendered> kept = h.block->SetRendered(h.row, rendered);
       if (kept == rendered) cache->Charge(h.segment->cache_id(), h.block_index, bytes);
@@ -651,6 +665,10 @@ void WriteLookupEvent(const LookupEventResult& e, JsonWriter* w) {
 }
 
 void WriteLookupEventsResponse(const LookupEventsResponse& response, JsonWriter* w) {
+  size_t rendered = 0;
+  for (const LookupEventResult& e : response.events)
+    rendered += e.rendered ? e.rendered->size() : 0;
+  w->Reserve(rendered + response.events.size() + response.next_token.size() + 64);
   w->BeginObject();
   w->Key("Events").BeginArray();
   for (const LookupEventResult& e : response.events) {
@@ -746,14 +764,14 @@ Result<LookupEventsResponse> ExecuteLookup(const LookupSource& source, const Loo
   ColumnBatch batch;
   std::vector<uint32_t> used;  // uncached blocks that gave rows to the page
   for (const SegmentReader* segment : segments) {
-    if (top.full() && segment->meta().max_event_time_us < top.worst().event_time_us) continue;
+    if (top.full() && segment->meta().max_event_time_us < top.worst().time) continue;
     const uint64_t reader_id = segment->cache_id();
     int64_t b = static_cast<int64_t>(segment->block_count()) - 1;
     bool segment_done = false;
     while (b >= 0 && !segment_done) {
       const SegmentReader::BlockRange range = segment->block_range(static_cast<uint32_t>(b));
       if (range.max_time_us < min_time) break;  // blocks are in time order
-      if (top.full() && range.max_time_us < top.worst().event_time_us) break;
+      if (top.full() && range.max_time_us < top.worst().time) break;
       if (range.rows == 0 || range.min_time_us > max_time) {
         --b;
         continue;
@@ -775,14 +793,20 @@ Result<LookupEventsResponse> ExecuteLookup(const LookupSource& source, const Loo
           const uint32_t row = static_cast<uint32_t>(r);
           const int64_t t = lb.time[row];
           if (t > max_time) continue;
-          if (t < min_time || (top.full() && t < top.worst().event_time_us)) {
+          if (t < min_time || (top.full() && t < top.worst().time)) {
             segment_done = true;
             break;
           }
           const Str id = lb.id[row];
           if (IsNull(id) || !MatchesCachedRow(lb, row, plan, category)) continue;
           if (!InRange(plan, min_time, t, id) || !top.Wants(t, id)) continue;
-          top.Add(Hit{ResultOfCachedRow(lb, row), cached, segment, static_cast<uint32_t>(b), row});
+          Hit h;
+          h.time = t;
+          h.block = cached;
+          h.segment = segment;
+          h.block_index = static_cast<uint32_t>(b);
+          h.row = row;
+          top.Add(std::move(h));
         }
         --b;
         continue;
@@ -802,7 +826,7 @@ Result<LookupEventsResponse> ExecuteLookup(const LookupSource& source, const Loo
       spec.last_block = static_cast<uint32_t>(b);
       if (top.full()) {
         // Only events at or above the worst kept one can still make the page.
-        spec.min_time_us = std::max(spec.min_time_us, top.worst().event_time_us);
+        spec.min_time_us = std::max(spec.min_time_us, top.worst().time);
       }
       spec.predicates = predicates;
       spec.reverse = true;
@@ -818,7 +842,7 @@ Result<LookupEventsResponse> ExecuteLookup(const LookupSource& source, const Loo
           const int64_t t = batch.columns[kTime].i64[row];
           const Str id = batch.columns[kId].StringAt(row);
           if (IsNull(id)) continue;
-          if (top.full() && t < top.worst().event_time_us) {
+          if (top.full() && t < top.worst().time) {
             done = true;  // rows come newest first: nothing later in this segment can be kept
             break;
           }
@@ -839,11 +863,12 @@ Result<LookupEventsResponse> ExecuteLookup(const LookupSource& source, const Loo
   }
 
   std::vector<Hit> hits = top.TakeSorted();
-  if (cache != nullptr) RETURN_IF_ERROR(FillCachedHits(cache, &hits, plan.max_results));
+  const bool more = hits.size() > plan.max_results;
+  if (more) hits.resize(plan.max_results);
+  if (cache != nullptr) RETURN_IF_ERROR(FillCachedHits(cache, &hits, ctx.rendered_only));
   response.events.reserve(hits.size());
   for (Hit& h : hits) response.events.push_back(std::move(h.r));
-  if (response.events.size() > plan.max_results) {
-    response.events.resize(plan.max_results);
+  if (more) {
     const LookupEventResult& last = response.events.back();
     response.next_token = EncodeLookupToken(plan, ctx, last.event_time_us, last.event_id);
   }

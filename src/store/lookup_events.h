@@ -107,6 +107,10 @@ struct LookupContext {
   int64_t window_us = 90LL * 24 * 3600 * 1000000;
   // Decoded blocks to read instead of decoding segment pages again (lookup_cache.h); null: none.
   LookupBlockCache* cache = nullptr;
+  // For callers that only write the response (the API): events that come rendered from the
+  // cache carry only `rendered`, EventId and EventTime (cloud_trail_event and the other fields
+  // stay empty), which saves copying them.
+  bool rendered_only = false;
 };
 
 // A validated request: what the scan needs.

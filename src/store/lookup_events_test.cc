@@ -437,6 +437,16 @@ TEST_P(LookupBruteForceTest, DefaultPageIsFiftyNewestFirst) {
     JsonWriter w2(&fresh);
     WriteLookupEventsResponse(plain, &w2);
     EXPECT_EQ(doc, fresh);
+    // What the API asks for: the same document, from renderings only where the cache has them.
+    LookupContext api = cache.Context();
+    api.rendered_only = true;
+    auto lean = LookupEvents(f.source(), {}, api);
+    ASSERT_TRUE(lean.ok()) << lean.status().ToString();
+    std::string lean_doc;
+    JsonWriter w3(&lean_doc);
+    WriteLookupEventsResponse(*lean, &w3);
+    EXPECT_EQ(lean_doc, doc);
+    EXPECT_EQ(lean->next_token, page->next_token);
   }
 }
 

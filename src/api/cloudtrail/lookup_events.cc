@@ -26,7 +26,7 @@ Result<std::string> LookupHandler(ApiServices* services, const RequestContext& c
   LookupEventsResponse response;
   auto history = services->data->History(account, ctx.region, /*create=*/false);
   if (history.ok()) {
-    auto r = (*history)->Lookup(req, services->data->token_key());
+    auto r = (*history)->Lookup(req, services->data->token_key(), /*rendered_only=*/true);
     if (!r.ok()) return ToAws(r.status());
     response = std::move(*r);
   } else if (history.status().code() == StatusCode::kNotFound) {
