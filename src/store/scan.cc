@@ -145,6 +145,7 @@ class Scanner final : public SegmentScanner {
         case PredicateOp::kPrefix: {
           if (p.is_dict) {
             if (!p.MayMatchCodes(chunk->min_code, chunk->max_code)) return false;
+            if (!p.is_range && file_->BlockLacksCodes(b, p.id, p.codes)) return false;
           } else {
             bool any = false;
             for (const std::string& v : p.pred.values) {
@@ -220,6 +221,7 @@ class Scanner final : public SegmentScanner {
       const DecodedStream* s;
       if (p.is_dict) {
         ASSIGN_OR_RETURN(s, cursor_->LoadCodes(p.id));
+        file_->NoteBlockCodes(cursor_->block(), p.id, s->codes);
       } else {
         ASSIGN_OR_RETURN(s, cursor_->Load(p.id));
       }
@@ -243,6 +245,7 @@ class Scanner final : public SegmentScanner {
     const DecodedStream* s;
     if (p.is_dict) {
       ASSIGN_OR_RETURN(s, cursor_->LoadCodes(p.id));
+      file_->NoteBlockCodes(cursor_->block(), p.id, s->codes);
       if (!p.is_range && p.codes.size() == 1 &&
           (p.pred.op == PredicateOp::kEq || p.pred.op == PredicateOp::kIn)) {
         // One wanted code (a needle): a plain comparison per row.

@@ -12,7 +12,9 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "store/bloom_filter.h"
@@ -104,6 +106,16 @@ class SegmentFile final : public SegmentReader {
   // the segment are read at the first call (one read), then lookups take no lock.
   Result<std::optional<BloomFilterView>> Bloom(uint32_t block, uint16_t id) const;
 
+  // Which dictionary codes occur in a block, learned from scans: a scan that decodes the codes
+  // of dictionary stream `id` in `block` for a predicate records them (NoteBlockCodes), and later
+  // scans skip the block when none of the codes they want occurs (BlockLacksCodes), without
+  // decoding it again. A zone map (min/max code) cannot rule out a value in the middle of the
+  // range; this can. Held for dictionaries up to kMaxLearnedDict values, within a per-file budget.
+  static constexpr uint32_t kMaxLearnedDict = 1u << 16;
+  void NoteBlockCodes(uint32_t block, uint16_t id, std::span<const uint32_t> codes) const;
+  // True when the block's codes were learned and none of `wanted` is among them.
+  bool BlockLacksCodes(uint32_t block, uint16_t id, std::span<const uint32_t> wanted) const;
+
  private:
   Result<bool> Contains(Str event_id, Str recipient_account_id, int64_t lo, int64_t hi) const;
   void LoadBlooms() const;
@@ -123,6 +135,10 @@ class SegmentFile final : public SegmentReader {
   mutable std::string bloom_bytes_;                      // the span of all bloom sections
   mutable std::vector<std::vector<BloomEntry>> blooms_;  // per block
   mutable std::vector<Status> bloom_status_;             // per block: the section's check
+  mutable std::mutex codes_mu_;
+  // (stream id << 32 | block) -> bitmap over the stream's dictionary codes.
+  mutable std::unordered_map<uint64_t, std::vector<uint64_t>> block_codes_;
+  mutable size_t block_codes_bytes_ = 0;
 };
 
 // The decoded values of one stream in one block. Dictionary streams keep their codes; with a

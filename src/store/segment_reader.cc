@@ -159,6 +159,41 @@ Result<std::optional<BloomFilterView>> SegmentFile::Bloom(uint32_t block, uint16
   return std::optional<BloomFilterView>();
 }
 
+namespace {
+constexpr size_t kLearnedCodesBudget = size_t{4} << 20;  // bytes of code bitmaps per file
+}  // namespace
+
+void SegmentFile::NoteBlockCodes(uint32_t block, uint16_t id,
+                                 std::span<const uint32_t> codes) const {
+  const ColumnInfo* col = column_info(id);
+  if (!col || col->encoding != Encoding::kDict || col->dict_count > kMaxLearnedDict) return;
+  const uint64_t key = (uint64_t{id} << 32) | block;
+  {
+    std::lock_guard<std::mutex> lock(codes_mu_);
+    if (block_codes_.count(key) || block_codes_bytes_ >= kLearnedCodesBudget) return;
+  }
+  std::vector<uint64_t> bits((col->dict_count + 63) / 64, 0);
+  for (uint32_t c : codes) {
+    if (c < col->dict_count) bits[c >> 6] |= uint64_t{1} << (c & 63);
+  }
+  std::lock_guard<std::mutex> lock(codes_mu_);
+  const size_t bytes = bits.size() * sizeof(uint64_t) + 32;
+  if (block_codes_.emplace(key, std::move(bits)).second) block_codes_bytes_ += bytes;
+}
+
+bool SegmentFile::BlockLacksCodes(uint32_t block, uint16_t id,
+                                  std::span<const uint32_t> wanted) const {
+  const uint64_t key = (uint64_t{id} << 32) | block;
+  std::lock_guard<std::mutex> lock(codes_mu_);
+  auto it = block_codes_.find(key);
+  if (it == block_codes_.end()) return false;
+  const std::vector<uint64_t>& bits = it->second;
+  for (uint32_t c : wanted) {
+    if ((c >> 6) < bits.size() && (bits[c >> 6] >> (c & 63) & 1)) return false;
+  }
+  return true;
+}
+
 Result<bool> SegmentFile::ContainsEvent(Str event_id, Str recipient_account_id) const {
   return Contains(event_id, recipient_account_id, INT64_MIN, INT64_MAX);
 }
