@@ -1,6 +1,8 @@
 #include "store/lookup_cache.h"
 
 #include <cstring>
+#include <string_view>
+#include <unordered_map>
 
 #include "store/columns.h"
 
@@ -64,43 +66,62 @@ Result<std::shared_ptr<LookupBlock>> LookupBlock::Build(const SegmentReader& seg
     b->read_only.assign(batch.columns[kReadOnly].bools.begin(),
                         batch.columns[kReadOnly].bools.end());
     // Dictionary values are copied once per block, whatever the number of rows holding them.
-    auto copy = [&](const ColumnVector& v, size_t n, std::vector<Str>* out) {
-      out->resize(n);
+    auto code = [&](const ColumnVector& v, size_t n, Coded* out) {
+      out->codes.assign(n, Coded::kNull);
       if (v.kind == VectorKind::kDict) {
-        std::vector<Str> interned(v.dict.size());
-        std::vector<bool> done(v.dict.size(), false);
+        std::vector<uint32_t> local(v.dict.size(), Coded::kNull);
         for (size_t i = 0; i < n; ++i) {
           const uint32_t c = v.codes[i];
           if (c == kNullCode) continue;
-          if (!done[c]) {
-            interned[c] = b->Copy(v.dict[c]);
-            done[c] = true;
+          if (local[c] == Coded::kNull) {
+            local[c] = static_cast<uint32_t>(out->values.size());
+            out->values.push_back(b->Copy(v.dict[c]));
           }
-          (*out)[i] = interned[c];
+          out->codes[i] = local[c];
         }
       } else {
-        for (size_t i = 0; i < n; ++i) (*out)[i] = b->Copy(v.strs[i]);
+        std::unordered_map<std::string_view, uint32_t> local;
+        for (size_t i = 0; i < n; ++i) {
+          const Str s = v.strs[i];
+          if (IsNull(s)) continue;
+          auto [it, added] = local.emplace(s, static_cast<uint32_t>(out->values.size()));
+          if (added) out->values.push_back(b->Copy(s));
+          out->codes[i] = it->second;
+        }
       }
     };
-    copy(batch.columns[kId], rows, &b->id);
-    copy(batch.columns[kCategory], rows, &b->category);
-    copy(batch.columns[kName], rows, &b->name);
-    copy(batch.columns[kSource], rows, &b->source);
-    copy(batch.columns[kAccessKey], rows, &b->access_key);
-    copy(batch.columns[kUser], rows, &b->username);
+    const ColumnVector& ids = batch.columns[kId];
+    b->id.resize(rows);
+    for (size_t i = 0; i < rows; ++i) b->id[i] = b->Copy(ids.StringAt(i));
+    code(batch.columns[kCategory], rows, &b->category);
+    code(batch.columns[kName], rows, &b->name);
+    code(batch.columns[kSource], rows, &b->source);
+    code(batch.columns[kAccessKey], rows, &b->access_key);
+    code(batch.columns[kUser], rows, &b->username);
     const ColumnVector& types = batch.columns[kResType];
     b->resource_offsets.assign(types.offsets.begin(), types.offsets.end());
     if (b->resource_offsets.size() != rows + 1) b->resource_offsets.assign(rows + 1, 0);
     const size_t elements = b->resource_offsets[rows];
-    copy(types, elements, &b->resource_type);
-    copy(batch.columns[kResName], elements, &b->resource_arn);
+    code(types, elements, &b->resource_type);
+    code(batch.columns[kResName], elements, &b->resource_arn);
     return Status::OK();
   }));
   b->rendered_.resize(b->rows);
-  b->bytes_ += b->rows * (sizeof(int64_t) + 6 * sizeof(Str) + sizeof(OptBool) + sizeof(uint32_t) +
-                          sizeof(std::shared_ptr<const Rendered>)) +
-               b->resource_type.size() * 2 * sizeof(Str);
+  b->bytes_ += b->rows * (sizeof(int64_t) + sizeof(Str) + 5 * sizeof(uint32_t) + sizeof(OptBool) +
+                          sizeof(uint32_t) + sizeof(std::shared_ptr<const Rendered>)) +
+               b->resource_type.codes.size() * 2 * sizeof(uint32_t);
+  for (const Coded* c : {&b->category, &b->name, &b->source, &b->access_key, &b->username,
+                         &b->resource_type, &b->resource_arn}) {
+    b->bytes_ += c->values.size() * sizeof(Str);
+  }
   return b;
+}
+
+uint32_t LookupBlock::Coded::Find(std::string_view v) const {
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (values[i] == v) return static_cast<uint32_t>(i);
+  }
+  return kAbsent;
 }
 
 std::shared_ptr<const LookupBlock::Rendered> LookupBlock::rendered(uint32_t row) const {

@@ -46,12 +46,24 @@ class LookupBlock {
     std::string json;
   };
 
+  // A string column as codes into the block's own table of its distinct values, so that a
+  // lookup finds its value's code once per block and then compares integers.
+  struct Coded {
+    static constexpr uint32_t kNull = 0xFFFFFFFFu;
+    static constexpr uint32_t kAbsent = 0xFFFFFFFEu;  // Find(): no row holds the value
+    std::vector<uint32_t> codes;  // per row (per element for resources), kNull for NULL
+    std::vector<Str> values;      // distinct values
+    Str at(size_t i) const { return codes[i] == kNull ? Str() : values[codes[i]]; }
+    uint32_t Find(std::string_view v) const;
+  };
+
   uint32_t rows = 0;
   std::vector<int64_t> time;  // eventTime, ascending
-  std::vector<Str> id, category, name, source, access_key, username;
+  std::vector<Str> id;        // eventID
+  Coded category, name, source, access_key, username;
   std::vector<OptBool> read_only;
   std::vector<uint32_t> resource_offsets;  // row r: elements [offsets[r], offsets[r+1])
-  std::vector<Str> resource_type, resource_arn;
+  Coded resource_type, resource_arn;
 
   // Bytes held (decoded columns; rendered rows are charged to the cache as they are added).
   size_t bytes() const { return bytes_; }

@@ -47,6 +47,7 @@ TEST(LookupBlockTest, EveryRowOfEveryBlockMatchesTheSegmentsEvents) {
     const LookupBlock& lb = **built;
     ASSERT_EQ(lb.rows, range.rows);
     EXPECT_GT(lb.bytes(), 0u);
+    EXPECT_EQ(lb.name.Find("no such name"), LookupBlock::Coded::kAbsent);
     std::vector<uint32_t> every_third;
     for (uint32_t r = 0; r < lb.rows; ++r) {
       const Event& e = s.read.events[first + r];
@@ -54,16 +55,19 @@ TEST(LookupBlockTest, EveryRowOfEveryBlockMatchesTheSegmentsEvents) {
       EXPECT_GE(lb.time[r], range.min_time_us);
       EXPECT_LE(lb.time[r], range.max_time_us);
       EXPECT_TRUE(Same(lb.id[r], e.event_id)) << r;
-      EXPECT_TRUE(Same(lb.name[r], e.event_name)) << r;
-      EXPECT_TRUE(Same(lb.source[r], e.event_source)) << r;
-      EXPECT_TRUE(Same(lb.category[r], e.event_category)) << r;
-      EXPECT_TRUE(Same(lb.access_key[r], e.user_identity.access_key_id)) << r;
+      EXPECT_TRUE(Same(lb.name.at(r), e.event_name)) << r;
+      EXPECT_TRUE(Same(lb.source.at(r), e.event_source)) << r;
+      EXPECT_TRUE(Same(lb.category.at(r), e.event_category)) << r;
+      EXPECT_TRUE(Same(lb.access_key.at(r), e.user_identity.access_key_id)) << r;
       EXPECT_EQ(lb.read_only[r], e.read_only) << r;
+      if (!IsNull(e.event_name)) {
+        EXPECT_EQ(lb.name.Find(e.event_name), lb.name.codes[r]);
+      }
       auto res = s.read.ResourcesOf(e);
       ASSERT_EQ(lb.resource_offsets[r + 1] - lb.resource_offsets[r], res.size()) << r;
       for (size_t k = 0; k < res.size(); ++k) {
-        EXPECT_TRUE(Same(lb.resource_type[lb.resource_offsets[r] + k], res[k].type));
-        EXPECT_TRUE(Same(lb.resource_arn[lb.resource_offsets[r] + k], res[k].arn));
+        EXPECT_TRUE(Same(lb.resource_type.at(lb.resource_offsets[r] + k), res[k].type));
+        EXPECT_TRUE(Same(lb.resource_arn.at(lb.resource_offsets[r] + k), res[k].arn));
       }
       if (r % 3 == 0) every_third.push_back(r);
     }

@@ -364,35 +364,74 @@ LookupEventResult ResultOfRow(const ColumnBatch& b, uint32_t row) {
   return r;
 }
 
+// The plan's category and attribute value as codes of one cached block.
+struct BlockMatch {
+  bool none = false;  // no row of the block can match
+  uint32_t category = 0;
+  uint32_t value = 0;  // coded attributes: the value's code in the block
+};
+
+BlockMatch MatchOf(const LookupBlock& b, const LookupPlan& plan, std::string_view category) {
+  BlockMatch m;
+  m.category = b.category.Find(category);
+  const LookupBlock::Coded* coded = nullptr;
+  switch (plan.attribute) {
+    case Attribute::kEventName:
+      coded = &b.name;
+      break;
+    case Attribute::kEventSource:
+      coded = &b.source;
+      break;
+    case Attribute::kUsername:
+      coded = &b.username;
+      break;
+    case Attribute::kAccessKeyId:
+      coded = &b.access_key;
+      break;
+    case Attribute::kResourceType:
+      coded = &b.resource_type;
+      break;
+    case Attribute::kResourceName:
+      coded = &b.resource_arn;
+      break;
+    case Attribute::kNone:
+    case Attribute::kEventId:
+    case Attribute::kReadOnly:
+      break;
+  }
+  if (coded) m.value = coded->Find(plan.value);
+  m.none = m.category == LookupBlock::Coded::kAbsent ||
+           (coded && m.value == LookupBlock::Coded::kAbsent);
+  return m;
+}
+
 // Whether row `row` of a cached block satisfies the plan's category and attribute: the
 // predicates ScanPredicates() gives the scan, evaluated on the decoded values.
+// REQUIRES: !m.none.
 bool MatchesCachedRow(const LookupBlock& b, uint32_t row, const LookupPlan& plan,
-                      std::string_view category) {
-  const Str c = b.category[row];
-  if (IsNull(c) || c != category) return false;
-  const Str v = ToStr(plan.value);
-  auto eq = [&](Str s) { return !IsNull(s) && s == v; };
+                      const BlockMatch& m) {
+  if (b.category.codes[row] != m.category) return false;
   switch (plan.attribute) {
     case Attribute::kNone:
       return true;
     case Attribute::kEventId:
-      return eq(b.id[row]);
+      return !IsNull(b.id[row]) && b.id[row] == plan.value;
     case Attribute::kEventName:
-      return eq(b.name[row]);
+      return b.name.codes[row] == m.value;
     case Attribute::kEventSource:
-      return eq(b.source[row]);
+      return b.source.codes[row] == m.value;
     case Attribute::kReadOnly:
       return b.read_only[row] == (plan.value == "true" ? OptBool::kTrue : OptBool::kFalse);
     case Attribute::kUsername:
-      return eq(b.username[row]);
+      return b.username.codes[row] == m.value;
     case Attribute::kAccessKeyId:
-      return eq(b.access_key[row]);
+      return b.access_key.codes[row] == m.value;
     case Attribute::kResourceType:
     case Attribute::kResourceName: {
-      const std::vector<Str>& values =
-          plan.attribute == Attribute::kResourceType ? b.resource_type : b.resource_arn;
+      const std::vector<uint32_t>& codes =
+          plan.attribute == Attribute::kResourceType ? b.resource_type.codes : b.resource_arn.codes;
       for (uint32_t k = b.resource_offsets[row]; k < b.resource_offsets[row + 1]; ++k) {
-        if (eq(values[k])) return true;
+        if (codes[k] == m.value) return true;
       }
       return false;
     }
@@ -405,13 +444,13 @@ LookupEventResult ResultOfCachedRow(const LookupBlock& b, uint32_t row) {
   LookupEventResult r;
   r.event_time_us = b.time[row];
   r.event_id = std::string(b.id[row]);
-  r.event_name = Opt(b.name[row]);
-  r.event_source = Opt(b.source[row]);
+  r.event_name = Opt(b.name.at(row));
+  r.event_source = Opt(b.source.at(row));
   r.read_only = ReadOnlyString(b.read_only[row]);
-  r.access_key_id = Opt(b.access_key[row]);
-  r.username = Opt(b.username[row]);
+  r.access_key_id = Opt(b.access_key.at(row));
+  r.username = Opt(b.username.at(row));
   for (uint32_t k = b.resource_offsets[row]; k < b.resource_offsets[row + 1]; ++k) {
-    r.resources.push_back({Opt(b.resource_type[k]), Opt(b.resource_arn[k])});
+    r.resources.push_back({Opt(b.resource_type.at(k)), Opt(b.resource_arn.at(k))});
   }
   return r;
 }
@@ -787,9 +826,12 @@ Result<LookupEventsResponse> ExecuteLookup(const LookupSource& source, const Loo
         }
       }
       if (cached) {
-        // Rows are in eventTime order: walk them newest first.
         const LookupBlock& lb = *cached;
-        for (int64_t r = static_cast<int64_t>(lb.rows) - 1; r >= 0; --r) {
+        const BlockMatch match = MatchOf(lb, plan, category);
+        // Rows are in eventTime order: start at the newest one inside the window.
+        const int64_t newest =
+            std::upper_bound(lb.time.begin(), lb.time.end(), max_time) - lb.time.begin() - 1;
+        for (int64_t r = match.none ? -1 : newest; r >= 0; --r) {
           const uint32_t row = static_cast<uint32_t>(r);
           const int64_t t = lb.time[row];
           if (t > max_time) continue;
@@ -798,7 +840,7 @@ Result<LookupEventsResponse> ExecuteLookup(const LookupSource& source, const Loo
             break;
           }
           const Str id = lb.id[row];
-          if (IsNull(id) || !MatchesCachedRow(lb, row, plan, category)) continue;
+          if (IsNull(id) || !MatchesCachedRow(lb, row, plan, match)) continue;
           if (!InRange(plan, min_time, t, id) || !top.Wants(t, id)) continue;
           Hit h;
           h.time = t;
