@@ -1,9 +1,9 @@
 #include "common/gzip.h"
 
 #include <fmt/format.h>
+#include <isa-l/crc.h>
 #include <isa-l/igzip_lib.h>
 #include <libdeflate.h>
-#include <zlib.h>
 
 #include <algorithm>
 #include <cstring>
@@ -51,8 +51,8 @@ uint32_t LoadLE32(const char* p) {
   return uint32_t{u[0]} | uint32_t{u[1]} << 8 | uint32_t{u[2]} << 16 | uint32_t{u[3]} << 24;
 }
 
-// A SequentialFile over bytes in memory; used to re-decode a failed buffer with zlib, which, unlike
-// libdeflate, tells where the data went wrong.
+// A SequentialFile over bytes in memory; used to re-decode a failed buffer with the streaming
+// decoder, which, unlike libdeflate, tells where the data went wrong.
 class BufferSource : public SequentialFile {
  public:
   explicit BufferSource(std::string_view data) : data_(data) {}
@@ -69,7 +69,7 @@ class BufferSource : public SequentialFile {
 };
 
 // Called when libdeflate rejected the member starting at `member_start`: finds the failing offset
-// with zlib. Error path only, so decoding everything again is fine.
+// with the streaming decoder. Error path only, so decoding everything again is fine.
 Status Diagnose(std::string_view gz, size_t member_start, std::string_view name, int lib_result) {
   BufferSource source(gz);
   GzipStreamReader reader(&source, std::string(name));
@@ -78,7 +78,7 @@ Status Diagnose(std::string_view gz, size_t member_start, std::string_view name,
     if (!chunk.ok()) return chunk.status();
     if (chunk->empty()) break;
   }
-  // zlib accepted what libdeflate did not; report what we know.
+  // The streaming decoder accepted what libdeflate did not; report what we know.
   return Status::DataLoss(
       fmt::format("{}: gzip member at byte {} could not be decoded (libdeflate error {})", name,
                   member_start, lib_result));
@@ -239,14 +239,12 @@ GzipStreamReader::GzipStreamReader(SequentialFile* source, std::string name)
     : GzipStreamReader(source, std::move(name), Options()) {}
 
 GzipStreamReader::GzipStreamReader(SequentialFile* source, std::string name, Options options)
-    : source_(source), name_(std::move(name)), options_(options), z_(new z_stream()) {
+    : source_(source), name_(std::move(name)), options_(options) {
   options_.chunk_size = std::max<size_t>(options_.chunk_size, 1);
   options_.read_size = std::max<size_t>(options_.read_size, 64);
 }
 
-GzipStreamReader::~GzipStreamReader() {
-  if (z_initialized_) inflateEnd(z_.get());
-}
+GzipStreamReader::~GzipStreamReader() = default;
 
 Status GzipStreamReader::Fail(Status s) {
   state_ = State::kError;
@@ -280,6 +278,57 @@ Status GzipStreamReader::Fill(size_t n) {
   return Status::OK();
 }
 
+Status GzipStreamReader::StartMember() {
+  // The header (RFC 1952 2.3) is read here rather than by ISA-L, whose check of the optional
+  // header CRC goes wrong when the header arrives in pieces.
+  uint32_t crc = 0;
+  auto byte = [&](int* out) -> Status {
+    if (in_pos_ == in_end_) {
+      RETURN_IF_ERROR(Fill(1));
+      if (in_pos_ == in_end_) {
+        return CorruptAt(consumed_, "truncated stream (unexpected end of input in a header)");
+      }
+    }
+    const uint8_t c = static_cast<uint8_t>(in_[in_pos_++]);
+    ++consumed_;
+    crc = crc32_gzip_refl(crc, &c, 1);
+    *out = c;
+    return Status::OK();
+  };
+  int b[10];
+  for (int& x : b) RETURN_IF_ERROR(byte(&x));
+  if (b[2] != 8) return CorruptAt(consumed_ - 8, "unsupported compression method");
+  const int flags = b[3];
+  if (flags & 0xe0) return CorruptAt(consumed_ - 7, "bad gzip header (reserved flags set)");
+  int x;
+  if (flags & 0x04) {  // FEXTRA: XLEN bytes
+    int lo, hi;
+    RETURN_IF_ERROR(byte(&lo));
+    RETURN_IF_ERROR(byte(&hi));
+    for (int n = lo | hi << 8; n > 0; --n) RETURN_IF_ERROR(byte(&x));
+  }
+  for (int field : {0x08, 0x10}) {  // FNAME, FCOMMENT: zero-terminated
+    if (flags & field) {
+      do {
+        RETURN_IF_ERROR(byte(&x));
+      } while (x != 0);
+    }
+  }
+  if (flags & 0x02) {  // FHCRC: the low 16 bits of the CRC-32 of the header before it
+    const uint32_t want = crc & 0xffff;
+    int lo, hi;
+    RETURN_IF_ERROR(byte(&lo));
+    RETURN_IF_ERROR(byte(&hi));
+    if (static_cast<uint32_t>(lo | hi << 8) != want) {
+      return CorruptAt(consumed_ - 2, "header CRC mismatch");
+    }
+  }
+  isal_inflate_reset(inflater_.get());
+  inflater_->crc_flag = ISAL_GZIP_NO_HDR_VER;  // raw deflate, then CRC-32 and ISIZE verified
+  state_ = State::kInMember;
+  return Status::OK();
+}
+
 Result<std::string_view> GzipStreamReader::Next() {
   while (true) {
     switch (state_) {
@@ -291,11 +340,9 @@ Result<std::string_view> GzipStreamReader::Next() {
       case State::kStart: {
         RETURN_IF_ERROR(Fill(2));
         if (IsGzip(std::string_view(in_.data() + in_pos_, in_end_ - in_pos_))) {
-          if (inflateInit2(z_.get(), 16 + MAX_WBITS) != Z_OK) {
-            return Fail(Status::ResourceExhausted(name_ + ": gzip: cannot initialize zlib"));
-          }
-          z_initialized_ = true;
-          state_ = State::kInMember;
+          inflater_ = std::make_unique<inflate_state>();
+          isal_inflate_init(inflater_.get());
+          RETURN_IF_ERROR(StartMember());
         } else if (options_.pass_through_if_not_gzip) {
           state_ = State::kPassThrough;
         } else {
@@ -328,43 +375,44 @@ Result<std::string_view> GzipStreamReader::Next() {
         if (!IsGzip(std::string_view(in_.data() + in_pos_, n))) {
           return CorruptAt(consumed_, "trailing garbage (not the start of another gzip member)");
         }
-        inflateReset(z_.get());
-        state_ = State::kInMember;
+        RETURN_IF_ERROR(StartMember());
         break;
       }
 
       case State::kInMember: {
         if (out_.size() != options_.chunk_size) out_.resize(options_.chunk_size);
-        z_stream* z = z_.get();
-        z->next_out = reinterpret_cast<Bytef*>(out_.data());
-        z->avail_out = static_cast<uInt>(std::min<size_t>(out_.size(), UINT32_MAX));
+        inflate_state* z = inflater_.get();
+        z->next_out = reinterpret_cast<uint8_t*>(out_.data());
+        z->avail_out = static_cast<uint32_t>(std::min<size_t>(out_.size(), UINT32_MAX));
         const size_t out_room = z->avail_out;
         while (z->avail_out > 0) {
           if (in_pos_ == in_end_) RETURN_IF_ERROR(Fill(1));
           const size_t avail = in_end_ - in_pos_;
-          z->next_in = reinterpret_cast<Bytef*>(in_.data() + in_pos_);
-          z->avail_in = static_cast<uInt>(std::min<size_t>(avail, UINT32_MAX));
+          z->next_in = reinterpret_cast<uint8_t*>(in_.data() + in_pos_);
+          z->avail_in = static_cast<uint32_t>(std::min<size_t>(avail, UINT32_MAX));
           const size_t offered = z->avail_in;
-          int rc = inflate(z, Z_NO_FLUSH);
+          const size_t room_before = z->avail_out;
+          int rc = isal_inflate(z);
           const size_t used = offered - z->avail_in;
           in_pos_ += used;
           consumed_ += used;
-          if (rc == Z_STREAM_END) {
+          if (rc == ISAL_INCORRECT_CHECKSUM) {
+            return CorruptAt(consumed_, "CRC-32 or ISIZE mismatch");
+          }
+          if (rc == ISAL_INVALID_WRAPPER || rc == ISAL_UNSUPPORTED_METHOD) {
+            return CorruptAt(consumed_, "bad gzip header");
+          }
+          if (rc < 0) {
+            return CorruptAt(consumed_, fmt::format("corrupt data (igzip error {})", rc));
+          }
+          if (z->block_state == ISAL_BLOCK_FINISH) {
             state_ = State::kBetweenMembers;
             break;
           }
-          if (rc == Z_OK) continue;
-          if (rc == Z_BUF_ERROR && avail == 0) {  // Fill(1) found the end of the source
+          // No input left (Fill(1) found the end of the source) and nothing more came out.
+          if (avail == 0 && z->avail_out == room_before) {
             return CorruptAt(consumed_, "truncated stream (unexpected end of input)");
           }
-          if (rc == Z_DATA_ERROR) {
-            return CorruptAt(consumed_, fmt::format("corrupt data ({})", z->msg ? z->msg : "?"));
-          }
-          if (rc == Z_MEM_ERROR) {
-            return Fail(Status::ResourceExhausted(name_ + ": gzip: out of memory"));
-          }
-          return Fail(
-              Status::Internal(fmt::format("{}: gzip: zlib inflate returned {}", name_, rc)));
         }
         size_t produced = out_room - z->avail_out;
         if (produced > 0) return std::string_view(out_.data(), produced);

@@ -293,7 +293,11 @@ TEST(GzipTest, OptionalHeaderFieldsFromZlib) {
   const std::string data = JsonLike(40000);
   std::string gz = ZlibGzipWithHeader(data);
   EXPECT_EQ(*Inflate(gz, "z.gz"), data);
-  EXPECT_EQ(*StreamInflate(gz, 13, 1000), data);
+  for (size_t max_read : {4096, 13, 1}) {
+    Result<std::string> streamed = StreamInflate(gz, max_read, 1000);
+    ASSERT_TRUE(streamed.ok()) << max_read << ": " << streamed.status().ToString();
+    EXPECT_EQ(*streamed, data);
+  }
 }
 
 TEST(GzipTest, LargeData) {
@@ -343,6 +347,43 @@ TEST(GzipStreamReaderTest, ErrorsMatchInflate) {
   EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
   r = StreamInflate("", 3, 1000);
   EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+}
+
+// Each kind of damage the streaming decoder (ISA-L, header read by us) must catch, in pieces of
+// every size, named with the input and an offset.
+TEST(GzipStreamReaderTest, DamageInEveryPart) {
+  const std::string gz = Deflate(JsonLike(30000));
+  const std::string with_header = ZlibGzipWithHeader(JsonLike(20000));
+  std::string bad_isize = gz;
+  bad_isize[gz.size() - 2] ^= 1;
+  std::string bad_hcrc = with_header;
+  bad_hcrc[40] ^= 1;  // the header's CRC-16 (its last byte)
+  std::string bad_method = gz;
+  bad_method[2] = 7;
+  std::string reserved_flag = gz;
+  reserved_flag[3] = '\x20';
+  std::string bad_body = gz;
+  bad_body[gz.size() / 2] ^= 0x55;
+  for (const auto& [what, damaged] : std::vector<std::pair<std::string, std::string>>{
+           {"ISIZE", bad_isize},
+           {"header CRC", bad_hcrc},
+           {"method", bad_method},
+           {"reserved flag", reserved_flag},
+           {"body", bad_body},
+           {"truncated header", with_header.substr(0, 25)},
+           {"truncated body", gz.substr(0, gz.size() / 2)}}) {
+    for (size_t max_read : {1, 7, 4096}) {
+      Result<std::string> r = StreamInflate(damaged, max_read, 1000);
+      ASSERT_FALSE(r.ok()) << what << " " << max_read;
+      EXPECT_EQ(r.status().code(), StatusCode::kDataLoss) << what;
+      EXPECT_NE(r.status().message().find("s.gz: gzip: "), std::string::npos) << what;
+      EXPECT_NE(r.status().message().find(" at byte "), std::string::npos) << what;
+    }
+    // The whole-buffer path agrees, except that libdeflate does not check the header CRC.
+    if (what != "header CRC") {
+      EXPECT_FALSE(Inflate(damaged, "w.gz").ok()) << what;
+    }
+  }
 }
 
 TEST(GzipStreamReaderTest, PassThrough) {
