@@ -290,6 +290,27 @@ class PosixEnv final : public Env {
     return names;
   }
 
+  Result<std::vector<DirEntry>> GetChildrenWithKinds(const std::string& dir) override {
+    DIR* d = ::opendir(dir.c_str());
+    if (d == nullptr) return ErrnoStatus(dir, "opendir", errno);
+    std::vector<DirEntry> out;
+    const std::string prefix = !dir.empty() && dir.back() == '/' ? dir : dir + "/";
+    errno = 0;
+    while (struct dirent* e = ::readdir(d)) {
+      if (std::strcmp(e->d_name, ".") == 0 || std::strcmp(e->d_name, "..") == 0) continue;
+      DirEntry entry{e->d_name, e->d_type == DT_DIR};
+      if (e->d_type == DT_LNK || e->d_type == DT_UNKNOWN) {
+        entry.is_directory = IsDirectory(prefix + entry.name);
+      }
+      out.push_back(std::move(entry));
+      errno = 0;
+    }
+    int err = errno;
+    ::closedir(d);
+    if (err != 0) return ErrnoStatus(dir, "readdir", err);
+    return out;
+  }
+
   bool IsDirectory(const std::string& path) override {
     struct stat st;
     return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);

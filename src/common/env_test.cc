@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -156,6 +157,29 @@ TEST_P(EnvConformanceTest, Directories) {
   EXPECT_FALSE(env_->FileExists(P("x")));
   EXPECT_FALSE(env_->FileExists(P("x/y/z")));
   EXPECT_TRUE(env_->RemoveAll(P("x")).ok());  // absent is fine
+}
+
+// GetChildrenWithKinds agrees with GetChildren + IsDirectory (a link to a folder is a folder).
+TEST_P(EnvConformanceTest, ChildrenWithKinds) {
+  ASSERT_TRUE(env_->CreateDirs(P("k/sub")).ok());
+  ASSERT_TRUE(env_->WriteFileAtomic(P("k/file.json.gz"), "x").ok());
+  if (GetParam() == Kind::kPosix) {
+    ASSERT_EQ(::symlink(P("k/sub").c_str(), P("k/link").c_str()), 0);
+    ASSERT_EQ(::symlink(P("k/file.json.gz").c_str(), P("k/flink").c_str()), 0);
+  }
+  for (const std::string& dir : {P("k"), P("k/")}) {
+    auto entries = env_->GetChildrenWithKinds(dir);
+    ASSERT_TRUE(entries.ok()) << entries.status().ToString();
+    auto names = env_->GetChildren(P("k"));
+    ASSERT_TRUE(names.ok());
+    ASSERT_EQ(entries->size(), names->size());
+    for (const Env::DirEntry& e : *entries) {
+      EXPECT_NE(std::find(names->begin(), names->end(), e.name), names->end()) << e.name;
+      EXPECT_EQ(e.is_directory, env_->IsDirectory(P("k/" + e.name))) << e.name;
+      EXPECT_EQ(e.is_directory, e.name == "sub" || e.name == "link") << e.name;
+    }
+  }
+  EXPECT_EQ(env_->GetChildrenWithKinds(P("missing")).status().code(), StatusCode::kNotFound);
 }
 
 TEST_P(EnvConformanceTest, RenameAndRemove) {

@@ -47,16 +47,19 @@ void Walk(Env* env, const std::string& dir, int depth, std::vector<InputFile>* o
                     Status::FailedPrecondition(dir + ": folders nested too deeply (a link loop?)"));
     return;
   }
-  Result<std::vector<std::string>> names = env->GetChildren(dir);
-  if (!names.ok()) {
-    summary->Reject(RejectReason::kUnreadable, names.status());
+  // The listing says which entries are folders: no stat per file (48k files in the 1M bench).
+  Result<std::vector<Env::DirEntry>> entries = env->GetChildrenWithKinds(dir);
+  if (!entries.ok()) {
+    summary->Reject(RejectReason::kUnreadable, entries.status());
     return;
   }
-  std::sort(names->begin(), names->end());
+  std::sort(entries->begin(), entries->end(),
+            [](const Env::DirEntry& a, const Env::DirEntry& b) { return a.name < b.name; });
   const std::string prefix = EndsWith(dir, "/") ? dir : dir + "/";
-  for (const std::string& name : *names) {
+  for (const Env::DirEntry& entry : *entries) {
+    const std::string& name = entry.name;
     const std::string path = prefix + name;
-    if (env->IsDirectory(path)) {
+    if (entry.is_directory) {
       Walk(env, path, depth + 1, out, summary);
       continue;
     }
