@@ -796,7 +796,12 @@ Result<LookupEventsResponse> ExecuteLookup(const LookupSource& source, const Loo
     return a->meta().max_event_time_us > b->meta().max_event_time_us;
   });
   // Insights lookups filter some attributes after the scan, on insightDetails: they always scan.
-  LookupBlockCache* cache = PostFiltered(plan) || plan.insight ? nullptr : ctx.cache;
+  // Needle attributes (EventId, AccessKeyId) are found through the segments' bloom filters, which
+  // skip whole blocks: a cached block would be walked row by row instead (measured at 10M:
+  // AccessKeyId p50 0.13 -> 0.65 ms with the cache).
+  const bool needle =
+      plan.attribute == Attribute::kEventId || plan.attribute == Attribute::kAccessKeyId;
+  LookupBlockCache* cache = PostFiltered(plan) || plan.insight || needle ? nullptr : ctx.cache;
   const std::vector<ScanPredicate> predicates = ScanPredicates(plan);
   const std::string_view category = CategoryOf(plan);
   int builds_left = 1;  // blocks decoded whole per lookup: bounds what one lookup pays for later
