@@ -428,37 +428,12 @@ Result<AppendResult> EventStore::WriteDirect(std::vector<EventBatch>& batches, M
   std::stable_sort(refs.begin(), refs.end(), [](const EventRef& a, const EventRef& b) {
     return a.event->event_time_us < b.event->event_time_us;
   });
-  uint64_t number;
-  {
-    std::lock_guard<std::mutex> l(mu_);
-    number = next_file_number_++;
-  }
-  const std::string path = SegmentPath(number);
-  auto meta = WriteSegment(env_, path, refs, options_.compaction_segment_options);
-  Status s = meta.status();
-  if (s.ok()) s = env_->SyncDir(segment_dir_);
-  std::shared_ptr<LiveSegment> seg;
-  SegmentInfo info;
-  if (s.ok()) {
-    // Level 1: written once, as a compaction output would be.
-    info = SegmentInfo{number,
-                       meta->event_count,
-                       meta->min_event_time_us,
-                       meta->max_event_time_us,
-                       meta->file_bytes,
-                       meta->raw_bytes,
-                       1};
-    seg = OpenSegment(info);
-    if (seg->bad()) s = seg->error();
-  }
-  if (!s.ok()) {
-    seg.reset();
-    env_->RemoveFile(path).IgnoreError();
-    return s.WithPrefix(fmt::format("{}: direct write", dir_));
-  }
-  if (digest_bytes_->load() < options_.max_digest_bytes) {
-    seg->set_digest(std::make_unique<const KeyDigest>(hashes), digest_bytes_);
-  }
+  // Level 1: written once, as a compaction output would be.
+  ASSIGN_OR_RETURN(std::shared_ptr<LiveSegment> seg,
+                   WriteNewSegment(
+                       refs, options_.compaction_segment_options, /*level=*/1,
+                       [&hashes] { return hashes; }, "direct write"));
+  const SegmentInfo info = seg->info();
   {
     std::lock_guard<std::mutex> ml(manifest_mu_);
     Manifest m = manifest_;
@@ -706,6 +681,36 @@ void EventStore::FlushThread() {
   }
 }
 
+Result<std::shared_ptr<LiveSegment>> EventStore::WriteNewSegment(
+    std::span<const EventRef> refs, const SegmentWriteOptions& options, uint32_t level,
+    const std::function<std::vector<uint64_t>()>& key_hashes, std::string_view what) {
+  uint64_t number;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    number = next_file_number_++;
+  }
+  const std::string path = SegmentPath(number);
+  auto meta = WriteSegment(env_, path, refs, options);
+  Status s = meta.status();
+  if (s.ok()) s = env_->SyncDir(segment_dir_);
+  std::shared_ptr<LiveSegment> seg;
+  if (s.ok()) {
+    seg =
+        OpenSegment(SegmentInfo{number, meta->event_count, meta->min_event_time_us,
+                                meta->max_event_time_us, meta->file_bytes, meta->raw_bytes, level});
+    if (seg->bad()) s = seg->error();
+  }
+  if (!s.ok()) {
+    seg.reset();
+    env_->RemoveFile(path).IgnoreError();
+    return s.WithPrefix(fmt::format("{}: {}", dir_, what));
+  }
+  if (digest_bytes_->load() < options_.max_digest_bytes) {
+    seg->set_digest(std::make_unique<const KeyDigest>(key_hashes()), digest_bytes_);
+  }
+  return seg;
+}
+
 Status EventStore::FlushImmutable(std::shared_ptr<MemTable> imm, uint64_t next_log_number) {
   std::shared_ptr<LiveSegment> seg;
   SegmentInfo info;
@@ -714,34 +719,10 @@ Status EventStore::FlushImmutable(std::shared_ptr<MemTable> imm, uint64_t next_l
     imm->ForEachBatch(imm->published_batches(),
                       [&](const EventBatch& b) { batches.push_back(&b); });
     std::vector<EventRef> refs = SortedEventRefs(batches);
-    uint64_t number;
-    {
-      std::lock_guard<std::mutex> l(mu_);
-      number = next_file_number_++;
-    }
-    const std::string path = SegmentPath(number);
-    auto meta = WriteSegment(env_, path, refs, options_.flush_segment_options);
-    Status s = meta.status();
-    if (s.ok()) s = env_->SyncDir(segment_dir_);
-    if (s.ok()) {
-      info = SegmentInfo{number,
-                         meta->event_count,
-                         meta->min_event_time_us,
-                         meta->max_event_time_us,
-                         meta->file_bytes,
-                         meta->raw_bytes,
-                         0};
-      seg = OpenSegment(info);
-      if (seg->bad()) s = seg->error();
-    }
-    if (!s.ok()) {
-      seg.reset();
-      env_->RemoveFile(path).IgnoreError();
-      return s.WithPrefix(fmt::format("{}: flush", dir_));
-    }
-    if (digest_bytes_->load() < options_.max_digest_bytes) {
-      seg->set_digest(std::make_unique<const KeyDigest>(imm->KeyHashes()), digest_bytes_);
-    }
+    ASSIGN_OR_RETURN(seg, WriteNewSegment(
+                              refs, options_.flush_segment_options, /*level=*/0,
+                              [&imm] { return imm->KeyHashes(); }, "flush"));
+    info = seg->info();
   }
   {
     std::lock_guard<std::mutex> ml(manifest_mu_);

@@ -24,7 +24,9 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -200,6 +202,14 @@ class EventStore {
   Status InstallManifest(Manifest m, std::vector<std::shared_ptr<LiveSegment>> added,
                          bool flushed_imm = false);
   std::shared_ptr<LiveSegment> OpenSegment(const SegmentInfo& info);
+  // Writes `refs` (sorted by eventTime) to a new segment file of `level` (durable, directory
+  // entry too) and opens it, with the key digest of `key_hashes()` (called only while the digest
+  // budget lasts).
+  // Not yet in the MANIFEST. On error the file is removed and the error is prefixed "<dir>:
+  // <what>".
+  Result<std::shared_ptr<LiveSegment>> WriteNewSegment(
+      std::span<const EventRef> refs, const SegmentWriteOptions& options, uint32_t level,
+      const std::function<std::vector<uint64_t>()>& key_hashes, std::string_view what);
   std::string SegmentPath(uint64_t number) const;
   std::string WalPath(uint64_t number) const;
   void DeleteObsoleteWals(uint64_t log_number);
