@@ -366,6 +366,23 @@ Result<AppendResult> EventStore::AppendDirect(std::vector<EventBatch>&& batches)
   return Write(nullptr, /*force_switch=*/false, &batches);
 }
 
+namespace {
+
+// The readable, non-empty segments of `version` whose eventTime range meets [lo, hi]: the only
+// ones that can hold a re-delivered event of that range (it carries its original eventTime).
+std::vector<const LiveSegment*> SegmentsMeeting(const Version& version, int64_t lo, int64_t hi) {
+  std::vector<const LiveSegment*> out;
+  for (const auto& seg : version.segments) {
+    const SegmentInfo& info = seg->info();
+    if (!seg->bad() && info.event_count > 0 && info.min_time_us <= hi && info.max_time_us >= lo) {
+      out.push_back(seg.get());
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 Result<AppendResult> EventStore::WriteDirect(std::vector<EventBatch>& batches, MemTable* mem,
                                              const std::shared_ptr<const MemTable>& imm,
                                              const std::shared_ptr<const Version>& version) {
@@ -378,13 +395,7 @@ Result<AppendResult> EventStore::WriteDirect(std::vector<EventBatch>& batches, M
       hi = std::max(hi, e.event_time_us);
     }
   }
-  std::vector<const LiveSegment*> candidates;
-  for (const auto& seg : version->segments) {
-    const SegmentInfo& info = seg->info();
-    if (!seg->bad() && info.event_count > 0 && info.min_time_us <= hi && info.max_time_us >= lo) {
-      candidates.push_back(seg.get());
-    }
-  }
+  const std::vector<const LiveSegment*> candidates = SegmentsMeeting(*version, lo, hi);
   // The write's own key set: duplicates within the batches. Its views point into the batches.
   MemTable keys;
   std::vector<EventRef> refs;
@@ -465,13 +476,7 @@ Status EventStore::CommitGroup(const std::vector<Writer*>& group, MemTable* mem,
       hi = std::max(hi, e.event_time_us);
     }
   }
-  std::vector<const LiveSegment*> candidates;
-  for (const auto& seg : version->segments) {
-    const SegmentInfo& info = seg->info();
-    if (!seg->bad() && info.event_count > 0 && info.min_time_us <= hi && info.max_time_us >= lo) {
-      candidates.push_back(seg.get());
-    }
-  }
+  const std::vector<const LiveSegment*> candidates = SegmentsMeeting(*version, lo, hi);
 
   // Undo of the keys this group inserted, should it fail: they point into the group's batches.
   auto erase_keys = [&](size_t writers_done, size_t events_done) {
