@@ -142,20 +142,23 @@ TEST_F(HttpServerTest, ShutdownLetsRequestsInFlightFinish) {
   EXPECT_FALSE(client.Get("/health"));
 }
 
-TEST(HttpServerStandaloneTest, ShutdownBeforeRun) {
+// A dispatcher that knows no keys and no principals: enough for tests of binding and shutdown.
+class HttpServerStandaloneTest : public ::testing::Test {
+ protected:
   MetricsRegistry metrics;
-  auto env = NewMemEnv();
-  SigV4Verifier verifier(
-      [](std::string_view) -> Result<std::optional<std::string>> {
-        return std::optional<std::string>();
-      },
-      env.get());
-  Dispatcher dispatcher(
-      &verifier,
-      [](std::string_view) -> Result<std::optional<cloud::Principal>> {
-        return std::optional<cloud::Principal>();
-      },
-      &metrics, env.get());
+  std::unique_ptr<Env> env = NewMemEnv();
+  SigV4Verifier verifier{[](std::string_view) -> Result<std::optional<std::string>> {
+                           return std::optional<std::string>();
+                         },
+                         env.get()};
+  Dispatcher dispatcher{&verifier,
+                        [](std::string_view) -> Result<std::optional<cloud::Principal>> {
+                          return std::optional<cloud::Principal>();
+                        },
+                        &metrics, env.get()};
+};
+
+TEST_F(HttpServerStandaloneTest, ShutdownBeforeRun) {
   HttpServerOptions options;
   options.port = 0;
   HttpServer server(&dispatcher, &metrics, options);
@@ -164,20 +167,7 @@ TEST(HttpServerStandaloneTest, ShutdownBeforeRun) {
   EXPECT_TRUE(server.Run().ok());
 }
 
-TEST(HttpServerStandaloneTest, BindFailureNamesAddress) {
-  MetricsRegistry metrics;
-  auto env = NewMemEnv();
-  SigV4Verifier verifier(
-      [](std::string_view) -> Result<std::optional<std::string>> {
-        return std::optional<std::string>();
-      },
-      env.get());
-  Dispatcher dispatcher(
-      &verifier,
-      [](std::string_view) -> Result<std::optional<cloud::Principal>> {
-        return std::optional<cloud::Principal>();
-      },
-      &metrics, env.get());
+TEST_F(HttpServerStandaloneTest, BindFailureNamesAddress) {
   HttpServerOptions options;
   options.host = "203.0.113.1";  // TEST-NET-3: not an address of this machine
   options.port = 4566;
@@ -187,20 +177,7 @@ TEST(HttpServerStandaloneTest, BindFailureNamesAddress) {
   EXPECT_NE(s.message().find("203.0.113.1:4566"), std::string::npos);
 }
 
-TEST(HttpServerStandaloneTest, SecondServerOnTheSamePortFailsToBind) {
-  MetricsRegistry metrics;
-  auto env = NewMemEnv();
-  SigV4Verifier verifier(
-      [](std::string_view) -> Result<std::optional<std::string>> {
-        return std::optional<std::string>();
-      },
-      env.get());
-  Dispatcher dispatcher(
-      &verifier,
-      [](std::string_view) -> Result<std::optional<cloud::Principal>> {
-        return std::optional<cloud::Principal>();
-      },
-      &metrics, env.get());
+TEST_F(HttpServerStandaloneTest, SecondServerOnTheSamePortFailsToBind) {
   HttpServerOptions options;
   options.port = 0;
   HttpServer first(&dispatcher, &metrics, options);

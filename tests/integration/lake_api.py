@@ -15,65 +15,27 @@ account, add a member account with a member-reader credential, then:
   - channels: create (aws CLI), PutAuditEvents through boto3 and `aws cloudtrail-data` with a
     bad checksum and a foreign recipient reported per event, then the events found by query.
 """
-import hashlib
 import base64
+import hashlib
 import json
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
 
-import boto3
-from botocore.exceptions import ClientError
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "support"))
+from cairn_serve import REGION, Failure, Server, cairn, expect_error  # noqa: E402
 
-CAIRN = os.environ["CAIRN_BIN"]
 TMP = tempfile.mkdtemp(prefix="cairn-lake-")
 DATA = os.path.join(TMP, "data")
-REGION = "us-east-1"
-server = None
-endpoint = None
+srv = None
 
 
 def fail(msg):
-    print("FAIL:", msg)
-    sys.exit(1)
-
-
-def run(*args, want=0):
-    p = subprocess.run([CAIRN, *args], capture_output=True, text=True)
-    if p.returncode != want:
-        fail(f"cairn {' '.join(args)}: exit {p.returncode}, want {want}\n{p.stdout}\n{p.stderr}")
-    return p.stdout
-
-
-def aws(endpoint, cred, *args, want=0):
-    env = dict(os.environ, AWS_ACCESS_KEY_ID=cred[0], AWS_SECRET_ACCESS_KEY=cred[1],
-               AWS_DEFAULT_REGION=REGION, AWS_PAGER="", AWS_CONFIG_FILE=os.devnull,
-               AWS_SHARED_CREDENTIALS_FILE=os.devnull)
-    p = subprocess.run(["aws", "--endpoint-url", endpoint, "--output", "json", *args],
-                       capture_output=True, text=True, env=env)
-    if want == "error":
-        if p.returncode not in (254, 255):
-            fail(f"aws {' '.join(args)}: exit {p.returncode}, want an error\n{p.stdout}")
-        return p.stderr
-    if p.returncode != want:
-        fail(f"aws {' '.join(args)}: exit {p.returncode}\n{p.stdout}\n{p.stderr}")
-    return json.loads(p.stdout) if p.stdout.strip() else {}
-
-
-def expect_error(fn, code):
-    try:
-        fn()
-    except ClientError as e:
-        got = e.response["Error"]["Code"]
-        if got != code:
-            fail(f"expected {code}, got {got}: {e}")
-        return
-    fail(f"expected {code}, the call succeeded")
+    raise Failure(msg)
 
 
 def wait_query(ct, qid):
@@ -103,47 +65,31 @@ def query(ct, sql):
 
 
 def main():
-    global server, endpoint
+    global srv
     org_dir = os.path.join(TMP, "org")
-    gen = json.loads(run("generate", "--out", org_dir, "--accounts", "3", "--regions", "1",
+    gen = json.loads(cairn("generate", "--out", org_dir, "--accounts", "3", "--regions", "1",
                          "--days", "2", "--events", "2000", "--seed", "7", "--format", "json"))
     accounts = [a["id"] for a in gen["accounts"]]
     mgmt = [a["id"] for a in gen["accounts"] if a["management"]][0]
     member = [a for a in accounts if a != mgmt][0]
     total_events = gen["events"]
 
-    server = subprocess.Popen(
-        [CAIRN, "serve", "--data", DATA, "--listen", "127.0.0.1:0", "--management-account", mgmt],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    banner = ""
-    while "listening on" not in banner:
-        line = server.stdout.readline()
-        if not line:
-            fail("serve exited early: " + server.stderr.read())
-        banner += line
-    endpoint = "http://127.0.0.1:" + re.search(r"listening on http://127\.0\.0\.1:(\d+)", banner).group(1)
-    admin = (re.search(r"AWS_ACCESS_KEY_ID=(\S+)", banner).group(1),
-             re.search(r"AWS_SECRET_ACCESS_KEY=(\S+)", banner).group(1))
-    run("accounts", "create", "member-one", "--id", member, "--data", DATA)
-    m = json.loads(run("credentials", "create", "--account", "member-one", "--role",
-                       "member-reader", "--data", DATA, "--format", "json"))
-    reader = (m["AccessKeyId"], m["SecretAccessKey"])
-
-    def client(cred, service="cloudtrail"):
-        return boto3.client(service, region_name=REGION, endpoint_url=endpoint,
-                            aws_access_key_id=cred[0], aws_secret_access_key=cred[1])
-    ct, mct = client(admin), client(reader)
+    srv = Server(DATA, management_account=mgmt)
+    admin = srv.admin
+    cairn("accounts", "create", "member-one", "--id", member, "--data", DATA)
+    reader = srv.credential("member-one", "member-reader")
+    ct, mct = srv.client(admin), srv.client(reader)
 
     # --- Event data stores -------------------------------------------------------------------
     # Ingestion stopped: the store takes only what the import copies (not cairn's own API calls),
     # so the counts below are exact.
-    org = aws(endpoint, admin, "cloudtrail", "create-event-data-store", "--name", "org-store",
+    org = srv.aws("cloudtrail", "create-event-data-store", "--name", "org-store",
               "--organization-enabled", "--no-start-ingestion", "--retention-period", "90")
     org_arn = org["EventDataStoreArn"]
     org_id = org_arn.rsplit("/", 1)[1]
     if org["Status"] != "CREATED" or org["RetentionPeriod"] != 90 or not org["OrganizationEnabled"]:
         fail(f"create-event-data-store: {org}")
-    got = aws(endpoint, admin, "cloudtrail", "get-event-data-store", "--event-data-store", org_id)
+    got = srv.aws("cloudtrail", "get-event-data-store", "--event-data-store", org_id)
     if got["Status"] != "STOPPED_INGESTION" or got["EventDataStoreArn"] != org_arn:
         fail(f"get-event-data-store: {got}")
     private = ct.create_event_data_store(Name="mgmt-private", TerminationProtectionEnabled=True)
@@ -189,7 +135,7 @@ def main():
     # --- Import ------------------------------------------------------------------------------
     source = {"S3": {"S3LocationUri": "file://" + org_dir, "S3BucketRegion": REGION,
                      "S3BucketAccessRoleArn": f"arn:aws:iam::{mgmt}:role/import"}}
-    imp = aws(endpoint, admin, "cloudtrail", "start-import", "--destinations", org_arn,
+    imp = srv.aws("cloudtrail", "start-import", "--destinations", org_arn,
               "--import-source", json.dumps(source))
     for _ in range(600):
         g = ct.get_import(ImportId=imp["ImportId"])
@@ -213,7 +159,7 @@ def main():
     if rows != [[str(total_events)]]:
         fail(f"admin count: {rows}, want {total_events}")
     # Paging: 250 rows, 100 per page, with the aws CLI's start-query and boto3's pages.
-    started = aws(endpoint, admin, "cloudtrail", "start-query", "--query-statement",
+    started = srv.aws("cloudtrail", "start-query", "--query-statement",
                   f"SELECT eventID, eventTime FROM {org_id} ORDER BY eventTime, eventID LIMIT 250")
     d = wait_query(ct, started["QueryId"])
     if d["QueryStatus"] != "FINISHED" or d["QueryStatistics"]["EventsScanned"] < 250:
@@ -234,7 +180,7 @@ def main():
     ids_first_page = ids[:100]
     if pages != 3 or len(ids) != 250 or len(set(ids)) != 250:
         fail(f"paging: {pages} pages, {len(ids)} rows, {len(set(ids))} distinct")
-    cli_page = aws(endpoint, admin, "cloudtrail", "get-query-results", "--query-id",
+    cli_page = srv.aws("cloudtrail", "get-query-results", "--query-id",
                    started["QueryId"], "--max-query-results", "10")
     if [r[0]["eventID"] for r in cli_page["QueryResultRows"]][:10] != ids[:10]:
         fail("aws CLI get-query-results disagrees with boto3")
@@ -283,7 +229,7 @@ def main():
     activity = ct.create_event_data_store(Name="app-activity", AdvancedEventSelectors=[
         {"FieldSelectors": [{"Field": "eventCategory", "Equals": ["ActivityAuditLog"]}]}])
     act_id = activity["EventDataStoreArn"].rsplit("/", 1)[1]
-    ch = aws(endpoint, admin, "cloudtrail", "create-channel", "--name", "my-app", "--source", "Custom",
+    ch = srv.aws("cloudtrail", "create-channel", "--name", "my-app", "--source", "Custom",
              "--destinations", json.dumps([{"Type": "EVENT_DATA_STORE",
                                             "Location": activity["EventDataStoreArn"]}]))
     expect_error(lambda: ct.create_channel(Name="to-org", Source="Custom", Destinations=[
@@ -307,7 +253,7 @@ def main():
     def checksum(s):
         return base64.b64encode(hashlib.sha256(s.encode()).digest()).decode()
 
-    data = client(admin, "cloudtrail-data")
+    data = srv.client(admin, service="cloudtrail-data")
     good = event_data("u-1")
     r = data.put_audit_events(channelArn=ch["ChannelArn"], auditEvents=[
         {"id": "e1", "eventData": good, "eventDataChecksum": checksum(good)},
@@ -323,11 +269,11 @@ def main():
     expect_error(lambda: data.put_audit_events(
         channelArn=ch["ChannelArn"][:-36] + "00000000-0000-4000-8000-000000000000",
         auditEvents=[{"id": "x", "eventData": good}]), "ChannelNotFound")
-    cli = aws(endpoint, admin, "cloudtrail-data", "put-audit-events", "--channel-arn", ch["ChannelArn"],
+    cli = srv.aws("cloudtrail-data", "put-audit-events", "--channel-arn", ch["ChannelArn"],
               "--audit-events", json.dumps([{"id": "cli-1", "eventData": event_data("u-cli")}]))
     if len(cli["successful"]) != 1 or cli["failed"]:
         fail(f"aws cloudtrail-data put-audit-events: {cli}")
-    metrics = urllib.request.urlopen(endpoint + "/metrics", timeout=10).read().decode()
+    metrics = urllib.request.urlopen(srv.endpoint + "/metrics", timeout=10).read().decode()
     if not re.search(r"^cairn_audit_events_ingested 3(\.0)?$", metrics, re.M) or \
             "cairn_lake_queries_running" not in metrics:
         fail("metrics: " + "\n".join(l for l in metrics.splitlines() if "lake" in l or "audit" in l))
@@ -346,18 +292,9 @@ def main():
         {"id": "k1", "eventData": event_data("u-kill")}])
     if len(last["successful"]) != 1:
         fail(f"put before kill: {last}")
-    server.kill()
-    server.wait(timeout=30)
-    server = subprocess.Popen([CAIRN, "serve", "--data", DATA, "--listen", "127.0.0.1:0"],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    banner = ""
-    while "listening on" not in banner:
-        line = server.stdout.readline()
-        if not line:
-            fail("serve did not restart: " + server.stderr.read())
-        banner += line
-    endpoint = "http://127.0.0.1:" + re.search(r"listening on http://127\.0\.0\.1:(\d+)", banner).group(1)
-    ct = client(admin)
+    srv.kill()
+    srv = Server(DATA)
+    ct = srv.client(admin)
     found = query(ct, f"SELECT json_extract_scalar(eventjson, '$.eventData.UID') AS uid FROM {act_id} ORDER BY uid")
     if found != [["u-1"], ["u-2"], ["u-cli"], ["u-kill"]]:
         fail(f"after kill -9: {found}")
@@ -369,15 +306,16 @@ def main():
     if {s["Name"] for s in ct.list_event_data_stores()["EventDataStores"]} != {"org-store", "mgmt-private", "app-activity"}:
         fail("stores lost across the restart")
 
-    server.terminate()
-    if server.wait(timeout=30) != 0:
-        fail("serve did not stop cleanly: " + server.stderr.read())
+    srv.stop()
     print("ok")
 
 
 try:
     main()
+except Failure as e:
+    print("FAIL:", e)
+    sys.exit(1)
 finally:
-    if server and server.poll() is None:
-        server.kill()
+    if srv:
+        srv.kill()
     shutil.rmtree(TMP, ignore_errors=True)

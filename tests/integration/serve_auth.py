@@ -33,54 +33,24 @@ import boto3
 import botocore.auth
 import botocore.awsrequest
 import botocore.credentials
-from botocore.exceptions import ClientError
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "support"))
+from cairn_serve import REGION, Failure, aws, cairn, expect_error  # noqa: E402
 
 CAIRN = os.environ["CAIRN_BIN"]
 TMP = tempfile.mkdtemp(prefix="cairn-serve-")
 DATA = os.path.join(TMP, "data")
-REGION = "us-east-1"
 TARGET = "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101."
 server = None
 
 
 def fail(msg):
-    print("FAIL:", msg)
-    sys.exit(1)
-
-
-def run(*args, want=0):
-    p = subprocess.run([CAIRN, *args], capture_output=True, text=True)
-    if p.returncode != want:
-        fail(f"cairn {' '.join(args)}: exit {p.returncode}, want {want}\n{p.stdout}\n{p.stderr}")
-    return p.stdout
-
-
-def aws(endpoint, key, secret, *args, want=0):
-    env = dict(os.environ, AWS_ACCESS_KEY_ID=key, AWS_SECRET_ACCESS_KEY=secret,
-               AWS_DEFAULT_REGION=REGION, AWS_PAGER="", AWS_CONFIG_FILE=os.devnull,
-               AWS_SHARED_CREDENTIALS_FILE=os.devnull)
-    p = subprocess.run(["aws", "--endpoint-url", endpoint, "--output", "json", *args],
-                       capture_output=True, text=True, env=env)
-    # want "error": a service error, which aws CLI v1 exits with 255 and v2 with 254.
-    if (p.returncode not in (254, 255)) if want == "error" else (p.returncode != want):
-        fail(f"aws {' '.join(args)}: exit {p.returncode}, want {want}\n{p.stdout}\n{p.stderr}")
-    return json.loads(p.stdout) if want == 0 and p.stdout.strip() else p.stderr
+    raise Failure(msg)
 
 
 def client(endpoint, key, secret):
     return boto3.client("cloudtrail", region_name=REGION, endpoint_url=endpoint,
                         aws_access_key_id=key, aws_secret_access_key=secret)
-
-
-def expect_client_error(fn, code):
-    try:
-        fn()
-    except ClientError as e:
-        got = e.response["Error"]["Code"]
-        if got != code:
-            fail(f"expected {code}, got {got}: {e}")
-        return e
-    fail(f"expected {code}, call succeeded")
 
 
 def raw_call(endpoint, op, body, key=None, secret=None, tamper=None, when=None, headers=None):
@@ -118,17 +88,17 @@ def expect_refused(what, result, code, status):
 
 
 def lookup_all_cli(endpoint, key, secret, *extra):
-    out = aws(endpoint, key, secret, "cloudtrail", "lookup-events", "--page-size", "20", *extra)
+    out = aws(endpoint, (key, secret), "cloudtrail", "lookup-events", "--page-size", "20", *extra)
     return out["Events"]
 
 
 def main():
     global server
     org_dir = os.path.join(TMP, "org")
-    run("generate", "--out", org_dir, "--accounts", "3", "--regions", "1", "--days", "2",
+    cairn("generate", "--out", org_dir, "--accounts", "3", "--regions", "1", "--days", "2",
         "--events", "3000", "--seed", "11")
-    run("import", org_dir, "--data", DATA)
-    histories = json.loads(run("stores", "--data", DATA, "--format", "json"))
+    cairn("import", org_dir, "--data", DATA)
+    histories = json.loads(cairn("stores", "--data", DATA, "--format", "json"))
     text = json.dumps(histories)
     accounts = sorted(set(re.findall(r'history/(\d{12})/' + REGION, text)))
     if len(accounts) < 2:
@@ -136,7 +106,7 @@ def main():
     mgmt, member = accounts[0], accounts[1]
 
     # Before the organization exists, account commands say so (usage error).
-    run("accounts", "create", "early", "--data", DATA, want=2)
+    cairn("accounts", "create", "early", "--data", DATA, want=2)
 
     started = time.time()
     server = subprocess.Popen(
@@ -161,20 +131,20 @@ def main():
     if admin_secret not in open(cred_file).read():
         fail("admin-credentials does not hold the printed secret")
 
-    run("accounts", "create", "member-one", "--id", member, "--data", DATA)
-    run("accounts", "create", "member-one", "--data", DATA, want=2)  # name taken
-    run("accounts", "create", "bad name!", "--data", DATA, want=2)
-    listed = json.loads(run("accounts", "list", "--data", DATA, "--format", "json"))["Accounts"]
+    cairn("accounts", "create", "member-one", "--id", member, "--data", DATA)
+    cairn("accounts", "create", "member-one", "--data", DATA, want=2)  # name taken
+    cairn("accounts", "create", "bad name!", "--data", DATA, want=2)
+    listed = json.loads(cairn("accounts", "list", "--data", DATA, "--format", "json"))["Accounts"]
     if [a["Id"] for a in listed] != [mgmt, member] or listed[0]["Type"] != "management":
         fail(f"accounts list: {listed}")
-    run("credentials", "create", "--account", "member-one", "--role", "admin", "--data", DATA,
+    cairn("credentials", "create", "--account", "member-one", "--role", "admin", "--data", DATA,
         want=2)  # admin only in the management account
-    run("credentials", "create", "--account", "nope", "--role", "member-reader", "--data", DATA,
+    cairn("credentials", "create", "--account", "nope", "--role", "member-reader", "--data", DATA,
         want=2)
-    m = json.loads(run("credentials", "create", "--account", "member-one", "--role",
+    m = json.loads(cairn("credentials", "create", "--account", "member-one", "--role",
                        "member-reader", "--data", DATA, "--format", "json"))
     member_key, member_secret = m["AccessKeyId"], m["SecretAccessKey"]
-    a = json.loads(run("credentials", "create", "--account", mgmt, "--role", "auditor",
+    a = json.loads(cairn("credentials", "create", "--account", mgmt, "--role", "auditor",
                        "--data", DATA, "--format", "json"))
     auditor_key, auditor_secret = a["AccessKeyId"], a["SecretAccessKey"]
 
@@ -230,22 +200,22 @@ def main():
     if not mine or any(json.loads(e["CloudTrailEvent"])["recipientAccountId"] != member
                        for e in mine):
         fail("member lookup returned events of another account (or none)")
-    err = aws(f"{endpoint}/accounts/{mgmt}", member_key, member_secret, "cloudtrail",
+    err = aws(f"{endpoint}/accounts/{mgmt}", (member_key, member_secret), "cloudtrail",
               "lookup-events", want="error")
     if "AccessDeniedException" not in err:
         fail(f"member reaching the management account: {err}")
     mc_other = client(f"{endpoint}/accounts/{mgmt}", member_key, member_secret)
-    expect_client_error(lambda: mc_other.lookup_events(), "AccessDeniedException")
+    expect_error(lambda: mc_other.lookup_events(), "AccessDeniedException")
 
     # Validation errors keep their names.
-    expect_client_error(lambda: ct.lookup_events(LookupAttributes=[
+    expect_error(lambda: ct.lookup_events(LookupAttributes=[
         {"AttributeKey": "EventName", "AttributeValue": "a"},
         {"AttributeKey": "EventSource", "AttributeValue": "b"}]),
         "InvalidLookupAttributesException")
-    expect_client_error(lambda: ct.lookup_events(
+    expect_error(lambda: ct.lookup_events(
         StartTime=datetime.datetime(2025, 2, 1), EndTime=datetime.datetime(2025, 1, 1)),
         "InvalidTimeRangeException")
-    expect_client_error(lambda: ct.lookup_events(NextToken="bm90IGEgdG9rZW4="),
+    expect_error(lambda: ct.lookup_events(NextToken="bm90IGEgdG9rZW4="),
                         "InvalidNextTokenException")
     status, body, _ = raw_call(endpoint, "LookupEvents", '{"MaxResults": 500}', admin_key,
                                admin_secret)
@@ -284,18 +254,18 @@ def main():
     expect_refused("unknown key",
                    raw_call(endpoint, "LookupEvents", body, "AKIAUNKNOWNKEY000000", admin_secret),
                    "UnrecognizedClientException", 400)
-    expect_client_error(lambda: client(endpoint, admin_key, "x" * 40).lookup_events(),
+    expect_error(lambda: client(endpoint, admin_key, "x" * 40).lookup_events(),
                         "InvalidSignatureException")
-    expect_client_error(lambda: client(endpoint, "AKIAUNKNOWNKEY000000", "x" * 40).lookup_events(),
+    expect_error(lambda: client(endpoint, "AKIAUNKNOWNKEY000000", "x" * 40).lookup_events(),
                         "UnrecognizedClientException")
 
     # Roles: the auditor reads but cannot change anything; revocation takes effect at once.
-    creds = json.loads(run("credentials", "list", "--data", DATA, "--format", "json"))
+    creds = json.loads(cairn("credentials", "list", "--data", DATA, "--format", "json"))
     if len(creds["Credentials"]) != 3 or "Secret" in json.dumps(creds):
         fail(f"credentials list: {creds}")
-    run("credentials", "revoke", member_key, "--data", DATA)
-    run("credentials", "revoke", member_key, "--data", DATA, want=2)
-    expect_client_error(lambda: mc.lookup_events(), "UnrecognizedClientException")
+    cairn("credentials", "revoke", member_key, "--data", DATA)
+    cairn("credentials", "revoke", member_key, "--data", DATA, want=2)
+    expect_error(lambda: mc.lookup_events(), "UnrecognizedClientException")
 
     # /health and /metrics need no signature.
     with urllib.request.urlopen(endpoint + "/health", timeout=5) as r:
@@ -328,6 +298,9 @@ def main():
 
 try:
     main()
+except Failure as e:
+    print("FAIL:", e)
+    sys.exit(1)
 finally:
     if server is not None:
         server.kill()

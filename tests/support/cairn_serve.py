@@ -82,6 +82,12 @@ class Server:
         if rc != 0:
             raise Failure(f"serve exited {rc} after SIGTERM: {self.proc.stderr.read()}")
 
+    def kill(self):
+        """SIGKILL, as a crash would end it (nothing is flushed or closed)."""
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait(timeout=30)
+
     def credential(self, account, role):
         out = json.loads(cairn("credentials", "create", "--account", account, "--role", role,
                                "--data", self.data, "--format", "json"))
@@ -95,16 +101,23 @@ class Server:
                             config=Config(retries={"max_attempts": 1}))
 
     def aws(self, *args, cred=None, region=REGION, want=0):
-        key, secret = cred or self.admin
-        env = dict(os.environ, AWS_ACCESS_KEY_ID=key, AWS_SECRET_ACCESS_KEY=secret,
-                   AWS_DEFAULT_REGION=region, AWS_PAGER="", AWS_CONFIG_FILE=os.devnull,
-                   AWS_SHARED_CREDENTIALS_FILE=os.devnull)
-        p = subprocess.run(["aws", "--endpoint-url", self.endpoint, "--output", "json", *args],
-                           capture_output=True, text=True, env=env)
-        ok = p.returncode in (254, 255) if want == "error" else p.returncode == want
-        if not ok:
-            raise Failure(f"aws {' '.join(args)}: exit {p.returncode}, want {want}\n"
-                          f"{p.stdout}\n{p.stderr}")
-        if want == "error":
-            return p.stderr
-        return json.loads(p.stdout) if p.stdout.strip() else {}
+        return aws(self.endpoint, cred or self.admin, *args, region=region, want=want)
+
+
+def aws(endpoint, cred, *args, region=REGION, want=0):
+    """The aws CLI against endpoint with cred = (key, secret), no profile or config file.
+    Returns the parsed JSON output; with want="error" (a service error, which the aws CLI v1 exits
+    with 255 and v2 with 254) returns stderr."""
+    key, secret = cred
+    env = dict(os.environ, AWS_ACCESS_KEY_ID=key, AWS_SECRET_ACCESS_KEY=secret,
+               AWS_DEFAULT_REGION=region, AWS_PAGER="", AWS_CONFIG_FILE=os.devnull,
+               AWS_SHARED_CREDENTIALS_FILE=os.devnull)
+    p = subprocess.run(["aws", "--endpoint-url", endpoint, "--output", "json", *args],
+                       capture_output=True, text=True, env=env)
+    ok = p.returncode in (254, 255) if want == "error" else p.returncode == want
+    if not ok:
+        raise Failure(f"aws {' '.join(args)}: exit {p.returncode}, want {want}\n"
+                      f"{p.stdout}\n{p.stderr}")
+    if want == "error":
+        return p.stderr
+    return json.loads(p.stdout) if p.stdout.strip() else {}

@@ -440,13 +440,21 @@ Result<std::string> ListPublicKeys(ApiServices* s, const RequestContext& ctx,
 }  // namespace
 
 void RegisterTrailOperations(Dispatcher* d, ApiServices* s) {
-  auto add =
-      [&](const char* name, Action action,
-          Result<std::string> (*fn)(ApiServices*, const RequestContext&, simdjson::dom::element)) {
-        d->AddJson11(name, action, [s, fn](const RequestContext& ctx, simdjson::dom::element in) {
-          return fn(s, ctx, in);
-        });
-      };
+  using Operation =
+      Result<std::string> (*)(ApiServices*, const RequestContext&, simdjson::dom::element);
+  auto add = [&](const char* name, Action action, Operation fn) {
+    d->AddJson11(name, action, [s, fn](const RequestContext& ctx, simdjson::dom::element in) {
+      return fn(s, ctx, in);
+    });
+  };
+  // The operations that come in on/off pairs share one function with a flag.
+  using Switch =
+      Result<std::string> (*)(ApiServices*, const RequestContext&, simdjson::dom::element, bool);
+  auto add_switch = [&](const char* name, Action action, Switch fn, bool on) {
+    d->AddJson11(name, action, [s, fn, on](const RequestContext& ctx, simdjson::dom::element in) {
+      return fn(s, ctx, in, on);
+    });
+  };
   add("CreateTrail", Action::kWriteConfig, CreateTrail);
   add("UpdateTrail", Action::kWriteConfig, UpdateTrail);
   add("DeleteTrail", Action::kWriteConfig, DeleteTrail);
@@ -454,26 +462,14 @@ void RegisterTrailOperations(Dispatcher* d, ApiServices* s) {
   add("DescribeTrails", Action::kReadConfig, DescribeTrails);
   add("ListTrails", Action::kReadConfig, ListTrails);
   add("GetTrailStatus", Action::kReadConfig, GetTrailStatus);
-  d->AddJson11("StartLogging", Action::kWriteConfig,
-               [s](const RequestContext& ctx, simdjson::dom::element in) {
-                 return SetLogging(s, ctx, in, true);
-               });
-  d->AddJson11("StopLogging", Action::kWriteConfig,
-               [s](const RequestContext& ctx, simdjson::dom::element in) {
-                 return SetLogging(s, ctx, in, false);
-               });
+  add_switch("StartLogging", Action::kWriteConfig, SetLogging, true);
+  add_switch("StopLogging", Action::kWriteConfig, SetLogging, false);
   add("PutEventSelectors", Action::kWriteConfig, PutEventSelectors);
   add("GetEventSelectors", Action::kReadConfig, GetEventSelectors);
   add("PutInsightSelectors", Action::kWriteConfig, PutInsightSelectors);
   add("GetInsightSelectors", Action::kReadConfig, GetInsightSelectors);
-  d->AddJson11("AddTags", Action::kWriteConfig,
-               [s](const RequestContext& ctx, simdjson::dom::element in) {
-                 return ChangeTags(s, ctx, in, true);
-               });
-  d->AddJson11("RemoveTags", Action::kWriteConfig,
-               [s](const RequestContext& ctx, simdjson::dom::element in) {
-                 return ChangeTags(s, ctx, in, false);
-               });
+  add_switch("AddTags", Action::kWriteConfig, ChangeTags, true);
+  add_switch("RemoveTags", Action::kWriteConfig, ChangeTags, false);
   add("ListTags", Action::kReadConfig, ListTags);
   add("ListPublicKeys", Action::kReadConfig, ListPublicKeys);
 
