@@ -27,24 +27,6 @@ import options
 import report
 from timing import log
 
-DUCKDB_RECORD = """STRUCT(
-  eventVersion VARCHAR, eventTime TIMESTAMP,
-  userIdentity STRUCT(type VARCHAR, principalId VARCHAR, arn VARCHAR, accountId VARCHAR,
-    accessKeyId VARCHAR, userName VARCHAR, invokedBy VARCHAR, identityProvider VARCHAR,
-    sessionContext STRUCT(
-      attributes STRUCT(creationDate TIMESTAMP, mfaAuthenticated VARCHAR),
-      sessionIssuer STRUCT(type VARCHAR, principalId VARCHAR, arn VARCHAR, accountId VARCHAR,
-                           userName VARCHAR))),
-  eventSource VARCHAR, eventName VARCHAR, awsRegion VARCHAR, sourceIPAddress VARCHAR,
-  userAgent VARCHAR, errorCode VARCHAR, errorMessage VARCHAR,
-  requestParameters JSON, responseElements JSON, additionalEventData JSON,
-  requestID VARCHAR, eventID VARCHAR, readOnly BOOLEAN,
-  resources STRUCT("ARN" VARCHAR, accountId VARCHAR, type VARCHAR)[],
-  eventType VARCHAR, apiVersion VARCHAR, managementEvent BOOLEAN, recipientAccountId VARCHAR,
-  vpcEndpointId VARCHAR, vpcEndpointAccountId VARCHAR, eventCategory VARCHAR,
-  tlsDetails STRUCT(tlsVersion VARCHAR, cipherSuite VARCHAR, clientProvidedHostHeader VARCHAR),
-  sessionCredentialFromConsole VARCHAR)[]"""
-
 
 def sql_string(s):
     return "'" + s.replace("'", "''") + "'"
@@ -157,7 +139,7 @@ SET temp_directory = {sql_string(spill)};
 CREATE TABLE ev.raw AS
 SELECT unnest(Records, max_depth := 2)
 FROM read_json({file_list}, format = 'unstructured', compression = 'gzip',
-               maximum_object_size = 1000000000, columns = {{'Records': '{DUCKDB_RECORD}'}});
+               maximum_object_size = 1000000000, columns = {{'Records': '{duckdb.RECORD_TYPE}'}});
 -- name: dedupe
 CREATE TABLE ev.events AS
 SELECT * FROM ev.raw

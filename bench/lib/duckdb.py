@@ -11,6 +11,27 @@ ROOT = os.path.dirname(os.path.dirname(LIB_DIR))
 NODE_PATH = os.path.join(ROOT, ".deps", "node", "node_modules")
 
 
+# The type of a delivery file's "Records" for read_json: the fields the generator writes, free-form
+# objects as JSON. Shared by the query benchmark and the differential SQL test.
+RECORD_TYPE = """STRUCT(
+  eventVersion VARCHAR, eventTime TIMESTAMP,
+  userIdentity STRUCT(type VARCHAR, principalId VARCHAR, arn VARCHAR, accountId VARCHAR,
+    accessKeyId VARCHAR, userName VARCHAR, invokedBy VARCHAR, identityProvider VARCHAR,
+    sessionContext STRUCT(
+      attributes STRUCT(creationDate TIMESTAMP, mfaAuthenticated VARCHAR),
+      sessionIssuer STRUCT(type VARCHAR, principalId VARCHAR, arn VARCHAR, accountId VARCHAR,
+                           userName VARCHAR))),
+  eventSource VARCHAR, eventName VARCHAR, awsRegion VARCHAR, sourceIPAddress VARCHAR,
+  userAgent VARCHAR, errorCode VARCHAR, errorMessage VARCHAR,
+  requestParameters JSON, responseElements JSON, additionalEventData JSON,
+  requestID VARCHAR, eventID VARCHAR, readOnly BOOLEAN,
+  resources STRUCT("ARN" VARCHAR, accountId VARCHAR, type VARCHAR)[],
+  eventType VARCHAR, apiVersion VARCHAR, managementEvent BOOLEAN, recipientAccountId VARCHAR,
+  vpcEndpointId VARCHAR, vpcEndpointAccountId VARCHAR, eventCategory VARCHAR,
+  tlsDetails STRUCT(tlsVersion VARCHAR, cipherSuite VARCHAR, clientProvidedHostHeader VARCHAR),
+  sessionCredentialFromConsole VARCHAR)[]"""
+
+
 class DuckDBError(Exception):
     pass
 

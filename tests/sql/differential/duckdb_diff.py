@@ -30,24 +30,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(HERE)))
 NODE_PATH = os.path.join(ROOT, ".deps", "node", "node_modules")
 
-# The records' schema for DuckDB (the fields the generator writes; free-form objects as JSON).
-DUCKDB_RECORD = """STRUCT(
-  eventVersion VARCHAR, eventTime TIMESTAMP,
-  userIdentity STRUCT(type VARCHAR, principalId VARCHAR, arn VARCHAR, accountId VARCHAR,
-    accessKeyId VARCHAR, userName VARCHAR, invokedBy VARCHAR, identityProvider VARCHAR,
-    sessionContext STRUCT(
-      attributes STRUCT(creationDate TIMESTAMP, mfaAuthenticated VARCHAR),
-      sessionIssuer STRUCT(type VARCHAR, principalId VARCHAR, arn VARCHAR, accountId VARCHAR,
-                           userName VARCHAR))),
-  eventSource VARCHAR, eventName VARCHAR, awsRegion VARCHAR, sourceIPAddress VARCHAR,
-  userAgent VARCHAR, errorCode VARCHAR, errorMessage VARCHAR,
-  requestParameters JSON, responseElements JSON, additionalEventData JSON,
-  requestID VARCHAR, eventID VARCHAR, readOnly BOOLEAN,
-  resources STRUCT("ARN" VARCHAR, accountId VARCHAR, type VARCHAR)[],
-  eventType VARCHAR, apiVersion VARCHAR, managementEvent BOOLEAN, recipientAccountId VARCHAR,
-  vpcEndpointId VARCHAR, vpcEndpointAccountId VARCHAR, eventCategory VARCHAR,
-  tlsDetails STRUCT(tlsVersion VARCHAR, cipherSuite VARCHAR, clientProvidedHostHeader VARCHAR),
-  sessionCredentialFromConsole VARCHAR)[]"""
+# The records' type for DuckDB is the benchmarks' (bench/lib/duckdb.py).
+sys.path.insert(0, os.path.join(ROOT, "bench", "lib"))
+from duckdb import RECORD_TYPE as DUCKDB_RECORD  # noqa: E402
 
 
 def to_duckdb(sql, table):
