@@ -4,9 +4,9 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
-#include <cstdio>
 #include <cstring>
 
+#include "common/json_writer.h"
 #include "sql/datetime.h"
 
 namespace cairn::sql {
@@ -380,44 +380,7 @@ bool JsonReadString(std::string_view s, size_t* pos, std::string* out) {
   }
 }
 
-void JsonQuote(std::string_view s, std::string* out) {
-  out->push_back('"');
-  for (char c : s) {
-    unsigned char u = static_cast<unsigned char>(c);
-    switch (c) {
-      case '"':
-        out->append("\\\"");
-        break;
-      case '\\':
-        out->append("\\\\");
-        break;
-      case '\n':
-        out->append("\\n");
-        break;
-      case '\r':
-        out->append("\\r");
-        break;
-      case '\t':
-        out->append("\\t");
-        break;
-      case '\b':
-        out->append("\\b");
-        break;
-      case '\f':
-        out->append("\\f");
-        break;
-      default:
-        if (u < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof(buf), "\\u%04x", u);
-          out->append(buf);
-        } else {
-          out->push_back(c);
-        }
-    }
-  }
-  out->push_back('"');
-}
+void JsonQuote(std::string_view s, std::string* out) { JsonWriter::AppendString(out, s); }
 
 bool JsonCanonical(std::string_view v, bool sort_keys, std::string* out) {
   size_t pos = 0;

@@ -54,7 +54,8 @@ bool JsonReadString(std::string_view s, size_t* pos, std::string* out);
 // not exactly one valid JSON value.
 bool JsonCanonical(std::string_view v, bool sort_keys, std::string* out);
 
-// Appends `s` as a JSON string literal (quoted, escaped).
+// Appends `s` as a JSON string literal (quoted, escaped): JsonWriter::AppendString, which also
+// replaces invalid UTF-8 with U+FFFD.
 void JsonQuote(std::string_view s, std::string* out);
 
 struct JsonPathStep {
