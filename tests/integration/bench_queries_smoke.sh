@@ -12,7 +12,7 @@ trap 'rm -rf "$tmp"' EXIT
 export BENCH_DATA_DIR="$tmp/data"
 CAIRN_BIN="$CAIRN_BIN" "$ROOT/bench/run" queries --size tiny --runs 1 --warmup 0 --threads 2 >"$tmp/out" 2>"$tmp/err" || {
   echo "bench/run queries failed:"; cat "$tmp/err" "$tmp/out"; exit 1; }
-for q in window_count top_names_week errors_by_code needle_event_id needle_access_key needle_source_ip \
+for q in window_count top_names_week errors_by_code needle_event_id needle_access_key needle_source_ip source_ip_activity \
          sensitive_apis per_account_day distinct_ips element_at_filter top_principal_service \
          user_day_records join_denied; do
   grep -Eq "^$q +[0-9.,]+ +[0-9.,]+ +[0-9.]+x" "$tmp/out" || { echo "no row for $q:"; cat "$tmp/out"; exit 1; }
