@@ -3,6 +3,7 @@
 #include "store/scan.h"
 
 #include <algorithm>
+#include <numeric>
 
 #include "store/segment_file.h"
 
@@ -85,6 +86,8 @@ class Scanner final : public SegmentScanner {
  public:
   Scanner(const SegmentFile* file, ScanSpec spec, std::vector<Prepared> preds, bool never)
       : file_(file), spec_(std::move(spec)), preds_(std::move(preds)), never_(never) {
+    needs_json_ = std::find(spec_.projection.begin(), spec_.projection.end(),
+                            ColumnId::kEventJson) != spec_.projection.end();
     const uint32_t blocks = static_cast<uint32_t>(file_->footer().blocks.size());
     stats_.blocks_total = blocks;
     const uint32_t first = spec_.first_block;
@@ -179,7 +182,11 @@ class Scanner final : public SegmentScanner {
       pending_error_ = Status::OK();
       return s;
     }
-    cursor_ = std::make_unique<BlockCursor>(file_, b);
+    if (cursor_) {
+      cursor_->Reset(b);  // keeps its buffers: no allocations per block
+    } else {
+      cursor_ = std::make_unique<BlockCursor>(file_, b);
+    }
     ++stats_.blocks_read;
     const uint32_t rows = cursor_->rows();
     stats_.rows_scanned += rows;
@@ -187,7 +194,7 @@ class Scanner final : public SegmentScanner {
     sel_.clear();
     if (info.min_time >= spec_.min_time_us && info.max_time <= spec_.max_time_us) {
       sel_.resize(rows);
-      for (uint32_t r = 0; r < rows; ++r) sel_[r] = r;
+      std::iota(sel_.begin(), sel_.end(), 0u);
     } else {
       const DecodedStream* t;
       ASSIGN_OR_RETURN(t, cursor_->Load(static_cast<uint16_t>(ColumnId::kEventTime)));
@@ -200,6 +207,7 @@ class Scanner final : public SegmentScanner {
       RETURN_IF_ERROR(Filter(p));
     }
     stats_.rows_selected += sel_.size();
+    all_selected_ = sel_.size() == rows;
     batch_count_ = sel_.empty() ? 0 : (rows + spec_.batch_rows - 1) / spec_.batch_rows;
     next_batch_ = 0;
     return Status::OK();
@@ -401,25 +409,39 @@ class Scanner final : public SegmentScanner {
     ++next_batch_;
     const uint32_t r0 = index * spec_.batch_rows;
     const uint32_t n = std::min(spec_.batch_rows, rows - r0);
-    auto lo = std::lower_bound(sel_.begin(), sel_.end(), r0);
-    auto hi = std::lower_bound(lo, sel_.end(), r0 + n);
-    if (lo == hi) return false;
     out->row_count = n;
     out->block = cursor_->block();
     out->first_row = r0;
-    out->sel.clear();
-    for (auto it = lo; it != hi; ++it) out->sel.push_back(*it - r0);
+    if (all_selected_) {
+      out->sel.resize(n);
+      std::iota(out->sel.begin(), out->sel.end(), 0u);
+    } else {
+      auto lo = std::lower_bound(sel_.begin(), sel_.end(), r0);
+      auto hi = std::lower_bound(lo, sel_.end(), r0 + n);
+      if (lo == hi) return false;
+      out->sel.resize(static_cast<size_t>(hi - lo));
+      for (size_t k = 0; k < out->sel.size(); ++k) out->sel[k] = lo[k] - r0;
+    }
     if (spec_.reverse) std::reverse(out->sel.begin(), out->sel.end());
     if (out->sel.size() > spec_.limit - returned_) out->sel.resize(spec_.limit - returned_);
     returned_ += out->sel.size();
-    std::vector<uint32_t>& abs_rows = abs_rows_;
-    abs_rows.clear();
-    for (uint32_t r : out->sel) abs_rows.push_back(r0 + r);
-    if (spec_.reverse) std::reverse(abs_rows.begin(), abs_rows.end());
+    // The rows whose values are decoded. Without a LIMIT every selected row of the block is
+    // emitted in some batch: decode them all at the first batch (whole pages and blocks, which
+    // the member-code cache keeps), else only this batch's.
+    // (Records are rebuilt for this batch's rows only.)
+    const bool batch_only = spec_.limit != std::numeric_limits<uint64_t>::max() || needs_json_;
+    if (batch_only) {
+      abs_rows_.resize(out->sel.size());
+      for (size_t k = 0; k < out->sel.size(); ++k) abs_rows_[k] = r0 + out->sel[k];
+      if (spec_.reverse) std::reverse(abs_rows_.begin(), abs_rows_.end());
+    }
+    const std::span<const uint32_t> decode_rows =
+        spec_.limit == std::numeric_limits<uint64_t>::max() ? std::span<const uint32_t>(sel_)
+                                                            : std::span<const uint32_t>(abs_rows_);
     out->columns.resize(spec_.projection.size());
     raw_bufs_.resize(spec_.projection.size());
     for (size_t i = 0; i < spec_.projection.size(); ++i) {
-      RETURN_IF_ERROR(FillColumn(spec_.projection[i], r0, n, abs_rows, i, &out->columns[i]));
+      RETURN_IF_ERROR(FillColumn(spec_.projection[i], r0, n, decode_rows, i, &out->columns[i]));
     }
     return true;
   }
@@ -434,7 +456,7 @@ class Scanner final : public SegmentScanner {
       rb.bytes.clear();
       rb.views.assign(n, Str());
       std::vector<std::pair<uint32_t, size_t>> at;  // row, start
-      for (uint32_t r : rows) {
+      for (uint32_t r : abs_rows_) {                // this batch's rows (EmitBatch: needs_json_)
         const size_t start = rb.bytes.size();
         const DecodedStream* skel;
         const uint32_t one[1] = {r};
@@ -498,6 +520,8 @@ class Scanner final : public SegmentScanner {
   size_t next_block_ = 0;
   std::unique_ptr<BlockCursor> cursor_;
   std::vector<uint32_t> sel_;  // selected rows of the current block, ascending
+  bool all_selected_ = false;  // sel_ holds every row of the block
+  bool needs_json_ = false;    // eventjson is projected
   uint32_t batch_count_ = 0, next_batch_ = 0;
   std::vector<RawBuffer> raw_bufs_;
   ScanStats stats_;

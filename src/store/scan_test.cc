@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <numeric>
 #include <random>
 #include <set>
 
@@ -327,6 +328,70 @@ TEST_F(ScanTest, EventIdNeedleReadsOneBlock) {
     ++checked;
   }
   EXPECT_GT(checked, 5u);
+}
+
+// A code group member decoded for a whole block is kept in the page cache as narrow codes (one
+// entry per block and member); later scans read the codes from there instead of the group pages.
+// The cached codes are the events' values, NULLs included, and scans over them (whole blocks,
+// blocks partly inside a time window, predicates on the member) select the same rows.
+TEST_F(ScanTest, GroupCodesOfWholeBlocksAreCachedAndReadBack) {
+  const auto* file = static_cast<const segment::SegmentFile*>(reader_.get());
+  const ColumnId kMembers[] = {ColumnId::kEventName, ColumnId::kErrorCode};
+  for (ColumnId c : kMembers) {
+    const segment::ColumnInfo* info = file->column_info(static_cast<uint16_t>(c));
+    ASSERT_TRUE(info != nullptr && info->grouped) << GetColumn(c).name;
+    EXPECT_EQ(file->LookupMemberCodes(0, static_cast<uint16_t>(c)), nullptr);  // not yet
+  }
+  ScanSpec whole;
+  whole.projection = {ColumnId::kEventName, ColumnId::kErrorCode};
+  std::vector<size_t> all(batch_.size());
+  std::iota(all.begin(), all.end(), size_t{0});
+  EXPECT_EQ(Run(whole), all);  // from the group pages; Run checks every value
+  size_t nulls = 0;
+  for (ColumnId c : kMembers) {
+    const uint16_t id = static_cast<uint16_t>(c);
+    const segment::ColumnInfo* info = file->column_info(id);
+    auto dict = file->Dict(id);
+    ASSERT_TRUE(dict.ok());
+    for (uint32_t b = 0; b < file->block_count(); ++b) {
+      std::shared_ptr<const std::string> narrow = file->LookupMemberCodes(b, id);
+      ASSERT_NE(narrow, nullptr) << "block " << b;
+      const uint32_t rows = file->block_range(b).rows;
+      ASSERT_EQ(narrow->size(), size_t{rows} * info->code_width);
+      for (uint32_t r = 0; r < rows; ++r) {
+        uint32_t v = 0;
+        for (uint8_t k = 0; k < info->code_width; ++k)
+          v |= uint32_t{static_cast<uint8_t>((*narrow)[size_t{r} * info->code_width + k])}
+               << (8 * k);
+        const Str want = StringValue(batch_.events[size_t{b} * kBlockRows + r], c);
+        if (v == 0) {
+          EXPECT_TRUE(IsNull(want));
+          ++nulls;
+          continue;
+        }
+        auto got = (*dict)->Value(v - 1);
+        ASSERT_TRUE(got.ok());
+        EXPECT_TRUE(segment_testing::SameStr(*got, want));
+      }
+    }
+  }
+  EXPECT_GT(nulls, 0u);        // errorCode is mostly NULL
+  EXPECT_EQ(Run(whole), all);  // from the cache
+  // Blocks partly inside a window, with a predicate on a member, newest first, in small batches.
+  ScanSpec part;
+  part.projection = {ColumnId::kErrorCode, ColumnId::kEventName, ColumnId::kEventTime};
+  part.min_time_us = batch_.events[450].event_time_us;
+  part.max_time_us = batch_.events[2000].event_time_us;
+  part.predicates.push_back(ScanPredicate::IsNull(ColumnId::kErrorCode));
+  part.reverse = true;
+  part.batch_rows = 77;
+  std::vector<size_t> want;
+  for (size_t i = 0; i < batch_.size(); ++i) {
+    if (BruteForce(part, batch_.events[i])) want.push_back(i);
+  }
+  std::reverse(want.begin(), want.end());
+  ASSERT_FALSE(want.empty());
+  EXPECT_EQ(Run(part), want);
 }
 
 TEST_F(ScanTest, RejectsBadSpecs) {

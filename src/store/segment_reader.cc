@@ -84,6 +84,14 @@ Status SegmentFile::ReadBytes(uint64_t offset, uint64_t size, std::string* out) 
   return Status::OK();
 }
 
+Result<std::string_view> SegmentFile::ReadView(uint64_t offset, uint64_t size,
+                                               std::string* scratch) const {
+  if (scratch->size() < size) scratch->resize(size);
+  ASSIGN_OR_RETURN(std::string_view got, file_->Read(offset, size, scratch->data()));
+  if (got.size() != size) return Status::DataLoss(Where("short read", offset));
+  return got;
+}
+
 Result<const SegmentDictionary*> SegmentFile::Dict(uint16_t id) const {
   const int index = StreamIndex(id);
   {
@@ -473,6 +481,36 @@ BlockCursor::BlockCursor(const SegmentFile* file, uint32_t block, OwnFn own)
   for (const ChunkInfo& c : info_->chunks) chunks_[StreamIndex(c.id)] = &c;
 }
 
+void DecodedStream::Clear() {
+  initialized = loaded = chunk_read = all_codes = false;
+  kind = VectorKind::kString;
+  dictionary = nullptr;
+  dict = {};
+  // codes keeps its size: see Decode (a whole-block member decode overwrites all of it).
+  strs.clear();
+  i64.clear();
+  bools.clear();
+  counts.clear();
+  pages.clear();
+  page_loaded.clear();
+  chunk_dir.clear();
+}
+
+void BlockCursor::Reset(uint32_t block) {
+  block_ = block;
+  info_ = &file_->footer().blocks[block];
+  chunks_.fill(nullptr);
+  for (const ChunkInfo& c : info_->chunks) chunks_[StreamIndex(c.id)] = &c;
+  for (DecodedStream& s : streams_) {
+    if (s.initialized || s.chunk_read) s.Clear();
+  }
+  element_offsets_ready_ = false;
+  owned_.clear();
+  group_pages_.clear();
+  group_page_ready_.clear();
+  pinned_.clear();
+}
+
 Str BlockCursor::Own(std::string s) {
   if (own_) return own_(std::move(s));
   owned_.push_back(std::make_unique<std::string>(std::move(s)));
@@ -560,13 +598,12 @@ Status BlockCursor::FilterUuidRows(uint16_t id, const std::vector<std::string>& 
       page_rows.push_back((*sel)[next++] - page.first);
     }
     if (page_rows.empty()) continue;
-    const std::string where = "page " + std::to_string(p) + " of stream " + std::to_string(id) +
-                              " in block " + std::to_string(block_);
-    std::string_view stored(s.chunk_bytes.data() + (page.offset - chunk->offset), page.csize);
-    if (page.usize > (uint32_t{1} << 30) ||
-        !DecompressPage(stored, page, nullptr, &page_scratch_) ||
-        !FilterUuidPage(page_scratch_, page.rows, uuids, others, &page_rows)) {
-      return Status::DataLoss(file_->Where(where + ": corrupt", page.offset));
+    auto what = [&] { return "page " + std::to_string(p) + " of stream " + std::to_string(id); };
+    std::shared_ptr<const std::string> bytes;
+    ASSIGN_OR_RETURN(bytes, PageBytes(id, page, what));
+    if (!FilterUuidPage(*bytes, page.rows, uuids, others, &page_rows)) {
+      return Status::DataLoss(
+          file_->Where(what() + " in block " + std::to_string(block_) + ": corrupt", page.offset));
     }
     for (uint32_t r : page_rows) kept.push_back(page.first + r);
   }
@@ -582,8 +619,9 @@ Result<const DecodedStream*> BlockCursor::LoadCodes(uint16_t id) {
 
 Status BlockCursor::ReadChunk(const ChunkInfo& chunk, DecodedStream* s) {
   if (s->chunk_read) return Status::OK();
-  RETURN_IF_ERROR(file_->ReadBytes(chunk.offset, chunk.size, &s->chunk_bytes));
-  std::string_view dir(s->chunk_bytes.data(), chunk.dir_size);
+  // Only the directory: a page's stored bytes are read when the page cache does not hold it.
+  RETURN_IF_ERROR(file_->ReadBytes(chunk.offset, chunk.dir_size, &s->chunk_dir));
+  std::string_view dir(s->chunk_dir);
   const std::string where = "page directory of stream " + std::to_string(chunk.id) + " in block " +
                             std::to_string(block_);
   if (crc32c::Value(dir) != chunk.dir_crc) {
@@ -634,7 +672,12 @@ Status BlockCursor::Decode(uint16_t id, DecodedStream* s, std::span<const uint32
     }
     switch (enc) {
       case Encoding::kDict: {
-        s->codes.assign(n, kNullCode);
+        // A code group member decoded for every row overwrites every code: a buffer of the
+        // right size left by the previous block (Clear keeps it) needs no NULL fill first.
+        const bool every_row = all || rows.size() == n;
+        if (!(col && col->grouped && every_row && s->codes.size() == n)) {
+          s->codes.assign(n, kNullCode);
+        }
         ASSIGN_OR_RETURN(s->dictionary, file_->Dict(id));
         if (s->dictionary->small()) {
           s->kind = VectorKind::kDict;
@@ -709,37 +752,106 @@ Status BlockCursor::Decode(uint16_t id, DecodedStream* s, std::span<const uint32
   // Loaded: every page decoded, and for large dictionaries every value looked up.
   if (every_page && (!large_dict || (values && all))) {
     s->loaded = true;
-    s->chunk_bytes = std::string();  // no longer needed
   }
   return Status::OK();
 }
 
-bool SegmentFile::Decompress(std::string_view stored, const PageInfo& page,
-                             const ZstdDictionary* zdict, std::string* out) const {
-  if (page.compression == PageCompression::kNone) return DecompressPage(stored, page, zdict, out);
-  PageCache& cache = PageCache::Default();
-  if (cache.Lookup(cache_id_, page.offset, out)) return true;
-  if (!DecompressPage(stored, page, zdict, out)) return false;
-  cache.Insert(cache_id_, page.offset, *out);
-  return true;
+std::shared_ptr<const std::string> SegmentFile::LookupPage(const PageInfo& page) const {
+  if (page.compression == PageCompression::kNone) return nullptr;
+  return PageCache::Default().LookupShared(cache_id_, page.offset);
 }
 
 std::shared_ptr<const std::string> SegmentFile::DecompressShared(
     std::string_view stored, const PageInfo& page, const ZstdDictionary* zdict) const {
-  PageCache& cache = PageCache::Default();
-  if (page.compression != PageCompression::kNone) {
-    if (auto hit = cache.LookupShared(cache_id_, page.offset)) return hit;
-  }
   auto out = std::make_shared<std::string>();
   if (!DecompressPage(stored, page, zdict, out.get())) return nullptr;
   std::shared_ptr<const std::string> shared = std::move(out);
   if (page.compression != PageCompression::kNone)
-    cache.InsertShared(cache_id_, page.offset, shared);
+    PageCache::Default().InsertShared(cache_id_, page.offset, shared);
   return shared;
 }
 
+namespace {
+// Cache keys of member codes: page offsets are file offsets (< 2^63), these have the top bit set.
+uint64_t MemberCodesKey(uint32_t block, uint16_t id) {
+  return (uint64_t{1} << 63) | (uint64_t{block} << 16) | id;
+}
+}  // namespace
+
+std::shared_ptr<const std::string> SegmentFile::LookupMemberCodes(uint32_t block,
+                                                                  uint16_t id) const {
+  return PageCache::Default().LookupShared(cache_id_, MemberCodesKey(block, id));
+}
+
+void SegmentFile::CacheMemberCodes(uint32_t block, uint16_t id,
+                                   std::shared_ptr<const std::string> codes) const {
+  PageCache::Default().InsertShared(cache_id_, MemberCodesKey(block, id), std::move(codes));
+}
+
+Result<std::shared_ptr<const std::string>> BlockCursor::PageBytes(
+    uint16_t id, const PageInfo& page, const std::function<std::string()>& what) {
+  auto corrupt = [&] {
+    return Status::DataLoss(file_->Where(what() + " in block " + std::to_string(block_) +
+                                             ": checksum mismatch or bad compressed data",
+                                         page.offset));
+  };
+  if (page.usize > (uint32_t{1} << 30)) return corrupt();
+  if (auto hit = file_->LookupPage(page)) return hit;
+  const ZstdDictionary* zdict = nullptr;
+  if (page.compression == PageCompression::kZstdDict) {
+    ASSIGN_OR_RETURN(zdict, file_->Zdict(id));
+  }
+  std::string_view stored;
+  ASSIGN_OR_RETURN(stored, file_->ReadView(page.offset, page.csize, &stored_scratch_));
+  std::shared_ptr<const std::string> bytes = file_->DecompressShared(stored, page, zdict);
+  if (!bytes) return corrupt();
+  return bytes;
+}
+
+namespace {
+
+// Code group members hold codes of 1, 2 or 4 bytes (little-endian); 0 is NULL, else code + 1.
+inline uint32_t ReadCode(const uint8_t* b, uint8_t width) {
+  uint32_t c = b[0];
+  if (width >= 2) c |= static_cast<uint32_t>(b[1]) << 8;
+  if (width == 4) c |= static_cast<uint32_t>(b[2]) << 16 | static_cast<uint32_t>(b[3]) << 24;
+  return c;
+}
+
+// codes[i] = (stored value i) - 1, so that 0 (NULL) wraps to kNullCode; `n` values of `width`.
+void WidenCodes(const uint8_t* narrow, uint8_t width, size_t n, uint32_t* codes) {
+  if (width == 1) {
+    for (size_t i = 0; i < n; ++i) codes[i] = static_cast<uint32_t>(narrow[i]) - 1;
+  } else if (width == 2) {
+    for (size_t i = 0; i < n; ++i) {
+      codes[i] =
+          (static_cast<uint32_t>(narrow[2 * i]) | static_cast<uint32_t>(narrow[2 * i + 1]) << 8) -
+          1;
+    }
+  } else {
+    for (size_t i = 0; i < n; ++i) codes[i] = ReadCode(narrow + 4 * i, width) - 1;
+  }
+}
+
+}  // namespace
+
 Status BlockCursor::DecodeGrouped(uint16_t id, const ColumnInfo& col, DecodedStream* s,
                                   std::span<const uint32_t> rows, bool all) {
+  if (s->all_codes) return Status::OK();
+  const uint8_t width = col.code_width;
+  const uint32_t block_rows = info_->rows;
+  // Rows are distinct and ascending: asking for as many as the block has is asking for all.
+  all |= rows.size() == block_rows;
+  if (all) {
+    // The member's codes of this block, decoded before by any scan: no group page is touched.
+    std::shared_ptr<const std::string> narrow = file_->LookupMemberCodes(block_, id);
+    if (narrow && narrow->size() == size_t{block_rows} * width) {
+      WidenCodes(reinterpret_cast<const uint8_t*>(narrow->data()), width, block_rows,
+                 s->codes.data());
+      s->all_codes = true;
+      return Status::OK();
+    }
+  }
   const ColumnInfo* group = file_->column_info(kCodeGroupId);
   const ChunkInfo* chunk = this->chunk(kCodeGroupId);
   if (!group || !chunk) {
@@ -753,7 +865,7 @@ Status BlockCursor::DecodeGrouped(uint16_t id, const ColumnInfo& col, DecodedStr
   RETURN_IF_ERROR(ReadChunk(*chunk, &g));
   uint64_t total = 0;
   for (const PageInfo& p : g.pages) total += p.rows;
-  if (total != info_->rows) {
+  if (total != block_rows) {
     return Status::DataLoss(file_->Where(
         "code group of block " + std::to_string(block_) + ": row count mismatch", chunk->offset));
   }
@@ -770,37 +882,39 @@ Status BlockCursor::DecodeGrouped(uint16_t id, const ColumnInfo& col, DecodedStr
       while (next_row < rows.size() && rows[next_row] < page.first) ++next_row;
       if (next_row == rows.size() || rows[next_row] >= page.first + page.rows) continue;
     }
-    const std::string where =
-        "page " + std::to_string(p) + " of the code group in block " + std::to_string(block_);
+    auto what = [&] { return "page " + std::to_string(p) + " of the code group"; };
     if (!group_page_ready_[p]) {
-      std::string_view stored(g.chunk_bytes.data() + (page.offset - chunk->offset), page.csize);
-      const ZstdDictionary* zdict = nullptr;
-      if (page.compression == PageCompression::kZstdDict) {
-        ASSIGN_OR_RETURN(zdict, file_->Zdict(kCodeGroupId));
-      }
-      if (page.usize > (uint32_t{1} << 30) ||
-          !(group_pages_[p] = file_->DecompressShared(stored, page, zdict))) {
-        return Status::DataLoss(
-            file_->Where(where + ": checksum mismatch or bad compressed data", page.offset));
-      }
+      ASSIGN_OR_RETURN(group_pages_[p], PageBytes(kCodeGroupId, page, what));
       if (group_pages_[p]->size() != static_cast<size_t>(page.rows) * stride) {
-        return Status::DataLoss(file_->Where(where + ": malformed", page.offset));
+        return Status::DataLoss(file_->Where(
+            what() + " in block " + std::to_string(block_) + ": malformed", page.offset));
       }
       group_page_ready_[p] = true;
     }
     const auto* bytes = reinterpret_cast<const uint8_t*>(group_pages_[p]->data()) + at;
-    const uint8_t width = col.code_width;
+    uint32_t* out = s->codes.data() + page.first;
     uint32_t bad = 0;
     for (uint32_t i = 0; i < page.rows; ++i, bytes += stride) {
-      uint32_t c = bytes[0];
-      if (width >= 2) c |= static_cast<uint32_t>(bytes[1]) << 8;
-      if (width == 4)
-        c |= static_cast<uint32_t>(bytes[2]) << 16 | static_cast<uint32_t>(bytes[3]) << 24;
+      const uint32_t c = ReadCode(bytes, width);
       bad |= c > col.dict_count;
-      s->codes[page.first + i] = c - 1;  // 0 (NULL) wraps to kNullCode
+      out[i] = c - 1;  // 0 (NULL) wraps to kNullCode
     }
-    if (bad) return Status::DataLoss(file_->Where(where + ": code out of range", page.offset));
+    if (bad) {
+      return Status::DataLoss(file_->Where(
+          what() + " in block " + std::to_string(block_) + ": code out of range", page.offset));
+    }
     s->page_loaded[p] = true;
+  }
+  if (all) {
+    s->all_codes = true;
+    auto narrow = std::make_shared<std::string>(size_t{block_rows} * width, '\0');
+    auto* b = reinterpret_cast<uint8_t*>(narrow->data());
+    for (uint32_t i = 0; i < block_rows; ++i) {
+      const uint32_t v = s->codes[i] + 1;  // kNullCode wraps back to 0
+      for (uint8_t k = 0; k < width; ++k)
+        b[size_t{i} * width + k] = static_cast<uint8_t>(v >> (8 * k));
+    }
+    file_->CacheMemberCodes(block_, id, std::move(narrow));
   }
   return Status::OK();
 }
@@ -822,35 +936,35 @@ Status BlockCursor::Materialize(DecodedStream* s, std::span<const uint32_t> rows
 Status BlockCursor::DecodePage(uint16_t id, const ColumnInfo* col, DecodedStream* s, size_t p,
                                uint32_t value_count) {
   const PageInfo& page = s->pages[p];
-  const ChunkInfo* chunk = this->chunk(id);
-  const std::string where = "page " + std::to_string(p) + " of stream " + std::to_string(id) +
-                            " in block " + std::to_string(block_);
-  if (!col) return Status::DataLoss(file_->Where(where + ": stream not described", page.offset));
+  auto what = [&] { return "page " + std::to_string(p) + " of stream " + std::to_string(id); };
+  if (!col) {
+    return Status::DataLoss(file_->Where(
+        what() + " in block " + std::to_string(block_) + ": stream not described", page.offset));
+  }
   const DecodedStream* times = nullptr;
   if (col->encoding == Encoding::kTimeRelative) {
-    // Before decompressing: loading eventtime reuses page_scratch_.
     ASSIGN_OR_RETURN(times, Load(static_cast<uint16_t>(ColumnId::kEventTime)));
   }
-  const ZstdDictionary* zdict = nullptr;
-  if (page.compression == PageCompression::kZstdDict) {
-    ASSIGN_OR_RETURN(zdict, file_->Zdict(id));
-  }
-  std::string_view stored(s->chunk_bytes.data() + (page.offset - chunk->offset), page.csize);
-  if (page.usize > (uint32_t{1} << 30) || !file_->Decompress(stored, page, zdict, &page_scratch_)) {
-    return Status::DataLoss(
-        file_->Where(where + ": checksum mismatch or bad compressed data", page.offset));
-  }
+  std::shared_ptr<const std::string> bytes;
+  ASSIGN_OR_RETURN(bytes, PageBytes(id, page, what));
+  const std::string_view payload = *bytes;
   bool ok = true;
   switch (col->encoding) {
     case Encoding::kDict: {
       std::vector<uint32_t> codes;
-      ok = DecodeCodes(page_scratch_, page.rows, col->code_width, col->dict_count, &codes);
+      ok = DecodeCodes(payload, page.rows, col->code_width, col->dict_count, &codes);
       if (ok) std::copy(codes.begin(), codes.end(), s->codes.begin() + page.first);
       break;
     }
     case Encoding::kPlain: {
-      Str owned = Own(std::move(page_scratch_));
-      page_scratch_ = std::string();
+      // The values point into the page: kept by the cursor, or copied to the caller's owner.
+      Str owned;
+      if (own_) {
+        owned = Own(std::string(payload));
+      } else {
+        pinned_.push_back(bytes);
+        owned = Str(payload.data(), payload.size());
+      }
       std::vector<Str> strs;
       ok = DecodePlain(owned, page.rows, &strs);
       if (ok) std::copy(strs.begin(), strs.end(), s->strs.begin() + page.first);
@@ -859,7 +973,7 @@ Status BlockCursor::DecodePage(uint16_t id, const ColumnInfo* col, DecodedStream
     case Encoding::kUuid: {
       std::string text;
       std::vector<std::pair<int64_t, uint32_t>> spans;
-      ok = DecodeUuids(page_scratch_, page.rows, &text, &spans);
+      ok = DecodeUuids(payload, page.rows, &text, &spans);
       if (ok) {
         Str owned = Own(std::move(text));
         for (uint32_t i = 0; i < page.rows; ++i) {
@@ -871,25 +985,27 @@ Status BlockCursor::DecodePage(uint16_t id, const ColumnInfo* col, DecodedStream
     }
     case Encoding::kTimeDelta: {
       std::vector<int64_t> v;
-      ok = DecodeTimeDelta(page_scratch_, page.rows, &v);
+      v.reserve(page.rows);
+      ok = DecodeTimeDelta(payload, page.rows, &v);
       if (ok) std::copy(v.begin(), v.end(), s->i64.begin() + page.first);
       break;
     }
     case Encoding::kTimeRelative: {
       std::vector<int64_t> v;
-      ok = DecodeTimeRelative(page_scratch_, page.rows, times->i64, page.first, &v);
+      v.reserve(page.rows);
+      ok = DecodeTimeRelative(payload, page.rows, times->i64, page.first, &v);
       if (ok) std::copy(v.begin(), v.end(), s->i64.begin() + page.first);
       break;
     }
     case Encoding::kBool: {
       std::vector<OptBool> v;
-      ok = DecodeBools(page_scratch_, page.rows, &v);
+      ok = DecodeBools(payload, page.rows, &v);
       if (ok) std::copy(v.begin(), v.end(), s->bools.begin() + page.first);
       break;
     }
     case Encoding::kCount: {
       std::vector<uint32_t> v;
-      ok = DecodeCounts(page_scratch_, page.rows, &v);
+      ok = DecodeCounts(payload, page.rows, &v);
       if (ok) std::copy(v.begin(), v.end(), s->counts.begin() + page.first);
       break;
     }
@@ -898,7 +1014,10 @@ Status BlockCursor::DecodePage(uint16_t id, const ColumnInfo* col, DecodedStream
       break;
   }
   (void)value_count;
-  if (!ok) return Status::DataLoss(file_->Where(where + ": malformed values", page.offset));
+  if (!ok) {
+    return Status::DataLoss(file_->Where(
+        what() + " in block " + std::to_string(block_) + ": malformed values", page.offset));
+  }
   s->page_loaded[p] = true;
   return Status::OK();
 }

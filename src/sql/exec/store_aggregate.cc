@@ -194,7 +194,14 @@ class LocalIds {
       case VectorKind::kDict:
         if (dict_.empty() || dict_.data() == cv.dict.data()) {
           if (!cv.dict.empty()) dict_ = cv.dict;
-          for (size_t i = 0; i < rows.size(); ++i) ids[i] = cv.codes[rows[i]] + 1;  // NULL: 0
+          // NULL (kNullCode) wraps to 0.
+          if (rows.size() == cv.codes.size()) {
+            // Every row selected (rows are ascending and distinct): no gather.
+            const uint32_t* codes = cv.codes.data();
+            for (size_t i = 0; i < rows.size(); ++i) ids[i] = codes[i] + 1;
+          } else {
+            for (size_t i = 0; i < rows.size(); ++i) ids[i] = cv.codes[rows[i]] + 1;
+          }
           return;
         }
         // A second dictionary in one segment (not written today): map its strings instead.
@@ -221,6 +228,14 @@ class LocalIds {
     } else {
       for (size_t i = 0; i < n; ++i) ids[i] = v.IsNull(i) ? 0 : IntId(v.i64()[i]);
     }
+  }
+
+  // Whether the local ids of this source are cv's dictionary codes + 1 (the segment's one
+  // dictionary, adopted on first sight), as MapColumn gives them.
+  bool UsesDict(const ColumnVector& cv) {
+    if (!dict_.empty() && dict_.data() != cv.dict.data()) return false;
+    if (!cv.dict.empty()) dict_ = cv.dict;
+    return true;
   }
 
   bool IsDictId(uint32_t id) const { return id != 0 && id < kPlainBase; }
@@ -300,8 +315,9 @@ class StoreAggregateOp : public Operator {
       if (s.column >= 0) s.slot = assemblies_[static_cast<size_t>(s.column)].slot;
       if (s.expr) CollectColumns(*s.expr);
     }
+    // An empty projection (count(*) alone) reads no column: blocks inside the time range are
+    // counted from the block index.
     spec_.projection = assembler.projection;
-    if (spec_.projection.empty()) spec_.projection.push_back(ColumnId::kEventTime);
     spec_.min_time_us = std::max(filter_.min_time_us, snapshot_->min_time_us());
     spec_.max_time_us = filter_.max_time_us;
     ASSIGN_OR_RETURN(spec_.predicates, Predicates(filter_));
@@ -452,6 +468,15 @@ class StoreAggregateOp : public Operator {
       if (batch->sel.empty()) continue;
       const size_t n = batch->sel.size();
       ctx_->counters().events_matched += n;
+      if (count_star_only_ && agg_.groups.empty()) {
+        const uint32_t g = GroupOf(p, 0);
+        for (size_t a = 0; a < aggs_.size(); ++a) p->counts[a][g] += n;
+        continue;
+      }
+      if (count_star_only_ && agg_.groups.size() == 1 && sources_[0].expr == nullptr &&
+          sources_[0].trunc_us == 0 && CountCodes(*batch, p)) {
+        continue;
+      }
       if (!expr_columns_.empty()) {
         exprs_in.columns.clear();
         for (const ScanColumn& c : scan_.scan_columns) exprs_in.columns.emplace_back(c.type);
@@ -474,6 +499,23 @@ class StoreAggregateOp : public Operator {
       }
       Accumulate(ids, n, p, &groups);
     }
+  }
+
+  // GROUP BY one dictionary column with count(*) only, every row of the batch selected: a
+  // histogram of the codes as the scan decoded them, without ids or a row list. False (nothing
+  // done) when the batch is not of that kind.
+  bool CountCodes(const ColumnBatch& b, Partial* p) {
+    const ColumnVector& cv = b.columns[static_cast<size_t>(sources_[0].slot)];
+    if (cv.kind != VectorKind::kDict || b.sel.size() != cv.codes.size() ||
+        !p->ids[0].UsesDict(cv)) {
+      return false;
+    }
+    std::vector<uint64_t>& counts = p->dense_counts;
+    if (counts.size() < cv.dict.size() + 1) counts.resize(cv.dict.size() + 1);
+    uint64_t* c = counts.data();
+    const uint32_t* codes = cv.codes.data();
+    for (size_t i = 0; i < cv.codes.size(); ++i) ++c[codes[i] + 1];  // NULL: kNullCode + 1 = 0
+    return true;
   }
 
   // Memtable events (acknowledged, not yet in a segment): filtered like the scan, then the same
