@@ -266,18 +266,26 @@ class Scanner final : public SegmentScanner {
         sel_.resize(n);
         return Status::OK();
       }
-      for (uint32_t r : sel_) {
-        const uint32_t c = s->codes[r];
-        bool match;
-        if (p.pred.op == PredicateOp::kIsNull) {
-          match = c == kNullCode;
-        } else if (p.pred.op == PredicateOp::kIsNotNull) {
-          match = c != kNullCode;
-        } else {
-          match = p.MatchCode(c);
-        }
-        sel_[n] = r;
-        n += match;
+      const uint32_t* codes = s->codes.data();
+      switch (p.pred.op) {
+        case PredicateOp::kIsNull:
+          for (uint32_t r : sel_) {
+            sel_[n] = r;
+            n += codes[r] == kNullCode;
+          }
+          break;
+        case PredicateOp::kIsNotNull:
+          for (uint32_t r : sel_) {
+            sel_[n] = r;
+            n += codes[r] != kNullCode;
+          }
+          break;
+        default:
+          for (uint32_t r : sel_) {
+            sel_[n] = r;
+            n += p.MatchCode(codes[r]);
+          }
+          break;
       }
       sel_.resize(n);
       return Status::OK();
@@ -623,7 +631,10 @@ Result<std::unique_ptr<SegmentScanner>> SegmentFile::NewScan(const ScanSpec& spe
         }
         std::sort(p.codes.begin(), p.codes.end());
         p.codes.erase(std::unique(p.codes.begin(), p.codes.end()), p.codes.end());
-        if (dict->size() <= (1u << 20) && p.codes.size() > 8) {
+        // A byte per dictionary value answers each row in one load (a binary search over the
+        // wanted codes costs a few branches per row).
+        if ((dict->size() <= (1u << 16) && p.codes.size() > 1) ||
+            (dict->size() <= (1u << 20) && p.codes.size() > 8)) {
           p.bitmap.assign(dict->size(), 0);
           for (uint32_t c : p.codes) p.bitmap[c] = 1;
         }

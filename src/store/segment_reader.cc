@@ -842,15 +842,14 @@ Status BlockCursor::DecodeGrouped(uint16_t id, const ColumnInfo& col, DecodedStr
   const uint32_t block_rows = info_->rows;
   // Rows are distinct and ascending: asking for as many as the block has is asking for all.
   all |= rows.size() == block_rows;
-  if (all) {
-    // The member's codes of this block, decoded before by any scan: no group page is touched.
-    std::shared_ptr<const std::string> narrow = file_->LookupMemberCodes(block_, id);
-    if (narrow && narrow->size() == size_t{block_rows} * width) {
-      WidenCodes(reinterpret_cast<const uint8_t*>(narrow->data()), width, block_rows,
-                 s->codes.data());
-      s->all_codes = true;
-      return Status::OK();
-    }
+  // The member's codes of this block, decoded before by any scan: no group page is touched.
+  // (Widening all of them costs less than decoding even one group page.)
+  if (std::shared_ptr<const std::string> narrow = file_->LookupMemberCodes(block_, id);
+      narrow && narrow->size() == size_t{block_rows} * width) {
+    WidenCodes(reinterpret_cast<const uint8_t*>(narrow->data()), width, block_rows,
+               s->codes.data());
+    s->all_codes = true;
+    return Status::OK();
   }
   const ColumnInfo* group = file_->column_info(kCodeGroupId);
   const ChunkInfo* chunk = this->chunk(kCodeGroupId);
@@ -874,6 +873,15 @@ Status BlockCursor::DecodeGrouped(uint16_t id, const ColumnInfo& col, DecodedStr
     group_page_ready_.assign(g.pages.size(), false);
   }
   if (s->page_loaded.size() != g.pages.size()) s->page_loaded.assign(g.pages.size(), false);
+  if (!all && !rows.empty()) {
+    // Rows on every page (a scattered selection): decode the whole block, which is cached.
+    size_t touched = 0, next = 0;
+    for (const PageInfo& page : g.pages) {
+      while (next < rows.size() && rows[next] < page.first) ++next;
+      touched += next < rows.size() && rows[next] < page.first + page.rows;
+    }
+    all = touched == g.pages.size();
+  }
   size_t next_row = 0;
   for (size_t p = 0; p < g.pages.size(); ++p) {
     if (s->page_loaded[p]) continue;
