@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "store/event_fields.h"
 #include "store/segment_coding.h"
 
 namespace cairn::segment {
@@ -57,6 +58,26 @@ void Put2(char* p, unsigned v) {
   p[1] = static_cast<char>('0' + v % 10);
 }
 
+// The scalar columns whose values a skeleton cuts out, with their place in Event.
+struct CutColumn {
+  uint16_t column;
+  int32_t offset;
+};
+const std::vector<CutColumn>& CutColumns() {
+  static const std::vector<CutColumn> columns = [] {
+    std::vector<CutColumn> out;
+    for (const ColumnDef& c : AllColumns()) {
+      if (c.list_child || !c.stored || c.id == ColumnId::kUsername || c.id == ColumnId::kEventJson)
+        continue;
+      if (c.type != ColumnType::kString && c.type != ColumnType::kMap) continue;
+      if (static_cast<uint16_t>(c.id) >= kListChild) continue;
+      out.push_back({static_cast<uint16_t>(c.id), StringFieldOffset(c.id)});
+    }
+    return out;
+  }();
+  return columns;
+}
+
 }  // namespace
 
 bool RenderEventTime(int64_t us, char out[20]) {
@@ -99,13 +120,7 @@ void BuildSkeleton(const Event& e, const EventBatch& batch, std::string* out) {
     cuts[n++] = Cut{static_cast<uint32_t>(v.data() - begin), static_cast<uint32_t>(v.size()),
                     column, element};
   };
-  for (const ColumnDef& c : AllColumns()) {
-    if (c.list_child || !c.stored || c.id == ColumnId::kUsername || c.id == ColumnId::kEventJson)
-      continue;
-    if (c.type != ColumnType::kString && c.type != ColumnType::kMap) continue;
-    if (static_cast<uint16_t>(c.id) >= kListChild) continue;
-    consider(*StringField(e, c.id), static_cast<uint16_t>(c.id), -1);
-  }
+  for (const CutColumn& c : CutColumns()) consider(StringAtOffset(e, c.offset), c.column, -1);
   auto resources = batch.ResourcesOf(e);
   for (size_t i = 0; i < resources.size() && i < 16; ++i) {
     consider(resources[i].arn, static_cast<uint16_t>(ColumnId::kResourcesArn), i);

@@ -109,6 +109,40 @@ TEST(SegmentRoundTrip, BigValuesUseTrainedDictionariesAndManyPages) {
   }
 }
 
+TEST(SegmentRoundTrip, RunsOfRepeatedValuesAndMostlyDistinctStreams) {
+  // The writer compares each value with its stream's previous one before hashing it: runs of
+  // one value, values alternating, a run broken by NULL and by a value of the same length must
+  // all keep their own codes. requestID mixes UUIDs with other strings, eventID is all UUIDs past
+  // its first rows of other text: the UUID choice looks at distinct values only.
+  auto env = NewMemEnv();
+  EventBatch batch;
+  RandomEvents gen(23);
+  gen.Make(&batch, 9000);
+  const char* names[] = {"GetObject", "PutObject", "GetObjecT"};  // same lengths
+  for (size_t i = 0; i < batch.size(); ++i) {
+    Event& e = batch.events[i];
+    e.event_name = (i / 5) % 4 == 3 ? Str() : Str(names[(i / 5) % 3]);
+    e.aws_region = i % 2 ? Str("us-east-1") : Str("us-east-2");
+    e.user_agent = Str("agent");
+    char id[64];
+    snprintf(id, sizeof id, "%08x-%04x-4%03x-8%03x-%012llx", static_cast<unsigned>(i * 2654435761u),
+             static_cast<unsigned>(i & 0xFFFF), static_cast<unsigned>(i & 0xFFF),
+             static_cast<unsigned>((i >> 3) & 0xFFF), static_cast<unsigned long long>(i));
+    e.event_id = batch.Copy(i < 100 ? "not-a-uuid-" + std::to_string(i) : std::string(id));
+    e.request_id = batch.Copy(i % 3 ? std::string(id) : "REQ" + std::to_string(i * 7919));
+  }
+  auto reader = WriteAndOpen(env.get(), batch);
+  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  const auto& footer = dynamic_cast<const segment::SegmentFile&>(**reader).footer();
+  EXPECT_EQ(footer.FindColumn(static_cast<uint16_t>(ColumnId::kEventName))->encoding,
+            segment::Encoding::kDict);
+  EXPECT_EQ(footer.FindColumn(static_cast<uint16_t>(ColumnId::kEventId))->encoding,
+            segment::Encoding::kUuid);
+  EXPECT_EQ(footer.FindColumn(static_cast<uint16_t>(ColumnId::kRequestId))->encoding,
+            segment::Encoding::kUuid);
+  ExpectSameEvents(batch, **reader);
+}
+
 TEST(SegmentRoundTrip, EmptySegment) {
   auto env = NewMemEnv();
   EventBatch batch;

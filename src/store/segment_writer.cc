@@ -49,12 +49,14 @@
 #include "store/segment_writer.h"
 
 #include <algorithm>
+#include <cstring>
 #include <deque>
 
 #include "common/crc32c.h"
 #include "store/bloom_filter.h"
 #include "store/column_codec.h"
 #include "store/columns.h"
+#include "store/event_fields.h"
 #include "store/raw_skeleton.h"
 #include "store/segment_coding.h"
 #include "store/segment_dict.h"
@@ -84,12 +86,13 @@ constexpr size_t kPlainPageBytes = 32 * 1024;
 constexpr size_t kCodePageRows = 2048;
 constexpr size_t kGroupPageRows = 2048;
 constexpr int kGroupMinLevel = 6;
+constexpr int kUuidLevel = 3;
 constexpr size_t kWriteBufferBytes = 1 << 20;
 constexpr uint32_t kMaxDictValues = 1 << 20;
 constexpr size_t kZdictMinStreamBytes = 256 * 1024;
 constexpr size_t kZdictSampleBytes = 512 * 1024;
-// Whether a plain stream is mostly UUIDs is judged on its first values (the UUID encoding keeps
-// any other value as text, so a wrong guess costs bytes, never correctness).
+// Whether a plain stream is mostly UUIDs is judged on its first distinct values (the UUID encoding
+// keeps any other value as text, so a wrong guess costs bytes, never correctness).
 constexpr uint64_t kUuidProbeValues = 16384;
 
 int BloomBitsPerKey(uint16_t id) {
@@ -168,7 +171,13 @@ struct StringStream {
   Interner distinct{false};
   bool dict_ok = true;
   std::vector<uint32_t> ids;  // per value: distinct id + 1, 0 = NULL (while dict_ok)
-  uint64_t values = 0, non_null = 0, bytes = 0, distinct_bytes = 0, uuids = 0;
+  // The last value interned and its id + 1 (0: none yet): neighbouring rows often repeat a value
+  // (same principal, same API), and comparing with it is cheaper than hashing and probing.
+  Str last;
+  uint32_t last_id = 0;
+  uint64_t values = 0, non_null = 0, bytes = 0, distinct_bytes = 0;
+  // How many of the probed values are canonical UUIDs (see Probe).
+  uint64_t probed = 0, uuids = 0;
   std::vector<Str> samples;
   size_t sample_bytes = 0;
   // Decisions.
@@ -180,6 +189,15 @@ struct StringStream {
 
   explicit StringStream(uint16_t stream, bool copy) : id(stream), distinct(copy) {}
 
+  // Whether a stream is mostly UUIDs matters only when it is not a dictionary, that is when most
+  // of its values are distinct: so only new distinct values (and every value once the dictionary
+  // is given up) are probed, and only the first kUuidProbeValues of them.
+  void Probe(Str v) {
+    if (probed >= kUuidProbeValues) return;
+    ++probed;
+    uuids += IsCanonicalUuid(v);
+  }
+
   void Observe(Str v, bool sample) {
     ++values;
     if (IsNull(v)) {
@@ -188,16 +206,28 @@ struct StringStream {
     }
     ++non_null;
     bytes += v.size();
-    if (non_null <= kUuidProbeValues) uuids += IsCanonicalUuid(v);
     if (sample && sample_bytes < kZdictSampleBytes && v.size() >= 8) {
       samples.push_back(v);
       sample_bytes += v.size();
     }
-    if (!dict_ok) return;
+    if (!dict_ok) {
+      Probe(v);
+      return;
+    }
+    if (last_id != 0 && v.size() == last.size() &&
+        std::memcmp(v.data(), last.data(), v.size()) == 0) {
+      ids.push_back(last_id);
+      return;
+    }
     const size_t before = distinct.size();
     const uint32_t d = distinct.Insert(v);
-    if (distinct.size() > before) distinct_bytes += v.size();
+    if (distinct.size() > before) {
+      distinct_bytes += v.size();
+      Probe(v);
+    }
     ids.push_back(d + 1);
+    last = distinct.values()[d];  // the interner's copy when it copies: `v` may be scratch
+    last_id = d + 1;
     // Give up on a dictionary once values are mostly distinct.
     if (distinct.size() > kMaxDictValues ||
         (non_null >= 4096 && distinct.size() * 4 > non_null * 3)) {
@@ -296,6 +326,12 @@ class Writer {
     std::vector<BlockState> blocks;
   };
 
+  // The value of the k-th scalar stream in `e`.
+  Str ScalarValue(const Event& e, size_t k) const {
+    const int32_t offset = scalar_offsets_[k];
+    return offset >= 0 ? StringAtOffset(e, offset) : DerivedUsername(e);
+  }
+
   size_t BlockBegin(size_t b) const { return b * block_rows_; }
   size_t BlockEnd(size_t b) const { return std::min(events_.size(), (b + 1) * block_rows_); }
 
@@ -312,6 +348,7 @@ class Writer {
         list_streams_.push_back(streams_.size() - 1);
       } else {
         scalar_streams_.push_back(streams_.size() - 1);
+        scalar_offsets_.push_back(StringFieldOffset(c.id));
       }
     }
     streams_.emplace_back(kRawSkeletonId, /*copy=*/true);
@@ -321,8 +358,8 @@ class Writer {
     for (size_t r = 0; r < events_.size(); ++r) {
       const Event& e = *events_[r].event;
       const bool sample = r % sample_every == 0;
-      for (size_t i : scalar_streams_)
-        streams_[i].Observe(StringValue(e, ColumnId{streams_[i].id}), sample);
+      for (size_t k = 0; k < scalar_streams_.size(); ++k)
+        streams_[scalar_streams_[k]].Observe(ScalarValue(e, k), sample);
       for (const Resource& res : events_[r].batch->ResourcesOf(e)) {
         for (size_t i : list_streams_) {
           streams_[i].Observe(*ResourceField(res, ColumnId{streams_[i].id}), sample);
@@ -385,7 +422,7 @@ class Writer {
     s->dict_ok = false;
     s->distinct.Clear();
     s->ids = {};
-    if (s->uuids * 2 >= std::min<uint64_t>(s->non_null, kUuidProbeValues)) {
+    if (s->probed > 0 && s->uuids * 2 >= s->probed) {
       info.encoding = Encoding::kUuid;  // mostly UUIDs: 16 bytes each, the others as text
       return Status::OK();
     }
@@ -567,9 +604,10 @@ class Writer {
     counts_.clear();
     for (size_t r = begin; r < end; ++r) {
       const Event& e = *events_[r].event;
-      for (size_t i : scalar_streams_) {
+      for (size_t k = 0; k < scalar_streams_.size(); ++k) {
+        const size_t i = scalar_streams_[k];
         const StringStream& s = streams_[i];
-        if (s.non_null > 0 && !s.dict_ok) values_[i].push_back(StringValue(e, ColumnId{s.id}));
+        if (s.non_null > 0 && !s.dict_ok) values_[i].push_back(ScalarValue(e, k));
       }
       for (size_t i : list_streams_) {
         const StringStream& s = streams_[i];
@@ -696,7 +734,8 @@ class Writer {
       }
       block->bloom_entries.emplace_back(s->id, bloom.data());
     }
-    return AppendChunk(std::move(chunk), payloads_, s->zdict.get());
+    return AppendChunk(std::move(chunk), payloads_, s->zdict.get(),
+                       s->info.encoding == Encoding::kUuid ? &uuid_compressor_ : nullptr);
   }
 
   size_t ElementCount() const {
@@ -782,6 +821,7 @@ class Writer {
 
   std::vector<StringStream> streams_;  // reserved up front: never reallocated
   std::vector<size_t> scalar_streams_, list_streams_;
+  std::vector<int32_t> scalar_offsets_;  // per scalar stream: StringFieldOffset (-1: username)
   size_t skeleton_ = 0;
   std::vector<ColumnInfo> fixed_columns_;
   std::vector<size_t> group_members_;               // indexes into streams_
@@ -789,6 +829,9 @@ class Writer {
   std::unique_ptr<ZstdDictionary> group_zdict_;
   // The code group is small (tens of bytes per row) and compresses much better at higher levels.
   PageCompressor group_compressor_{std::max(opts_.compression_level, kGroupMinLevel)};
+  // UUID pages are mostly 16-byte random values, which no level compresses: only the tags and the
+  // odd non-UUID string are left to find, and the fastest level finds them as well as level 6.
+  PageCompressor uuid_compressor_{std::min(opts_.compression_level, kUuidLevel)};
   std::vector<std::string> skeleton_samples_;
   size_t skeleton_sample_bytes_ = 0;
 
