@@ -360,9 +360,20 @@ class Scanner final : public SegmentScanner {
       if (!ask_codes_.empty()) {
         ask_values_.clear();
         if (p.all_values.empty() && ask_codes_.size() * 16 > p.dict->size()) {
-          // Most of the dictionary will be asked about: decode it all at once rather than find
-          // each code's page.
+          // Much of the dictionary is asked about: decode it all at once rather than find each
+          // code's page, and ask about every value not answered yet (later blocks will ask
+          // about most of them) in one call, in code order: the values lie back to back, and
+          // a matcher can search them as one run.
           ASSIGN_OR_RETURN(p.all_values, p.dict->All());
+          ask_codes_.clear();
+          for (uint32_t c = 0; c < p.all_values.size(); ++c) {
+            if (p.memo[c] == 0 || p.memo[c] == 3) {
+              p.memo[c] = 3;
+              ask_codes_.push_back(c);
+            }
+          }
+        } else {
+          std::sort(ask_codes_.begin(), ask_codes_.end());  // neighbours in memory, too
         }
         for (uint32_t c : ask_codes_) {
           if (!p.all_values.empty()) {

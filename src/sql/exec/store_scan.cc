@@ -7,6 +7,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdlib>
+#include <cstring>
 #include <deque>
 #include <mutex>
 #include <thread>
@@ -282,13 +283,119 @@ const Type* LeafType(const BoundExpr& e) {
   return nullptr;
 }
 
-// A kMatch term for the store: the term's expression evaluated over a one-column chunk of values.
+// A string that every map text matching `e` contains, when `e` is
+//   element_at(m, 'key') = 'v'   or   m['key'] = 'v'   (either side)
+// and 'v' can only be the value of a JSON string member: it holds no byte that JSON escapes or
+// that a number, boolean, object or array rendering needs alone (only [A-Za-z0-9._:/@+=,-] and
+// at least one byte outside [0-9eE+.-], not true/false). A text without backslashes (escapes)
+// spells such a member's value byte for byte, so a text with neither the bytes of v nor a
+// backslash cannot match. Empty when `e` has no such literal.
+std::string RequiredLiteral(const BoundExpr& e) {
+  if (e.kind != BoundKind::kFunction || e.function->name != "$eq" || e.args.size() != 2) return "";
+  for (int side = 0; side < 2; ++side) {
+    const BoundExpr& value = *e.args[side];
+    const BoundExpr& get = *e.args[1 - side];
+    if (value.kind != BoundKind::kConstant || value.constant.is_null ||
+        value.type.id() != TypeId::kVarchar) {
+      continue;
+    }
+    const bool element_at = get.kind == BoundKind::kFunction && get.function->name == "element_at";
+    if ((!element_at && get.kind != BoundKind::kSubscript) || get.args.size() != 2 ||
+        get.args[0]->kind != BoundKind::kColumn || get.args[0]->type.id() != TypeId::kMap ||
+        get.args[1]->kind != BoundKind::kConstant) {
+      continue;
+    }
+    const std::string& v = value.constant.str;
+    bool safe = !v.empty() && v != "true" && v != "false", only_number_bytes = true;
+    for (char ch : v) {
+      const bool alnum =
+          (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
+      safe &= alnum || std::string_view("._:/@+=,-").find(ch) != std::string_view::npos;
+      only_number_bytes &=
+          (ch >= '0' && ch <= '9') || std::string_view("eE+.-").find(ch) != std::string_view::npos;
+    }
+    if (safe && !only_number_bytes) return v;
+  }
+  return "";
+}
+
+// Sets maybe[i] for the values that could match a term with required literal `literal`: NULL,
+// holding a backslash, or holding the literal. Values that lie back to back in memory (a
+// dictionary's or a page's values) are searched as one run: one memchr / memmem pass per run
+// instead of a call per value.
+void MarkCandidates(std::span<const Str> values, std::string_view literal, uint8_t* maybe) {
+  size_t i = 0;
+  while (i < values.size()) {
+    if (IsNull(values[i])) {
+      maybe[i++] = 1;
+      continue;
+    }
+    size_t j = i + 1;
+    const char* begin = values[i].data();
+    const char* end = begin + values[i].size();
+    while (j < values.size() && !IsNull(values[j]) && values[j].data() == end) {
+      end += values[j].size();
+      ++j;
+    }
+    // The value of run [i, j) that holds byte `at`.
+    auto holder = [&](const char* at) {
+      auto it = std::upper_bound(values.begin() + static_cast<long>(i),
+                                 values.begin() + static_cast<long>(j), at,
+                                 [](const char* p, const Str& v) { return p < v.data(); });
+      return static_cast<size_t>(it - values.begin()) - 1;
+    };
+    for (const char* p = begin; p < end;) {
+      const void* hit = std::memchr(p, '\\', static_cast<size_t>(end - p));
+      if (hit == nullptr) break;
+      const size_t k = holder(static_cast<const char*>(hit));
+      maybe[k] = 1;
+      p = values[k].data() + values[k].size();  // the next value
+    }
+    for (const char* p = begin; p < end;) {
+      const void* hit = memmem(p, static_cast<size_t>(end - p), literal.data(), literal.size());
+      if (hit == nullptr) break;
+      const char* at = static_cast<const char*>(hit);
+      const size_t k = holder(at);
+      if (at + literal.size() <= values[k].data() + values[k].size()) {
+        maybe[k] = 1;
+        p = values[k].data() + values[k].size();
+      } else {
+        p = at + 1;  // spans two values: not in either
+      }
+    }
+    i = j;
+  }
+}
+
+// A kMatch term for the store: the term's expression evaluated over a one-column chunk of values,
+// after a search for its required literal (RequiredLiteral) has ruled out most values.
 class ExprMatcher final : public ValueMatcher {
  public:
   ExprMatcher(std::shared_ptr<const BoundExpr> expr, Type type)
-      : expr_(std::move(expr)), type_(std::move(type)) {}
+      : expr_(std::move(expr)), type_(std::move(type)), literal_(RequiredLiteral(*expr_)) {}
 
   Status Match(std::span<const Str> values, bool* out) const override {
+    if (literal_.empty()) return Evaluate(values, out);
+    std::unique_ptr<uint8_t[]> maybe(new uint8_t[values.size()]());
+    MarkCandidates(values, literal_, maybe.get());
+    std::vector<Str> ask;
+    std::vector<size_t> at;
+    for (size_t i = 0; i < values.size(); ++i) {
+      out[i] = false;
+      if (maybe[i]) {
+        ask.push_back(values[i]);
+        at.push_back(i);
+      }
+    }
+    if (ask.empty()) return Status::OK();
+    std::unique_ptr<bool[]> got(new bool[ask.size()]);
+    RETURN_IF_ERROR(Evaluate(ask, got.get()));
+    for (size_t k = 0; k < ask.size(); ++k) out[at[k]] = got[k];
+    return Status::OK();
+  }
+
+ private:
+  Status Evaluate(std::span<const Str> values, bool* out) const {
     Chunk in;
     in.columns.emplace_back(type_);
     Vector result;
@@ -307,15 +414,15 @@ class ExprMatcher final : public ValueMatcher {
         }
       }
       in.size = n;
-      RETURN_IF_ERROR(Evaluate(*expr_, in, eval, &result));
+      RETURN_IF_ERROR(sql::Evaluate(*expr_, in, eval, &result));
       for (size_t i = 0; i < n; ++i) out[from + i] = result.IsValid(i) && result.bools()[i];
     }
     return Status::OK();
   }
 
- private:
   std::shared_ptr<const BoundExpr> expr_;
   Type type_;
+  std::string literal_;
 };
 
 }  // namespace
