@@ -122,7 +122,7 @@ class Scanner final : public SegmentScanner {
     const BlockInfo& info = file_->footer().blocks[b];
     if (info.max_time < spec_.min_time_us || info.min_time > spec_.max_time_us) return false;
     for (const Prepared& p : preds_) {
-      const ChunkInfo* chunk = p.col ? info.FindChunk(p.id) : nullptr;
+      const ChunkInfo* chunk = p.col ? file_->chunk(b, p.id) : nullptr;
       const PredicateOp op = p.pred.op;
       if (!chunk) {
         // Every value NULL in this block (for list children: no element has a value).

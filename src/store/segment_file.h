@@ -45,6 +45,12 @@ class SegmentFile final : public SegmentReader {
         file_(std::move(file)) {
     column_index_.fill(nullptr);
     for (const ColumnInfo& c : footer_.columns) column_index_[StreamIndex(c.id)] = &c;
+    chunk_index_.assign(footer_.blocks.size() * kStreamCount, nullptr);
+    for (size_t b = 0; b < footer_.blocks.size(); ++b) {
+      for (const ChunkInfo& c : footer_.blocks[b].chunks) {
+        if (IsValidStreamId(c.id)) chunk_index_[b * kStreamCount + StreamIndex(c.id)] = &c;
+      }
+    }
     if (const ColumnInfo* g = column_index_[StreamIndex(kCodeGroupId)]) {
       for (uint16_t m : g->members) {
         group_offset_[StreamIndex(m)] = group_stride_;
@@ -96,6 +102,12 @@ class SegmentFile final : public SegmentReader {
   uint64_t footer_offset() const { return footer_offset_; }
   // REQUIRES: IsValidStreamId(id).
   const ColumnInfo* column_info(uint16_t id) const { return column_index_[StreamIndex(id)]; }
+  // Stream `id`'s chunk in `block`, or nullptr (every value NULL there): BlockInfo::FindChunk
+  // without its walk over the block's chunks.
+  // REQUIRES: block < block_count(), IsValidStreamId(id).
+  const ChunkInfo* chunk(uint32_t block, uint16_t id) const {
+    return chunk_index_[size_t{block} * kStreamCount + StreamIndex(id)];
+  }
   // Code group layout: bytes per row, and a member's first byte in a row.
   size_t group_stride() const { return group_stride_; }
   size_t group_offset(uint16_t id) const { return group_offset_[StreamIndex(id)]; }
@@ -133,6 +145,7 @@ class SegmentFile final : public SegmentReader {
 
   Footer footer_;
   std::array<const ColumnInfo*, kStreamCount> column_index_;
+  std::vector<const ChunkInfo*> chunk_index_;  // [block * kStreamCount + StreamIndex(id)]
   std::array<size_t, kStreamCount> group_offset_{};
   size_t group_stride_ = 0;
   uint64_t footer_offset_;
@@ -195,7 +208,7 @@ class BlockCursor {
   uint32_t block() const { return block_; }
   uint32_t rows() const { return info_->rows; }
   const BlockInfo& info() const { return *info_; }
-  const ChunkInfo* chunk(uint16_t id) const { return chunks_[StreamIndex(id)]; }
+  const ChunkInfo* chunk(uint16_t id) const { return file_->chunk(block_, id); }
 
   // Decodes every value of stream `id`.
   Result<const DecodedStream*> Load(uint16_t id);
@@ -239,7 +252,6 @@ class BlockCursor {
   const SegmentFile* file_;
   uint32_t block_;
   const BlockInfo* info_;
-  std::array<const ChunkInfo*, kStreamCount> chunks_;
   OwnFn own_;
   std::array<DecodedStream, kStreamCount> streams_;
   std::vector<uint32_t> element_offsets_;

@@ -226,7 +226,7 @@ Result<bool> SegmentFile::Contains(Str event_id, Str recipient_account_id, int64
                                   [lo](const BlockInfo& x) { return x.max_time < lo; }) -
              blocks.begin();
   for (; b < blocks.size() && blocks[b].min_time <= hi; ++b) {
-    if (!blocks[b].FindChunk(kId)) continue;
+    if (!chunk(static_cast<uint32_t>(b), kId)) continue;
     ASSIGN_OR_RETURN(std::optional<BloomFilterView> bloom, Bloom(static_cast<uint32_t>(b), kId));
     if (bloom && !bloom->MayContainHash(h)) continue;
     BlockCursor cursor(this, static_cast<uint32_t>(b));
@@ -476,10 +476,7 @@ Status SegmentFile::Verify() const {
 // --- BlockCursor
 
 BlockCursor::BlockCursor(const SegmentFile* file, uint32_t block, OwnFn own)
-    : file_(file), block_(block), info_(&file->footer().blocks[block]), own_(std::move(own)) {
-  chunks_.fill(nullptr);
-  for (const ChunkInfo& c : info_->chunks) chunks_[StreamIndex(c.id)] = &c;
-}
+    : file_(file), block_(block), info_(&file->footer().blocks[block]), own_(std::move(own)) {}
 
 void DecodedStream::Clear() {
   initialized = loaded = chunk_read = all_codes = false;
@@ -499,8 +496,6 @@ void DecodedStream::Clear() {
 void BlockCursor::Reset(uint32_t block) {
   block_ = block;
   info_ = &file_->footer().blocks[block];
-  chunks_.fill(nullptr);
-  for (const ChunkInfo& c : info_->chunks) chunks_[StreamIndex(c.id)] = &c;
   for (DecodedStream& s : streams_) {
     if (s.initialized || s.chunk_read) s.Clear();
   }

@@ -569,11 +569,20 @@ class StoreScanOp : public Operator {
     spec_.max_time_us = filter_.max_time_us;
     ASSIGN_OR_RETURN(spec_.predicates, Predicates(filter_));
     spec_.batch_rows = static_cast<uint32_t>(kBatchSize);
+    for (const ScanPredicate& p : spec_.predicates) {
+      inline_ |= (p.op == PredicateOp::kEq || p.op == PredicateOp::kIn) &&
+                 GetColumn(p.column).needle && p.values.size() <= 64;
+    }
     return Status::OK();
   }
 
   Result<bool> Next(Chunk* out) override {
     if (filter_.empty_result || spec_.min_time_us > spec_.max_time_us) return false;
+    if (!segments_done_ && inline_) {
+      ASSIGN_OR_RETURN(bool got, NextInline(out));
+      if (got) return true;
+      if (inline_) segments_done_ = true;  // else: the rest was handed to the workers
+    }
     if (!segments_done_) {
       if (!started_) StartWorkers();
       std::unique_lock<std::mutex> l(mu_);
@@ -606,9 +615,43 @@ class StoreScanOp : public Operator {
   }
 
  private:
+  // A needle (an equality on a column with bloom filters) usually reads a few blocks: the query
+  // thread scans the segments itself, without starting workers and waiting for them to be
+  // scheduled. If the needle turns out to select many blocks, the segments not yet scanned go to
+  // the workers. Returns false when there are no segments left to scan here.
+  static constexpr uint64_t kInlineBlocks = 16;
+  Result<bool> NextInline(Chunk* out) {
+    const auto& segments = snapshot_->segments();
+    while (true) {
+      if (!inline_scanner_) {
+        if (inline_segment_ >= segments.size()) return false;
+        if (inline_blocks_ > kInlineBlocks) {
+          inline_ = false;
+          next_segment_ = inline_segment_;
+          return false;
+        }
+        ASSIGN_OR_RETURN(inline_scanner_, segments[inline_segment_].reader->NewScan(spec_));
+      }
+      RETURN_IF_ERROR(ctx_->CheckCancelled());
+      Result<bool> more = inline_scanner_->Next(&inline_batch_);
+      if (!more.ok() || !*more) {
+        Account(*inline_scanner_, segments[inline_segment_].info.file_bytes);
+        inline_blocks_ += inline_scanner_->stats().blocks_read;
+        inline_scanner_.reset();
+        ++inline_segment_;
+        RETURN_IF_ERROR(more.status());
+        continue;
+      }
+      if (inline_batch_.sel.empty()) continue;
+      ctx_->counters().events_matched += inline_batch_.sel.size();
+      Emit(inline_batch_, inline_batch_.sel, out);
+      return true;
+    }
+  }
+
   void StartWorkers() {
     started_ = true;
-    size_t segments = snapshot_->segments().size();
+    size_t segments = snapshot_->segments().size() - next_segment_.load();
     size_t threads = std::min(ScanThreads(), segments);
     running_ = threads;
     for (size_t t = 0; t < threads; ++t) workers_.emplace_back([this] { Work(); });
@@ -717,6 +760,12 @@ class StoreScanOp : public Operator {
   ExecContext* ctx_;
   std::vector<Assembly> assemblies_;
   ScanSpec spec_;
+  // Needle scans on the query thread (NextInline).
+  bool inline_ = false;
+  size_t inline_segment_ = 0;
+  uint64_t inline_blocks_ = 0;
+  std::unique_ptr<SegmentScanner> inline_scanner_;
+  ColumnBatch inline_batch_;
   // Segment workers.
   bool started_ = false;
   bool segments_done_ = false;
