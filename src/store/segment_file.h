@@ -260,7 +260,9 @@ class BlockCursor {
   // Decompressed pages of the code group (null: not yet), shared with the PageCache.
   std::vector<std::shared_ptr<const std::string>> group_pages_;
   std::vector<bool> group_page_ready_;
-  std::string stored_scratch_;  // stored page bytes read without a mapping
+  std::string stored_scratch_;           // stored page bytes read without a mapping
+  std::vector<int64_t> i64_scratch_;     // DecodePage's decoded values, before they are placed
+  std::vector<uint32_t> codes_scratch_;  // ... and codes
   // Cached pages that decoded plain values point into (when there is no `own_`).
   std::vector<std::shared_ptr<const std::string>> pinned_;
 };

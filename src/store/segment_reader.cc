@@ -954,7 +954,8 @@ Status BlockCursor::DecodePage(uint16_t id, const ColumnInfo* col, DecodedStream
   bool ok = true;
   switch (col->encoding) {
     case Encoding::kDict: {
-      std::vector<uint32_t> codes;
+      std::vector<uint32_t>& codes = codes_scratch_;
+      codes.clear();
       ok = DecodeCodes(payload, page.rows, col->code_width, col->dict_count, &codes);
       if (ok) std::copy(codes.begin(), codes.end(), s->codes.begin() + page.first);
       break;
@@ -986,17 +987,15 @@ Status BlockCursor::DecodePage(uint16_t id, const ColumnInfo* col, DecodedStream
       }
       break;
     }
-    case Encoding::kTimeDelta: {
-      std::vector<int64_t> v;
-      v.reserve(page.rows);
-      ok = DecodeTimeDelta(payload, page.rows, &v);
-      if (ok) std::copy(v.begin(), v.end(), s->i64.begin() + page.first);
-      break;
-    }
+    case Encoding::kTimeDelta:
     case Encoding::kTimeRelative: {
-      std::vector<int64_t> v;
+      // Into a buffer the cursor keeps (a fresh vector per block cost page faults).
+      std::vector<int64_t>& v = i64_scratch_;
+      v.clear();
       v.reserve(page.rows);
-      ok = DecodeTimeRelative(payload, page.rows, times->i64, page.first, &v);
+      ok = col->encoding == Encoding::kTimeDelta
+               ? DecodeTimeDelta(payload, page.rows, &v)
+               : DecodeTimeRelative(payload, page.rows, times->i64, page.first, &v);
       if (ok) std::copy(v.begin(), v.end(), s->i64.begin() + page.first);
       break;
     }

@@ -19,6 +19,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <limits>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
@@ -176,17 +177,26 @@ class LocalIds {
   void MapColumn(const ColumnVector& cv, std::span<const uint32_t> rows, int64_t trunc_us,
                  uint32_t* ids) {
     if (cv.kind == VectorKind::kInt64 && trunc_us > 0) {
-      // date_trunc('day', eventTime): rows are in time order, so IntId's last-value check
-      // answers almost every row.
+      // date_trunc('day', eventTime): rows are in time order, so a row almost always falls in
+      // the unit of the row before it, [lo, hi), and needs no division.
+      int64_t lo = 1, hi = 0;  // no unit yet
+      uint32_t id = 0;
       for (size_t i = 0; i < rows.size(); ++i) {
         const int64_t v = cv.i64[rows[i]];
         if (v == INT64_MIN) {
           ids[i] = 0;
           continue;
         }
-        int64_t r = v % trunc_us;
-        if (r < 0) r += trunc_us;
-        ids[i] = IntId(v - r);
+        if (v < lo || v >= hi) {
+          int64_t r = v % trunc_us;
+          if (r < 0) r += trunc_us;
+          lo = v - r;
+          hi = lo > std::numeric_limits<int64_t>::max() - trunc_us
+                   ? std::numeric_limits<int64_t>::max()
+                   : lo + trunc_us;
+          id = IntId(lo);
+        }
+        ids[i] = id;
       }
       return;
     }
