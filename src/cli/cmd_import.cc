@@ -17,7 +17,9 @@
 #include <cinttypes>
 #include <condition_variable>
 #include <cstdio>
+#include <cstdlib>
 #include <deque>
+#include <fstream>
 #include <mutex>
 #include <thread>
 
@@ -90,6 +92,41 @@ class BatchQueue {
   bool closed_ = false;
   bool stopped_ = false;
 };
+
+// CAIRN_IMPORT_MEMLOG=N: every N routed batches, one line on stderr with what holds the memory
+// (doc/benchmarks.md, "ingest"): the kernel's view (/proc/self/status), glibc's (mallinfo2), the
+// page cache and what the router holds. For finding what grows with the input.
+size_t MemLogInterval() {
+  const char* v = std::getenv("CAIRN_IMPORT_MEMLOG");
+  if (v == nullptr) return 0;
+  char* end = nullptr;
+  const unsigned long n = std::strtoul(v, &end, 10);
+  return end != v && *end == '\0' ? static_cast<size_t>(n) : 0;
+}
+
+void LogMemory(uint64_t batches, const cloud::RouteCounts& c, const cloud::RouterMemory& m) {
+  uint64_t rss = 0, anon = 0, file = 0, hwm = 0;
+  std::ifstream status("/proc/self/status");
+  std::string key;
+  uint64_t kb;
+  while (status >> key) {
+    if (key == "VmRSS:" || key == "RssAnon:" || key == "RssFile:" || key == "VmHWM:") {
+      status >> kb;
+      (key == "VmRSS:" ? rss : key == "RssAnon:" ? anon : key == "RssFile:" ? file : hwm) = kb;
+    }
+  }
+  const struct mallinfo2 mi = mallinfo2();
+  constexpr double kMB = 1 << 20;
+  std::fprintf(stderr,
+               "memlog batches=%" PRIu64 " events=%" PRIu64
+               " rss=%.0f hwm=%.0f anon=%.0f file=%.0f heap_used=%.0f heap_free=%.0f "
+               "mmapped=%.0f page_cache=%.0f digests=%.1f pending_history=%.0f "
+               "pending_org_raw=%.0f stores=%" PRIu64 " segments=%" PRIu64 " (MB)\n",
+               batches, c.events, rss / 1024.0, hwm / 1024.0, anon / 1024.0, file / 1024.0,
+               mi.uordblks / kMB, mi.fordblks / kMB, mi.hblkhd / kMB,
+               segment::PageCache::Default().bytes() / kMB, m.key_digest_bytes / kMB,
+               m.pending_history_bytes / kMB, m.pending_org_raw_bytes / kMB, m.stores, m.segments);
+}
 
 struct ImportResult {
   ParseSummary parse;
@@ -240,9 +277,14 @@ int RunImport(const ImportArgs& args) {
     shown_accepted = c.accepted;
     shown_duplicates = c.duplicates;
   };
+  const size_t memlog_every = MemLogInterval();
   std::thread appender([&] {
     EventBatch batch;
+    uint64_t batches = 0;
     while (queue.Pop(&batch)) {
+      if (memlog_every > 0 && batches++ % memlog_every == 0) {
+        LogMemory(batches, router.counts(), router.Memory());
+      }
       Status s = router.Route(std::move(batch));
       batch = EventBatch();
       if (!s.ok()) {

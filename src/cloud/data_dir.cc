@@ -260,6 +260,11 @@ Result<std::unique_ptr<DataDir>> DataDir::Open(Env* env, const std::string& dir,
   auto gate = std::make_shared<std::mutex>();
   if (!opts.store_options.compaction.gate) opts.store_options.compaction.gate = gate;
   if (!opts.history_options.compaction.gate) opts.history_options.compaction.gate = gate;
+  // One key digest cache too (doc/store.md, "Key digests"): the dedupe shortcut of all the
+  // folder's stores shares one memory budget, whatever their number.
+  auto digests = std::make_shared<KeyDigestCache>(opts.store_options.max_digest_bytes);
+  if (!opts.store_options.digest_cache) opts.store_options.digest_cache = digests;
+  if (!opts.history_options.digest_cache) opts.history_options.digest_cache = digests;
   std::unique_ptr<DataDir> d(
       new DataDir(env, dir, std::move(opts), std::move(lock), std::move(db)));
   RETURN_IF_ERROR(d->LoadSettings());

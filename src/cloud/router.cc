@@ -67,6 +67,23 @@ RouteCounts Router::counts() const {
   return counts_;
 }
 
+RouterMemory Router::Memory() {
+  RouterMemory m;
+  m.pending_history_bytes = pending_bytes_;
+  m.pending_org_raw_bytes = org_pending_raw_;
+  auto add = [&m](EventStore* s) {
+    const StoreStats st = s->Stats();
+    m.key_digest_bytes = std::max(m.key_digest_bytes, st.key_digest_bytes);  // one shared cache
+    m.segments += st.segment_count;
+    ++m.stores;
+  };
+  if (org_ != nullptr) add(org_);
+  for (auto& [k, p] : pending_) {
+    if (p.history != nullptr) add(p.history->store());
+  }
+  return m;
+}
+
 Status Router::Route(EventBatch&& batch) {
   if (org_ == nullptr) {
     ASSIGN_OR_RETURN(StoreRecord org, dir_->OrganizationStore(/*create=*/true));

@@ -71,6 +71,16 @@ struct RouterOptions {
   std::function<void()> after_direct_write;
 };
 
+// What the router holds or causes to be held, for memory accounting (cairn import's
+// CAIRN_IMPORT_MEMLOG samples it).
+struct RouterMemory {
+  uint64_t pending_history_bytes = 0;  // history events set aside (MemTable::EventBytes)
+  uint64_t pending_org_raw_bytes = 0;  // direct mode: organization events gathered (raw records)
+  uint64_t key_digest_bytes = 0;       // the key digest cache (one per data folder)
+  uint64_t stores = 0;                 // stores routed into
+  uint64_t segments = 0;               // their live segments
+};
+
 struct RouteCounts {
   uint64_t events = 0;      // events routed
   uint64_t accepted = 0;    // new in the organization store
@@ -99,6 +109,8 @@ class Router {
   void Stop();
 
   RouteCounts counts() const;
+  // REQUIRES: called by the routing thread (between Route calls).
+  RouterMemory Memory();
 
  private:
   struct Pending {

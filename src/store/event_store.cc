@@ -64,7 +64,10 @@ EventStore::EventStore(Env* env, std::string dir, StoreOptions options)
       dir_(std::move(dir)),
       wal_dir_(JoinPath(dir_, "wal")),
       segment_dir_(JoinPath(dir_, "segments")),
-      options_(std::move(options)) {}
+      options_(std::move(options)),
+      digests_(options_.digest_cache != nullptr
+                   ? options_.digest_cache
+                   : std::make_shared<KeyDigestCache>(options_.max_digest_bytes)) {}
 
 EventStore::~EventStore() { Close().IgnoreError(); }
 
@@ -368,20 +371,64 @@ Result<AppendResult> EventStore::AppendDirect(std::vector<EventBatch>&& batches)
 
 namespace {
 
-// The readable, non-empty segments of `version` whose eventTime range meets [lo, hi]: the only
-// ones that can hold a re-delivered event of that range (it carries its original eventTime).
-std::vector<const LiveSegment*> SegmentsMeeting(const Version& version, int64_t lo, int64_t hi) {
-  std::vector<const LiveSegment*> out;
+// The key hashes of every event of `reader` that has an eventID: what its KeyDigest holds.
+Result<std::vector<uint64_t>> SegmentKeyHashes(const SegmentReader& reader) {
+  static constexpr ColumnId kColumns[] = {ColumnId::kEventId, ColumnId::kRecipientAccountId};
+  std::vector<uint64_t> hashes;
+  hashes.reserve(reader.meta().event_count);
+  for (uint32_t b = 0; b < reader.block_count(); ++b) {
+    RETURN_IF_ERROR(reader.ReadBlockColumns(b, kColumns, [&](const ColumnBatch& batch) {
+      const ColumnVector& ids = batch.columns[0];
+      const ColumnVector& accounts = batch.columns[1];
+      for (uint32_t r = 0; r < batch.row_count; ++r) {
+        const Str id = ids.StringAt(r);
+        if (!IsNull(id)) hashes.push_back(MemTable::KeyHash(id, accounts.StringAt(r)));
+      }
+      return Status::OK();
+    }));
+  }
+  return hashes;
+}
+
+}  // namespace
+
+std::shared_ptr<const KeyDigest> EventStore::DigestOf(const LiveSegment& seg) {
+  if (seg.bad()) return nullptr;
+  const uint64_t id = seg.reader()->cache_id();
+  if (auto d = digests_->Lookup(id)) return d;
+  // ~5 bytes per key (key_digest.h): do not read a segment whose digest could not be kept.
+  if (!digests_->Fits(seg.info().event_count * 5 + 1024)) return nullptr;
+  auto hashes = SegmentKeyHashes(*seg.reader());
+  if (!hashes.ok()) return nullptr;
+  auto d = std::make_shared<const KeyDigest>(std::move(*hashes));
+  digests_->Insert(id, d);
+  return d;
+}
+
+std::vector<EventStore::DedupeCandidate> EventStore::DedupeCandidates(const Version& version,
+                                                                      int64_t lo, int64_t hi) {
+  std::vector<DedupeCandidate> out;
   for (const auto& seg : version.segments) {
     const SegmentInfo& info = seg->info();
     if (!seg->bad() && info.event_count > 0 && info.min_time_us <= hi && info.max_time_us >= lo) {
-      out.push_back(seg.get());
+      out.push_back({seg.get(), DigestOf(*seg)});
     }
   }
   return out;
 }
 
-}  // namespace
+Result<bool> EventStore::InSegments(const std::vector<DedupeCandidate>& candidates, const Event& e,
+                                    uint64_t hash) const {
+  for (const DedupeCandidate& c : candidates) {
+    const SegmentInfo& info = c.segment->info();
+    if (e.event_time_us < info.min_time_us || e.event_time_us > info.max_time_us) continue;
+    if (c.digest != nullptr && !c.digest->MayContain(hash)) continue;
+    ASSIGN_OR_RETURN(bool has, c.segment->reader()->ContainsEvent(
+                                   e.event_id, e.recipient_account_id, e.event_time_us));
+    if (has) return true;
+  }
+  return false;
+}
 
 Result<AppendResult> EventStore::WriteDirect(std::vector<EventBatch>& batches, MemTable* mem,
                                              const std::shared_ptr<const MemTable>& imm,
@@ -395,7 +442,7 @@ Result<AppendResult> EventStore::WriteDirect(std::vector<EventBatch>& batches, M
       hi = std::max(hi, e.event_time_us);
     }
   }
-  const std::vector<const LiveSegment*> candidates = SegmentsMeeting(*version, lo, hi);
+  const std::vector<DedupeCandidate> candidates = DedupeCandidates(*version, lo, hi);
   // The write's own key set: duplicates within the batches. Its views point into the batches.
   MemTable keys;
   std::vector<EventRef> refs;
@@ -411,13 +458,8 @@ Result<AppendResult> EventStore::WriteDirect(std::vector<EventBatch>& batches, M
         dup = keys.ContainsKey(hash, e.event_id, e.recipient_account_id) ||
               mem->ContainsKey(hash, e.event_id, e.recipient_account_id) ||
               (imm != nullptr && imm->ContainsKey(hash, e.event_id, e.recipient_account_id));
-        for (size_t c = 0; !dup && c < candidates.size(); ++c) {
-          const SegmentInfo& info = candidates[c]->info();
-          if (e.event_time_us < info.min_time_us || e.event_time_us > info.max_time_us) continue;
-          const KeyDigest* digest = candidates[c]->digest();
-          if (digest != nullptr && !digest->MayContain(hash)) continue;
-          Result<bool> has = candidates[c]->reader()->ContainsEvent(
-              e.event_id, e.recipient_account_id, e.event_time_us);
+        if (!dup) {
+          Result<bool> has = InSegments(candidates, e, hash);
           if (!has.ok()) {
             return has.status().WithPrefix(
                 fmt::format("{}: direct write: deduplication lookup", dir_));
@@ -443,7 +485,7 @@ Result<AppendResult> EventStore::WriteDirect(std::vector<EventBatch>& batches, M
   ASSIGN_OR_RETURN(std::shared_ptr<LiveSegment> seg,
                    WriteNewSegment(
                        refs, options_.compaction_segment_options, /*level=*/1,
-                       [&hashes] { return hashes; }, "direct write"));
+                       [&hashes] { return std::move(hashes); }, "direct write"));
   const SegmentInfo info = seg->info();
   {
     std::lock_guard<std::mutex> ml(manifest_mu_);
@@ -476,7 +518,7 @@ Status EventStore::CommitGroup(const std::vector<Writer*>& group, MemTable* mem,
       hi = std::max(hi, e.event_time_us);
     }
   }
-  const std::vector<const LiveSegment*> candidates = SegmentsMeeting(*version, lo, hi);
+  const std::vector<DedupeCandidate> candidates = DedupeCandidates(*version, lo, hi);
 
   // Undo of the keys this group inserted, should it fail: they point into the group's batches.
   auto erase_keys = [&](size_t writers_done, size_t events_done) {
@@ -504,13 +546,8 @@ Status EventStore::CommitGroup(const std::vector<Writer*>& group, MemTable* mem,
       if (!IsNull(e.event_id)) {
         dup = mem->ContainsKey(hash, e.event_id, e.recipient_account_id) ||
               (imm != nullptr && imm->ContainsKey(hash, e.event_id, e.recipient_account_id));
-        for (size_t c = 0; !dup && c < candidates.size(); ++c) {
-          const SegmentInfo& info = candidates[c]->info();
-          if (e.event_time_us < info.min_time_us || e.event_time_us > info.max_time_us) continue;
-          const KeyDigest* digest = candidates[c]->digest();
-          if (digest != nullptr && !digest->MayContain(hash)) continue;
-          Result<bool> has = candidates[c]->reader()->ContainsEvent(
-              e.event_id, e.recipient_account_id, e.event_time_us);
+        if (!dup) {
+          Result<bool> has = InSegments(candidates, e, hash);
           if (!has.ok()) {
             erase_keys(wi, kept);
             return has.status().WithPrefix(fmt::format("{}: append: deduplication lookup", dir_));
@@ -710,8 +747,8 @@ Result<std::shared_ptr<LiveSegment>> EventStore::WriteNewSegment(
     env_->RemoveFile(path).IgnoreError();
     return s.WithPrefix(fmt::format("{}: {}", dir_, what));
   }
-  if (digest_bytes_->load() < options_.max_digest_bytes) {
-    seg->set_digest(std::make_unique<const KeyDigest>(key_hashes()), digest_bytes_);
+  if (digests_->capacity() > 0) {
+    digests_->Insert(seg->reader()->cache_id(), std::make_shared<const KeyDigest>(key_hashes()));
   }
   return seg;
 }
@@ -784,7 +821,9 @@ Status EventStore::InstallManifest(Manifest m, std::vector<std::shared_ptr<LiveS
   std::set<uint64_t> kept;
   for (const SegmentInfo& info : m.segments) kept.insert(info.number);
   for (const auto& s : old->segments) {
-    if (kept.count(s->info().number) == 0) s->MarkObsolete();
+    if (kept.count(s->info().number) > 0) continue;
+    s->MarkObsolete();
+    if (!s->bad()) digests_->Erase(s->reader()->cache_id());
   }
   current_ = std::move(version);
   // A snapshot must see the flushed events either in imm_ or in the new segment, never both and
@@ -1012,7 +1051,7 @@ StoreStats EventStore::Stats() {
       st.max_time_us = hi;
     }
     st.manifest_sequence = v->manifest_sequence;
-    st.key_digest_bytes = digest_bytes_->load();
+    st.key_digest_bytes = digests_->bytes();
     st.retention_floor_us = v->retention_floor_us;
     st.flushes = flushes_;
     st.compactions = compactions_;

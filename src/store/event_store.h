@@ -34,6 +34,7 @@
 #include "common/status.h"
 #include "event/event.h"
 #include "store/compaction.h"
+#include "store/key_digest_cache.h"
 #include "store/manifest.h"
 #include "store/memtable.h"
 #include "store/segment_writer.h"
@@ -62,8 +63,10 @@ struct StoreOptions {
   // How often (real time) the maintenance thread looks for old memtables, compactions and expired
   // segments.
   int64_t maintenance_interval_ms = 1000;
-  // Memory for the key digests of flush outputs (doc/store.md, "Key digests"); a flush adds none
-  // while the live digests hold this much.
+  // Where the key digests of the store's segments are kept (doc/store.md, "Key digests"): shared
+  // by the stores of a data folder, so their memory is bounded together. Null: the store makes a
+  // cache of its own of max_digest_bytes (0: no digests; every dedupe check asks the segments).
+  std::shared_ptr<KeyDigestCache> digest_cache;
   uint64_t max_digest_bytes = 64ull << 20;
   SegmentWriteOptions flush_segment_options;       // compression level etc. for flushes
   SegmentWriteOptions compaction_segment_options;  // ... and for compaction outputs
@@ -85,7 +88,7 @@ struct StoreStats {
   uint64_t bytes_on_disk = 0;  // segments + WAL + MANIFEST
   uint64_t memtable_events = 0;
   uint64_t memtable_bytes = 0;
-  uint64_t key_digest_bytes = 0;  // memory of the flush outputs' key digests
+  uint64_t key_digest_bytes = 0;  // memory of the key digest cache (shared: see StoreOptions)
   uint64_t manifest_sequence = 0;
   uint64_t flushes = 0;        // since open
   uint64_t compactions = 0;    // since open
@@ -202,9 +205,25 @@ class EventStore {
   Status InstallManifest(Manifest m, std::vector<std::shared_ptr<LiveSegment>> added,
                          bool flushed_imm = false);
   std::shared_ptr<LiveSegment> OpenSegment(const SegmentInfo& info);
+  // The segments of `version` that may hold an event of eventTime [lo, hi] (a re-delivered event
+  // carries its original eventTime), each with its key digest when the cache holds it or it can be
+  // rebuilt within the cache's budget.
+  struct DedupeCandidate {
+    const LiveSegment* segment;
+    std::shared_ptr<const KeyDigest> digest;  // null: ask the segment (bloom, block)
+  };
+  std::vector<DedupeCandidate> DedupeCandidates(const Version& version, int64_t lo, int64_t hi);
+  // Whether one of `candidates` holds the key of `e` (hash = its KeyHash). REQUIRES: e has an
+  // eventID.
+  Result<bool> InSegments(const std::vector<DedupeCandidate>& candidates, const Event& e,
+                          uint64_t hash) const;
+  // The digest of `seg`: cached, or rebuilt from its eventID and recipientAccountId columns and
+  // cached. Null when the budget cannot hold it or the columns cannot be read (the segment then
+  // answers itself and reports its damage).
+  std::shared_ptr<const KeyDigest> DigestOf(const LiveSegment& seg);
   // Writes `refs` (sorted by eventTime) to a new segment file of `level` (durable, directory
-  // entry too) and opens it, with the key digest of `key_hashes()` (called only while the digest
-  // budget lasts).
+  // entry too) and opens it, and caches the key digest of `key_hashes()` (called only when the
+  // digest cache has a budget).
   // Not yet in the MANIFEST. On error the file is removed and the error is prefixed "<dir>:
   // <what>".
   Result<std::shared_ptr<LiveSegment>> WriteNewSegment(
@@ -246,8 +265,7 @@ class EventStore {
   Status wal_error_;           // set while appends are refused
   uint64_t recovery_seq_ = 0;  // the switch that abandoned the failed WAL, or 0
   std::shared_ptr<const Version> current_;
-  // Memory held by the live segments' key digests (shared with them: they may outlive the store).
-  std::shared_ptr<std::atomic<uint64_t>> digest_bytes_ = std::make_shared<std::atomic<uint64_t>>(0);
+  std::shared_ptr<KeyDigestCache> digests_;  // options_.digest_cache or the store's own
   uint64_t next_file_number_ = 1;
   uint64_t flushes_ = 0, compactions_ = 0, direct_writes_ = 0;
   uint32_t retention_days_ = 0;  // copy of the manifest's, for readers

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "store/event_store.h"
+#include "store/key_digest.h"
 #include "store/store_test_util.h"
 
 namespace cairn {
@@ -104,11 +105,65 @@ TEST_F(DirectWriteTest, DeduplicatesWithinItselfAndAgainstMemtableAndSegments) {
   ASSERT_TRUE(store->Close().ok());
   store = Open(env_.get(), false);
   EXPECT_EQ(CountIds(store.get()), want);
-  // Across a restart the direct segment (no key digest now) still dedupes by its bloom filter.
+  // Across a restart the direct segment's key digest is rebuilt from its columns.
   r = Direct(store.get(), {Recs("new", 13)});
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->accepted, 1u);
   EXPECT_EQ(r->duplicates, 12u);
+}
+
+// The key digests live in a bounded cache: past its budget they are evicted and rebuilt from the
+// segments when a write needs them again. Dedupe must be exactly the same at every budget.
+TEST_F(DirectWriteTest, DedupeStaysExactWhenKeyDigestsAreEvictedAndRebuilt) {
+  std::vector<uint64_t> sample(200);
+  for (size_t i = 0; i < sample.size(); ++i) sample[i] = i * 0x9E3779B97F4A7C15ull;
+  const uint64_t one = KeyDigest(sample).memory_bytes();
+  for (uint64_t budget : {uint64_t{0}, one + one / 2, uint64_t{64} << 20}) {
+    SCOPED_TRACE(budget);
+    env_ = NewMemEnv();
+    auto cache = std::make_shared<KeyDigestCache>(budget);
+    options_.digest_cache = cache;
+    auto store = Open(env_.get(), true);
+    // Five segments over the same hour: every one is a dedupe candidate of every later write.
+    std::vector<std::vector<Rec>> written;
+    for (int i = 0; i < 5; ++i) {
+      written.push_back(Recs("s" + std::to_string(i) + "-", 200, kT0 + i * 1000, 7000000));
+      auto r = Direct(store.get(), {written.back()});
+      ASSERT_TRUE(r.ok()) << r.status().ToString();
+      ASSERT_EQ(r->accepted, 200u);
+    }
+    EXPECT_LE(cache->bytes(), budget);
+    EXPECT_EQ(store->Stats().key_digest_bytes, cache->bytes());
+    // Everything again, plus new events, plus an old eventID under another account (a new key).
+    std::vector<Rec> again;
+    for (const auto& w : written) again.insert(again.end(), w.begin(), w.end());
+    std::vector<Rec> fresh = Recs("fresh-", 50, kT0 + 500, 13000000);
+    Rec other = written[2][17];
+    other.account = "444455556666";
+    fresh.push_back(other);
+    auto r = Direct(store.get(), {again, fresh});
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    EXPECT_EQ(r->accepted, 51u);
+    EXPECT_EQ(r->duplicates, 1000u);
+    EXPECT_LE(cache->bytes(), budget);
+    // Reopened, with an empty cache: the digests are rebuilt from the segments (all six fit in
+    // the largest budget) and still answer exactly.
+    ASSERT_TRUE(store->Close().ok());
+    cache = std::make_shared<KeyDigestCache>(budget);
+    options_.digest_cache = cache;
+    store = Open(env_.get(), false);
+    r = Direct(store.get(), {again, fresh, Recs("last-", 3, kT0 + 900)});
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    EXPECT_EQ(r->accepted, 3u);
+    EXPECT_EQ(r->duplicates, 1051u);
+    EXPECT_LE(cache->bytes(), budget);
+    if (budget == (uint64_t{64} << 20)) EXPECT_EQ(cache->entries(), 7u);
+    auto want = Want(written);
+    for (const Rec& x : Recs("fresh-", 50)) want[x.id] = 1;
+    for (const Rec& x : Recs("last-", 3)) want[x.id] = 1;
+    want[other.id] = 2;
+    EXPECT_EQ(CountIds(store.get()), want);
+  }
 }
 
 TEST_F(DirectWriteTest, FailedSyncAcknowledgesNothingAndLeavesNoPartialBatch) {

@@ -1,18 +1,20 @@
 #include "store/key_digest.h"
 
+#include <algorithm>
+
 namespace cairn {
 
-KeyDigest::KeyDigest(const std::vector<uint64_t>& hashes) {
-  size_t size = 16;
-  while (size < hashes.size() * 2) size <<= 1;  // load <= 1/2
-  slots_.assign(size, 0);
-  mask_ = size - 1;
-  for (uint64_t hash : hashes) {
-    const uint64_t h = hash == 0 ? 1 : hash;
-    size_t i = h & mask_;
-    while (slots_[i] != 0 && slots_[i] != h) i = (i + 1) & mask_;
-    slots_[i] = h;
+KeyDigest::KeyDigest(std::vector<uint64_t> hashes) {
+  std::sort(hashes.begin(), hashes.end());
+  hashes.erase(std::unique(hashes.begin(), hashes.end()), hashes.end());
+  buckets_ = std::max<uint64_t>(1, hashes.size() / 4);
+  starts_.assign(buckets_ + 1, 0);
+  fingerprints_.resize(hashes.size());
+  for (size_t i = 0; i < hashes.size(); ++i) {
+    fingerprints_[i] = static_cast<uint32_t>(hashes[i]);
+    ++starts_[Bucket(hashes[i]) + 1];
   }
+  for (size_t b = 0; b < buckets_; ++b) starts_[b + 1] += starts_[b];
 }
 
 }  // namespace cairn

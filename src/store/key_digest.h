@@ -1,12 +1,16 @@
 // src/store/key_digest.h
 //
-// A KeyDigest is an in-memory set of the 64-bit dedupe-key hashes (MemTable::KeyHash) of one
-// segment's events. The flush that writes a segment from a memtable builds it for free from the
-// memtable's key set; the ingest path then asks the digest first and the segment (bloom filter,
-// then an exact check of a block) only on a hit. A hit is a real duplicate except for a 64-bit
-// hash collision, so the segment's exact check almost never runs for new events — where a bloom
-// filter's false positives make it decompress a block for about 1% of the probes.
-// 16 bytes per key; the store keeps digests only for flush outputs (few: compaction merges them).
+// A KeyDigest is a compact in-memory set of the dedupe-key hashes (MemTable::KeyHash) of one
+// segment's events. The ingest path asks a segment's digest first and the segment itself (bloom
+// filter, then an exact check of a block) only on a hit, which is a real duplicate except for a
+// one-in-a-billion fingerprint collision: a bloom filter's ~1% false positives would each cost the
+// decompression of a block.
+//
+// Layout: the 64-bit hashes, deduplicated and sorted, split into about n/4 buckets by their high
+// 32 bits; each bucket keeps the low 32 bits (the fingerprint) of its hashes. 5 bytes per key
+// (4 for the fingerprint, 1 for the bucket starts); a probe reads one bucket of ~4 fingerprints.
+// A miss is exact (the hash is not in the set); a hit means a key of the segment has the same
+// bucket and fingerprint (false hit rate ~4 / 2^32 per probe).
 //
 // Thread-safety: immutable after construction; any thread may call MayContain.
 #pragma once
@@ -19,21 +23,30 @@ namespace cairn {
 
 class KeyDigest {
  public:
-  // `hashes` may hold duplicates.
-  explicit KeyDigest(const std::vector<uint64_t>& hashes);
+  // `hashes` may hold duplicates; it is sorted in place (taken by value).
+  explicit KeyDigest(std::vector<uint64_t> hashes);
 
   bool MayContain(uint64_t hash) const {
-    const uint64_t h = hash == 0 ? 1 : hash;  // 0 marks an empty slot
-    for (size_t i = h & mask_;; i = (i + 1) & mask_) {
-      if (slots_[i] == h) return true;
-      if (slots_[i] == 0) return false;
+    const size_t b = Bucket(hash);
+    const uint32_t fp = static_cast<uint32_t>(hash);
+    for (uint32_t i = starts_[b], end = starts_[b + 1]; i < end; ++i) {
+      if (fingerprints_[i] == fp) return true;
     }
+    return false;
   }
-  size_t memory_bytes() const { return slots_.size() * sizeof(uint64_t); }
+  size_t key_count() const { return fingerprints_.size(); }
+  size_t memory_bytes() const {
+    return sizeof(*this) + (fingerprints_.capacity() + starts_.capacity()) * sizeof(uint32_t);
+  }
 
  private:
-  std::vector<uint64_t> slots_;
-  size_t mask_ = 0;
+  // Monotonic in the hash (its high 32 bits scaled to the bucket count): sorted hashes fill the
+  // buckets in order.
+  size_t Bucket(uint64_t hash) const { return ((hash >> 32) * buckets_) >> 32; }
+
+  uint64_t buckets_ = 1;
+  std::vector<uint32_t> starts_;        // buckets_ + 1 offsets into fingerprints_
+  std::vector<uint32_t> fingerprints_;  // low 32 bits of the sorted, distinct hashes
 };
 
 }  // namespace cairn

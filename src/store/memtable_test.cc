@@ -102,7 +102,7 @@ TEST(KeyDigest, HoldsExactlyTheMemtableKeys) {
       false_hits += in;
     }
   }
-  EXPECT_EQ(false_hits, 0);  // 64-bit hashes: a collision here would be a bug
+  EXPECT_EQ(false_hits, 0);  // a false hit needs a 32-bit fingerprint to match (~4 in 2^32)
   EXPECT_FALSE(d.MayContain(MemTable::KeyHash(ids[0], "444455556666")));
   KeyDigest empty({});
   EXPECT_FALSE(empty.MayContain(12345));

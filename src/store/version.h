@@ -21,7 +21,6 @@
 
 #include "common/env.h"
 #include "common/status.h"
-#include "store/key_digest.h"
 #include "store/manifest.h"
 #include "store/segment_reader.h"
 
@@ -37,7 +36,6 @@ class LiveSegment {
         reader_(std::move(reader)),
         error_(std::move(error)) {}
   ~LiveSegment() {
-    if (digest_budget_ != nullptr) digest_budget_->fetch_sub(digest_->memory_bytes());
     reader_.reset();                                              // close before deleting
     if (obsolete_.load()) env_->RemoveFile(path_).IgnoreError();  // a leftover is removed at open
   }
@@ -51,16 +49,6 @@ class LiveSegment {
   bool bad() const { return reader_ == nullptr; }
   const Status& error() const { return error_; }
 
-  // Set by the flush that wrote the segment (see key_digest.h), before the segment is published.
-  // The digest's memory is added to `*budget_used` and given back when the segment goes away.
-  void set_digest(std::unique_ptr<const KeyDigest> d,
-                  std::shared_ptr<std::atomic<uint64_t>> budget_used) {
-    digest_ = std::move(d);
-    digest_budget_ = std::move(budget_used);
-    digest_budget_->fetch_add(digest_->memory_bytes());
-  }
-  const KeyDigest* digest() const { return digest_.get(); }
-
   // Called by the store once no current Version lists this segment.
   void MarkObsolete() { obsolete_.store(true); }
 
@@ -70,8 +58,6 @@ class LiveSegment {
   SegmentInfo info_;
   std::unique_ptr<SegmentReader> reader_;
   Status error_;
-  std::unique_ptr<const KeyDigest> digest_;
-  std::shared_ptr<std::atomic<uint64_t>> digest_budget_;
   std::atomic<bool> obsolete_{false};
 };
 
