@@ -121,11 +121,13 @@ void LogMemory(uint64_t batches, const cloud::RouteCounts& c, const cloud::Route
                "memlog batches=%" PRIu64 " events=%" PRIu64
                " rss=%.0f hwm=%.0f anon=%.0f file=%.0f heap_used=%.0f heap_free=%.0f "
                "mmapped=%.0f page_cache=%.0f digests=%.1f pending_history=%.0f "
-               "pending_org_raw=%.0f stores=%" PRIu64 " segments=%" PRIu64 " (MB)\n",
+               "pending_org_raw=%.0f stores=%" PRIu64 " segments=%" PRIu64
+               " digest_rebuilds=%" PRIu64 " (MB)\n",
                batches, c.events, rss / 1024.0, hwm / 1024.0, anon / 1024.0, file / 1024.0,
                mi.uordblks / kMB, mi.fordblks / kMB, mi.hblkhd / kMB,
                segment::PageCache::Default().bytes() / kMB, m.key_digest_bytes / kMB,
-               m.pending_history_bytes / kMB, m.pending_org_raw_bytes / kMB, m.stores, m.segments);
+               m.pending_history_bytes / kMB, m.pending_org_raw_bytes / kMB, m.stores, m.segments,
+               m.key_digest_rebuilds);
 }
 
 struct ImportResult {

@@ -75,6 +75,7 @@ RouterMemory Router::Memory() {
     const StoreStats st = s->Stats();
     m.key_digest_bytes = std::max(m.key_digest_bytes, st.key_digest_bytes);  // one shared cache
     m.segments += st.segment_count;
+    m.key_digest_rebuilds += st.key_digest_rebuilds;
     ++m.stores;
   };
   if (org_ != nullptr) add(org_);

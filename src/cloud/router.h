@@ -79,6 +79,7 @@ struct RouterMemory {
   uint64_t key_digest_bytes = 0;       // the key digest cache (one per data folder)
   uint64_t stores = 0;                 // stores routed into
   uint64_t segments = 0;               // their live segments
+  uint64_t key_digest_rebuilds = 0;    // digests rebuilt from their segments
 };
 
 struct RouteCounts {

@@ -371,18 +371,22 @@ Result<AppendResult> EventStore::AppendDirect(std::vector<EventBatch>&& batches)
 
 namespace {
 
-// The key hashes of every event of `reader` that has an eventID: what its KeyDigest holds.
-Result<std::vector<uint64_t>> SegmentKeyHashes(const SegmentReader& reader) {
+// The key hashes of every event of `reader` that has an eventID (what its KeyDigest holds), and
+// the recipientAccountIds of those events.
+Result<std::vector<uint64_t>> SegmentKeyHashes(const SegmentReader& reader, KeyAccounts* accounts) {
   static constexpr ColumnId kColumns[] = {ColumnId::kEventId, ColumnId::kRecipientAccountId};
   std::vector<uint64_t> hashes;
   hashes.reserve(reader.meta().event_count);
   for (uint32_t b = 0; b < reader.block_count(); ++b) {
     RETURN_IF_ERROR(reader.ReadBlockColumns(b, kColumns, [&](const ColumnBatch& batch) {
       const ColumnVector& ids = batch.columns[0];
-      const ColumnVector& accounts = batch.columns[1];
+      const ColumnVector& account_column = batch.columns[1];
       for (uint32_t r = 0; r < batch.row_count; ++r) {
         const Str id = ids.StringAt(r);
-        if (!IsNull(id)) hashes.push_back(MemTable::KeyHash(id, accounts.StringAt(r)));
+        if (IsNull(id)) continue;
+        const Str account = account_column.StringAt(r);
+        hashes.push_back(MemTable::KeyHash(id, account));
+        accounts->Add(account);
       }
       return Status::OK();
     }));
@@ -392,27 +396,39 @@ Result<std::vector<uint64_t>> SegmentKeyHashes(const SegmentReader& reader) {
 
 }  // namespace
 
-std::shared_ptr<const KeyDigest> EventStore::DigestOf(const LiveSegment& seg) {
+std::shared_ptr<const KeyDigest> EventStore::DigestOf(LiveSegment& seg) {
   if (seg.bad()) return nullptr;
   const uint64_t id = seg.reader()->cache_id();
   if (auto d = digests_->Lookup(id)) return d;
-  // ~5 bytes per key (key_digest.h): do not read a segment whose digest could not be kept.
-  if (!digests_->Fits(seg.info().event_count * 5 + 1024)) return nullptr;
-  auto hashes = SegmentKeyHashes(*seg.reader());
+  // Do not read a segment whose digest could not be kept.
+  if (!digests_->Fits(KeyDigest::MemoryBytesFor(seg.info().event_count))) return nullptr;
+  auto accounts = std::make_shared<KeyAccounts>();
+  auto hashes = SegmentKeyHashes(*seg.reader(), accounts.get());
   if (!hashes.ok()) return nullptr;
+  digest_rebuilds_.fetch_add(1);
+  if (seg.key_accounts() == nullptr) seg.set_key_accounts(std::move(accounts));
   auto d = std::make_shared<const KeyDigest>(std::move(*hashes));
   digests_->Insert(id, d);
   return d;
 }
 
 std::vector<EventStore::DedupeCandidate> EventStore::DedupeCandidates(const Version& version,
-                                                                      int64_t lo, int64_t hi) {
+                                                                      int64_t lo, int64_t hi,
+                                                                      const KeyAccounts& accounts) {
   std::vector<DedupeCandidate> out;
   for (const auto& seg : version.segments) {
     const SegmentInfo& info = seg->info();
-    if (!seg->bad() && info.event_count > 0 && info.min_time_us <= hi && info.max_time_us >= lo) {
-      out.push_back({seg.get(), DigestOf(*seg)});
+    if (seg->bad() || info.event_count == 0 || info.min_time_us > hi || info.max_time_us < lo) {
+      continue;
     }
+    std::shared_ptr<const KeyAccounts> held = seg->key_accounts();
+    if (held != nullptr && !held->Intersects(accounts)) continue;
+    std::shared_ptr<const KeyDigest> digest = DigestOf(*seg);
+    if (held == nullptr) {
+      held = seg->key_accounts();  // learnt by reading the keys
+      if (held != nullptr && !held->Intersects(accounts)) continue;
+    }
+    out.push_back({seg.get(), std::move(digest)});
   }
   return out;
 }
@@ -435,14 +451,16 @@ Result<AppendResult> EventStore::WriteDirect(std::vector<EventBatch>& batches, M
                                              const std::shared_ptr<const Version>& version) {
   int64_t lo = INT64_MAX, hi = INT64_MIN;
   size_t total = 0;
+  KeyAccounts accounts;
   for (const EventBatch& b : batches) {
     total += b.events.size();
     for (const Event& e : b.events) {
       lo = std::min(lo, e.event_time_us);
       hi = std::max(hi, e.event_time_us);
+      accounts.Add(e.recipient_account_id);
     }
   }
-  const std::vector<DedupeCandidate> candidates = DedupeCandidates(*version, lo, hi);
+  const std::vector<DedupeCandidate> candidates = DedupeCandidates(*version, lo, hi, accounts);
   // The write's own key set: duplicates within the batches. Its views point into the batches.
   MemTable keys;
   std::vector<EventRef> refs;
@@ -512,13 +530,15 @@ Status EventStore::CommitGroup(const std::vector<Writer*>& group, MemTable* mem,
   // Only segments whose eventTime range meets the group's can hold one of its events: a
   // re-delivered event carries its original eventTime.
   int64_t lo = INT64_MAX, hi = INT64_MIN;
+  KeyAccounts accounts;
   for (const Writer* w : group) {
     for (const Event& e : w->batch->events) {
       lo = std::min(lo, e.event_time_us);
       hi = std::max(hi, e.event_time_us);
+      accounts.Add(e.recipient_account_id);
     }
   }
-  const std::vector<DedupeCandidate> candidates = DedupeCandidates(*version, lo, hi);
+  const std::vector<DedupeCandidate> candidates = DedupeCandidates(*version, lo, hi, accounts);
 
   // Undo of the keys this group inserted, should it fail: they point into the group's batches.
   auto erase_keys = [&](size_t writers_done, size_t events_done) {
@@ -747,6 +767,9 @@ Result<std::shared_ptr<LiveSegment>> EventStore::WriteNewSegment(
     env_->RemoveFile(path).IgnoreError();
     return s.WithPrefix(fmt::format("{}: {}", dir_, what));
   }
+  auto accounts = std::make_shared<KeyAccounts>();
+  for (const EventRef& r : refs) accounts->Add(r.event->recipient_account_id);
+  seg->set_key_accounts(std::move(accounts));
   if (digests_->capacity() > 0) {
     digests_->Insert(seg->reader()->cache_id(), std::make_shared<const KeyDigest>(key_hashes()));
   }
@@ -1052,6 +1075,7 @@ StoreStats EventStore::Stats() {
     }
     st.manifest_sequence = v->manifest_sequence;
     st.key_digest_bytes = digests_->bytes();
+    st.key_digest_rebuilds = digest_rebuilds_.load();
     st.retention_floor_us = v->retention_floor_us;
     st.flushes = flushes_;
     st.compactions = compactions_;

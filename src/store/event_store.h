@@ -88,7 +88,8 @@ struct StoreStats {
   uint64_t bytes_on_disk = 0;  // segments + WAL + MANIFEST
   uint64_t memtable_events = 0;
   uint64_t memtable_bytes = 0;
-  uint64_t key_digest_bytes = 0;  // memory of the key digest cache (shared: see StoreOptions)
+  uint64_t key_digest_bytes = 0;     // memory of the key digest cache (shared: see StoreOptions)
+  uint64_t key_digest_rebuilds = 0;  // since open: digests rebuilt from this store's segments
   uint64_t manifest_sequence = 0;
   uint64_t flushes = 0;        // since open
   uint64_t compactions = 0;    // since open
@@ -212,7 +213,9 @@ class EventStore {
     const LiveSegment* segment;
     std::shared_ptr<const KeyDigest> digest;  // null: ask the segment (bloom, block)
   };
-  std::vector<DedupeCandidate> DedupeCandidates(const Version& version, int64_t lo, int64_t hi);
+  // Segments known to hold none of `accounts` (the write's recipientAccountIds) are left out.
+  std::vector<DedupeCandidate> DedupeCandidates(const Version& version, int64_t lo, int64_t hi,
+                                                const KeyAccounts& accounts);
   // Whether one of `candidates` holds the key of `e` (hash = its KeyHash). REQUIRES: e has an
   // eventID.
   Result<bool> InSegments(const std::vector<DedupeCandidate>& candidates, const Event& e,
@@ -220,7 +223,8 @@ class EventStore {
   // The digest of `seg`: cached, or rebuilt from its eventID and recipientAccountId columns and
   // cached. Null when the budget cannot hold it or the columns cannot be read (the segment then
   // answers itself and reports its damage).
-  std::shared_ptr<const KeyDigest> DigestOf(const LiveSegment& seg);
+  // Learns the segment's key accounts on the way, if it did not know them.
+  std::shared_ptr<const KeyDigest> DigestOf(LiveSegment& seg);
   // Writes `refs` (sorted by eventTime) to a new segment file of `level` (durable, directory
   // entry too) and opens it, and caches the key digest of `key_hashes()` (called only when the
   // digest cache has a budget).
@@ -268,6 +272,7 @@ class EventStore {
   std::shared_ptr<KeyDigestCache> digests_;  // options_.digest_cache or the store's own
   uint64_t next_file_number_ = 1;
   uint64_t flushes_ = 0, compactions_ = 0, direct_writes_ = 0;
+  std::atomic<uint64_t> digest_rebuilds_{0};
   uint32_t retention_days_ = 0;  // copy of the manifest's, for readers
   bool maintenance_requested_ = false;
   bool stop_ = false;  // background threads exit

@@ -157,13 +157,48 @@ TEST_F(DirectWriteTest, DedupeStaysExactWhenKeyDigestsAreEvictedAndRebuilt) {
     EXPECT_EQ(r->accepted, 3u);
     EXPECT_EQ(r->duplicates, 1051u);
     EXPECT_LE(cache->bytes(), budget);
-    if (budget == (uint64_t{64} << 20)) EXPECT_EQ(cache->entries(), 7u);
+    if (budget == (uint64_t{64} << 20)) {
+      EXPECT_EQ(cache->entries(), 7u);
+    }
     auto want = Want(written);
     for (const Rec& x : Recs("fresh-", 50)) want[x.id] = 1;
     for (const Rec& x : Recs("last-", 3)) want[x.id] = 1;
     want[other.id] = 2;
     EXPECT_EQ(CountIds(store.get()), want);
   }
+}
+
+// A segment whose recipient accounts the write's events do not have is no dedupe candidate: its
+// digest is neither probed nor rebuilt after eviction.
+TEST_F(DirectWriteTest, SegmentsOfOtherAccountsAreNotDedupeCandidates) {
+  std::vector<uint64_t> sample(100);
+  for (size_t i = 0; i < sample.size(); ++i) sample[i] = i * 0x9E3779B97F4A7C15ull;
+  const uint64_t one = KeyDigest(sample).memory_bytes();
+  options_.digest_cache = std::make_shared<KeyDigestCache>(one + one / 2);  // one digest
+  auto store = Open(env_.get(), true);
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(Direct(store.get(), {Recs("a" + std::to_string(i) + "-", 100)}).ok());
+  }
+  // a2's digest is cached; a0's and a1's were evicted (and rebuilt by the writes of a1 and a2,
+  // whose candidates they were).
+  const uint64_t rebuilt = store->Stats().key_digest_rebuilds;
+  std::vector<Rec> other = Recs("b-", 100);
+  for (Rec& r : other) r.account = "444455556666";
+  auto r = Direct(store.get(), {other});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->accepted, 100u);
+  EXPECT_EQ(store->Stats().key_digest_rebuilds, rebuilt);  // a0..a2 were no candidates
+  for (Rec& x : other) x.id += "-again";
+  r = Direct(store.get(), {other});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->accepted, 100u);
+  EXPECT_EQ(store->Stats().key_digest_rebuilds, rebuilt);  // b's digest was cached
+  // The first account's events again: its segments are candidates, their digests are rebuilt.
+  r = Direct(store.get(), {Recs("a0-", 100), {Recs("a1-", 100)[5]}});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->duplicates, 101u);
+  EXPECT_GE(store->Stats().key_digest_rebuilds, rebuilt + 2);
+  EXPECT_EQ(CountIds(store.get()).size(), 500u);
 }
 
 TEST_F(DirectWriteTest, FailedSyncAcknowledgesNothingAndLeavesNoPartialBatch) {

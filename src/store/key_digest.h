@@ -15,9 +15,13 @@
 // Thread-safety: immutable after construction; any thread may call MayContain.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <vector>
+
+#include "event/event.h"
 
 namespace cairn {
 
@@ -34,6 +38,10 @@ class KeyDigest {
     }
     return false;
   }
+  // memory_bytes() of a digest of `keys` distinct hashes.
+  static size_t MemoryBytesFor(size_t keys) {
+    return sizeof(KeyDigest) + (keys + std::max<size_t>(1, keys / 4) + 1) * sizeof(uint32_t);
+  }
   size_t key_count() const { return fingerprints_.size(); }
   size_t memory_bytes() const {
     return sizeof(*this) + (fingerprints_.capacity() + starts_.capacity()) * sizeof(uint32_t);
@@ -47,6 +55,38 @@ class KeyDigest {
   uint64_t buckets_ = 1;
   std::vector<uint32_t> starts_;        // buckets_ + 1 offsets into fingerprints_
   std::vector<uint32_t> fingerprints_;  // low 32 bits of the sorted, distinct hashes
+};
+
+// The distinct recipientAccountIds (the dedupe key's second part; NULL is a value of its own) of
+// a segment's events, when there are at most kMaxListed of them. A write none of whose events has
+// one of them cannot find a duplicate in that segment, which is then no dedupe candidate at all:
+// its digest is neither probed nor rebuilt. An import walks logs account by account, so most
+// segments hold one account.
+// Thread-safety: none (build it, then share it const).
+class KeyAccounts {
+ public:
+  static constexpr size_t kMaxListed = 16;
+
+  void Add(Str account) {
+    if (all_) return;
+    if (IsNull(account)) {
+      has_null_ = true;
+      return;
+    }
+    if (!ids_.empty() && ids_.back() == account) return;  // runs of one account are the rule
+    AddSlow(account);
+  }
+  // Whether some account may be in both (always, when either has too many to list).
+  bool Intersects(const KeyAccounts& other) const;
+  bool all() const { return all_; }
+  size_t size() const { return ids_.size() + has_null_; }
+
+ private:
+  void AddSlow(Str account);
+
+  bool all_ = false;
+  bool has_null_ = false;
+  std::vector<std::string> ids_;  // the last one added is at the back
 };
 
 }  // namespace cairn

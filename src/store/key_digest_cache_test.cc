@@ -32,6 +32,7 @@ TEST(KeyDigest, HoldsEveryKeyInAboutFiveBytesEach) {
     for (uint64_t k : RandomHashes(100000, 8)) false_hits += d.MayContain(k);
     EXPECT_EQ(false_hits, 0);
     EXPECT_LE(d.memory_bytes(), 5 * n + 128);
+    EXPECT_EQ(d.memory_bytes(), KeyDigest::MemoryBytesFor(n));
   }
 }
 
@@ -44,6 +45,33 @@ TEST(KeyDigest, HashesDifferingOnlyInTheirHighOrLowHalfAreTold) {
   for (uint64_t k : keys) EXPECT_TRUE(d.MayContain(k));
   EXPECT_FALSE(d.MayContain(base + 1));
   EXPECT_FALSE(d.MayContain(base ^ (uint64_t{1} << 63) ^ (uint64_t{1} << 62)));
+}
+
+TEST(KeyAccounts, ListsFewAccountsAndNullAndGivesUpOnMany) {
+  KeyAccounts a, b, none;
+  a.Add("111122223333");
+  a.Add("111122223333");
+  a.Add("444455556666");
+  a.Add("111122223333");
+  EXPECT_EQ(a.size(), 2u);
+  b.Add("777788889999");
+  EXPECT_FALSE(a.Intersects(b));
+  EXPECT_FALSE(b.Intersects(a));
+  EXPECT_FALSE(a.Intersects(none));
+  b.Add(Str());  // NULL is a value of its own, distinct from ""
+  EXPECT_FALSE(a.Intersects(b));
+  a.Add("");
+  EXPECT_FALSE(a.Intersects(b));
+  a.Add(Str());
+  EXPECT_TRUE(a.Intersects(b));
+  b = KeyAccounts();
+  b.Add("444455556666");
+  EXPECT_TRUE(a.Intersects(b));
+  KeyAccounts many;
+  for (int i = 0; i < 40; ++i) many.Add(std::to_string(100000 + i));
+  EXPECT_TRUE(many.all());
+  EXPECT_TRUE(many.Intersects(none));
+  EXPECT_TRUE(none.Intersects(many));
 }
 
 TEST(KeyDigestCache, EvictsLeastRecentlyUsedWithinItsBudget) {

@@ -16,11 +16,13 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
 #include "common/env.h"
 #include "common/status.h"
+#include "store/key_digest.h"
 #include "store/manifest.h"
 #include "store/segment_reader.h"
 
@@ -49,6 +51,18 @@ class LiveSegment {
   bool bad() const { return reader_ == nullptr; }
   const Status& error() const { return error_; }
 
+  // The distinct recipientAccountIds of the segment's events (key_digest.h), once known: set by
+  // the write that made the segment, or by the dedupe check when it reads the segment's keys.
+  // Null while unknown.
+  std::shared_ptr<const KeyAccounts> key_accounts() const {
+    std::lock_guard<std::mutex> l(accounts_mu_);
+    return accounts_;
+  }
+  void set_key_accounts(std::shared_ptr<const KeyAccounts> a) {
+    std::lock_guard<std::mutex> l(accounts_mu_);
+    accounts_ = std::move(a);
+  }
+
   // Called by the store once no current Version lists this segment.
   void MarkObsolete() { obsolete_.store(true); }
 
@@ -59,6 +73,8 @@ class LiveSegment {
   std::unique_ptr<SegmentReader> reader_;
   Status error_;
   std::atomic<bool> obsolete_{false};
+  mutable std::mutex accounts_mu_;
+  std::shared_ptr<const KeyAccounts> accounts_;
 };
 
 struct Version {
