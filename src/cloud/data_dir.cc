@@ -205,10 +205,11 @@ DataDirOptions::DataDirOptions() {
   // Event data stores: two memtables (one filling, one flushing) of this size are the largest
   // steady part of an import's memory (doc/history.md, "Memory").
   store_options.memtable_bytes = 48ull << 20;
-  // Compaction rewrites nearly every event of an event data store once, into the segments that
-  // stay: zstd level 6 there (flushes keep level 3) cut the 1M dataset's organization store from
-  // 100.6 to 99.7 bytes per event at no measurable CPU cost on the import.
-  store_options.compaction_segment_options.compression_level = 6;
+  // Compaction outputs and an import's direct writes: zstd level 1 for the plain, UUID and fixed
+  // pages (the code group and dictionaries keep their own minimum levels, segment_writer.cc).
+  // Against level 6 it cuts ~25% of the segment writer's CPU for ~2.6 bytes per event on the 1M
+  // dataset, paid for by smaller trained zstd dictionaries (doc/benchmarks.md "ingest").
+  store_options.compaction_segment_options.compression_level = 1;
 }
 
 std::string NewUuid() {
