@@ -6,7 +6,8 @@
 // Pages are keyed by the segment file's process-unique id and the page's offset in the file;
 // segment files are immutable, so an entry never goes stale. Segment readers also keep derived
 // per-block data here under keys with the offset's top bit set (SegmentFile::LookupMemberCodes:
-// one code group member's codes), so that one budget bounds both. Least recently used pages are
+// one code group member's codes; LookupBlockTimes: decoded eventTime), so that one budget bounds
+// both. Least recently used pages are
 // evicted past the byte budget (default 1 GiB; CAIRN_PAGE_CACHE_MB overrides, 0 disables).
 //
 // Thread-safety: every method may be called from many threads at once.

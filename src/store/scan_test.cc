@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cstring>
 #include <numeric>
 #include <random>
 #include <set>
@@ -392,6 +393,41 @@ TEST_F(ScanTest, GroupCodesOfWholeBlocksAreCachedAndReadBack) {
   std::reverse(want.begin(), want.end());
   ASSERT_FALSE(want.empty());
   EXPECT_EQ(Run(part), want);
+}
+
+// eventTime decoded for a whole block is kept in the page cache; later scans (time windows, time
+// projections) copy it from there, and select and return the same rows and times.
+TEST_F(ScanTest, BlockTimesAreCachedAndReadBack) {
+  const auto* file = static_cast<const segment::SegmentFile*>(reader_.get());
+  const uint16_t id = static_cast<uint16_t>(ColumnId::kEventTime);
+  EXPECT_EQ(file->LookupBlockTimes(0, id), nullptr);
+  ScanSpec spec;
+  spec.projection = {ColumnId::kEventTime, ColumnId::kSessionCreationDate};
+  spec.min_time_us = batch_.events[450].event_time_us;
+  spec.max_time_us = batch_.events[2000].event_time_us;
+  std::vector<size_t> want;
+  for (size_t i = 0; i < batch_.size(); ++i) {
+    if (BruteForce(spec, batch_.events[i])) want.push_back(i);
+  }
+  EXPECT_EQ(Run(spec), want);  // decoded; Run checks every projected value
+  size_t cached = 0;
+  for (uint32_t b = 0; b < file->block_count(); ++b) {
+    std::shared_ptr<const std::string> times = file->LookupBlockTimes(b, id);
+    if (!times) continue;  // blocks outside the window are not read
+    ++cached;
+    const uint32_t rows = file->block_range(b).rows;
+    ASSERT_EQ(times->size(), size_t{rows} * sizeof(int64_t));
+    for (uint32_t r = 0; r < rows; ++r) {
+      int64_t t;
+      std::memcpy(&t, times->data() + size_t{r} * sizeof(int64_t), sizeof(t));
+      EXPECT_EQ(t, batch_.events[size_t{b} * kBlockRows + r].event_time_us);
+    }
+  }
+  EXPECT_GE(cached, 5u);
+  EXPECT_EQ(Run(spec), want);  // from the cache
+  spec.reverse = true;
+  std::reverse(want.begin(), want.end());
+  EXPECT_EQ(Run(spec), want);
 }
 
 TEST_F(ScanTest, RejectsBadSpecs) {

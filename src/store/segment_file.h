@@ -74,6 +74,11 @@ class SegmentFile final : public SegmentReader {
   std::shared_ptr<const std::string> LookupMemberCodes(uint32_t block, uint16_t id) const;
   void CacheMemberCodes(uint32_t block, uint16_t id,
                         std::shared_ptr<const std::string> codes) const;
+  // The same for a time-delta stream (eventTime) of a whole block: its int64 values (native byte
+  // order) as decoded, so that hot scans of time windows and time projections copy them instead
+  // of decoding a varint per row.
+  std::shared_ptr<const std::string> LookupBlockTimes(uint32_t block, uint16_t id) const;
+  void CacheBlockTimes(uint32_t block, uint16_t id, std::shared_ptr<const std::string> times) const;
 
   Result<bool> ContainsEvent(Str event_id, Str recipient_account_id) const override;
   Result<bool> ContainsEvent(Str event_id, Str recipient_account_id,

@@ -485,7 +485,7 @@ void DecodedStream::Clear() {
   dict = {};
   // codes keeps its size: see Decode (a whole-block member decode overwrites all of it).
   strs.clear();
-  i64.clear();
+  // i64 keeps its size: see Decode (time streams are decoded whole).
   bools.clear();
   counts.clear();
   pages.clear();
@@ -691,7 +691,9 @@ Status BlockCursor::Decode(uint16_t id, DecodedStream* s, std::span<const uint32
       case Encoding::kTimeDelta:
       case Encoding::kTimeRelative:
         s->kind = VectorKind::kInt64;
-        s->i64.assign(n, INT64_MIN);
+        // Decoded whole (one page per block): a buffer of the right size left by the previous
+        // block (Clear keeps it) is overwritten, so it needs no NULL fill first.
+        if (!chunk || s->i64.size() != n) s->i64.assign(n, INT64_MIN);
         break;
       case Encoding::kBool:
         s->kind = VectorKind::kBool;
@@ -715,6 +717,16 @@ Status BlockCursor::Decode(uint16_t id, DecodedStream* s, std::span<const uint32
     if (values && large_dict) RETURN_IF_ERROR(Materialize(s, rows, all));
     if (all && (!large_dict || values)) s->loaded = true;
     return Status::OK();
+  }
+  // eventTime decoded before by any scan: a copy instead of a varint decode per row.
+  const bool times = col && col->encoding == Encoding::kTimeDelta;
+  if (times) {
+    if (std::shared_ptr<const std::string> hit = file_->LookupBlockTimes(block_, id);
+        hit && hit->size() == size_t{n} * sizeof(int64_t)) {
+      std::memcpy(s->i64.data(), hit->data(), hit->size());
+      s->loaded = true;
+      return Status::OK();
+    }
   }
   RETURN_IF_ERROR(ReadChunk(*chunk, s));
   uint64_t total = 0;
@@ -747,6 +759,12 @@ Status BlockCursor::Decode(uint16_t id, DecodedStream* s, std::span<const uint32
   // Loaded: every page decoded, and for large dictionaries every value looked up.
   if (every_page && (!large_dict || (values && all))) {
     s->loaded = true;
+    if (times) {
+      file_->CacheBlockTimes(
+          block_, id,
+          std::make_shared<const std::string>(reinterpret_cast<const char*>(s->i64.data()),
+                                              s->i64.size() * sizeof(int64_t)));
+    }
   }
   return Status::OK();
 }
@@ -767,11 +785,25 @@ std::shared_ptr<const std::string> SegmentFile::DecompressShared(
 }
 
 namespace {
-// Cache keys of member codes: page offsets are file offsets (< 2^63), these have the top bit set.
+// Cache keys of decoded block data: page offsets are file offsets (< 2^62), these have the top
+// bit set, and the next bit tells member codes (0) from times (1).
 uint64_t MemberCodesKey(uint32_t block, uint16_t id) {
   return (uint64_t{1} << 63) | (uint64_t{block} << 16) | id;
 }
+uint64_t BlockTimesKey(uint32_t block, uint16_t id) {
+  return (uint64_t{3} << 62) | (uint64_t{block} << 16) | id;
+}
 }  // namespace
+
+std::shared_ptr<const std::string> SegmentFile::LookupBlockTimes(uint32_t block,
+                                                                 uint16_t id) const {
+  return PageCache::Default().LookupShared(cache_id_, BlockTimesKey(block, id));
+}
+
+void SegmentFile::CacheBlockTimes(uint32_t block, uint16_t id,
+                                  std::shared_ptr<const std::string> times) const {
+  PageCache::Default().InsertShared(cache_id_, BlockTimesKey(block, id), std::move(times));
+}
 
 std::shared_ptr<const std::string> SegmentFile::LookupMemberCodes(uint32_t block,
                                                                   uint16_t id) const {
