@@ -93,6 +93,16 @@ class BatchQueue {
   bool stopped_ = false;
 };
 
+// The process's resident memory (/proc/self/statm), 0 if unknown.
+uint64_t ResidentBytes() {
+  std::FILE* f = std::fopen("/proc/self/statm", "r");
+  if (f == nullptr) return 0;
+  unsigned long long size = 0, resident = 0;
+  const int n = std::fscanf(f, "%llu %llu", &size, &resident);
+  std::fclose(f);
+  return n == 2 ? resident * static_cast<uint64_t>(sysconf(_SC_PAGESIZE)) : 0;
+}
+
 // CAIRN_IMPORT_MEMLOG=N: every N routed batches, one line on stderr with what holds the memory
 // (doc/benchmarks.md, "ingest"): the kernel's view (/proc/self/status), glibc's (mallinfo2), the
 // page cache and what the router holds. For finding what grows with the input.
@@ -263,10 +273,16 @@ int RunImport(const ImportArgs& args) {
   // Direct mode: each event is written once, straight into segments (src/cloud/router.h).
   cloud::RouterOptions router_options;
   router_options.direct = !args.via_wal;
-  // Freed memory that glibc keeps in its arenas counts against the import's bound: once it
-  // passes 192 MB, give its pages back (rarely: re-faulting them costs system time).
+  // Freed memory that glibc keeps in its arenas counts against the import's bound: once more
+  // than 128 MB of it is resident, give its pages back. Judged by the resident size, not by the
+  // free bytes mallinfo2 counts (those include pages given back before, and trimming for them
+  // after every write made later allocations fault their pages in again: system time grew with
+  // the input).
   router_options.after_direct_write = [] {
-    if (mallinfo2().fordblks > (192u << 20)) malloc_trim(0);
+    const struct mallinfo2 mi = mallinfo2();
+    const uint64_t in_use = mi.uordblks + mi.hblkhd;
+    const uint64_t resident = ResidentBytes();
+    if (resident > in_use + (128u << 20)) malloc_trim(0);
   };
   cloud::Router router(dir, router_options);
   BatchQueue queue(2);

@@ -92,6 +92,7 @@ Status Router::Route(EventBatch&& batch) {
   }
   if (options_.direct) RETURN_IF_ERROR(DirectError());
   const int64_t now = dir_->env()->NowMicros();
+  ++routes_;
   RouteCounts c;  // this batch's share, added under the lock
   c.events = batch.size();
   uint64_t batch_raw = 0;
@@ -128,6 +129,7 @@ Status Router::Route(EventBatch&& batch) {
       if (p.batch.events.capacity() == 0) p.batch.events.reserve(options_.direct_chunk_events);
     }
     CopyEventInto(e, batch, &p.batch);
+    p.last_route = routes_;
     const uint64_t bytes = MemTable::EventBytes(e);
     p.bytes += bytes;
     p.raw_bytes += e.raw.size();
@@ -165,10 +167,17 @@ Status Router::Route(EventBatch&& batch) {
   const uint64_t max_pending =
       options_.direct ? options_.direct_max_pending_bytes : options_.max_pending_bytes;
   while (pending_bytes_ > max_pending) {
-    auto largest = std::max_element(
-        pending_.begin(), pending_.end(),
-        [](const auto& a, const auto& b) { return a.second.bytes < b.second.bytes; });
-    RETURN_IF_ERROR(AppendPending(&largest->second));
+    // WAL mode: the largest, one append for the most events. Direct mode: the one left behind
+    // longest (see RouterOptions), the largest among those.
+    auto pick =
+        std::min_element(pending_.begin(), pending_.end(), [&](const auto& a, const auto& b) {
+          const Pending& x = a.second;
+          const Pending& y = b.second;
+          if ((x.bytes == 0) != (y.bytes == 0)) return y.bytes == 0;
+          if (options_.direct && x.last_route != y.last_route) return x.last_route < y.last_route;
+          return x.bytes > y.bytes;
+        });
+    RETURN_IF_ERROR(AppendPending(&pick->second));
   }
   return Status::OK();
 }

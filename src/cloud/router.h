@@ -54,13 +54,16 @@ struct RouterOptions {
   // Direct mode (see above). Pending events are written as a segment once the organization's
   // reach direct_org_raw_bytes of raw records, or a history's direct_history_raw_bytes (both a
   // little above the stores' small_segment_raw_bytes, so compaction never rewrites them), or, for
-  // the largest pending history, once all histories' pending memory exceeds
-  // direct_max_pending_bytes. direct_threads write segments; direct_queue more writes may wait
-  // (their memory is part of the import's); with 0, routing waits until a writer is free.
+  // the pending history that got no event for the longest time, once all histories' pending
+  // memory exceeds direct_max_pending_bytes. Logs are walked account by account and region by
+  // region: the histories left behind hold the remainders of their last sets, which would only
+  // sit in memory, while the one being filled grows to a whole segment. direct_threads write
+  // segments; direct_queue more writes may wait (their memory is part of the import's); with 0,
+  // routing waits until a writer is free.
   bool direct = false;
   uint64_t direct_org_raw_bytes = 72ull << 20;
   uint64_t direct_history_raw_bytes = 36ull << 20;
-  uint64_t direct_max_pending_bytes = 128ull << 20;
+  uint64_t direct_max_pending_bytes = 64ull << 20;
   size_t direct_threads = 2;
   size_t direct_queue = 0;
   // A history's pending events are gathered in chunks of this many (~4 MB of Event structs): one
@@ -120,6 +123,7 @@ class Router {
     EventBatch batch;
     uint64_t bytes = 0;
     uint64_t raw_bytes = 0;
+    uint64_t last_route = 0;  // the Route call that last added an event
   };
   struct DirectJob {
     EventStore* store = nullptr;
@@ -139,6 +143,7 @@ class Router {
   EventStore* org_ = nullptr;
   std::map<std::pair<std::string, std::string>, Pending> pending_;  // by (account, region)
   uint64_t pending_bytes_ = 0;
+  uint64_t routes_ = 0;                  // Route calls
   std::vector<EventBatch> org_pending_;  // direct mode
   uint64_t org_pending_raw_ = 0;
 

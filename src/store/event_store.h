@@ -67,7 +67,7 @@ struct StoreOptions {
   // by the stores of a data folder, so their memory is bounded together. Null: the store makes a
   // cache of its own of max_digest_bytes (0: no digests; every dedupe check asks the segments).
   std::shared_ptr<KeyDigestCache> digest_cache;
-  uint64_t max_digest_bytes = 64ull << 20;
+  uint64_t max_digest_bytes = 32ull << 20;
   SegmentWriteOptions flush_segment_options;       // compression level etc. for flushes
   SegmentWriteOptions compaction_segment_options;  // ... and for compaction outputs
 };
