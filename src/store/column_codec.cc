@@ -120,16 +120,43 @@ void UuidBytes(Str v, uint8_t bytes[16]) {
   }
 }
 
+bool ParseCanonicalUuid(Str s, uint8_t bytes[16]) {
+  if (s.size() != 36 || s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-') return false;
+  // Nibble values of [0-9a-f]; 0x10 marks every other byte.
+  static const auto kNibble = [] {
+    std::array<uint8_t, 256> t;
+    t.fill(0x10);
+    for (int i = 0; i < 16; ++i) t[static_cast<uint8_t>(kHex[i])] = static_cast<uint8_t>(i);
+    return t;
+  }();
+  static constexpr int kAt[16] = {0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34};
+  const auto* p = reinterpret_cast<const uint8_t*>(s.data());
+  unsigned bad = 0;
+  for (int i = 0; i < 16; ++i) {
+    const uint8_t hi = kNibble[p[kAt[i]]], lo = kNibble[p[kAt[i] + 1]];
+    bad |= hi | lo;
+    bytes[i] = static_cast<uint8_t>(hi << 4 | (lo & 0x0F));
+  }
+  return (bad & 0x10) == 0;
+}
+
 void EncodeUuids(std::span<const Str> values, std::string* out) {
   // tags, then the UUIDs as 16 bytes each, then the other values as in kPlain (without NULLs).
   const size_t tags = out->size();
-  for (Str v : values) out->push_back(IsNull(v) ? 0 : IsCanonicalUuid(v) ? 1 : 2);
-  for (size_t i = 0; i < values.size(); ++i) {
-    if ((*out)[tags + i] != 1) continue;
-    uint8_t bytes[16];
-    UuidBytes(values[i], bytes);
-    out->append(reinterpret_cast<const char*>(bytes), 16);
+  out->resize(tags + values.size() * 17);  // every value a UUID at most; trimmed below
+  char* tag = out->data() + tags;
+  char* bins = tag + values.size();
+  for (Str v : values) {
+    if (IsNull(v)) {
+      *tag++ = 0;
+    } else if (ParseCanonicalUuid(v, reinterpret_cast<uint8_t*>(bins))) {
+      *tag++ = 1;
+      bins += 16;
+    } else {
+      *tag++ = 2;
+    }
   }
+  out->resize(static_cast<size_t>(bins - out->data()));
   for (size_t i = 0; i < values.size(); ++i) {
     if ((*out)[tags + i] == 2) PutVarint(out, values[i].size());
   }

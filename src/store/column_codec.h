@@ -49,6 +49,8 @@ void EncodeCounts(std::span<const uint32_t> values, std::string* out);
 bool IsCanonicalUuid(Str s);
 // The 16 bytes of a canonical UUID. REQUIRES: IsCanonicalUuid(s).
 void UuidBytes(Str s, uint8_t out[16]);
+// IsCanonicalUuid and UuidBytes in one pass: false (and `out` unspecified) when `s` is not one.
+bool ParseCanonicalUuid(Str s, uint8_t out[16]);
 // Keeps the entries of `rows` (ascending, relative to the page's first row) whose value in the
 // kUuid `payload` equals one of `uuids` (16 bytes each) or `others` (non-UUID strings): evaluates
 // = / IN without rendering UUIDs as text. Returns false when the payload is malformed.

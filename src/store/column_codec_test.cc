@@ -89,6 +89,22 @@ TEST(ColumnCodec, Uuids) {
   EXPECT_FALSE(IsCanonicalUuid("0ebbaee4-6e67-431d-8225-ba0d81df597"));
   EXPECT_FALSE(IsCanonicalUuid("0ebbaee4x6e67-431d-8225-ba0d81df5972"));
   EXPECT_FALSE(IsCanonicalUuid(Str()));
+  // ParseCanonicalUuid agrees with IsCanonicalUuid + UuidBytes, also on near misses (every
+  // position replaced by a byte outside [0-9a-f], and by upper-case digits).
+  const std::string good = "0ebbaee4-6e67-431d-8225-ba0d81df5972";
+  uint8_t want[16], got[16];
+  UuidBytes(good, want);
+  ASSERT_TRUE(ParseCanonicalUuid(good, got));
+  EXPECT_EQ(std::string(reinterpret_cast<char*>(got), 16),
+            std::string(reinterpret_cast<char*>(want), 16));
+  for (size_t i = 0; i < good.size(); ++i) {
+    for (char c : {'g', 'A', 'F', '-', '0', '\0', '\xff'}) {
+      std::string v = good;
+      v[i] = c;
+      EXPECT_EQ(ParseCanonicalUuid(v, got), IsCanonicalUuid(v)) << v;
+    }
+  }
+  EXPECT_FALSE(ParseCanonicalUuid(Str(), got));
   std::vector<Str> values = {"0ebbaee4-6e67-431d-8225-ba0d81df5972", Str(), "P5W1HYN3P65ZQ2IA",
                              Str("", 0), "ffffffff-0000-4000-8000-123456789abc"};
   std::string payload;

@@ -248,6 +248,38 @@ struct StringStream {
   }
 };
 
+// The first kZonePrefix (16) bytes of a value as two big-endian words and a length, ordered as
+// the prefixes are ordered byte-wise (a shorter prefix of the same bytes first).
+struct ZonePrefixKey {
+  uint64_t hi = 0, lo = 0;
+  uint32_t size = 0;
+  static ZonePrefixKey Of(Str v) {
+    static_assert(kZonePrefix == 16);
+    char bytes[16] = {};
+    const size_t n = std::min<size_t>(v.size(), 16);
+    std::memcpy(bytes, v.data(), n);
+    ZonePrefixKey k;
+    std::memcpy(&k.hi, bytes, 8);
+    std::memcpy(&k.lo, bytes + 8, 8);
+    k.hi = __builtin_bswap64(k.hi);
+    k.lo = __builtin_bswap64(k.lo);
+    k.size = static_cast<uint32_t>(n);
+    return k;
+  }
+  bool operator<(const ZonePrefixKey& o) const {
+    if (hi != o.hi) return hi < o.hi;
+    if (lo != o.lo) return lo < o.lo;
+    return size < o.size;
+  }
+  std::string ToString() const {
+    char bytes[16];
+    const uint64_t h = __builtin_bswap64(hi), l = __builtin_bswap64(lo);
+    std::memcpy(bytes, &h, 8);
+    std::memcpy(bytes + 8, &l, 8);
+    return std::string(bytes, size);
+  }
+};
+
 using Payloads = std::vector<std::pair<std::string, uint32_t>>;  // page payload, value count
 
 class Writer {
@@ -285,6 +317,10 @@ class Writer {
     ObserveStrings();
     for (StringStream& s : streams_) RETURN_IF_ERROR(Decide(&s));
     ChooseGroup();
+    for (size_t k = 0; k < scalar_streams_.size(); ++k) {
+      const StringStream& s = streams_[scalar_streams_[k]];
+      if (s.non_null > 0 && !s.dict_ok) plain_scalars_.push_back(k);
+    }
     for (size_t b = 0; b * block_rows_ < events_.size(); ++b) RETURN_IF_ERROR(WriteBlock(b));
     for (const StringStream& s : streams_) {
       if (s.non_null > 0) footer_.columns.push_back(s.info);
@@ -516,16 +552,25 @@ class Writer {
     for (const auto& codes : group_codes_) any |= !codes.empty();
     if (!any) return Status::OK();
     payloads_.clear();
+    size_t stride = 0;
+    for (size_t i : group_members_) stride += streams_[i].info.code_width;
     for (size_t at = 0; at < rows; at += kGroupPageRows) {
       const size_t m = std::min(kGroupPageRows, rows - at);
       std::string& out = payloads_.emplace_back(std::string(), static_cast<uint32_t>(m)).first;
-      for (size_t r = at; r < at + m; ++r) {
-        for (size_t k = 0; k < group_members_.size(); ++k) {
-          const uint32_t code = group_codes_[k].empty() ? 0 : group_codes_[k][r];
-          out.push_back(static_cast<char>(code));
-          if (streams_[group_members_[k]].info.code_width == 2)
-            out.push_back(static_cast<char>(code >> 8));
+      out.assign(m * stride, '\0');
+      // Member by member: each writes its column of the page's rows (NULL codes stay 0).
+      size_t column = 0;
+      for (size_t k = 0; k < group_members_.size(); ++k) {
+        const bool wide = streams_[group_members_[k]].info.code_width == 2;
+        if (!group_codes_[k].empty()) {
+          const uint32_t* codes = group_codes_[k].data() + at;
+          char* p = out.data() + column;
+          for (size_t r = 0; r < m; ++r, p += stride) {
+            p[0] = static_cast<char>(codes[r]);
+            if (wide) p[1] = static_cast<char>(codes[r] >> 8);
+          }
         }
+        column += wide ? 2 : 1;
       }
     }
     ChunkInfo chunk;
@@ -616,11 +661,7 @@ class Writer {
     counts_.clear();
     for (size_t r = begin; r < end; ++r) {
       const Event& e = *events_[r].event;
-      for (size_t k = 0; k < scalar_streams_.size(); ++k) {
-        const size_t i = scalar_streams_[k];
-        const StringStream& s = streams_[i];
-        if (s.non_null > 0 && !s.dict_ok) values_[i].push_back(ScalarValue(e, k));
-      }
+      for (size_t k : plain_scalars_) values_[scalar_streams_[k]].push_back(ScalarValue(e, k));
       for (size_t i : list_streams_) {
         const StringStream& s = streams_[i];
         if (s.non_null == 0 || s.dict_ok) continue;
@@ -722,21 +763,22 @@ class Writer {
       return AppendChunk(std::move(chunk), payloads_, nullptr);
     }
     const std::vector<Str>& values = values_[s - &streams_[0]];
-    Str lo, hi;
-    bool any = false;
-    for (Str v : values) {
-      if (IsNull(v)) {
-        ++chunk.null_count;
-        continue;
-      }
-      if (!any || v < lo) lo = v;
-      if (!any || v > hi) hi = v;
-      any = true;
-    }
-    if (!any) return Status::OK();
+    for (Str v : values) chunk.null_count += IsNull(v);
+    if (chunk.null_count == values.size()) return Status::OK();
     if (s->id != kRawSkeletonId) {
-      chunk.min_prefix = std::string(lo.substr(0, kZonePrefix));
-      chunk.max_prefix = std::string(hi.substr(0, kZonePrefix));
+      // The zone keeps prefixes only, and the prefix of the least value is the least prefix:
+      // compare prefixes as integers instead of whole values.
+      ZonePrefixKey lo{}, hi{};
+      bool any = false;
+      for (Str v : values) {
+        if (IsNull(v)) continue;
+        const ZonePrefixKey key = ZonePrefixKey::Of(v);
+        if (!any || key < lo) lo = key;
+        if (!any || hi < key) hi = key;
+        any = true;
+      }
+      chunk.min_prefix = lo.ToString();
+      chunk.max_prefix = hi.ToString();
     }
     PlainPages(values, s->info.encoding, &payloads_);
     if (s->needle) {
@@ -834,6 +876,7 @@ class Writer {
   std::vector<StringStream> streams_;  // reserved up front: never reallocated
   std::vector<size_t> scalar_streams_, list_streams_;
   std::vector<int32_t> scalar_offsets_;  // per scalar stream: StringFieldOffset (-1: username)
+  std::vector<size_t> plain_scalars_;    // the scalar streams (k) stored plain or as UUIDs
   size_t skeleton_ = 0;
   std::vector<ColumnInfo> fixed_columns_;
   std::vector<size_t> group_members_;               // indexes into streams_
