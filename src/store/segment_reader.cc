@@ -929,6 +929,24 @@ Status BlockCursor::DecodeGrouped(uint16_t id, const ColumnInfo& col, DecodedStr
     const auto* bytes = reinterpret_cast<const uint8_t*>(group_pages_[p]->data()) + at;
     uint32_t* out = s->codes.data() + page.first;
     uint32_t bad = 0;
+    if (!all) {
+      // A few rows of this page (a needle's): only theirs. The page stays not loaded, so that
+      // other rows asked for later are decoded then.
+      size_t end = next_row;
+      while (end < rows.size() && rows[end] < page.first + page.rows) ++end;
+      if ((end - next_row) * 16 < page.rows) {
+        for (size_t k = next_row; k < end; ++k) {
+          const uint32_t c = ReadCode(bytes + size_t{rows[k] - page.first} * stride, width);
+          bad |= c > col.dict_count;
+          out[rows[k] - page.first] = c - 1;
+        }
+        if (bad) {
+          return Status::DataLoss(file_->Where(
+              what() + " in block " + std::to_string(block_) + ": code out of range", page.offset));
+        }
+        continue;
+      }
+    }
     for (uint32_t i = 0; i < page.rows; ++i, bytes += stride) {
       const uint32_t c = ReadCode(bytes, width);
       bad |= c > col.dict_count;
