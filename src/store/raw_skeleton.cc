@@ -127,29 +127,53 @@ void BuildSkeleton(const Event& e, const EventBatch& batch, std::string* out) {
     consider(resources[i].account_id, static_cast<uint16_t>(ColumnId::kResourcesAccountId), i);
     consider(resources[i].type, static_cast<uint16_t>(ColumnId::kResourcesType), i);
   }
-  // Timestamps have no view: look for their usual spelling.
-  auto cut_time = [&](std::string_view key, int64_t us, uint16_t marker) {
+  // Timestamps have no view: look for their usual spelling, first in the few bytes before the
+  // field that usually follows them (`next`: eventSource after eventTime, mfaAuthenticated after
+  // creationDate), then through the whole record. Any place where the key is followed by the
+  // rendered time is a correct cut.
+  auto cut_time = [&](std::string_view key, int64_t us, uint16_t marker, Str next) {
     char when[20];
     if (!RenderEventTime(us, when)) return;
-    const void* hit = memmem(begin, raw.size(), key.data(), key.size());
-    if (!hit) return;
-    const size_t at = static_cast<const char*>(hit) - begin + key.size();
-    if (at + 20 <= raw.size() && std::memcmp(begin + at, when, 20) == 0) {
+    auto try_at = [&](const void* hit) {
+      if (!hit) return false;
+      const size_t at = static_cast<const char*>(hit) - begin + key.size();
+      if (at + 20 > raw.size() || std::memcmp(begin + at, when, 20) != 0) return false;
       cuts[n++] = Cut{static_cast<uint32_t>(at), 20, marker, -1};
+      return true;
+    };
+    constexpr ptrdiff_t kWindow = 96;
+    if (!IsNull(next) && next.data() > begin && next.data() <= end) {
+      const char* from = next.data() - std::min(kWindow, next.data() - begin);
+      if (try_at(memmem(from, next.data() - from, key.data(), key.size()))) return;
+    }
+    for (const char* from = begin; from < end;) {
+      const void* hit = memmem(from, end - from, key.data(), key.size());
+      if (!hit || try_at(hit)) return;
+      from = static_cast<const char*>(hit) + 1;  // the key spelled inside another value
     }
   };
-  cut_time("\"eventTime\":\"", e.event_time_us, kSplicedEventTime);
+  cut_time("\"eventTime\":\"", e.event_time_us, kSplicedEventTime, e.event_source);
   if (e.user_identity.creation_date_us != INT64_MIN) {
-    cut_time("\"creationDate\":\"", e.user_identity.creation_date_us, kSplicedCreationDate);
+    cut_time("\"creationDate\":\"", e.user_identity.creation_date_us, kSplicedCreationDate,
+             e.user_identity.mfa_authenticated);
   }
   std::sort(cuts, cuts + n, [](const Cut& a, const Cut& b) {
     return a.offset != b.offset ? a.offset < b.offset : a.size > b.size;
   });
+  // Records hardly ever hold a 0x01 byte: then the literal pieces need no escaping.
+  const bool escapes = std::memchr(begin, kEscape, raw.size()) != nullptr;
+  auto literal = [&](std::string_view piece) {
+    if (escapes) {
+      AppendLiteral(piece, out);
+    } else {
+      out->append(piece.data(), piece.size());
+    }
+  };
   size_t at = 0;
   for (size_t i = 0; i < n; ++i) {
     const Cut& c = cuts[i];
     if (c.offset < at) continue;  // overlaps a previous cut (views sharing bytes)
-    AppendLiteral(raw.substr(at, c.offset - at), out);
+    literal(raw.substr(at, c.offset - at));
     out->push_back(kEscape);
     if (c.column == kSplicedEventTime) {
       out->push_back(static_cast<char>(kEventTimeMarker));
@@ -164,7 +188,7 @@ void BuildSkeleton(const Event& e, const EventBatch& batch, std::string* out) {
     }
     at = c.offset + c.size;
   }
-  AppendLiteral(raw.substr(at), out);
+  literal(raw.substr(at));
 }
 
 bool RebuildRecord(std::string_view skeleton, int64_t event_time_us, int64_t creation_date_us,
