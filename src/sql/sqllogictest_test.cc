@@ -33,6 +33,7 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <sstream>
 
@@ -153,8 +154,13 @@ class Runner {
  public:
   // `aggregate_in_scan`: aggregates over stores may run inside the scan (as in production);
   // false runs every aggregate as hash aggregation over the plain scan.
-  Runner(std::string file, bool aggregate_in_scan)
-      : file_(std::move(file)), env_(NewMemEnv()), aggregate_in_scan_(aggregate_in_scan) {}
+  // `inline_rows`: StoreCatalog::SetInlineAggregateRows (0: in-scan aggregates always on the scan
+  // workers; the maximum: always on the query's thread).
+  Runner(std::string file, bool aggregate_in_scan, uint64_t inline_rows = 0)
+      : file_(std::move(file)),
+        env_(NewMemEnv()),
+        aggregate_in_scan_(aggregate_in_scan),
+        inline_rows_(inline_rows) {}
 
   ~Runner() {
     for (auto& [name, s] : stores_) {
@@ -304,6 +310,7 @@ class Runner {
   Result<QueryResult> Execute(const std::string& sql) {
     Tables catalog;
     catalog.aggregate_in_scan = aggregate_in_scan_;
+    catalog.stores.SetInlineAggregateRows(inline_rows_);
     for (auto& [name, s] : stores_) catalog.stores.Add(name, s->GetSnapshot());
     for (auto& [name, t] : tables_) catalog.memory.Add(name, t);
     if (account_) catalog.stores.RestrictToAccount(*account_);
@@ -389,6 +396,7 @@ class Runner {
   std::string file_;
   std::unique_ptr<MemEnv> env_;
   bool aggregate_in_scan_ = true;
+  uint64_t inline_rows_ = 0;
   RecordParser parser_;
   std::map<std::string, std::unique_ptr<EventStore>> stores_;
   std::map<std::string, std::shared_ptr<MemoryTable>> tables_;
@@ -401,6 +409,11 @@ TEST_P(SqlLogicTest, Run) { Runner(GetParam(), true).Run(); }
 
 // The same expectations hold when aggregates do not run inside the store scan.
 TEST_P(SqlLogicTest, RunWithoutAggregatesInScan) { Runner(GetParam(), false).Run(); }
+
+// ... and when in-scan aggregates run on the query's thread (small time ranges in production).
+TEST_P(SqlLogicTest, RunWithAggregatesOnTheQueryThread) {
+  Runner(GetParam(), true, std::numeric_limits<uint64_t>::max()).Run();
+}
 
 TEST(SqlLogicTestFiles, Found) { EXPECT_GE(TestFiles().size(), 5u); }
 

@@ -307,7 +307,8 @@ struct Partial {
 class StoreAggregateOp : public Operator {
  public:
   StoreAggregateOp(const PlanNode& agg, std::shared_ptr<const Snapshot> snapshot, ExecContext* ctx,
-                   ScanFilter filter, std::vector<Source> sources, std::vector<AggSpec> aggs)
+                   ScanFilter filter, std::vector<Source> sources, std::vector<AggSpec> aggs,
+                   uint64_t inline_rows)
       : agg_(agg),
         scan_(*agg.children[0]),
         snapshot_(std::move(snapshot)),
@@ -315,6 +316,7 @@ class StoreAggregateOp : public Operator {
         filter_(std::move(filter)),
         sources_(std::move(sources)),
         aggs_(std::move(aggs)),
+        inline_rows_(inline_rows),
         global_ids_(sources_.size()) {}
 
   Status Init() {
@@ -405,13 +407,20 @@ class StoreAggregateOp : public Operator {
     const bool empty = filter_.empty_result || spec_.min_time_us > spec_.max_time_us;
     const auto& segments = snapshot_->segments();
     const size_t threads = empty ? 0 : std::min(ScanThreads(), segments.size());
-    std::vector<std::thread> workers;
-    std::vector<Status> results(threads);
-    for (size_t t = 0; t < threads; ++t) {
-      workers.emplace_back([this, t, &results] { results[t] = WorkLoop(); });
+    if (threads > 0 && RowsInTimeRange() <= inline_rows_) {
+      // Little to read (a short time window): this thread aggregates it, rather than start
+      // workers and wait for them to be scheduled (what a small query's time goes to on a busy
+      // machine).
+      RETURN_IF_ERROR(WorkLoop());
+    } else {
+      std::vector<std::thread> workers;
+      std::vector<Status> results(threads);
+      for (size_t t = 0; t < threads; ++t) {
+        workers.emplace_back([this, t, &results] { results[t] = WorkLoop(); });
+      }
+      for (std::thread& w : workers) w.join();
+      for (const Status& s : results) RETURN_IF_ERROR(s);
     }
-    for (std::thread& w : workers) w.join();
-    for (const Status& s : results) RETURN_IF_ERROR(s);
     RETURN_IF_ERROR(ctx_->CheckCancelled());
     if (!empty) RETURN_IF_ERROR(AggregateMemtable());
     if (agg_.groups.empty() && global_.group_keys.empty()) {
@@ -434,6 +443,21 @@ class StoreAggregateOp : public Operator {
       }
     }
     return Status::OK();
+  }
+
+  // Rows of the blocks whose time range meets the scan's (an upper bound of what it reads,
+  // from the block indexes alone).
+  uint64_t RowsInTimeRange() const {
+    uint64_t rows = 0;
+    for (const auto& seg : snapshot_->segments()) {
+      const SegmentReader& r = *seg.reader;
+      for (uint32_t b = 0; b < r.block_count(); ++b) {
+        const SegmentReader::BlockRange range = r.block_range(b);
+        if (range.max_time_us >= spec_.min_time_us && range.min_time_us <= spec_.max_time_us)
+          rows += range.rows;
+      }
+    }
+    return rows;
   }
 
   Status WorkLoop() {
@@ -768,6 +792,7 @@ class StoreAggregateOp : public Operator {
   ScanFilter filter_;
   std::vector<Source> sources_;  // the group keys (in order), then count arguments
   std::vector<AggSpec> aggs_;
+  uint64_t inline_rows_;              // at most this many rows in the time range: no workers
   std::vector<Assembly> assemblies_;  // per scan column
   std::vector<int> expr_columns_;     // scan columns that expression sources read
   bool count_star_only_ = false;      // every aggregate is count(*)
@@ -858,7 +883,8 @@ std::optional<Source> SourceFor(const BoundExpr& e, const PlanNode& scan) {
 
 Result<std::unique_ptr<Operator>> MakeStoreAggregate(const PlanNode& agg,
                                                      std::shared_ptr<const Snapshot> snapshot,
-                                                     ExecContext* ctx, ScanFilter filter) {
+                                                     ExecContext* ctx, ScanFilter filter,
+                                                     uint64_t inline_rows) {
   if (agg.kind != PlanKind::kAggregate || agg.children.size() != 1 ||
       agg.children[0]->kind != PlanKind::kScan || agg.groups.size() > 2) {
     return std::unique_ptr<Operator>();
@@ -886,7 +912,7 @@ Result<std::unique_ptr<Operator>> MakeStoreAggregate(const PlanNode& agg,
                     static_cast<int>(sources.size() - 1)});
   }
   auto op = std::make_unique<StoreAggregateOp>(agg, std::move(snapshot), ctx, std::move(filter),
-                                               std::move(sources), std::move(aggs));
+                                               std::move(sources), std::move(aggs), inline_rows);
   RETURN_IF_ERROR(op->Init());
   return std::unique_ptr<Operator>(std::move(op));
 }

@@ -825,7 +825,7 @@ Result<std::unique_ptr<Operator>> StoreCatalog::OpenAggregate(const PlanNode& ag
     filter.terms.push_back(
         {"recipientaccountid", ScanFilter::Term::Op::kEq, {*restrict_account_}, false, nullptr});
   }
-  return MakeStoreAggregate(agg, it->second, ctx, std::move(filter));
+  return MakeStoreAggregate(agg, it->second, ctx, std::move(filter), inline_aggregate_rows_);
 }
 
 }  // namespace cairn::sql

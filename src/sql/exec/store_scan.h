@@ -38,6 +38,13 @@ class StoreCatalog : public TableResolver, public ScanProvider {
   // sees a row, so counts, aggregates, joins, subqueries and UNNEST only ever see that account.
   void RestrictToAccount(std::string account) { restrict_account_ = std::move(account); }
 
+  // In-scan aggregates over at most this many rows (counted from the blocks meeting the query's
+  // time range) run on the query's thread instead of the scan workers: starting and waiting for
+  // workers is most of a small query's time on a busy machine. Tests set 0 (always workers) and
+  // the maximum (never) to cover both ways.
+  static constexpr uint64_t kDefaultInlineAggregateRows = 200'000;
+  void SetInlineAggregateRows(uint64_t rows) { inline_aggregate_rows_ = rows; }
+
   std::optional<TableInfo> Resolve(std::string_view name) const override;
   Result<std::unique_ptr<Operator>> OpenScan(const PlanNode& scan, ExecContext* ctx) override;
   // GROUP BY with counts over a store, computed inside the scan (store_aggregate.h); null for
@@ -47,6 +54,7 @@ class StoreCatalog : public TableResolver, public ScanProvider {
  private:
   std::map<std::string, std::shared_ptr<const Snapshot>, std::less<>> stores_;
   std::optional<std::string> restrict_account_;
+  uint64_t inline_aggregate_rows_ = kDefaultInlineAggregateRows;
 };
 
 // base64(SHA-256(bytes)).
