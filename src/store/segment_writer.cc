@@ -211,9 +211,16 @@ struct StringStream {
   void Observe(Str v, bool sample) {
     ++values;
     if (IsNull(v)) {
-      if (dict_ok) ids.push_back(0);
+      // Most of the catalog is NULL in most rows: a stream keeps no ids until its first value
+      // (the NULLs before it are filled in then), and this path stays small enough to inline.
+      if (dict_ok && non_null > 0) ids.push_back(0);
       return;
     }
+    ObserveValue(v, sample);
+  }
+
+  void ObserveValue(Str v, bool sample) {
+    if (non_null == 0 && dict_ok) ids.assign(values - 1, 0);
     ++non_null;
     bytes += v.size();
     if (sample && sample_bytes < kZdictSampleBytes && v.size() >= 8) {
