@@ -14,6 +14,8 @@
 #include <malloc.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <chrono>
 #include <cinttypes>
 #include <condition_variable>
 #include <cstdio>
@@ -114,7 +116,25 @@ size_t MemLogInterval() {
   return end != v && *end == '\0' ? static_cast<size_t>(n) : 0;
 }
 
-void LogMemory(uint64_t batches, const cloud::RouteCounts& c, const cloud::RouterMemory& m) {
+// With CAIRN_IMPORT_MEMLOG, a thread samples the resident size and the memory in use every 20 ms:
+// the peaks between two log lines (segment writes come and go between them).
+struct MemPeaks {
+  std::atomic<uint64_t> rss{0}, in_use{0}, in_use_at_rss{0};
+};
+
+void SampleMemory(MemPeaks* p) {
+  const struct mallinfo2 mi = mallinfo2();
+  const uint64_t in_use = mi.uordblks + mi.hblkhd;
+  const uint64_t rss = ResidentBytes();
+  if (rss > p->rss.load()) {
+    p->rss.store(rss);
+    p->in_use_at_rss.store(in_use);
+  }
+  if (in_use > p->in_use.load()) p->in_use.store(in_use);
+}
+
+void LogMemory(uint64_t batches, const cloud::RouteCounts& c, const cloud::RouterMemory& m,
+               MemPeaks* peaks) {
   uint64_t rss = 0, anon = 0, file = 0, hwm = 0;
   std::ifstream status("/proc/self/status");
   std::string key;
@@ -138,6 +158,10 @@ void LogMemory(uint64_t batches, const cloud::RouteCounts& c, const cloud::Route
                segment::PageCache::Default().bytes() / kMB, m.key_digest_bytes / kMB,
                m.pending_history_bytes / kMB, m.pending_org_raw_bytes / kMB, m.stores, m.segments,
                m.key_digest_rebuilds);
+  std::fprintf(stderr,
+               "memlog   peaks since the last line: rss=%.0f (in use then %.0f) in_use=%.0f (MB)\n",
+               peaks->rss.exchange(0) / kMB, peaks->in_use_at_rss.exchange(0) / kMB,
+               peaks->in_use.exchange(0) / kMB);
 }
 
 struct ImportResult {
@@ -296,12 +320,20 @@ int RunImport(const ImportArgs& args) {
     shown_duplicates = c.duplicates;
   };
   const size_t memlog_every = MemLogInterval();
+  MemPeaks peaks;
+  std::atomic<bool> sampling{memlog_every > 0};
+  std::thread sampler([&] {
+    while (sampling.load()) {
+      SampleMemory(&peaks);
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  });
   std::thread appender([&] {
     EventBatch batch;
     uint64_t batches = 0;
     while (queue.Pop(&batch)) {
       if (memlog_every > 0 && batches++ % memlog_every == 0) {
-        LogMemory(batches, router.counts(), router.Memory());
+        LogMemory(batches, router.counts(), router.Memory(), &peaks);
       }
       Status s = router.Route(std::move(batch));
       batch = EventBatch();
@@ -335,6 +367,8 @@ int RunImport(const ImportArgs& args) {
   if (st.ok() && gathered.size() > 0) queue.Push(std::move(gathered));
   queue.Close();
   appender.join();
+  sampling.store(false);
+  sampler.join();
   if (st.ok() || st.code() == StatusCode::kAborted) st = append_status;
   if (st.ok()) st = router.Flush();
   router.Stop();  // no segment write may outlive the stores

@@ -19,6 +19,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 #include <set>
 
 #include "event/record_parser.h"
@@ -396,6 +397,58 @@ Result<std::vector<uint64_t>> SegmentKeyHashes(const SegmentReader& reader, KeyA
 
 }  // namespace
 
+Result<std::vector<bool>> HoldsKeys(const SegmentReader& reader, std::span<const KeyProbe> probes) {
+  static constexpr ColumnId kColumns[] = {ColumnId::kEventId, ColumnId::kRecipientAccountId};
+  std::vector<bool> found(probes.size(), false);
+  // The blocks whose time range holds each probe's eventTime (as ContainsEvent searches them).
+  std::map<uint32_t, std::vector<uint32_t>> by_block;
+  const uint32_t blocks = reader.block_count();
+  for (uint32_t p = 0; p < probes.size(); ++p) {
+    const int64_t t = probes[p].event->event_time_us;
+    uint32_t lo = 0, hi = blocks;
+    while (lo < hi) {  // the first block not entirely before t
+      const uint32_t mid = lo + (hi - lo) / 2;
+      if (reader.block_range(mid).max_time_us < t) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    for (uint32_t b = lo; b < blocks && reader.block_range(b).min_time_us <= t; ++b) {
+      by_block[b].push_back(p);
+    }
+  }
+  std::vector<std::pair<uint64_t, uint32_t>> rows;  // (key hash, row) of a block, sorted
+  for (const auto& [block, wanted] : by_block) {
+    RETURN_IF_ERROR(reader.ReadBlockColumns(block, kColumns, [&](const ColumnBatch& batch) {
+      const ColumnVector& ids = batch.columns[0];
+      const ColumnVector& accounts = batch.columns[1];
+      rows.clear();
+      for (uint32_t r = 0; r < batch.row_count; ++r) {
+        const Str id = ids.StringAt(r);
+        if (!IsNull(id)) rows.emplace_back(MemTable::KeyHash(id, accounts.StringAt(r)), r);
+      }
+      std::sort(rows.begin(), rows.end());
+      for (uint32_t p : wanted) {
+        if (found[p]) continue;
+        const Event& e = *probes[p].event;
+        auto it =
+            std::lower_bound(rows.begin(), rows.end(), std::make_pair(probes[p].hash, uint32_t{0}));
+        for (; it != rows.end() && it->first == probes[p].hash; ++it) {
+          const Str a = accounts.StringAt(it->second);
+          if (ids.StringAt(it->second) == e.event_id &&
+              IsNull(a) == IsNull(e.recipient_account_id) && a == e.recipient_account_id) {
+            found[p] = true;
+            break;
+          }
+        }
+      }
+      return Status::OK();
+    }));
+  }
+  return found;
+}
+
 std::shared_ptr<const KeyDigest> EventStore::DigestOf(LiveSegment& seg) {
   if (seg.bad()) return nullptr;
   const uint64_t id = seg.reader()->cache_id();
@@ -463,37 +516,82 @@ Result<AppendResult> EventStore::WriteDirect(std::vector<EventBatch>& batches, M
   const std::vector<DedupeCandidate> candidates = DedupeCandidates(*version, lo, hi, accounts);
   // The write's own key set: duplicates within the batches. Its views point into the batches.
   MemTable keys;
+  // Every event, in order, with its verdict. Events whose key a segment's digest may hold are
+  // checked against the segment afterwards, all of one segment's together (one block read for
+  // all of them; a re-import makes every event such a hit): kHit until then. Their keys go into
+  // `keys` meanwhile, so a later event of the same key is a duplicate either way.
+  enum Verdict : uint8_t { kNew, kDuplicate, kHit };
+  struct Item {
+    EventRef ref;
+    uint64_t hash;
+    Verdict verdict;
+  };
+  std::vector<Item> items;
+  items.reserve(total);
+  std::vector<std::vector<uint32_t>> hits(candidates.size());  // item indexes per candidate
+  for (const EventBatch& b : batches) {
+    for (const Event& e : b.events) {
+      const uint64_t hash = MemTable::KeyHash(e.event_id, e.recipient_account_id);
+      Verdict v = kNew;
+      if (!IsNull(e.event_id)) {
+        if (keys.ContainsKey(hash, e.event_id, e.recipient_account_id) ||
+            mem->ContainsKey(hash, e.event_id, e.recipient_account_id) ||
+            (imm != nullptr && imm->ContainsKey(hash, e.event_id, e.recipient_account_id))) {
+          v = kDuplicate;
+        }
+        for (size_t c = 0; v != kDuplicate && c < candidates.size(); ++c) {
+          const SegmentInfo& info = candidates[c].segment->info();
+          if (e.event_time_us < info.min_time_us || e.event_time_us > info.max_time_us) continue;
+          if (candidates[c].digest == nullptr) {
+            // No digest: the segment answers now (bloom filter, then the block).
+            Result<bool> has = candidates[c].segment->reader()->ContainsEvent(
+                e.event_id, e.recipient_account_id, e.event_time_us);
+            if (!has.ok()) {
+              return has.status().WithPrefix(
+                  fmt::format("{}: direct write: deduplication lookup", dir_));
+            }
+            if (*has) v = kDuplicate;
+          } else if (candidates[c].digest->MayContain(hash)) {
+            hits[c].push_back(static_cast<uint32_t>(items.size()));
+            v = kHit;
+          }
+        }
+      }
+      if (v != kDuplicate) keys.InsertKey(hash, e.event_id, e.recipient_account_id);
+      items.push_back({{&e, &b}, hash, v});
+    }
+  }
+  for (size_t c = 0; c < candidates.size(); ++c) {
+    std::vector<uint32_t>& h = hits[c];
+    h.erase(
+        std::remove_if(h.begin(), h.end(), [&](uint32_t i) { return items[i].verdict != kHit; }),
+        h.end());
+    if (h.empty()) continue;
+    std::vector<KeyProbe> probes;
+    probes.reserve(h.size());
+    for (uint32_t i : h) probes.push_back({items[i].ref.event, items[i].hash});
+    Result<std::vector<bool>> found = HoldsKeys(*candidates[c].segment->reader(), probes);
+    if (!found.ok()) {
+      return found.status().WithPrefix(fmt::format("{}: direct write: deduplication lookup", dir_));
+    }
+    for (size_t k = 0; k < h.size(); ++k) {
+      if ((*found)[k]) items[h[k]].verdict = kDuplicate;
+    }
+  }
   std::vector<EventRef> refs;
   std::vector<uint64_t> hashes;
   refs.reserve(total);
   hashes.reserve(total);
   AppendResult result;
-  for (const EventBatch& b : batches) {
-    for (const Event& e : b.events) {
-      const uint64_t hash = MemTable::KeyHash(e.event_id, e.recipient_account_id);
-      bool dup = false;
-      if (!IsNull(e.event_id)) {
-        dup = keys.ContainsKey(hash, e.event_id, e.recipient_account_id) ||
-              mem->ContainsKey(hash, e.event_id, e.recipient_account_id) ||
-              (imm != nullptr && imm->ContainsKey(hash, e.event_id, e.recipient_account_id));
-        if (!dup) {
-          Result<bool> has = InSegments(candidates, e, hash);
-          if (!has.ok()) {
-            return has.status().WithPrefix(
-                fmt::format("{}: direct write: deduplication lookup", dir_));
-          }
-          dup = *has;
-        }
-      }
-      if (dup) {
-        ++result.duplicates;
-        continue;
-      }
-      keys.InsertKey(hash, e.event_id, e.recipient_account_id);
-      refs.push_back({&e, &b});
-      hashes.push_back(hash);
+  for (const Item& it : items) {
+    if (it.verdict == kDuplicate) {
+      ++result.duplicates;
+      continue;
     }
+    refs.push_back(it.ref);
+    hashes.push_back(it.hash);
   }
+  std::vector<Item>().swap(items);
   result.accepted = refs.size();
   if (refs.empty()) return result;
   std::stable_sort(refs.begin(), refs.end(), [](const EventRef& a, const EventRef& b) {

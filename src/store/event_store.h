@@ -72,6 +72,18 @@ struct StoreOptions {
   SegmentWriteOptions compaction_segment_options;  // ... and for compaction outputs
 };
 
+// One event to look for in a segment, with its MemTable::KeyHash.
+struct KeyProbe {
+  const Event* event;
+  uint64_t hash;
+};
+
+// Which of `probes` `reader` holds (same eventID and recipientAccountId, in a block whose time
+// range holds the probe's eventTime: as SegmentReader::ContainsEvent). Reads each block concerned
+// once, whatever the number of probes in it: the exact check behind key digest hits, which a
+// re-import makes for every event.
+Result<std::vector<bool>> HoldsKeys(const SegmentReader& reader, std::span<const KeyProbe> probes);
+
 struct AppendResult {
   uint64_t accepted = 0;    // events stored (durable)
   uint64_t duplicates = 0;  // events dropped because the store already held them

@@ -4,6 +4,7 @@
 
 #include "store/event_store.h"
 #include "store/key_digest.h"
+#include "store/memtable.h"
 #include "store/store_test_util.h"
 
 namespace cairn {
@@ -199,6 +200,52 @@ TEST_F(DirectWriteTest, SegmentsOfOtherAccountsAreNotDedupeCandidates) {
   EXPECT_EQ(r->duplicates, 101u);
   EXPECT_GE(store->Stats().key_digest_rebuilds, rebuilt + 2);
   EXPECT_EQ(CountIds(store.get()).size(), 500u);
+}
+
+// HoldsKeys (the batched exact check behind digest hits) answers as ContainsEvent does, probe by
+// probe: same eventID and account, in a block whose time range holds the probe's eventTime.
+TEST_F(DirectWriteTest, HoldsKeysAnswersAsContainsEvent) {
+  options_.compaction_segment_options.block_rows = 64;  // several blocks
+  auto store = Open(env_.get(), true);
+  std::vector<Rec> in = Recs("k", 300, kT0, 10000000);
+  in.push_back(Rec{"k7", kT0 + 70000000, "444455556666"});  // a key with another account
+  ASSERT_TRUE(Direct(store.get(), {in}).ok());
+  std::vector<Rec> asked = in;
+  for (int i = 0; i < 300; i += 7) {
+    Rec other = in[i];
+    other.account = "999988887777";  // absent: that account never had it
+    asked.push_back(other);
+    Rec later = in[i];
+    later.time_us += 2000000000;  // present, but not in a block of that time
+    asked.push_back(later);
+    asked.push_back(Rec{"absent" + std::to_string(i), in[i].time_us});
+  }
+  EventBatch batch = MakeBatch(asked);
+  std::vector<KeyProbe> probes;
+  for (const Event& e : batch.events) {
+    probes.push_back({&e, MemTable::KeyHash(e.event_id, e.recipient_account_id)});
+  }
+  auto snap = store->GetSnapshot();
+  ASSERT_EQ(snap->segments().size(), 1u);
+  const SegmentReader* reader = snap->segments()[0].reader;
+  ASSERT_GT(reader->block_count(), 3u);
+  auto found = HoldsKeys(*reader, probes);
+  ASSERT_TRUE(found.ok()) << found.status().ToString();
+  size_t yes = 0;
+  for (size_t i = 0; i < probes.size(); ++i) {
+    const Event& e = batch.events[i];
+    auto want = reader->ContainsEvent(e.event_id, e.recipient_account_id, e.event_time_us);
+    ASSERT_TRUE(want.ok());
+    EXPECT_EQ((*found)[i], *want) << i << " " << e.event_id;
+    yes += (*found)[i];
+  }
+  EXPECT_EQ(yes, in.size());
+  // Direct writes find exactly those duplicates (a key at another eventTime is a new event once
+  // the first is in a segment: doc/store.md).
+  auto r = Direct(store.get(), {std::vector<Rec>(asked.begin() + in.size(), asked.end()), in});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->duplicates, in.size());
+  EXPECT_EQ(r->accepted, asked.size() - in.size());
 }
 
 TEST_F(DirectWriteTest, FailedSyncAcknowledgesNothingAndLeavesNoPartialBatch) {
