@@ -2,7 +2,7 @@
 // folder.
 //
 //   build/bench/lookup --data DIR --as-of TIME [--lookups N] [--seed S] [--miss-percent P]
-//                      [--range-percent P] [--out FILE]
+//                      [--range-percent P] [--out FILE] [--attributes A,B,...] [--slowest N]
 //
 // Opens the data folder (its clock set to --as-of, as `cairn import --as-of` was), samples lookup
 // values from the event histories themselves (each history's own events, by reservoir), and then,
@@ -16,6 +16,10 @@
 // Prints (stdout, JSON) p50/p90/p99/max per attribute and writes every lookup with its result
 // count and latency to --out, so a peer (bench/lookup.py runs DuckDB) can replay the same lookups
 // and check it returns the same number of events.
+//
+// For profiling: --attributes runs only the named attributes (the lookups of the others are still
+// drawn, so each attribute sees the same lookups as in a full run), and --slowest N prints the N
+// slowest lookups of each attribute to stderr.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -50,12 +54,15 @@ struct Args {
   int miss_percent = 20;
   int range_percent = 50;
   std::string out;
+  std::vector<std::string> attributes;  // empty: all
+  size_t slowest = 0;
 };
 
 [[noreturn]] void Usage(const std::string& msg) {
   std::fprintf(stderr,
                "lookup: %s\nusage: lookup --data DIR --as-of TIME [--lookups N] [--seed S] "
-               "[--miss-percent P] [--range-percent P] [--out FILE]\n",
+               "[--miss-percent P] [--range-percent P] [--out FILE] [--attributes A,B,...] "
+               "[--slowest N]\n",
                msg.c_str());
   std::exit(2);
 }
@@ -88,7 +95,22 @@ Args ParseArgs(int argc, char** argv) {
       a.range_percent = static_cast<int>(number(next()));
     else if (k == "--out")
       a.out = next();
-    else
+    else if (k == "--slowest")
+      a.slowest = static_cast<size_t>(number(next()));
+    else if (k == "--attributes") {
+      const std::string list = next();
+      size_t at = 0;
+      while (at <= list.size()) {
+        const size_t comma = std::min(list.find(',', at), list.size());
+        const std::string name = list.substr(at, comma - at);
+        if (std::find(std::begin(kAttributes), std::end(kAttributes), name) ==
+            std::end(kAttributes)) {
+          Usage("--attributes: unknown attribute '" + name + "'");
+        }
+        a.attributes.push_back(name);
+        at = comma + 1;
+      }
+    } else
       Usage("unknown argument " + k);
   }
   if (a.data.empty()) Usage("--data is required");
@@ -202,7 +224,12 @@ int Run(const Args& args) {
   w.Key("attributes").BeginArray();
   const std::string& token_key = (*dir)->token_key();
   for (size_t attr = 0; attr < kAttributeCount; ++attr) {
+    const bool run = args.attributes.empty() ||
+                     std::find(args.attributes.begin(), args.attributes.end(), kAttributes[attr]) !=
+                         args.attributes.end();
     std::vector<double> ms;
+    std::vector<std::pair<double, std::string>> slow;  // --slowest: (ms, description)
+    cairn::LookupStats total;
     uint64_t hits = 0, misses = 0, ranged = 0, events_returned = 0;
     for (size_t i = 0; i < args.lookups; ++i) {
       HistorySample& h = histories[rng() % histories.size()];
@@ -231,8 +258,10 @@ int Run(const Args& args) {
         req.start_time = start;
         req.end_time = end;
       }
+      if (!run) continue;  // the same draws as a full run, so the other attributes' lookups match
       const auto t0 = Clock::now();
-      auto resp = h.history->Lookup(req, token_key);
+      cairn::LookupStats stats;
+      auto resp = h.history->Lookup(req, token_key, /*rendered_only=*/false, &stats);
       const double took = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
       if (!resp.ok()) {
         std::fprintf(stderr, "lookup: %s %s=%s: %s\n", h.history->account().c_str(),
@@ -244,6 +273,30 @@ int Run(const Args& args) {
       events_returned += n;
       (n > 0 ? hits : misses)++;
       ranged += range;
+      total.segments += stats.segments;
+      total.blocks_scanned += stats.blocks_scanned;
+      total.blocks_skipped += stats.blocks_skipped;
+      total.blocks_cached += stats.blocks_cached;
+      total.blocks_built += stats.blocks_built;
+      total.records_rebuilt += stats.records_rebuilt;
+      if (args.slowest > 0) {
+        char line[256];
+        std::snprintf(line, sizeof line,
+                      "%9.3f ms  %2zu events  %s/%s  segments %llu, blocks scanned %llu, "
+                      "skipped %llu, cached %llu, built %llu; records rebuilt %llu",
+                      took, n, h.history->account().c_str(), h.history->region().c_str(),
+                      static_cast<unsigned long long>(stats.segments),
+                      static_cast<unsigned long long>(stats.blocks_scanned),
+                      static_cast<unsigned long long>(stats.blocks_skipped),
+                      static_cast<unsigned long long>(stats.blocks_cached),
+                      static_cast<unsigned long long>(stats.blocks_built),
+                      static_cast<unsigned long long>(stats.records_rebuilt));
+        std::string d = line;
+        if (range)
+          d += "  " + std::to_string(static_cast<int64_t>(start)) + ".." +
+               std::to_string(static_cast<int64_t>(end));
+        slow.emplace_back(took, d + "  " + value);
+      }
       lw.BeginObject()
           .Member("attribute", kAttributes[attr])
           .Member("account", h.history->account())
@@ -256,6 +309,16 @@ int Run(const Args& args) {
           .Member("first_event_id", n ? resp->events.front().event_id : std::string())
           .Member("ms", took)
           .EndObject();
+    }
+    if (!run) continue;
+    if (args.slowest > 0) {
+      std::sort(slow.begin(), slow.end(),
+                [](const auto& a, const auto& b) { return a.first > b.first; });
+      std::fprintf(stderr, "%s: the %zu slowest lookups\n", kAttributes[attr],
+                   std::min(args.slowest, slow.size()));
+      for (size_t k = 0; k < slow.size() && k < args.slowest; ++k) {
+        std::fprintf(stderr, "  %s\n", slow[k].second.c_str());
+      }
     }
     double sum = 0;
     for (double x : ms) sum += x;
@@ -270,8 +333,18 @@ int Run(const Args& args) {
         .Member("p50_ms", Percentile(ms, 50))
         .Member("p90_ms", Percentile(ms, 90))
         .Member("p99_ms", Percentile(ms, 99))
-        .Member("max_ms", Percentile(ms, 100))
+        .Member("max_ms", Percentile(ms, 100));
+    const double count = static_cast<double>(ms.size());
+    w.Key("per_lookup")
+        .BeginObject()
+        .Member("segments", static_cast<double>(total.segments) / count)
+        .Member("blocks_scanned", static_cast<double>(total.blocks_scanned) / count)
+        .Member("blocks_skipped", static_cast<double>(total.blocks_skipped) / count)
+        .Member("blocks_cached", static_cast<double>(total.blocks_cached) / count)
+        .Member("blocks_built", static_cast<double>(total.blocks_built) / count)
+        .Member("records_rebuilt", static_cast<double>(total.records_rebuilt) / count)
         .EndObject();
+    w.EndObject();
   }
   w.EndArray();
   uint64_t history_events = 0;

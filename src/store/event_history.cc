@@ -33,7 +33,8 @@ LookupSource LookupSourceOf(const Snapshot& snapshot) {
 }
 
 Result<LookupEventsResponse> EventHistory::Lookup(const LookupEventsRequest& request,
-                                                  std::string_view token_key, bool rendered_only) {
+                                                  std::string_view token_key, bool rendered_only,
+                                                  LookupStats* stats) {
   LookupContext ctx;
   ctx.now_us = env_->NowMicros();
   ctx.token_key = std::string(token_key);
@@ -41,6 +42,7 @@ Result<LookupEventsResponse> EventHistory::Lookup(const LookupEventsRequest& req
   ctx.window_us = kWindowUs;
   ctx.cache = &LookupBlockCache::Default();
   ctx.rendered_only = rendered_only;
+  ctx.stats = stats;
   std::shared_ptr<const Snapshot> snapshot = store_->GetSnapshot();
   const LookupSource source = LookupSourceOf(*snapshot);
   return LookupEvents(source, request, ctx);

@@ -49,9 +49,11 @@ class EventHistory {
 
   // Answers a LookupEvents request over a snapshot taken now. `token_key` signs the paging
   // tokens (see lookup_events.h); the token scope is "<account>/<region>".
-  // With `rendered_only`, events may come with only their rendering (LookupContext).
+  // With `rendered_only`, events may come with only their rendering (LookupContext); with
+  // `stats`, what the lookup did is added to it.
   Result<LookupEventsResponse> Lookup(const LookupEventsRequest& request,
-                                      std::string_view token_key, bool rendered_only = false);
+                                      std::string_view token_key, bool rendered_only = false,
+                                      LookupStats* stats = nullptr);
 
   const std::string& account() const { return account_; }
   const std::string& region() const { return region_; }

@@ -337,7 +337,6 @@ std::vector<ColumnId> ScanProjection(const LookupPlan& plan) {
                                       ColumnId::kUsername,     ColumnId::kResourcesType,
                                       ColumnId::kResourcesArn, ColumnId::kEventJson};
   if (plan.insight) projection.push_back(ColumnId::kInsightDetails);
-  if (getenv("EXP_MIN")) projection.resize(2);
   return projection;
 }
 
@@ -345,7 +344,6 @@ LookupEventResult ResultOfRow(const ColumnBatch& b, uint32_t row) {
   LookupEventResult r;
   r.event_time_us = b.columns[kTime].i64[row];
   r.event_id = std::string(b.columns[kId].StringAt(row));
-  if (b.columns.size() == 2) return r;
   r.event_name = Opt(b.columns[kName].StringAt(row));
   r.event_source = Opt(b.columns[kSource].StringAt(row));
   r.read_only = ReadOnlyString(b.columns[kReadOnly].bools[row]);
@@ -458,7 +456,8 @@ LookupEventResult ResultOfCachedRow(const LookupBlock& b, uint32_t row) {
 // Gives the hits from cached blocks their results: kept renderings are copied (with
 // `rendered_only`, only the rendering and the position); the others are rebuilt, one pass per
 // block, and kept for the next lookups.
-Status FillCachedHits(LookupBlockCache* cache, std::vector<Hit>* hits, bool rendered_only) {
+Status FillCachedHits(LookupBlockCache* cache, std::vector<Hit>* hits, bool rendered_only,
+                      LookupStats* stats) {
   std::vector<size_t> missing;
   for (size_t i = 0; i < hits->size(); ++i) {
     Hit& h = (*hits)[i];
@@ -495,6 +494,7 @@ Status FillCachedHits(LookupBlockCache* cache, std::vector<Hit>* hits, bool rend
       ++j;
     }
     size_t k = i;
+    if (stats != nullptr) stats->records_rebuilt += rows.size();
     RETURN_IF_ERROR(first.segment->ReadRecords(first.block_index, rows, [&](uint32_t, Str raw) {
       Hit& h = (*hits)[missing[k++]];
       h.r = ResultOfCachedRow(*h.block, h.row);
@@ -792,6 +792,7 @@ Result<LookupEventsResponse> ExecuteLookup(const LookupSource& source, const Loo
       continue;
     segments.push_back(s);
   }
+  LookupStats stats;
   std::sort(segments.begin(), segments.end(), [](const SegmentReader* a, const SegmentReader* b) {
     return a->meta().max_event_time_us > b->meta().max_event_time_us;
   });
@@ -825,12 +826,14 @@ Result<LookupEventsResponse> ExecuteLookup(const LookupSource& source, const Loo
         cached = cache->Find(reader_id, static_cast<uint32_t>(b));
         if (!cached && builds_left > 0 && cache->Ready(reader_id, static_cast<uint32_t>(b))) {
           --builds_left;
+          ++stats.blocks_built;
           ASSIGN_OR_RETURN(std::shared_ptr<LookupBlock> built,
                            LookupBlock::Build(*segment, static_cast<uint32_t>(b)));
           cached = cache->Insert(reader_id, static_cast<uint32_t>(b), std::move(built));
         }
       }
       if (cached) {
+        ++stats.blocks_cached;
         const LookupBlock& lb = *cached;
         const BlockMatch match = MatchOf(lb, plan, category);
         // Rows are in eventTime order: start at the newest one inside the window.
@@ -885,6 +888,7 @@ Result<LookupEventsResponse> ExecuteLookup(const LookupSource& source, const Loo
       while (!done) {
         ASSIGN_OR_RETURN(bool more, scan->Next(&batch));
         if (!more) break;
+        stats.records_rebuilt += batch.sel.size();
         for (uint32_t row : batch.sel) {
           const int64_t t = batch.columns[kTime].i64[row];
           const Str id = batch.columns[kId].StringAt(row);
@@ -904,15 +908,29 @@ Result<LookupEventsResponse> ExecuteLookup(const LookupSource& source, const Loo
       if (cache != nullptr) {
         for (uint32_t u : used) cache->NoteUse(reader_id, u);
       }
+      stats.blocks_scanned += scan->stats().blocks_read;
+      stats.blocks_skipped += scan->stats().blocks_skipped;
       segment_done = done;
       b = lo - 1;
     }
   }
 
+  stats.segments = segments.size();
+  if (ctx.stats != nullptr) {
+    LookupStats& out = *ctx.stats;
+    out.segments += stats.segments;
+    out.blocks_scanned += stats.blocks_scanned;
+    out.blocks_skipped += stats.blocks_skipped;
+    out.blocks_cached += stats.blocks_cached;
+    out.blocks_built += stats.blocks_built;
+    out.records_rebuilt += stats.records_rebuilt;
+  }
   std::vector<Hit> hits = top.TakeSorted();
   const bool more = hits.size() > plan.max_results;
   if (more) hits.resize(plan.max_results);
-  if (cache != nullptr) RETURN_IF_ERROR(FillCachedHits(cache, &hits, ctx.rendered_only));
+  if (cache != nullptr) {
+    RETURN_IF_ERROR(FillCachedHits(cache, &hits, ctx.rendered_only, ctx.stats));
+  }
   response.events.reserve(hits.size());
   for (Hit& h : hits) response.events.push_back(std::move(h.r));
   if (more) {

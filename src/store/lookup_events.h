@@ -97,6 +97,16 @@ struct LookupSource {
   int64_t min_time_us = INT64_MIN;  // events before this are expired (retention floor)
 };
 
+// What one lookup did, for benchmarks and tests (LookupContext::stats).
+struct LookupStats {
+  uint64_t segments = 0;         // segments whose time range meets the lookup's window
+  uint64_t blocks_scanned = 0;   // blocks whose pages were decoded to find matching rows
+  uint64_t blocks_skipped = 0;   // blocks ruled out without decoding anything
+  uint64_t blocks_cached = 0;    // blocks walked in the LookupBlockCache
+  uint64_t blocks_built = 0;     // blocks decoded whole into the LookupBlockCache
+  uint64_t records_rebuilt = 0;  // original records rebuilt from their segment
+};
+
 struct LookupContext {
   int64_t now_us = 0;
   // Key of the token MAC. Any bytes; tokens made with one key are invalid under another.
@@ -111,6 +121,8 @@ struct LookupContext {
   // cache carry only `rendered`, EventId and EventTime (cloud_trail_event and the other fields
   // stay empty), which saves copying them.
   bool rendered_only = false;
+  // When set, the lookup adds what it did to *stats.
+  LookupStats* stats = nullptr;
 };
 
 // A validated request: what the scan needs.
