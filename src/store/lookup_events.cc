@@ -243,13 +243,14 @@ bool Before(int64_t ta, std::string_view ida, int64_t tb, std::string_view idb) 
 // once the page is known, so that rows pushed out of the page are never rendered).
 struct Hit {
   int64_t time = 0;
-  // Complete for memtable and scanned rows; for rows of a cached block FillCachedHits fills it
-  // once the page is known.
+  // Complete for memtable rows; for rows of a cached block, and scanned rows (`deferred`), only
+  // eventTime and eventID until FillHits completes it once the page is known.
   LookupEventResult r;
   std::shared_ptr<const LookupBlock> block;
+  bool deferred = false;  // a scanned row: its values and record are read by FillHits
   const SegmentReader* segment = nullptr;
   uint32_t block_index = 0;
-  uint32_t row = 0;
+  uint32_t row = 0;  // in the block
 
   std::string_view id() const {
     return block ? std::string_view(block->id[row]) : std::string_view(r.event_id);
@@ -453,14 +454,42 @@ LookupEventResult ResultOfCachedRow(const LookupBlock& b, uint32_t row) {
   return r;
 }
 
-// Gives the hits from cached blocks their results: kept renderings are copied (with
-// `rendered_only`, only the rendering and the position); the others are rebuilt, one pass per
-// block, and kept for the next lookups.
-Status FillCachedHits(LookupBlockCache* cache, std::vector<Hit>* hits, bool rendered_only,
-                      LookupStats* stats) {
+// Reads the rest of a scanned row's result (`deferred` hits) from its block.
+Status FillScannedRow(BlockRows* rows, uint32_t row, LookupEventResult* r) {
+  ASSIGN_OR_RETURN(Str name, rows->String(ColumnId::kEventName, row));
+  r->event_name = Opt(name);
+  ASSIGN_OR_RETURN(Str source, rows->String(ColumnId::kEventSource, row));
+  r->event_source = Opt(source);
+  ASSIGN_OR_RETURN(OptBool read_only, rows->Bool(ColumnId::kReadOnly, row));
+  r->read_only = ReadOnlyString(read_only);
+  ASSIGN_OR_RETURN(Str key, rows->String(ColumnId::kUserIdentityAccessKeyId, row));
+  r->access_key_id = Opt(key);
+  ASSIGN_OR_RETURN(Str user, rows->String(ColumnId::kUsername, row));
+  r->username = Opt(user);
+  std::vector<Str> types, arns;
+  RETURN_IF_ERROR(rows->Elements(ColumnId::kResourcesType, row, &types));
+  RETURN_IF_ERROR(rows->Elements(ColumnId::kResourcesArn, row, &arns));
+  if (types.size() != arns.size()) {
+    return Status::Internal("resources.type and resources.arn differ in length");
+  }
+  for (size_t k = 0; k < types.size(); ++k) r->resources.push_back({Opt(types[k]), Opt(arns[k])});
+  return Status::OK();
+}
+
+// Completes the page's hits that came from segments: scanned rows get their values and record,
+// rows of cached blocks the kept rendering (with `rendered_only`, only the rendering and the
+// position) or, the first time, their record (rebuilt, rendered and kept for the next lookups).
+// Rows are read through one BlockRows per block, which decodes only the pages that hold them:
+// a page's events are often spread over many blocks.
+Status FillHits(LookupBlockCache* cache, std::vector<Hit>* hits, bool rendered_only,
+                LookupStats* stats) {
   std::vector<size_t> missing;
   for (size_t i = 0; i < hits->size(); ++i) {
     Hit& h = (*hits)[i];
+    if (h.deferred) {
+      missing.push_back(i);
+      continue;
+    }
     if (!h.block) continue;
     if (std::shared_ptr<const LookupBlock::Rendered> done = h.block->rendered(h.row)) {
       if (rendered_only) {
@@ -475,7 +504,7 @@ Status FillCachedHits(LookupBlockCache* cache, std::vector<Hit>* hits, bool rend
       missing.push_back(i);
     }
   }
-  // Group by block, rows ascending (what ReadRecords asks).
+  // Grouped by block.
   std::sort(missing.begin(), missing.end(), [&](size_t a, size_t b) {
     const Hit& x = (*hits)[a];
     const Hit& y = (*hits)[b];
@@ -483,34 +512,36 @@ Status FillCachedHits(LookupBlockCache* cache, std::vector<Hit>* hits, bool rend
     if (x.block_index != y.block_index) return x.block_index < y.block_index;
     return x.row < y.row;
   });
-  std::vector<uint32_t> rows;
-  for (size_t i = 0; i < missing.size();) {
-    const Hit& first = (*hits)[missing[i]];
-    size_t j = i;
-    rows.clear();
-    while (j < missing.size() && (*hits)[missing[j]].segment == first.segment &&
-           (*hits)[missing[j]].block_index == first.block_index) {
-      rows.push_back((*hits)[missing[j]].row);
-      ++j;
+  if (stats != nullptr) stats->records_rebuilt += missing.size();
+  std::unique_ptr<BlockRows> rows;
+  const SegmentReader* rows_segment = nullptr;
+  uint32_t rows_block = 0;
+  std::string record;
+  for (size_t i : missing) {
+    Hit& h = (*hits)[i];
+    if (!rows || rows_segment != h.segment || rows_block != h.block_index) {
+      ASSIGN_OR_RETURN(rows, h.segment->NewBlockRows(h.block_index));
+      rows_segment = h.segment;
+      rows_block = h.block_index;
     }
-    size_t k = i;
-    if (stats != nullptr) stats->records_rebuilt += rows.size();
-    RETURN_IF_ERROR(first.segment->ReadRecords(first.block_index, rows, [&](uint32_t, Str raw) {
-      Hit& h = (*hits)[missing[k++]];
-      h.r = ResultOfCachedRow(*h.block, h.row);
-      auto rendered = std::make_shared<LookupBlock::Rendered>();
-      rendered->record.assign(raw.data() ? raw.data() : "", raw.size());
-      h.r.cloud_trail_event = rendered->record;
-      JsonWriter w(&rendered->json);
-      WriteLookupEvent(h.r, &w);
-      if (rendered_only) h.r.cloud_trail_event.clear();
-      const size_t bytes = rendered->record.size() + rendered->json.size();
-      std::shared_ptr<const LookupBlock::Rendered> kept = h.block->SetRendered(h.row, rendered);
-      if (kept == rendered) cache->Charge(h.segment->cache_id(), h.block_index, bytes);
-      h.r.rendered = std::shared_ptr<const std::string>(kept, &kept->json);
-      return Status::OK();
-    }));
-    i = j;
+    record.clear();
+    ASSIGN_OR_RETURN(bool has_record, rows->Record(h.row, &record));
+    if (h.deferred) {
+      RETURN_IF_ERROR(FillScannedRow(rows.get(), h.row, &h.r));
+      if (has_record) h.r.cloud_trail_event = record;
+      continue;
+    }
+    h.r = ResultOfCachedRow(*h.block, h.row);
+    auto rendered = std::make_shared<LookupBlock::Rendered>();
+    if (has_record) rendered->record = record;
+    h.r.cloud_trail_event = rendered->record;
+    JsonWriter w(&rendered->json);
+    WriteLookupEvent(h.r, &w);
+    if (rendered_only) h.r.cloud_trail_event.clear();
+    const size_t bytes = rendered->record.size() + rendered->json.size();
+    std::shared_ptr<const LookupBlock::Rendered> kept = h.block->SetRendered(h.row, rendered);
+    if (kept == rendered) cache->Charge(h.segment->cache_id(), h.block_index, bytes);
+    h.r.rendered = std::shared_ptr<const std::string>(kept, &kept->json);
   }
   return Status::OK();
 }
@@ -804,6 +835,7 @@ Result<LookupEventsResponse> ExecuteLookup(const LookupSource& source, const Loo
       plan.attribute == Attribute::kEventId || plan.attribute == Attribute::kAccessKeyId;
   LookupBlockCache* cache = PostFiltered(plan) || plan.insight || needle ? nullptr : ctx.cache;
   const std::vector<ScanPredicate> predicates = ScanPredicates(plan);
+  const bool deferred = !plan.insight;
   const std::string_view category = CategoryOf(plan);
   int builds_left = 1;  // blocks decoded whole per lookup: bounds what one lookup pays for later
   ColumnBatch batch;
@@ -869,7 +901,10 @@ Result<LookupEventsResponse> ExecuteLookup(const LookupSource& source, const Loo
         --lo;
       }
       ScanSpec spec;
-      spec.projection = ScanProjection(plan);
+      // Insights lookups check insightDetails on the scanned rows; the others only order rows
+      // by (eventTime, eventID) here and read the values of the page's rows afterwards.
+      spec.projection = deferred ? std::vector<ColumnId>{ColumnId::kEventTime, ColumnId::kEventId}
+                                 : ScanProjection(plan);
       spec.min_time_us = min_time;
       spec.max_time_us = max_time;
       spec.first_block = static_cast<uint32_t>(lo);
@@ -888,7 +923,7 @@ Result<LookupEventsResponse> ExecuteLookup(const LookupSource& source, const Loo
       while (!done) {
         ASSIGN_OR_RETURN(bool more, scan->Next(&batch));
         if (!more) break;
-        stats.records_rebuilt += batch.sel.size();
+        if (!deferred) stats.records_rebuilt += batch.sel.size();
         for (uint32_t row : batch.sel) {
           const int64_t t = batch.columns[kTime].i64[row];
           const Str id = batch.columns[kId].StringAt(row);
@@ -898,6 +933,19 @@ Result<LookupEventsResponse> ExecuteLookup(const LookupSource& source, const Loo
             break;
           }
           if (!InRange(plan, min_time, t, id) || !top.Wants(t, id)) continue;
+          if (deferred) {
+            Hit h;
+            h.time = t;
+            h.r.event_time_us = t;
+            h.r.event_id = std::string(id);
+            h.deferred = true;
+            h.segment = segment;
+            h.block_index = batch.block;
+            h.row = batch.first_row + row;
+            top.Add(std::move(h));
+            if (used.empty() || used.back() != batch.block) used.push_back(batch.block);
+            continue;
+          }
           LookupEventResult r = ResultOfRow(batch, row);
           if (PostFilterMatches(plan, r)) {
             top.Add(std::move(r));
@@ -915,6 +963,10 @@ Result<LookupEventsResponse> ExecuteLookup(const LookupSource& source, const Loo
     }
   }
 
+  std::vector<Hit> hits = top.TakeSorted();
+  const bool more = hits.size() > plan.max_results;
+  if (more) hits.resize(plan.max_results);
+  RETURN_IF_ERROR(FillHits(cache, &hits, ctx.rendered_only, &stats));
   stats.segments = segments.size();
   if (ctx.stats != nullptr) {
     LookupStats& out = *ctx.stats;
@@ -924,12 +976,6 @@ Result<LookupEventsResponse> ExecuteLookup(const LookupSource& source, const Loo
     out.blocks_cached += stats.blocks_cached;
     out.blocks_built += stats.blocks_built;
     out.records_rebuilt += stats.records_rebuilt;
-  }
-  std::vector<Hit> hits = top.TakeSorted();
-  const bool more = hits.size() > plan.max_results;
-  if (more) hits.resize(plan.max_results);
-  if (cache != nullptr) {
-    RETURN_IF_ERROR(FillCachedHits(cache, &hits, ctx.rendered_only, ctx.stats));
   }
   response.events.reserve(hits.size());
   for (Hit& h : hits) response.events.push_back(std::move(h.r));

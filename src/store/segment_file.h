@@ -101,6 +101,8 @@ class SegmentFile final : public SegmentReader {
                           const std::function<Status(const ColumnBatch&)>& fn) const override;
   Status ReadRecords(uint32_t block, std::span<const uint32_t> rows,
                      const std::function<Status(uint32_t, Str)>& fn) const override;
+  // In segment_rows.cc.
+  Result<std::unique_ptr<BlockRows>> NewBlockRows(uint32_t block) const override;
 
   const Footer& footer() const { return footer_; }
   // Where the data sections end (the footer begins).

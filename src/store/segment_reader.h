@@ -19,6 +19,7 @@
 #include "common/env.h"
 #include "common/status.h"
 #include "event/event.h"
+#include "store/block_rows.h"
 #include "store/scan.h"
 #include "store/segment_writer.h"
 
@@ -99,6 +100,10 @@ class SegmentReader {
   // The record is valid during the call only.
   virtual Status ReadRecords(uint32_t block, std::span<const uint32_t> rows,
                              const std::function<Status(uint32_t, Str)>& fn) const = 0;
+
+  // Reads single rows of `block` (values and records), decoding only the pages that hold them
+  // (block_rows.h): for a few rows of a block. kOutOfRange when block >= block_count().
+  virtual Result<std::unique_ptr<BlockRows>> NewBlockRows(uint32_t block) const = 0;
 
  protected:
   SegmentReader(std::string path, SegmentMeta meta) : path_(std::move(path)), meta_(meta) {}
