@@ -17,6 +17,7 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <queue>
@@ -799,6 +800,7 @@ Result<LookupEventsResponse> LookupEvents(const LookupSource& source,
 
 Result<LookupEventsResponse> ExecuteLookup(const LookupSource& source, const LookupPlan& plan,
                                            const LookupContext& ctx) {
+  const auto started = std::chrono::steady_clock::now();
   const int64_t min_time = std::max(plan.min_time_us, source.min_time_us);
   const int64_t max_time =
       plan.has_cursor ? std::min(plan.max_time_us, plan.cursor_time_us) : plan.max_time_us;
@@ -837,7 +839,10 @@ Result<LookupEventsResponse> ExecuteLookup(const LookupSource& source, const Loo
   const std::vector<ScanPredicate> predicates = ScanPredicates(plan);
   const bool deferred = !plan.insight;
   const std::string_view category = CategoryOf(plan);
-  int builds_left = 1;  // blocks decoded whole per lookup: bounds what one lookup pays for later
+  // The first block met that is ready to be cached (LookupBlockCache::Ready): decoded for the
+  // cache once the page is answered, if the lookup was quick enough (MayBuild).
+  const SegmentReader* build_segment = nullptr;
+  uint32_t build_block = 0;
   ColumnBatch batch;
   std::vector<uint32_t> used;  // uncached blocks that gave rows to the page
   for (const SegmentReader* segment : segments) {
@@ -856,12 +861,10 @@ Result<LookupEventsResponse> ExecuteLookup(const LookupSource& source, const Loo
       std::shared_ptr<const LookupBlock> cached;
       if (cache != nullptr) {
         cached = cache->Find(reader_id, static_cast<uint32_t>(b));
-        if (!cached && builds_left > 0 && cache->Ready(reader_id, static_cast<uint32_t>(b))) {
-          --builds_left;
-          ++stats.blocks_built;
-          ASSIGN_OR_RETURN(std::shared_ptr<LookupBlock> built,
-                           LookupBlock::Build(*segment, static_cast<uint32_t>(b)));
-          cached = cache->Insert(reader_id, static_cast<uint32_t>(b), std::move(built));
+        if (!cached && build_segment == nullptr &&
+            cache->Ready(reader_id, static_cast<uint32_t>(b))) {
+          build_segment = segment;
+          build_block = static_cast<uint32_t>(b);
         }
       }
       if (cached) {
@@ -967,6 +970,20 @@ Result<LookupEventsResponse> ExecuteLookup(const LookupSource& source, const Loo
   const bool more = hits.size() > plan.max_results;
   if (more) hits.resize(plan.max_results);
   RETURN_IF_ERROR(FillHits(cache, &hits, ctx.rendered_only, &stats));
+  if (build_segment != nullptr) {
+    // A steady clock, not the Env's: this is a cost budget, not event time.
+    const auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(
+        std::chrono::steady_clock::now() - started);
+    if (cache->MayBuild(static_cast<uint64_t>(elapsed.count()))) {
+      // A block that fails to decode whole is left to the scans, which read it as before and
+      // report damage in the pages they need.
+      Result<std::shared_ptr<LookupBlock>> built = LookupBlock::Build(*build_segment, build_block);
+      if (built.ok()) {
+        ++stats.blocks_built;
+        cache->Insert(build_segment->cache_id(), build_block, std::move(*built));
+      }
+    }
+  }
   stats.segments = segments.size();
   if (ctx.stats != nullptr) {
     LookupStats& out = *ctx.stats;

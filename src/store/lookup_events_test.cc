@@ -375,6 +375,7 @@ struct CacheFixture {
     if (mode == CacheMode::kNone) return;
     LookupBlockCache::Options o;
     o.admit_after = mode == CacheMode::kEager ? 0 : 1;
+    o.build_budget_us = 0;  // every lookup may build (on a loaded machine too)
     o.capacity_bytes = mode == CacheMode::kEager ? (size_t{64} << 20) : (size_t{160} << 10);
     cache = std::make_unique<LookupBlockCache>(o);
   }
