@@ -248,7 +248,8 @@ struct Hit {
   // eventTime and eventID until FillHits completes it once the page is known.
   LookupEventResult r;
   std::shared_ptr<const LookupBlock> block;
-  bool deferred = false;  // a scanned row: its values and record are read by FillHits
+  bool deferred = false;            // a scanned row: its values and record are read by FillHits
+  std::shared_ptr<BlockRows> rows;  // deferred: the block's rows, as the scan opened them
   const SegmentReader* segment = nullptr;
   uint32_t block_index = 0;
   uint32_t row = 0;  // in the block
@@ -514,14 +515,19 @@ Status FillHits(LookupBlockCache* cache, std::vector<Hit>* hits, bool rendered_o
     return x.row < y.row;
   });
   if (stats != nullptr) stats->records_rebuilt += missing.size();
-  std::unique_ptr<BlockRows> rows;
+  std::shared_ptr<BlockRows> rows;
   const SegmentReader* rows_segment = nullptr;
   uint32_t rows_block = 0;
   std::string record;
   for (size_t i : missing) {
     Hit& h = (*hits)[i];
     if (!rows || rows_segment != h.segment || rows_block != h.block_index) {
-      ASSIGN_OR_RETURN(rows, h.segment->NewBlockRows(h.block_index));
+      if (h.rows) {
+        rows = h.rows;
+      } else {
+        ASSIGN_OR_RETURN(std::unique_ptr<BlockRows> opened, h.segment->NewBlockRows(h.block_index));
+        rows = std::move(opened);
+      }
       rows_segment = h.segment;
       rows_block = h.block_index;
     }
@@ -845,6 +851,10 @@ Result<LookupEventsResponse> ExecuteLookup(const LookupSource& source, const Loo
   uint32_t build_block = 0;
   ColumnBatch batch;
   std::vector<uint32_t> used;  // uncached blocks that gave rows to the page
+  // The rows of the block being scanned (deferred lookups), shared with the hits taken from it.
+  std::shared_ptr<BlockRows> block_rows;
+  const SegmentReader* block_rows_segment = nullptr;
+  uint32_t block_rows_block = 0;
   for (const SegmentReader* segment : segments) {
     if (top.full() && segment->meta().max_event_time_us < top.worst().time) continue;
     const uint64_t reader_id = segment->cache_id();
@@ -906,8 +916,8 @@ Result<LookupEventsResponse> ExecuteLookup(const LookupSource& source, const Loo
       ScanSpec spec;
       // Insights lookups check insightDetails on the scanned rows; the others only order rows
       // by (eventTime, eventID) here and read the values of the page's rows afterwards.
-      spec.projection = deferred ? std::vector<ColumnId>{ColumnId::kEventTime, ColumnId::kEventId}
-                                 : ScanProjection(plan);
+      spec.projection =
+          deferred ? std::vector<ColumnId>{ColumnId::kEventTime} : ScanProjection(plan);
       spec.min_time_us = min_time;
       spec.max_time_us = max_time;
       spec.first_block = static_cast<uint32_t>(lo);
@@ -929,26 +939,38 @@ Result<LookupEventsResponse> ExecuteLookup(const LookupSource& source, const Loo
         if (!deferred) stats.records_rebuilt += batch.sel.size();
         for (uint32_t row : batch.sel) {
           const int64_t t = batch.columns[kTime].i64[row];
-          const Str id = batch.columns[kId].StringAt(row);
-          if (IsNull(id)) continue;
           if (top.full() && t < top.worst().time) {
             done = true;  // rows come newest first: nothing later in this segment can be kept
             break;
           }
-          if (!InRange(plan, min_time, t, id) || !top.Wants(t, id)) continue;
           if (deferred) {
+            // The eventID of a candidate row alone, from the block's BlockRows, which then
+            // reads the row's values and record if it stays on the page.
+            if (t < min_time || t > max_time) continue;
+            if (!block_rows || block_rows_segment != segment || block_rows_block != batch.block) {
+              ASSIGN_OR_RETURN(std::unique_ptr<BlockRows> br, segment->NewBlockRows(batch.block));
+              block_rows = std::move(br);
+              block_rows_segment = segment;
+              block_rows_block = batch.block;
+            }
+            const uint32_t block_row = batch.first_row + row;
+            ASSIGN_OR_RETURN(const Str id, block_rows->String(ColumnId::kEventId, block_row));
+            if (IsNull(id) || !InRange(plan, min_time, t, id) || !top.Wants(t, id)) continue;
             Hit h;
             h.time = t;
             h.r.event_time_us = t;
             h.r.event_id = std::string(id);
             h.deferred = true;
+            h.rows = block_rows;
             h.segment = segment;
             h.block_index = batch.block;
-            h.row = batch.first_row + row;
+            h.row = block_row;
             top.Add(std::move(h));
             if (used.empty() || used.back() != batch.block) used.push_back(batch.block);
             continue;
           }
+          const Str id = batch.columns[kId].StringAt(row);
+          if (IsNull(id) || !InRange(plan, min_time, t, id) || !top.Wants(t, id)) continue;
           LookupEventResult r = ResultOfRow(batch, row);
           if (PostFilterMatches(plan, r)) {
             top.Add(std::move(r));
