@@ -374,6 +374,10 @@ int RunImport(const ImportArgs& args) {
   router.Stop();  // no segment write may outlive the stores
   show_counts();
   if (st.ok() && !args.no_flush) st = dir->FlushOpenStores();
+  if (memlog_every > 0) {
+    std::fprintf(stderr, "memlog at the end, stores still open:\n");
+    LogMemory(0, router.counts(), router.Memory(), &peaks);
+  }
   if (st.ok()) {
     auto org = dir->OrganizationStore(/*create=*/false);
     result.org_id = org.ok() ? org->id : "";
