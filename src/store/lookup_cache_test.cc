@@ -156,5 +156,18 @@ TEST(LookupBlockCacheTest, AdmitsAfterUsesAndEvictsLeastRecentlyUsedByBytes) {
   EXPECT_EQ(blocks[0]->rows, 300u);
 }
 
+TEST(LookupBlockCacheTest, OnlyQuickLookupsBuildBlocks) {
+  LookupBlockCache::Options o;
+  EXPECT_EQ(o.build_budget_us, 1000u);
+  LookupBlockCache budgeted(o);
+  EXPECT_TRUE(budgeted.MayBuild(0));
+  EXPECT_TRUE(budgeted.MayBuild(999));
+  EXPECT_FALSE(budgeted.MayBuild(1000));
+  EXPECT_FALSE(budgeted.MayBuild(50000));
+  o.build_budget_us = 0;  // no limit
+  LookupBlockCache unlimited(o);
+  EXPECT_TRUE(unlimited.MayBuild(uint64_t{1} << 40));
+}
+
 }  // namespace
 }  // namespace cairn
