@@ -25,7 +25,8 @@ struct EventRef {
 };
 
 struct SegmentWriteOptions {
-  // zstd level for column pages and record blocks. Flushes favour speed; compaction may go higher.
+  // zstd level for plain, UUID (at most 3) and fixed-width pages. Dictionary pages and the code
+  // group never go below their own minimums (6 and 3, segment_writer.cc), whatever this says.
   int compression_level = 3;
   // Rows per block: the unit of zone maps, bloom filters and scans. 0 = the default (16384).
   uint32_t block_rows = 0;
