@@ -165,37 +165,47 @@ void EncodeUuids(std::span<const Str> values, std::string* out) {
   }
 }
 
+bool ReadUuidPageLayout(std::string_view payload, uint32_t rows, bool read_others,
+                        UuidPageLayout* out) {
+  if (payload.size() < rows) return false;
+  size_t uuids = 0, other_count = 0;
+  for (uint32_t i = 0; i < rows; ++i) {
+    const char tag = payload[i];
+    if (tag < 0 || tag > 2) return false;
+    uuids += tag == 1;
+    other_count += tag == 2;
+  }
+  if (payload.size() < rows + 16 * uuids) return false;
+  out->uuids = uuids;
+  out->other_count = other_count;
+  out->others.clear();
+  if (!read_others) return true;
+  Decoder d(payload.substr(rows + 16 * uuids));
+  out->others.resize(other_count);
+  uint64_t total = 0;
+  for (auto& [offset, length] : out->others) {
+    const uint64_t n = d.Varint();
+    total += n;
+    if (total > payload.size()) return false;
+    length = static_cast<uint32_t>(n);
+  }
+  if (!d.ok() || d.remaining() != total) return false;
+  uint64_t at = payload.size() - total;
+  for (auto& [offset, length] : out->others) {
+    offset = static_cast<uint32_t>(at);
+    at += length;
+  }
+  return true;
+}
+
 bool FilterUuidPage(std::string_view payload, uint32_t page_rows,
                     const std::vector<std::string>& uuids, const std::vector<std::string>& others,
                     std::vector<uint32_t>* rows) {
-  if (payload.size() < page_rows) return false;
-  size_t n_uuids = 0, n_others = 0;
-  for (uint32_t i = 0; i < page_rows; ++i) {
-    const char tag = payload[i];
-    if (tag < 0 || tag > 2) return false;
-    n_uuids += tag == 1;
-    n_others += tag == 2;
-  }
-  if (payload.size() < page_rows + 16 * n_uuids) return false;
+  // The other strings are located only if someone asks for a non-UUID value.
+  UuidPageLayout layout;
+  if (!ReadUuidPageLayout(payload, page_rows, !others.empty(), &layout)) return false;
   const char* bins = payload.data() + page_rows;
-  // Other strings: lengths, then bytes (decoded only if someone asks for a non-UUID value).
-  std::vector<std::pair<size_t, size_t>> other_spans;  // offset, length
-  if (!others.empty() && n_others > 0) {
-    Decoder d(payload.substr(page_rows + 16 * n_uuids));
-    uint64_t total = 0;
-    std::vector<uint64_t> lengths(n_others);
-    for (uint64_t& len : lengths) {
-      len = d.Varint();
-      total += len;
-      if (total > payload.size()) return false;
-    }
-    if (!d.ok() || d.remaining() != total) return false;
-    size_t at = payload.size() - total;
-    for (uint64_t len : lengths) {
-      other_spans.emplace_back(at, len);
-      at += len;
-    }
-  }
+  const auto& other_spans = layout.others;  // (offset, length)
   size_t kept = 0, next = 0;
   size_t uuid_index = 0, other_index = 0;
   for (uint32_t i = 0; i < page_rows && next < rows->size(); ++i) {
@@ -223,25 +233,11 @@ bool FilterUuidPage(std::string_view payload, uint32_t page_rows,
 
 bool DecodeUuids(std::string_view payload, uint32_t rows, std::string* text,
                  std::vector<std::pair<int64_t, uint32_t>>* spans) {
-  if (payload.size() < rows) return false;
-  size_t uuids = 0, others = 0;
-  for (uint32_t i = 0; i < rows; ++i) {
-    const char tag = payload[i];
-    if (tag < 0 || tag > 2) return false;
-    uuids += tag == 1;
-    others += tag == 2;
-  }
-  if (payload.size() < rows + 16 * uuids) return false;
-  Decoder d(payload.substr(rows + 16 * uuids));
-  std::vector<uint64_t> lengths(others);
+  UuidPageLayout layout;
+  if (!ReadUuidPageLayout(payload, rows, true, &layout)) return false;
+  const size_t uuids = layout.uuids;
   uint64_t total = 0;
-  for (uint64_t& n : lengths) {
-    n = d.Varint();
-    total += n;
-    if (total > payload.size()) return false;
-  }
-  if (!d.ok() || d.remaining() != total) return false;
-  const char* other = payload.data() + (payload.size() - total);
+  for (const auto& o : layout.others) total += o.second;
   const auto* p = reinterpret_cast<const uint8_t*>(payload.data()) + rows;
   // Two hex digits per byte from a table: decoding a block's eventIDs is on the lookup path.
   static const auto kPairs = [] {
@@ -263,10 +259,10 @@ bool DecodeUuids(std::string_view payload, uint32_t rows, std::string* text,
       continue;
     }
     if (tag == 2) {
-      std::memcpy(out + at, other, lengths[k]);
-      spans->emplace_back(static_cast<int64_t>(at), static_cast<uint32_t>(lengths[k]));
-      at += lengths[k];
-      other += lengths[k++];
+      const auto [offset, length] = layout.others[k++];
+      std::memcpy(out + at, payload.data() + offset, length);
+      spans->emplace_back(static_cast<int64_t>(at), length);
+      at += length;
       continue;
     }
     char* u = out + at;

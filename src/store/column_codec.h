@@ -51,6 +51,17 @@ bool IsCanonicalUuid(Str s);
 void UuidBytes(Str s, uint8_t out[16]);
 // IsCanonicalUuid and UuidBytes in one pass: false (and `out` unspecified) when `s` is not one.
 bool ParseCanonicalUuid(Str s, uint8_t out[16]);
+// Where the values of a kUuid payload are: `rows` tag bytes (0 NULL, 1 UUID, 2 another string),
+// 16 bytes per UUID in row order, the varint lengths of the other strings, then their bytes.
+struct UuidPageLayout {
+  size_t uuids = 0;                                   // rows tagged 1
+  size_t other_count = 0;                             // rows tagged 2
+  std::vector<std::pair<uint32_t, uint32_t>> others;  // per row tagged 2: (offset, length)
+};
+// Reads the layout of `payload`; the other strings' lengths only when `read_others`. Returns false
+// when the payload is malformed (unknown tag, short, lengths not ending exactly at its end).
+bool ReadUuidPageLayout(std::string_view payload, uint32_t rows, bool read_others,
+                        UuidPageLayout* out);
 // Keeps the entries of `rows` (ascending, relative to the page's first row) whose value in the
 // kUuid `payload` equals one of `uuids` (16 bytes each) or `others` (non-UUID strings): evaluates
 // = / IN without rendering UUIDs as text. Returns false when the payload is malformed.

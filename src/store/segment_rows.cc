@@ -10,6 +10,7 @@
 
 #include "common/crc32c.h"
 #include "store/block_rows.h"
+#include "store/column_codec.h"
 #include "store/segment_coding.h"
 #include "store/segment_file.h"
 
@@ -30,30 +31,9 @@ struct UuidIndex {
 
   // False when the page is malformed.
   bool Build(std::string_view payload, uint32_t rows) {
-    if (payload.size() < rows) return false;
-    size_t uuids = 0, other_count = 0;
-    for (uint32_t r = 0; r < rows; ++r) {
-      const char tag = payload[r];
-      if (tag < 0 || tag > 2) return false;
-      uuids += tag == 1;
-      other_count += tag == 2;
-    }
-    if (payload.size() < rows + 16 * uuids) return false;
-    Decoder d(payload.substr(rows + 16 * uuids));
-    std::vector<uint64_t> lengths(other_count);
-    uint64_t total = 0;
-    for (uint64_t& n : lengths) {
-      n = d.Varint();
-      total += n;
-      if (total > payload.size()) return false;
-    }
-    if (!d.ok() || d.remaining() != total) return false;
-    uint64_t other_at = payload.size() - total;
-    others.clear();
-    for (uint64_t n : lengths) {
-      others.emplace_back(static_cast<uint32_t>(other_at), static_cast<uint32_t>(n));
-      other_at += n;
-    }
+    UuidPageLayout layout;
+    if (!ReadUuidPageLayout(payload, rows, true, &layout)) return false;
+    others = std::move(layout.others);
     at.assign(rows, kNull);
     size_t u = 0, o = 0;
     for (uint32_t r = 0; r < rows; ++r) {
