@@ -285,12 +285,7 @@ int Run(const Args& args) {
       events_returned += n;
       (n > 0 ? hits : misses)++;
       ranged += range;
-      total.segments += stats.segments;
-      total.blocks_scanned += stats.blocks_scanned;
-      total.blocks_skipped += stats.blocks_skipped;
-      total.blocks_cached += stats.blocks_cached;
-      total.blocks_built += stats.blocks_built;
-      total.records_rebuilt += stats.records_rebuilt;
+      total += stats;
       if (args.slowest > 0) {
         char line[256];
         std::snprintf(

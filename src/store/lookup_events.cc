@@ -1007,15 +1007,7 @@ Result<LookupEventsResponse> ExecuteLookup(const LookupSource& source, const Loo
     }
   }
   stats.segments = segments.size();
-  if (ctx.stats != nullptr) {
-    LookupStats& out = *ctx.stats;
-    out.segments += stats.segments;
-    out.blocks_scanned += stats.blocks_scanned;
-    out.blocks_skipped += stats.blocks_skipped;
-    out.blocks_cached += stats.blocks_cached;
-    out.blocks_built += stats.blocks_built;
-    out.records_rebuilt += stats.records_rebuilt;
-  }
+  if (ctx.stats != nullptr) *ctx.stats += stats;
   response.events.reserve(hits.size());
   for (Hit& h : hits) response.events.push_back(std::move(h.r));
   if (more) {

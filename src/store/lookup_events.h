@@ -105,6 +105,16 @@ struct LookupStats {
   uint64_t blocks_cached = 0;    // blocks walked in the LookupBlockCache
   uint64_t blocks_built = 0;     // blocks decoded whole into the LookupBlockCache
   uint64_t records_rebuilt = 0;  // original records rebuilt from their segment
+
+  LookupStats& operator+=(const LookupStats& o) {
+    segments += o.segments;
+    blocks_scanned += o.blocks_scanned;
+    blocks_skipped += o.blocks_skipped;
+    blocks_cached += o.blocks_cached;
+    blocks_built += o.blocks_built;
+    records_rebuilt += o.records_rebuilt;
+    return *this;
+  }
 };
 
 struct LookupContext {

@@ -81,15 +81,9 @@ TEST(SegmentRoundTrip, BigValuesUseTrainedDictionariesAndManyPages) {
   gen.Make(&batch, 6000);
   // Large, similar request parameters: enough bytes to train a zstd dictionary.
   for (Event& e : batch.events) {
-    std::string json = "{\"bucketName\":\"bucket-" + std::to_string(gen.rng()() % 50) +
-                       "\",\"key\":\"" + std::string(200 + gen.rng()() % 300, 'k') + "\"}";
-    e.request_parameters_json = batch.Copy(json);
+    e.request_parameters_json = batch.Copy(gen.BigRequestParameters());
     // Every eventID a canonical UUID: the 16-byte encoding.
-    char id[40];
-    snprintf(id, sizeof id, "%08x-%04x-4%03x-8%03x-%012llx", static_cast<unsigned>(gen.rng()()),
-             static_cast<unsigned>(gen.rng()() & 0xFFFF),
-             static_cast<unsigned>(gen.rng()() & 0xFFF), static_cast<unsigned>(gen.rng()() & 0xFFF),
-             static_cast<unsigned long long>(gen.rng()() & 0xFFFFFFFFFFFFull));
+    const std::string id = gen.Uuid();
     e.event_id = gen.rng()() % 10 ? batch.Copy(id) : Str();
   }
   auto reader = WriteAndOpen(env.get(), batch);

@@ -120,14 +120,8 @@ TEST(BlockRows, UuidsTrainedDictionariesAndManyPagesWithAndWithoutThePageCache) 
   RandomEvents gen(17);
   gen.Make(&batch, 9000);
   for (Event& e : batch.events) {
-    std::string json = "{\"bucketName\":\"bucket-" + std::to_string(gen.rng()() % 50) +
-                       "\",\"key\":\"" + std::string(200 + gen.rng()() % 300, 'k') + "\"}";
-    e.request_parameters_json = batch.Copy(json);
-    char id[40];
-    snprintf(id, sizeof id, "%08x-%04x-4%03x-8%03x-%012llx", static_cast<unsigned>(gen.rng()()),
-             static_cast<unsigned>(gen.rng()() & 0xFFFF),
-             static_cast<unsigned>(gen.rng()() & 0xFFF), static_cast<unsigned>(gen.rng()() & 0xFFF),
-             static_cast<unsigned long long>(gen.rng()() & 0xFFFFFFFFFFFFull));
+    e.request_parameters_json = batch.Copy(gen.BigRequestParameters());
+    const std::string id = gen.Uuid();
     // Mostly UUIDs, some NULL, some other strings: every tag of the UUID encoding.
     const uint64_t pick = gen.rng()() % 20;
     e.event_id = pick == 0   ? Str()

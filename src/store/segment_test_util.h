@@ -6,6 +6,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <map>
@@ -213,6 +214,23 @@ class RandomEvents {
     j += "]}";
     e->raw = batch->Own(std::move(j));
     for (auto [field, offset] : at) *field = Str(e->raw.data() + offset, field->size());
+  }
+
+  // A random canonical (version 4) UUID.
+  std::string Uuid() {
+    char id[40];
+    snprintf(id, sizeof id, "%08x-%04x-4%03x-8%03x-%012llx", static_cast<unsigned>(rng_()),
+             static_cast<unsigned>(rng_() & 0xFFFF), static_cast<unsigned>(rng_() & 0xFFF),
+             static_cast<unsigned>(rng_() & 0xFFF),
+             static_cast<unsigned long long>(rng_() & 0xFFFFFFFFFFFFull));
+    return id;
+  }
+
+  // Large, similar request parameters (one of 50 buckets, a 200-499 byte key): enough bytes in a
+  // few thousand events to train a zstd dictionary and fill many pages.
+  std::string BigRequestParameters() {
+    return "{\"bucketName\":\"bucket-" + std::to_string(rng_() % 50) + "\",\"key\":\"" +
+           std::string(200 + rng_() % 300, 'k') + "\"}";
   }
 
   std::mt19937_64& rng() { return rng_; }
