@@ -475,10 +475,57 @@ void PushDown(PlanPtr* slot) {
 }
 
 // ---- projection pruning -------------------------------------------------------------------------
+//
+// Prune walks the plan from the root and keeps, in each node, only the columns its parent reads.
+// A struct column (userIdentity) that every consumer reads only through field paths
+// (userIdentity.arn) is split where it is produced: the scan produces one column per path instead
+// of a row of ~25 mostly NULL fields per event, and every operator above it (filters, joins,
+// projections, sorts, unnests, windows) carries those columns and rewrites the paths into
+// references to them. A hash join then builds and probes a string column, not whole rows.
 
-void Remap(BoundExpr* e, const std::vector<int>& map) {
-  if (e->kind == BoundKind::kColumn) e->index = map[static_cast<size_t>(e->index)];
-  for (auto& a : e->args) Remap(a.get(), map);
+// The column a field-access chain ends at, and its dotted path; -1 when `e` is not such a chain.
+int ChainColumn(const BoundExpr& e, std::string* path) {
+  std::vector<std::string> fields;
+  const BoundExpr* cur = &e;
+  while (cur->kind == BoundKind::kFieldAccess && cur->args[0]->type.id() == TypeId::kRow) {
+    fields.push_back(cur->args[0]->type.fields()[static_cast<size_t>(cur->index)].name);
+    cur = cur->args[0].get();
+  }
+  if (cur->kind != BoundKind::kColumn || fields.empty()) return -1;
+  path->clear();
+  for (size_t k = fields.size(); k-- > 0;) *path += (path->empty() ? "" : ".") + fields[k];
+  return cur->index;
+}
+
+// Where an output column of a pruned node went: its new position, or -1 when it was dropped or
+// split; a split struct column lists the new position of each path below it that was read.
+struct Moved {
+  int index = -1;
+  std::map<std::string, int> fields;
+};
+using ColumnMap = std::vector<Moved>;
+
+// Rewrites `*slot` (over a node's old input) to the input's new columns: field chains over a split
+// column become references to the column of their path.
+void Remap(BoundExprPtr* slot, const ColumnMap& map) {
+  BoundExpr* e = slot->get();
+  std::string path;
+  int c = ChainColumn(*e, &path);
+  if (c >= 0 && !map[static_cast<size_t>(c)].fields.empty()) {
+    // Every chain the node reads was one of its needs, so its column exists.
+    auto it = map[static_cast<size_t>(c)].fields.find(path);
+    CAIRN_CHECK(it != map[static_cast<size_t>(c)].fields.end());
+    auto col = MakeColumn(it->second, e->type);
+    col->pos = e->pos;
+    col->text = e->text;
+    *slot = std::move(col);
+    return;
+  }
+  if (e->kind == BoundKind::kColumn) {
+    e->index = map[static_cast<size_t>(e->index)].index;
+    CAIRN_CHECK(e->index >= 0);
+  }
+  for (auto& a : e->args) Remap(&a, map);
 }
 
 Needs AllWhole(size_t n) {
@@ -487,28 +534,60 @@ Needs AllWhole(size_t n) {
   return needs;
 }
 
-std::vector<int> Identity(size_t n) {
-  std::vector<int> m(n);
-  for (size_t i = 0; i < n; ++i) m[i] = static_cast<int>(i);
+ColumnMap Identity(size_t n) {
+  ColumnMap m(n);
+  for (size_t i = 0; i < n; ++i) m[i].index = static_cast<int>(i);
   return m;
 }
 
-// Prunes `node` to what `needs` asks of its outputs; returns old output index -> new (-1 dropped).
-std::vector<int> Prune(PlanNode* node, const Needs& needs) {
+// The type of the field at dotted `path` below row type `t`.
+const Type& FieldType(const Type& t, const std::string& path) {
+  const Type* cur = &t;
+  size_t start = 0;
+  while (start <= path.size()) {
+    size_t dot = path.find('.', start);
+    if (dot == std::string::npos) dot = path.size();
+    int fi = cur->FieldIndex(path.substr(start, dot - start));
+    CAIRN_CHECK(cur->id() == TypeId::kRow && fi >= 0);
+    cur = cur->fields()[static_cast<size_t>(fi)].type.get();
+    start = dot + 1;
+  }
+  return *cur;
+}
+
+std::string LastName(const std::string& path) {
+  size_t dot = path.rfind('.');
+  return dot == std::string::npos ? path : path.substr(dot + 1);
+}
+
+bool SplitNeed(const Type& type, const Need& need) {
+  return type.id() == TypeId::kRow && !need.whole && !need.fields.empty();
+}
+
+// Prunes `node` to what `needs` asks of its outputs; returns where each old output went.
+ColumnMap Prune(PlanNode* node, const Needs& needs) {
   size_t n = node->columns.size();
   switch (node->kind) {
     case PlanKind::kScan: {
-      std::vector<int> map(n, -1);
+      ColumnMap map(n);
       std::vector<ScanColumn> cols;
       std::vector<PlanColumn> outs;
+      const TableSchema& schema = *node->table.schema;
       for (size_t i = 0; i < n; ++i) {
         if (!needs[i].any()) continue;
-        ScanColumn c = node->scan_columns[i];
-        if (!needs[i].whole && c.type.id() == TypeId::kRow) {
-          for (const std::string& f : needs[i].fields) c.leaves.push_back(c.path + "." + f);
+        const ScanColumn& c = node->scan_columns[i];
+        if (SplitNeed(c.type, needs[i])) {
+          for (const std::string& f : needs[i].fields) {
+            const Type& t = FieldType(c.type, f);
+            const std::string full = c.path + "." + f;
+            map[i].fields[f] = static_cast<int>(cols.size());
+            cols.push_back({full, t, schema.StoreColumn(full), {}});
+            outs.push_back({LastName(f), t});
+          }
+          continue;
         }
-        map[i] = static_cast<int>(cols.size());
-        cols.push_back(std::move(c));
+        map[i].index = static_cast<int>(cols.size());
+        cols.push_back(c);
         outs.push_back(node->columns[i]);
       }
       if (cols.empty() && !node->scan_columns.empty()) {
@@ -531,31 +610,60 @@ std::vector<int> Prune(PlanNode* node, const Needs& needs) {
       Needs child = needs;
       if (node->predicate) Use(*node->predicate, &child);
       for (const SortKey& k : node->sort_keys) child[static_cast<size_t>(k.column)].whole = true;
-      std::vector<int> map = Prune(node->children[0].get(), child);
-      if (node->predicate) Remap(node->predicate.get(), map);
-      for (SortKey& k : node->sort_keys) k.column = map[static_cast<size_t>(k.column)];
+      ColumnMap map = Prune(node->children[0].get(), child);
+      if (node->predicate) Remap(&node->predicate, map);
+      for (SortKey& k : node->sort_keys) k.column = map[static_cast<size_t>(k.column)].index;
       node->columns = node->children[0]->columns;
       return map;
     }
     case PlanKind::kProject: {
+      // An output that is a column or a field chain of row type, read only through fields,
+      // passes those fields' needs down (prefixed with its chain) and is split like its source.
+      auto source = [&](size_t i, std::string* path) {
+        const BoundExpr& e = *node->exprs[i];
+        if (!SplitNeed(e.type, needs[i])) return -1;
+        path->clear();
+        return e.kind == BoundKind::kColumn ? e.index : ChainColumn(e, path);
+      };
+      auto below = [](const std::string& path, const std::string& f) {
+        return path.empty() ? f : path + "." + f;
+      };
       Needs child(node->children[0]->columns.size());
-      std::vector<int> map(n, -1);
+      for (size_t i = 0; i < n; ++i) {
+        if (!needs[i].any()) continue;
+        std::string path;
+        int c = source(i, &path);
+        if (c >= 0) {
+          for (const std::string& f : needs[i].fields) {
+            child[static_cast<size_t>(c)].fields.insert(below(path, f));
+          }
+        } else {
+          Use(*node->exprs[i], &child);
+        }
+      }
+      ColumnMap cmap = Prune(node->children[0].get(), child);
+      const std::vector<PlanColumn>& in = node->children[0]->columns;
+      ColumnMap map(n);
       std::vector<BoundExprPtr> exprs;
       std::vector<PlanColumn> outs;
       for (size_t i = 0; i < n; ++i) {
         if (!needs[i].any()) continue;
-        const BoundExpr& e = *node->exprs[i];
-        if (e.kind == BoundKind::kColumn) {
-          child[static_cast<size_t>(e.index)].Merge(needs[i]);  // pass field needs through
-        } else {
-          Use(e, &child);
+        std::string path;
+        int c = source(i, &path);
+        if (c >= 0 && !cmap[static_cast<size_t>(c)].fields.empty()) {
+          for (const std::string& f : needs[i].fields) {
+            int at = cmap[static_cast<size_t>(c)].fields.at(below(path, f));
+            map[i].fields[f] = static_cast<int>(exprs.size());
+            exprs.push_back(MakeColumn(at, in[static_cast<size_t>(at)].type));
+            outs.push_back({LastName(f), in[static_cast<size_t>(at)].type});
+          }
+          continue;
         }
-        map[i] = static_cast<int>(exprs.size());
+        Remap(&node->exprs[i], cmap);
+        map[i].index = static_cast<int>(exprs.size());
         exprs.push_back(std::move(node->exprs[i]));
         outs.push_back(node->columns[i]);
       }
-      std::vector<int> cmap = Prune(node->children[0].get(), child);
-      for (auto& e : exprs) Remap(e.get(), cmap);
       node->exprs = std::move(exprs);
       node->columns = std::move(outs);
       return map;
@@ -568,12 +676,12 @@ std::vector<int> Prune(PlanNode* node, const Needs& needs) {
         for (const auto& x : a.order_exprs) Use(*x, &child);
         if (a.filter) Use(*a.filter, &child);
       }
-      std::vector<int> cmap = Prune(node->children[0].get(), child);
-      for (auto& g : node->groups) Remap(g.get(), cmap);
+      ColumnMap cmap = Prune(node->children[0].get(), child);
+      for (auto& g : node->groups) Remap(&g, cmap);
       for (AggregateCall& a : node->aggregates) {
-        for (auto& x : a.args) Remap(x.get(), cmap);
-        for (auto& x : a.order_exprs) Remap(x.get(), cmap);
-        if (a.filter) Remap(a.filter.get(), cmap);
+        for (auto& x : a.args) Remap(&x, cmap);
+        for (auto& x : a.order_exprs) Remap(&x, cmap);
+        if (a.filter) Remap(&a.filter, cmap);
       }
       return Identity(n);
     }
@@ -587,19 +695,19 @@ std::vector<int> Prune(PlanNode* node, const Needs& needs) {
           for (const auto& e : *list) Use(*e, &child);
         }
       }
-      std::vector<int> cmap = Prune(node->children[0].get(), child);
-      for (auto& e : node->unnest_exprs) Remap(e.get(), cmap);
+      ColumnMap cmap = Prune(node->children[0].get(), child);
+      for (auto& e : node->unnest_exprs) Remap(&e, cmap);
       for (WindowCall& c : node->windows) {
         for (auto* list : {&c.args, &c.partition_by, &c.order_exprs}) {
-          for (auto& e : *list) Remap(e.get(), cmap);
+          for (auto& e : *list) Remap(&e, cmap);
         }
       }
       size_t new_w = node->children[0]->columns.size();
-      std::vector<int> map(n, -1);
+      ColumnMap map(n);
       std::vector<PlanColumn> outs = node->children[0]->columns;
       for (size_t i = 0; i < w; ++i) map[i] = cmap[i];
       for (size_t i = w; i < n; ++i) {
-        map[i] = static_cast<int>(new_w + (i - w));
+        map[i].index = static_cast<int>(new_w + (i - w));
         outs.push_back(node->columns[i]);
       }
       node->columns = std::move(outs);
@@ -614,18 +722,16 @@ std::vector<int> Prune(PlanNode* node, const Needs& needs) {
         Use(*node->condition, &all);
         for (size_t i = 0; i < n; ++i) (i < lw ? left[i] : right[i - lw]).Merge(all[i]);
       }
-      std::vector<int> lmap = Prune(node->children[0].get(), left);
-      std::vector<int> rmap = Prune(node->children[1].get(), right);
-      size_t new_lw = node->children[0]->columns.size();
-      std::vector<int> map(n, -1);
-      for (size_t i = 0; i < n; ++i) {
-        if (i < lw) {
-          map[i] = lmap[i];
-        } else if (rmap[i - lw] >= 0) {
-          map[i] = static_cast<int>(new_lw) + rmap[i - lw];
-        }
+      ColumnMap lmap = Prune(node->children[0].get(), left);
+      ColumnMap rmap = Prune(node->children[1].get(), right);
+      const int new_lw = static_cast<int>(node->children[0]->columns.size());
+      ColumnMap map = std::move(lmap);
+      for (Moved& m : rmap) {
+        if (m.index >= 0) m.index += new_lw;
+        for (auto& [path, at] : m.fields) at += new_lw;
+        map.push_back(std::move(m));
       }
-      if (node->condition) Remap(node->condition.get(), map);
+      if (node->condition) Remap(&node->condition, map);
       node->columns = node->children[0]->columns;
       for (const PlanColumn& c : node->children[1]->columns) node->columns.push_back(c);
       return map;
@@ -641,133 +747,9 @@ std::vector<int> Prune(PlanNode* node, const Needs& needs) {
   return Identity(n);
 }
 
-// ---- struct leaves as scan columns
-// ---------------------------------------------------------------
-//
-// A scan column of row type (userIdentity) that its consumer reads only through field paths
-// (userIdentity.arn) is replaced by one scan column per path, and the paths by those columns: the
-// scan then assembles only the leaves, not a row of ~25 mostly NULL fields per event. Applied
-// where the consumer is an aggregate or a projection directly above the scan (neither passes the
-// row through), which is where Lake queries group by or select principals.
-
-// The column a field-access chain ends at, and its dotted path; -1 when `e` is not such a chain.
-int ChainColumn(const BoundExpr& e, std::string* path) {
-  std::vector<std::string> fields;
-  const BoundExpr* cur = &e;
-  while (cur->kind == BoundKind::kFieldAccess && cur->args[0]->type.id() == TypeId::kRow) {
-    fields.push_back(cur->args[0]->type.fields()[static_cast<size_t>(cur->index)].name);
-    cur = cur->args[0].get();
-  }
-  if (cur->kind != BoundKind::kColumn || fields.empty()) return -1;
-  path->clear();
-  for (size_t k = fields.size(); k-- > 0;) *path += (path->empty() ? "" : ".") + fields[k];
-  return cur->index;
-}
-
-// Notes, per input column, the paths read through chains and whether it is read whole.
-void CollectChains(const BoundExpr& e, std::vector<std::set<std::string>>* paths,
-                   std::vector<bool>* whole) {
-  std::string path;
-  int c = ChainColumn(e, &path);
-  if (c >= 0) {
-    (*paths)[static_cast<size_t>(c)].insert(path);
-    return;
-  }
-  if (e.kind == BoundKind::kColumn && e.index >= 0) {
-    (*whole)[static_cast<size_t>(e.index)] = true;
-    return;
-  }
-  for (const auto& a : e.args) CollectChains(*a, paths, whole);
-}
-
-void RewriteChains(BoundExprPtr* slot, const std::vector<int>& map,
-                   const std::map<std::pair<int, std::string>, int>& leaves) {
-  BoundExpr* e = slot->get();
-  std::string path;
-  int c = ChainColumn(*e, &path);
-  if (c >= 0) {
-    auto it = leaves.find({c, path});
-    if (it != leaves.end()) {
-      auto col = std::make_unique<BoundExpr>(BoundKind::kColumn, e->type);
-      col->index = it->second;
-      col->pos = e->pos;
-      col->text = e->text;
-      *slot = std::move(col);
-      return;
-    }
-  }
-  if (e->kind == BoundKind::kColumn && e->index >= 0) {
-    e->index = map[static_cast<size_t>(e->index)];
-    return;
-  }
-  for (auto& a : e->args) RewriteChains(&a, map, leaves);
-}
-
-void SplitStructScans(PlanNode* node) {
-  for (auto& c : node->children) SplitStructScans(c.get());
-  if ((node->kind != PlanKind::kAggregate && node->kind != PlanKind::kProject) ||
-      node->children.size() != 1 || node->children[0]->kind != PlanKind::kScan) {
-    return;
-  }
-  PlanNode* scan = node->children[0].get();
-  const size_t n = scan->scan_columns.size();
-  std::vector<BoundExprPtr*> slots;
-  for (auto& e : node->exprs) slots.push_back(&e);
-  for (auto& g : node->groups) slots.push_back(&g);
-  for (AggregateCall& a : node->aggregates) {
-    for (auto& x : a.args) slots.push_back(&x);
-    for (auto& x : a.order_exprs) slots.push_back(&x);
-    if (a.filter) slots.push_back(&a.filter);
-  }
-  std::vector<std::set<std::string>> paths(n);
-  std::vector<bool> whole(n, false);
-  for (BoundExprPtr* s : slots) CollectChains(**s, &paths, &whole);
-  std::vector<bool> split(n, false);
-  bool any = false;
-  for (size_t i = 0; i < n; ++i) {
-    split[i] = scan->scan_columns[i].type.id() == TypeId::kRow && !whole[i] && !paths[i].empty();
-    any |= split[i];
-  }
-  if (!any) return;
-  std::vector<ScanColumn> cols;
-  std::vector<PlanColumn> outs;
-  std::vector<int> map(n, -1);
-  for (size_t i = 0; i < n; ++i) {
-    if (split[i]) continue;
-    map[i] = static_cast<int>(cols.size());
-    cols.push_back(scan->scan_columns[i]);
-    outs.push_back(scan->columns[i]);
-  }
-  std::map<std::pair<int, std::string>, int> leaves;
-  const TableSchema& schema = *scan->table.schema;
-  for (size_t i = 0; i < n; ++i) {
-    if (!split[i]) continue;
-    for (const std::string& p : paths[i]) {
-      // The leaf's type: walk the row type along the path.
-      const Type* t = &scan->scan_columns[i].type;
-      std::string rest = p;
-      while (!rest.empty()) {
-        size_t dot = rest.find('.');
-        std::string f = rest.substr(0, dot);
-        int fi = t->FieldIndex(f);
-        t = t->fields()[static_cast<size_t>(fi)].type.get();
-        rest = dot == std::string::npos ? "" : rest.substr(dot + 1);
-      }
-      const std::string full = scan->scan_columns[i].path + "." + p;
-      leaves[{static_cast<int>(i), p}] = static_cast<int>(cols.size());
-      cols.push_back({full, *t, schema.StoreColumn(full), {}});
-      outs.push_back({p.substr(p.rfind('.') == std::string::npos ? 0 : p.rfind('.') + 1), *t});
-    }
-  }
-  for (BoundExprPtr* s : slots) RewriteChains(s, map, leaves);
-  scan->scan_columns = std::move(cols);
-  scan->columns = std::move(outs);
-}
-
 void OptimizePlan(PlanPtr* root) {
   PushDown(root);
   Prune(root->get(), AllWhole((*root)->columns.size()));
-  SplitStructScans(root->get());
 }
 
 }  // namespace

@@ -104,6 +104,23 @@ TEST_F(PlannerTest, StructLeavesAndJoins) {
   EXPECT_NE(p.find("Scan ct [eventname, eventid] time=["), std::string::npos)
       << p;  // no eventtime: the range went in
   EXPECT_NE(p.find("Scan ct2 [eventid] errorcode:0'AccessDenied'"), std::string::npos) << p;
+  // Paths read above a join, in its condition or in a subquery's projection are split too: the
+  // join carries string columns, not rows.
+  p = Plan(
+      "SELECT a.userIdentity.arn, count(*) FROM ct a JOIN (SELECT DISTINCT userIdentity.arn AS arn "
+      "FROM ct2 WHERE errorCode IS NOT NULL) d ON a.userIdentity.arn = d.arn GROUP BY 1");
+  EXPECT_NE(p.find("Join JOIN ON $eq(#0, #1) -> (arn varchar, arn varchar)"), std::string::npos)
+      << p;
+  EXPECT_NE(p.find("Scan ct [useridentity.arn]"), std::string::npos) << p;
+  EXPECT_NE(p.find("Scan ct2 [useridentity.arn]"), std::string::npos) << p;
+  // Through a CTE that renames the struct, and a LEFT join's right side.
+  p = Plan(
+      "WITH u AS (SELECT eventID AS id, userIdentity AS who FROM ct2) SELECT a.eventName, "
+      "u.who.sessionContext.sessionIssuer.arn FROM ct a LEFT JOIN u ON a.eventID = u.id");
+  EXPECT_NE(p.find("Scan ct2 [useridentity.sessioncontext.sessionissuer.arn, eventid]"),
+            std::string::npos)
+      << p;
+  EXPECT_EQ(p.find(" row("), std::string::npos) << p;
   // count(*) reads one cheap column.
   p = Plan("SELECT count(*) FROM ct");
   EXPECT_NE(p.find("Scan ct [eventtime]"), std::string::npos) << p;
