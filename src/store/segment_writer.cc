@@ -195,7 +195,8 @@ struct StringStream {
   std::vector<uint32_t> remap;  // distinct id -> sorted code
   std::vector<uint64_t> dict_hash;
   std::unique_ptr<ZstdDictionary> zdict;
-  size_t next_id = 0;  // pass 3: position in `ids`
+  size_t next_id = 0;          // pass 3: position in `ids`
+  size_t expected_values = 0;  // values the stream will see (a scalar stream: one per row)
 
   explicit StringStream(uint16_t stream, bool copy) : id(stream), distinct(copy) {}
 
@@ -220,7 +221,12 @@ struct StringStream {
   }
 
   void ObserveValue(Str v, bool sample) {
-    if (non_null == 0 && dict_ok) ids.assign(values - 1, 0);
+    if (non_null == 0 && dict_ok) {
+      // One allocation for the whole segment: growing by doubling copied the ids and faulted in
+      // fresh pages at every step.
+      ids.reserve(std::max<size_t>(expected_values, values));
+      ids.assign(values - 1, 0);
+    }
     ++non_null;
     bytes += v.size();
     if (sample && sample_bytes < kZdictSampleBytes && v.size() >= 8) {
@@ -390,6 +396,8 @@ class Writer {
 
   // Pass 1: every string stream sees its values, row by row.
   void ObserveStrings() {
+    size_t resource_values = 0;
+    for (const EventRef& r : events_) resource_values += r.event->resources_count;
     streams_.reserve(kColumnCount + 1);
     for (const ColumnDef& c : AllColumns()) {
       if (!c.stored || c.id == ColumnId::kEventJson) continue;
@@ -399,12 +407,14 @@ class Writer {
       s.needle = c.needle;
       if (c.list_child) {
         list_streams_.push_back(streams_.size() - 1);
+        s.expected_values = resource_values;
       } else {
+        s.expected_values = events_.size();
         scalar_streams_.push_back(streams_.size() - 1);
         scalar_offsets_.push_back(StringFieldOffset(c.id));
       }
     }
-    streams_.emplace_back(kRawSkeletonId, /*copy=*/true);
+    streams_.emplace_back(kRawSkeletonId, /*copy=*/true).expected_values = events_.size();
     skeleton_ = streams_.size() - 1;
     const size_t sample_every = std::max<size_t>(1, events_.size() / 4096);
     std::string skeleton;
