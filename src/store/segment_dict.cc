@@ -1,6 +1,7 @@
 #include "store/segment_dict.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "common/crc32c.h"
 #include "store/segment_coding.h"
@@ -11,6 +12,89 @@ namespace {
 constexpr size_t kDictPageBytes = 16 * 1024;
 constexpr uint64_t kSmallDictBytes = 1 << 20;
 }  // namespace
+
+namespace {
+
+// Values that share longer prefixes than this are rare; see SortChunks.
+constexpr size_t kMaxChunkDepth = 512;
+
+struct ChunkKey {
+  uint64_t chunk;  // bytes [depth, depth + 8) of the value, big-endian, zero-padded
+  uint32_t rest;   // bytes left from depth, capped at 9 (9: the value goes on past this chunk)
+  uint32_t index;
+  bool operator<(const ChunkKey& o) const {
+    return chunk != o.chunk ? chunk < o.chunk : rest < o.rest;
+  }
+};
+
+void FillKeys(std::span<const Str> values, size_t depth, ChunkKey* begin, ChunkKey* end) {
+  for (ChunkKey* k = begin; k != end; ++k) {
+    const Str v = values[k->index];
+    const size_t left = v.size() - depth;  // REQUIRES: v.size() > depth (rest was 9)
+    uint64_t chunk = 0;
+    if (left >= 8) {
+      std::memcpy(&chunk, v.data() + depth, 8);
+    } else {
+      std::memcpy(&chunk, v.data() + depth, left);
+    }
+    k->chunk = __builtin_bswap64(chunk);
+    k->rest = static_cast<uint32_t>(std::min<size_t>(left, 9));
+  }
+}
+
+// Sorts [begin, end), whose values agree on their first `depth` bytes and all go on past them.
+void SortChunks(std::span<const Str> values, size_t depth, ChunkKey* begin, ChunkKey* end) {
+  while (end - begin > 1) {
+    if (depth >= kMaxChunkDepth) {
+      // Past this depth, whole comparisons: the recursion stays shallow whatever the values.
+      std::sort(begin, end, [&](const ChunkKey& a, const ChunkKey& b) {
+        return values[a.index].substr(depth) < values[b.index].substr(depth);
+      });
+      return;
+    }
+    FillKeys(values, depth, begin, end);
+    std::sort(begin, end);
+    // Runs that share this chunk and go on are sorted by the next one. The last such run is
+    // handled by the loop instead of a recursive call (values sharing long prefixes).
+    ChunkKey* tail_begin = nullptr;
+    ChunkKey* tail_end = nullptr;
+    for (ChunkKey* run = begin; run != end;) {
+      ChunkKey* next = run + 1;
+      while (next != end && next->chunk == run->chunk && next->rest == run->rest) ++next;
+      if (run->rest == 9 && next - run > 1) {
+        if (tail_begin) SortChunks(values, depth + 8, tail_begin, tail_end);
+        tail_begin = run;
+        tail_end = next;
+      }
+      run = next;
+    }
+    if (!tail_begin) return;
+    begin = tail_begin;
+    end = tail_end;
+    depth += 8;
+  }
+}
+
+}  // namespace
+
+std::vector<uint32_t> SortedOrder(std::span<const Str> values) {
+  std::vector<ChunkKey> keys(values.size());
+  std::vector<ChunkKey> empty;  // values of size 0 come first, in any order
+  size_t n = 0;
+  for (uint32_t i = 0; i < values.size(); ++i) {
+    if (values[i].empty()) {
+      empty.push_back({0, 0, i});
+    } else {
+      keys[n++] = {0, 9, i};
+    }
+  }
+  SortChunks(values, 0, keys.data(), keys.data() + n);
+  std::vector<uint32_t> order;
+  order.reserve(values.size());
+  for (const ChunkKey& k : empty) order.push_back(k.index);
+  for (size_t i = 0; i < n; ++i) order.push_back(keys[i].index);
+  return order;
+}
 
 void EncodeDictionary(std::span<const Str> sorted, PageCompressor* compressor,
                       const ZstdDictionary* zdict, std::string* directory, std::string* pages) {

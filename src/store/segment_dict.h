@@ -33,6 +33,12 @@ namespace cairn::segment {
 
 class SegmentFile;
 
+// The order of `values` ascending (byte-wise, as std::string_view compares): `values[order[0]]`
+// is the least. Sorts 8-byte big-endian chunks of the values, one chunk deeper only inside groups
+// that share every chunk so far, so most comparisons are between integers in cache rather than
+// memcmp calls on values spread over the events. Equal values keep no particular order.
+std::vector<uint32_t> SortedOrder(std::span<const Str> values);
+
 // Encodes `sorted` (ascending, distinct) as a directory and the pages that follow it.
 void EncodeDictionary(std::span<const Str> sorted, PageCompressor* compressor,
                       const ZstdDictionary* zdict, std::string* directory, std::string* pages);

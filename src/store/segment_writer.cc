@@ -194,6 +194,7 @@ struct StringStream {
   ColumnInfo info;
   std::vector<uint32_t> remap;  // distinct id -> sorted code
   std::vector<uint64_t> dict_hash;
+  std::vector<uint32_t> seen_stamp;  // pass 3, needles: per code, the last block (1-based) seen
   std::unique_ptr<ZstdDictionary> zdict;
   size_t next_id = 0;          // pass 3: position in `ids`
   size_t expected_values = 0;  // values the stream will see (a scalar stream: one per row)
@@ -454,10 +455,7 @@ class Writer {
     const size_t distinct = s->distinct.size();
     if (s->dict_ok && (distinct * 2 <= s->non_null || s->distinct_bytes * 4 <= s->bytes)) {
       const std::vector<Str>& values = s->distinct.values();
-      std::vector<uint32_t> order(values.size());
-      for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
-      std::sort(order.begin(), order.end(),
-                [&](uint32_t a, uint32_t b) { return values[a] < values[b]; });
+      const std::vector<uint32_t> order = SortedOrder(values);
       s->remap.resize(values.size());
       std::vector<Str> sorted(values.size());
       for (uint32_t k = 0; k < order.size(); ++k) {
@@ -734,7 +732,13 @@ class Writer {
       const size_t n = s->list_child ? ElementCount() : block->info.rows;
       codes_.resize(n);
       uint32_t lo = UINT32_MAX, hi = 0;
-      if (s->needle) seen_.clear();
+      // A needle's bloom gets each distinct code of the block once: a code is new to the block
+      // when its stamp is not this block's (instead of sorting the block's codes).
+      const uint32_t stamp = static_cast<uint32_t>(footer_.blocks.size());
+      if (s->needle) {
+        seen_.clear();
+        if (s->seen_stamp.empty()) s->seen_stamp.assign(s->info.dict_count, 0);
+      }
       for (size_t i = 0; i < n; ++i) {
         const uint32_t id = s->ids[s->next_id++];
         if (id == 0) {
@@ -746,7 +750,10 @@ class Writer {
         codes_[i] = code + 1;
         lo = std::min(lo, code);
         hi = std::max(hi, code);
-        if (s->needle) seen_.push_back(code);
+        if (s->needle && s->seen_stamp[code] != stamp) {
+          s->seen_stamp[code] = stamp;
+          seen_.push_back(code);
+        }
       }
       if (chunk.null_count == n) return Status::OK();
       chunk.min_code = lo;
@@ -767,8 +774,6 @@ class Writer {
         payloads_.clear();
       }
       if (s->needle) {
-        std::sort(seen_.begin(), seen_.end());
-        seen_.erase(std::unique(seen_.begin(), seen_.end()), seen_.end());
         BloomFilterBuilder bloom(seen_.size(), BloomBitsPerKey(s->id));
         for (uint32_t code : seen_) bloom.AddHash(s->dict_hash[code]);
         block->bloom_entries.emplace_back(s->id, bloom.data());
