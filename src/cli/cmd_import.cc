@@ -31,6 +31,7 @@
 #include "common/json_writer.h"
 #include "common/mapped_files.h"
 #include "common/progress.h"
+#include "event/batch_queue.h"
 #include "event/input_walker.h"
 #include "event/parse_summary.h"
 #include "store/page_cache.h"
@@ -47,52 +48,6 @@ struct ImportArgs {
   size_t max_errors = ParseSummary::kDefaultMaxErrors;
   bool no_flush = false;
   bool via_wal = false;
-};
-
-// A bounded queue of batches from the gathering thread to the appender.
-class BatchQueue {
- public:
-  explicit BatchQueue(size_t capacity) : capacity_(capacity) {}
-
-  // Blocks while full. Returns false (dropping the batch) once the consumer has stopped.
-  bool Push(EventBatch&& b) {
-    std::unique_lock<std::mutex> l(mu_);
-    not_full_.wait(l, [&] { return q_.size() < capacity_ || stopped_; });
-    if (stopped_) return false;
-    q_.push_back(std::move(b));
-    not_empty_.notify_one();
-    return true;
-  }
-  void Close() {
-    std::lock_guard<std::mutex> l(mu_);
-    closed_ = true;
-    not_empty_.notify_all();
-  }
-  // The consumer gives up (after an error): producers stop blocking.
-  void Stop() {
-    std::lock_guard<std::mutex> l(mu_);
-    stopped_ = true;
-    q_.clear();
-    not_full_.notify_all();
-  }
-  // False when closed and drained.
-  bool Pop(EventBatch* out) {
-    std::unique_lock<std::mutex> l(mu_);
-    not_empty_.wait(l, [&] { return !q_.empty() || closed_; });
-    if (q_.empty()) return false;
-    *out = std::move(q_.front());
-    q_.pop_front();
-    not_full_.notify_one();
-    return true;
-  }
-
- private:
-  const size_t capacity_;
-  std::mutex mu_;
-  std::condition_variable not_full_, not_empty_;
-  std::deque<EventBatch> q_;
-  bool closed_ = false;
-  bool stopped_ = false;
 };
 
 // The process's resident memory (/proc/self/statm), 0 if unknown.
@@ -116,13 +71,25 @@ size_t MemLogInterval() {
   return end != v && *end == '\0' ? static_cast<size_t>(n) : 0;
 }
 
-// With CAIRN_IMPORT_MEMLOG, a thread samples the resident size and the memory in use every 20 ms:
-// the peaks between two log lines (segment writes come and go between them).
-struct MemPeaks {
-  std::atomic<uint64_t> rss{0}, in_use{0}, in_use_at_rss{0};
+// What each stage of the import holds (bytes of EventBatch::MemoryBytes), for the memory log.
+struct StageGauges {
+  std::atomic<uint64_t> parse{0};          // parsed files waiting for the gathering thread
+  std::atomic<uint64_t> gathered{0};       // the batch being gathered
+  const EventBatchQueue* queue = nullptr;  // gathered batches waiting for the router
+  const cloud::Router* router = nullptr;
 };
 
-void SampleMemory(MemPeaks* p) {
+// With CAIRN_IMPORT_MEMLOG, a thread samples the resident size and the memory in use every 20 ms:
+// the peaks between two log lines (segment writes come and go between them), and at the peak of
+// memory in use, what each stage held then; the rest is the writers' working memory, digests,
+// segment readers and the parse workers' own buffers.
+struct MemPeaks {
+  std::atomic<uint64_t> rss{0}, in_use{0}, in_use_at_rss{0};
+  std::mutex mu;  // guards at_peak
+  std::string at_peak;
+};
+
+void SampleMemory(MemPeaks* p, const StageGauges& g) {
   const struct mallinfo2 mi = mallinfo2();
   const uint64_t in_use = mi.uordblks + mi.hblkhd;
   const uint64_t rss = ResidentBytes();
@@ -130,7 +97,24 @@ void SampleMemory(MemPeaks* p) {
     p->rss.store(rss);
     p->in_use_at_rss.store(in_use);
   }
-  if (in_use > p->in_use.load()) p->in_use.store(in_use);
+  if (in_use > p->in_use.load()) {
+    p->in_use.store(in_use);
+    const cloud::RouterMemory r = g.router->HeldMemory();
+    const uint64_t parse = g.parse.load(), gathered = g.gathered.load();
+    const uint64_t queued = g.queue->held_bytes();
+    const uint64_t known =
+        parse + gathered + queued + r.held_org_bytes + r.held_history_bytes + r.held_writing_bytes;
+    constexpr double kMB = 1 << 20;
+    char line[300];
+    std::snprintf(line, sizeof(line),
+                  "parse=%.0f gathered=%.0f queued=%.0f org_pending=%.0f history_pending=%.0f "
+                  "writes=%" PRIu64 " holding %.0f, rest=%.0f",
+                  parse / kMB, gathered / kMB, queued / kMB, r.held_org_bytes / kMB,
+                  r.held_history_bytes / kMB, r.writes_running, r.held_writing_bytes / kMB,
+                  (in_use > known ? in_use - known : 0) / kMB);
+    std::lock_guard<std::mutex> l(p->mu);
+    p->at_peak = line;
+  }
 }
 
 void LogMemory(uint64_t batches, const cloud::RouteCounts& c, const cloud::RouterMemory& m,
@@ -158,10 +142,16 @@ void LogMemory(uint64_t batches, const cloud::RouteCounts& c, const cloud::Route
                segment::PageCache::Default().bytes() / kMB, m.key_digest_bytes / kMB,
                m.pending_history_bytes / kMB, m.pending_org_raw_bytes / kMB, m.stores, m.segments,
                m.key_digest_rebuilds);
+  std::string at_peak;
+  {
+    std::lock_guard<std::mutex> l(peaks->mu);
+    at_peak.swap(peaks->at_peak);
+  }
   std::fprintf(stderr,
-               "memlog   peaks since the last line: rss=%.0f (in use then %.0f) in_use=%.0f (MB)\n",
+               "memlog   peaks since the last line: rss=%.0f (in use then %.0f) in_use=%.0f, "
+               "then %s (MB)\n",
                peaks->rss.exchange(0) / kMB, peaks->in_use_at_rss.exchange(0) / kMB,
-               peaks->in_use.exchange(0) / kMB);
+               peaks->in_use.exchange(0) / kMB, at_peak.c_str());
 }
 
 struct ImportResult {
@@ -309,7 +299,11 @@ int RunImport(const ImportArgs& args) {
     if (resident > in_use + (128u << 20)) malloc_trim(0);
   };
   cloud::Router router(dir, router_options);
-  BatchQueue queue(2);
+  // Two batches of 8K ~2.5 KB events (gathered to batch_events, or more when one file holds more).
+  EventBatchQueue queue(48ull << 20);
+  StageGauges gauges;
+  gauges.queue = &queue;
+  gauges.router = &router;
   Status append_status;
   uint64_t shown_accepted = 0, shown_duplicates = 0;
   auto show_counts = [&] {
@@ -324,7 +318,7 @@ int RunImport(const ImportArgs& args) {
   std::atomic<bool> sampling{memlog_every > 0};
   std::thread sampler([&] {
     while (sampling.load()) {
-      SampleMemory(&peaks);
+      SampleMemory(&peaks, gauges);
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
   });
@@ -348,23 +342,46 @@ int RunImport(const ImportArgs& args) {
 
   ParseOptions parse_options;
   parse_options.threads = args.threads;
-  // Room for a whole batch up front: growing by doubling would leave up to half of it unused.
+  // Parsed files waiting to be gathered: enough to keep the parse workers busy while the gathering
+  // thread waits for the router; the router's sets hold the bulk of the import's memory.
+  parse_options.max_bytes_in_flight = 32 << 20;
+  parse_options.bytes_in_flight_gauge = &gauges.parse;
+  // Room for a whole batch up front, and a file that would not fit starts the next batch: the
+  // array never grows (growing by doubling would leave up to half of it unused).
+  const size_t batch_capacity = args.batch_events + 256;
   EventBatch gathered;
-  gathered.events.reserve(args.batch_events + 256);
+  gathered.events.reserve(batch_capacity);
+  uint64_t gathered_bytes = 0;
+  auto push_gathered = [&]() -> bool {
+    gauges.gathered.store(0);
+    if (!queue.Push(std::move(gathered))) return false;
+    gathered = EventBatch();
+    gathered.events.reserve(batch_capacity);
+    gathered_bytes = 0;
+    return true;
+  };
   Status st =
       ParseInputs(io_env, args.paths, parse_options, &result.parse, [&](ParsedFile& f) -> Status {
         progress.AddItems(f.batch.size());
         progress.AddBytes(f.summary.bytes_read);
         rejected.Add(f.summary.rejected_total());
+        if (gathered.size() > 0 && gathered.size() + f.batch.size() > batch_capacity) {
+          if (!push_gathered()) return Status::Aborted("import stopped");
+        }
+        if (gathered.size() == 0 && f.batch.size() >= args.batch_events) {
+          // A file of a batch or more goes as it is, without copying its events.
+          if (!queue.Push(std::move(f.batch))) return Status::Aborted("import stopped");
+          return Status::OK();
+        }
+        gathered_bytes += f.memory_bytes - f.batch.events.capacity() * sizeof(Event);
         gathered.Absorb(std::move(f.batch));
-        if (gathered.size() >= args.batch_events) {
-          if (!queue.Push(std::move(gathered))) return Status::Aborted("import stopped");
-          gathered = EventBatch();
-          gathered.events.reserve(args.batch_events + 256);
+        gauges.gathered.store(gathered_bytes + gathered.events.capacity() * sizeof(Event));
+        if (gathered.size() >= args.batch_events && !push_gathered()) {
+          return Status::Aborted("import stopped");
         }
         return Status::OK();
       });
-  if (st.ok() && gathered.size() > 0) queue.Push(std::move(gathered));
+  if (st.ok() && gathered.size() > 0) push_gathered();
   queue.Close();
   appender.join();
   sampling.store(false);

@@ -68,7 +68,7 @@ RouteCounts Router::counts() const {
 }
 
 RouterMemory Router::Memory() {
-  RouterMemory m;
+  RouterMemory m = HeldMemory();
   m.pending_history_bytes = pending_bytes_;
   m.pending_org_raw_bytes = org_pending_raw_;
   auto add = [&m](EventStore* s) {
@@ -82,6 +82,15 @@ RouterMemory Router::Memory() {
   for (auto& [k, p] : pending_) {
     if (p.history != nullptr) add(p.history->store());
   }
+  return m;
+}
+
+RouterMemory Router::HeldMemory() const {
+  RouterMemory m;
+  m.held_org_bytes = held_org_.load();
+  m.held_history_bytes = held_history_.load();
+  m.held_writing_bytes = held_writing_.load();
+  m.writes_running = writes_.load();
   return m;
 }
 
@@ -143,14 +152,21 @@ Status Router::Route(EventBatch&& batch) {
     counts_.history_no_key += c.history_no_key;
   }
   if (options_.direct) {
+    uint64_t history_held = 0;
+    for (auto& [k, p] : pending_) {
+      if (p.last_route != routes_) {
+        history_held += p.held;
+        continue;
+      }
+      p.held = p.batch.MemoryBytes();
+      for (const EventBatch& b : p.chunks) p.held += b.MemoryBytes();
+      history_held += p.held;
+    }
+    held_history_.store(history_held);
+    held_org_.fetch_add(batch.MemoryBytes());
     org_pending_.push_back(std::move(batch));
     org_pending_raw_ += batch_raw;
-    if (org_pending_raw_ >= options_.direct_org_raw_bytes) {
-      DirectJob job{org_, false, std::move(org_pending_)};
-      org_pending_.clear();
-      org_pending_raw_ = 0;
-      RETURN_IF_ERROR(Submit(std::move(job)));
-    }
+    if (org_pending_raw_ >= options_.direct_org_raw_bytes) RETURN_IF_ERROR(SubmitOrgPending());
   } else {
     ASSIGN_OR_RETURN(AppendResult r, org_->Append(std::move(batch)));
     std::lock_guard<std::mutex> l(mu_);
@@ -200,8 +216,10 @@ Status Router::AppendPending(Pending* p) {
   p->bytes = 0;
   p->raw_bytes = 0;
   if (options_.direct) {
-    DirectJob job{p->history->store(), true, std::move(p->chunks)};
+    DirectJob job{p->history->store(), true, std::move(p->chunks), p->held};
     p->chunks.clear();
+    held_history_.fetch_sub(p->held);
+    p->held = 0;
     if (batch.size() > 0) job.batches.push_back(std::move(batch));
     return Submit(std::move(job));
   }
@@ -213,12 +231,7 @@ Status Router::AppendPending(Pending* p) {
 }
 
 Status Router::Flush() {
-  if (options_.direct && !org_pending_.empty()) {
-    DirectJob job{org_, false, std::move(org_pending_)};
-    org_pending_.clear();
-    org_pending_raw_ = 0;
-    RETURN_IF_ERROR(Submit(std::move(job)));
-  }
+  if (options_.direct && !org_pending_.empty()) RETURN_IF_ERROR(SubmitOrgPending());
   for (auto& [k, p] : pending_) RETURN_IF_ERROR(AppendPending(&p));
   if (!options_.direct) return Status::OK();
   std::unique_lock<std::mutex> l(mu_);
@@ -231,13 +244,28 @@ void Router::Stop() {
   {
     std::lock_guard<std::mutex> l(mu_);
     stop_ = true;
-    jobs_.clear();  // never started: nothing of them was acknowledged
+    DropJobs();  // never started: nothing of them was acknowledged
     threads.swap(threads_);
     cv_.notify_all();
   }
   for (std::thread& t : threads) t.join();
   std::lock_guard<std::mutex> l(mu_);
   stop_ = false;
+}
+
+Status Router::SubmitOrgPending() {
+  DirectJob job{org_, false, std::move(org_pending_), held_org_.exchange(0)};
+  org_pending_.clear();
+  org_pending_raw_ = 0;
+  return Submit(std::move(job));
+}
+
+void Router::DropJobs() {
+  for (const DirectJob& j : jobs_) {
+    held_writing_.fetch_sub(j.held);
+    writes_.fetch_sub(1);
+  }
+  jobs_.clear();
 }
 
 Status Router::DirectError() {
@@ -258,6 +286,8 @@ Status Router::Submit(DirectJob job) {
     return jobs_.size() < std::max<size_t>(1, options_.direct_queue) || !direct_error_.ok();
   });
   if (!direct_error_.ok()) return direct_error_;
+  held_writing_.fetch_add(job.held);
+  writes_.fetch_add(1);
   jobs_.push_back(std::move(job));
   cv_.notify_all();
   if (options_.direct_queue == 0) {
@@ -279,12 +309,14 @@ void Router::DirectThread() {
     auto r = job.store->AppendDirect(std::move(job.batches));
     job.batches.clear();  // give the memory back before taking the next job
     job.batches.shrink_to_fit();
+    held_writing_.fetch_sub(job.held);
+    writes_.fetch_sub(1);
     if (options_.after_direct_write) options_.after_direct_write();
     l.lock();
     --running_;
     if (!r.ok()) {
       if (direct_error_.ok()) direct_error_ = r.status();
-      jobs_.clear();
+      DropJobs();
     } else if (job.history) {
       counts_.history_accepted += r->accepted;
       counts_.history_duplicates += r->duplicates;

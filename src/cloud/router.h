@@ -24,6 +24,7 @@
 // Thread-safety: Route/Flush/Stop are called by one thread at a time; counts() from any thread.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -79,10 +80,17 @@ struct RouterOptions {
 struct RouterMemory {
   uint64_t pending_history_bytes = 0;  // history events set aside (MemTable::EventBytes)
   uint64_t pending_org_raw_bytes = 0;  // direct mode: organization events gathered (raw records)
-  uint64_t key_digest_bytes = 0;       // the key digest cache (one per data folder)
-  uint64_t stores = 0;                 // stores routed into
-  uint64_t segments = 0;               // their live segments
-  uint64_t key_digest_rebuilds = 0;    // digests rebuilt from their segments
+  // The heap memory (EventBatch::MemoryBytes) of the events the router holds: gathered for the
+  // organization store, set aside for histories, and handed to writes (queued or being written;
+  // not the writers' own working memory).
+  uint64_t held_org_bytes = 0;
+  uint64_t held_history_bytes = 0;
+  uint64_t held_writing_bytes = 0;
+  uint64_t writes_running = 0;       // direct writes queued or running
+  uint64_t key_digest_bytes = 0;     // the key digest cache (one per data folder)
+  uint64_t stores = 0;               // stores routed into
+  uint64_t segments = 0;             // their live segments
+  uint64_t key_digest_rebuilds = 0;  // digests rebuilt from their segments
 };
 
 struct RouteCounts {
@@ -115,6 +123,8 @@ class Router {
   RouteCounts counts() const;
   // REQUIRES: called by the routing thread (between Route calls).
   RouterMemory Memory();
+  // The held_* fields and writes_running of Memory(), from any thread.
+  RouterMemory HeldMemory() const;
 
  private:
   struct Pending {
@@ -124,17 +134,23 @@ class Router {
     uint64_t bytes = 0;
     uint64_t raw_bytes = 0;
     uint64_t last_route = 0;  // the Route call that last added an event
+    uint64_t held = 0;        // MemoryBytes of chunks and batch
   };
   struct DirectJob {
     EventStore* store = nullptr;
     bool history = false;
     std::vector<EventBatch> batches;
+    uint64_t held = 0;  // MemoryBytes of the batches
   };
   Status AppendPending(Pending* p);
   Status ResolveHistory(Pending* p);
   // Direct mode: queues a write (blocks while direct_queue writes wait); the first error of any
   // write is returned by this and every later call.
   Status Submit(DirectJob job);
+  // Direct mode: submits the organization events gathered so far as one write.
+  Status SubmitOrgPending();
+  // Drops the queued writes. REQUIRES: mu_ held.
+  void DropJobs();
   void DirectThread();
   Status DirectError();
 
@@ -146,6 +162,8 @@ class Router {
   uint64_t routes_ = 0;                  // Route calls
   std::vector<EventBatch> org_pending_;  // direct mode
   uint64_t org_pending_raw_ = 0;
+  // Memory held, for HeldMemory() (written by the routing thread and the writers).
+  std::atomic<uint64_t> held_org_{0}, held_history_{0}, held_writing_{0}, writes_{0};
 
   mutable std::mutex mu_;  // counts_ and the direct writers' state
   std::condition_variable cv_;

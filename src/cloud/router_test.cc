@@ -150,9 +150,18 @@ TEST(RouterTest, DirectModeCountsOnlyInstalledSegments) {
   RouterOptions ro;
   ro.direct = true;  // default sizes: nothing is written before Flush
   Router router(d->get(), ro);
-  ASSERT_TRUE(router.Route(MakeBatch(recs)).ok());
+  EventBatch batch = MakeBatch(recs);
+  const uint64_t batch_bytes = batch.MemoryBytes();
+  ASSERT_TRUE(router.Route(std::move(batch)).ok());
   EXPECT_EQ(router.counts().events, 400u);
   EXPECT_EQ(router.counts().accepted, 0u);  // not durable yet
+  // The memory held is accounted (cairn import's memory log): the batch, and the copies of its
+  // history events.
+  RouterMemory held = router.HeldMemory();
+  EXPECT_EQ(held.held_org_bytes, batch_bytes);
+  EXPECT_GT(held.held_history_bytes, 0u);
+  EXPECT_EQ(held.held_writing_bytes, 0u);
+  EXPECT_EQ(held.writes_running, 0u);
   auto org = (*d)->OrganizationStore(false);
   ASSERT_TRUE(org.ok());
   auto store = (*d)->OpenEventDataStore(*org);
@@ -160,6 +169,9 @@ TEST(RouterTest, DirectModeCountsOnlyInstalledSegments) {
   EXPECT_EQ(CountIds(*(*store)->GetSnapshot()).size(), 0u);  // nor visible
   const uint64_t wal_bytes = (*store)->Stats().wal_bytes;
   ASSERT_TRUE(router.Flush().ok());
+  held = router.HeldMemory();
+  EXPECT_EQ(held.held_org_bytes + held.held_history_bytes + held.held_writing_bytes, 0u);
+  EXPECT_EQ(held.writes_running, 0u);
   EXPECT_EQ(router.counts().accepted, 400u);
   EXPECT_EQ(CountIds(*(*store)->GetSnapshot()).size(), 400u);
   EXPECT_EQ((*store)->Stats().wal_bytes, wal_bytes);

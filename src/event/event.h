@@ -116,6 +116,14 @@ class EventBatch {
     return {resources.data() + e.resources_begin, e.resources_count};
   }
   size_t size() const { return events.size(); }
+  // The heap memory the batch holds: its arrays' capacity, the buffers it owns and its arena
+  // blocks (for bounding queues of batches in bytes). Linear in the number of buffers and blocks.
+  uint64_t MemoryBytes() const {
+    uint64_t n = events.capacity() * sizeof(Event) + resources.capacity() * sizeof(Resource);
+    for (const auto& b : buffers_) n += b->capacity();
+    for (const std::string& a : arena_) n += a.capacity();
+    return n;
+  }
   // Moves all of `other`'s events to the end of this batch, with the memory they point into (the
   // buffers and arena blocks move as a whole, so every view stays valid). `other` is left empty.
   // For gathering many small per-file batches into one large append.
@@ -132,12 +140,13 @@ class EventBatch {
     for (auto& b : other.buffers_) buffers_.push_back(std::move(b));
     // A moved std::string keeps its heap buffer; arena blocks are never small enough for SSO.
     std::string spare;
-    if (!arena_.empty()) {
+    const bool had_arena = !arena_.empty();
+    if (had_arena) {
       spare = std::move(arena_.back());  // keep the block with room last, where Copy looks
       arena_.pop_back();
     }
     for (auto& a : other.arena_) arena_.push_back(std::move(a));
-    if (spare.capacity() > 0) arena_.push_back(std::move(spare));
+    if (had_arena) arena_.push_back(std::move(spare));
     other.Clear();
   }
   void Clear() {

@@ -81,5 +81,32 @@ TEST(EventBatchTest, AbsorbIntoEmptyBatch) {
   for (int i = 0; i < 10; ++i) ExpectEvent(dst, dst.events[i], "c", i);
 }
 
+TEST(EventBatchTest, MemoryBytesCountsArraysBuffersAndArena) {
+  EventBatch b;
+  EXPECT_EQ(b.MemoryBytes(), 0u);
+  b.Own(std::string(100000, 'j'));
+  EXPECT_GE(b.MemoryBytes(), 100000u);
+  const uint64_t with_buffer = b.MemoryBytes();
+  b.Copy("in the arena");  // a whole arena block is held
+  EXPECT_GE(b.MemoryBytes(), with_buffer + 4096);
+  b.events.reserve(1000);
+  b.resources.reserve(10);
+  EXPECT_GE(b.MemoryBytes(), with_buffer + 1000 * sizeof(Event) + 10 * sizeof(Resource));
+  // Absorbing moves the buffers and arena blocks along: the batch holds them afterwards.
+  EventBatch dst;
+  auto src = MakeBatch(50, "m");
+  auto arrays = [](const EventBatch& x) {
+    return x.events.capacity() * sizeof(Event) + x.resources.capacity() * sizeof(Resource);
+  };
+  const uint64_t src_owned = src->MemoryBytes() - arrays(*src);
+  ASSERT_GT(src_owned, 0u);
+  dst.Absorb(std::move(*src));
+  EXPECT_EQ(src->MemoryBytes(), arrays(*src));
+  EXPECT_EQ(dst.MemoryBytes(), arrays(dst) + src_owned);
+  b.Clear();
+  EXPECT_EQ(b.MemoryBytes(),
+            b.events.capacity() * sizeof(Event) + b.resources.capacity() * sizeof(Resource));
+}
+
 }  // namespace
 }  // namespace cairn

@@ -107,8 +107,9 @@ Status ParseInputs(Env* env, const std::vector<std::string>& inputs, const Parse
   // enough tasks to keep every worker busy.
   constexpr size_t kMaxRun = 32;
   const size_t run = std::clamp<size_t>(files.size() / (threads * 8), 1, kMaxRun);
-  constexpr size_t kMaxQueuedParts = 2;        // per streamed file
-  constexpr uint64_t kPublishBytes = 8 << 20;  // a task hands over its finished files past this
+  constexpr size_t kMaxQueuedParts = 2;  // per streamed file
+  // A task hands over its finished files once they hold this much memory (or at its end).
+  constexpr uint64_t kPublishBytes = 4 << 20;
 
   // Parsed files wait in their file's queue until the sink has taken every earlier file: output
   // order is input order whatever the workers' timing. Tasks start in order (the pool is FIFO),
@@ -119,9 +120,17 @@ Status ParseInputs(Env* env, const std::vector<std::string>& inputs, const Parse
   std::condition_variable ready;  // files were queued
   std::condition_variable space;  // files were taken, or the run was cancelled
   size_t next_file = 0;           // the file the sink takes next
-  uint64_t bytes_in_flight = 0;   // JSON bytes queued
-  bool cancelled = false;         // mu guards the five above
+  bool cancelled = false;         // mu guards the four above
   std::vector<std::unique_ptr<RecordParser>> idle_parsers;  // one per worker, reused; under mu
+  // Memory of the files parsed and not taken by the sink yet, queued or not handed over: a worker
+  // waits for room before it parses another file. Lowered under mu (waiters are woken then).
+  std::atomic<uint64_t> bytes_in_flight{0};
+  const uint64_t max_bytes = options.max_bytes_in_flight;
+  auto add_in_flight = [&](uint64_t bytes, bool taken) {
+    const uint64_t now =
+        taken ? bytes_in_flight.fetch_sub(bytes) - bytes : bytes_in_flight.fetch_add(bytes) + bytes;
+    if (options.bytes_in_flight_gauge) options.bytes_in_flight_gauge->store(now);
+  };
 
   auto task = [&](size_t first, size_t last) {
     std::unique_ptr<RecordParser> parser;
@@ -137,23 +146,23 @@ Status ParseInputs(Env* env, const std::vector<std::string>& inputs, const Parse
     // Whole files finished by this task and not handed over yet, in file order.
     std::vector<std::pair<size_t, std::unique_ptr<ParsedFile>>> pending;
     uint64_t pending_bytes = 0;
-    // Queues the pending files, first waiting while the queues hold too much (unless the first
-    // pending file is the one the sink waits for). REQUIRES: `lock` holds mu.
-    auto publish = [&](std::unique_lock<std::mutex>& lock) {
+    // Queues the pending files. REQUIRES: `lock` holds mu.
+    auto publish = [&](std::unique_lock<std::mutex>&) {
       if (pending.empty()) return;
-      space.wait(lock, [&] {
-        return cancelled || bytes_in_flight < options.max_bytes_in_flight ||
-               pending.front().first == next_file;
-      });
-      for (auto& [index, parsed] : pending) {
-        bytes_in_flight += parsed->summary.bytes_json;
-        queues[index].push_back(std::move(parsed));
-      }
+      for (auto& [index, parsed] : pending) queues[index].push_back(std::move(parsed));
       pending.clear();
       pending_bytes = 0;
       ready.notify_all();
     };
     for (size_t i = first; i < last; ++i) {
+      if (bytes_in_flight.load() >= max_bytes) {
+        std::unique_lock<std::mutex> lock(mu);
+        publish(lock);  // the sink may be waiting for one of them
+        space.wait(lock, [&] {
+          return cancelled || bytes_in_flight.load() < max_bytes || i == next_file;
+        });
+        if (cancelled) break;
+      }
       const std::string name = files[i].path == "-" ? kStdinName : files[i].path;
       Status s = ReadInput(
           env, files[i].path, name, parser.get(), options.read, [&](InputPart& part) -> Status {
@@ -164,8 +173,10 @@ Status ParseInputs(Env* env, const std::vector<std::string>& inputs, const Parse
             parsed->summary = std::move(part.summary);
             parsed->part = part.index;
             parsed->last_part = part.last;
+            const uint64_t bytes = parsed->memory_bytes = parsed->batch.MemoryBytes();
+            add_in_flight(bytes, /*taken=*/false);
             if (part.index == 0 && part.last) {  // a whole file: hand it over with the task's next
-              pending_bytes += parsed->summary.bytes_json;
+              pending_bytes += bytes;
               pending.emplace_back(i, std::move(parsed));
               if (pending_bytes < kPublishBytes) return Status::OK();
               std::unique_lock<std::mutex> lock(mu);
@@ -176,12 +187,10 @@ Status ParseInputs(Env* env, const std::vector<std::string>& inputs, const Parse
             std::unique_lock<std::mutex> lock(mu);
             publish(lock);
             space.wait(lock, [&] {
-              return cancelled ||
-                     (queues[i].size() < kMaxQueuedParts &&
-                      (bytes_in_flight < options.max_bytes_in_flight || i == next_file));
+              return cancelled || (queues[i].size() < kMaxQueuedParts &&
+                                   (bytes_in_flight.load() - bytes < max_bytes || i == next_file));
             });
             if (cancelled) return Status::Cancelled("parse cancelled");
-            bytes_in_flight += parsed->summary.bytes_json;
             queues[i].push_back(std::move(parsed));
             ready.notify_all();
             return Status::OK();
@@ -214,7 +223,7 @@ Status ParseInputs(Env* env, const std::vector<std::string>& inputs, const Parse
         ready.wait(lock, [&] { return !queues[i].empty(); });
         parsed = std::move(queues[i].front());
         queues[i].pop_front();
-        bytes_in_flight -= parsed->summary.bytes_json;
+        add_in_flight(parsed->memory_bytes, /*taken=*/true);
         space.notify_all();
       }
       last_part = parsed->last_part;

@@ -13,7 +13,9 @@
 // `sink` on the calling thread only.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
@@ -49,6 +51,7 @@ struct ParsedFile {
   ParseSummary summary;  // this part's counts and errors
   size_t part = 0;       // parts of one file arrive in order, 0, 1, ...
   bool last_part = true;
+  uint64_t memory_bytes = 0;  // batch.MemoryBytes() as parsed
 };
 
 struct ParseOptions {
@@ -57,16 +60,23 @@ struct ParseOptions {
   ReadOptions read;
   // Worker threads; 0 means one per hardware thread.
   size_t threads = 0;
-  // JSON bytes parsed ahead of the sink at most (the file the sink waits for is always let
-  // through, so one input may go over it).
-  size_t max_bytes_in_flight = size_t{256} << 20;
+  // Memory of parsed batches (EventBatch::MemoryBytes: the JSON text, the events, their arena)
+  // not taken by the sink yet, queued or still held by their worker. A worker waits for room
+  // before it parses a file, so the bound is passed by at most one file per worker, and the file
+  // the sink waits for is always let through. Memory, not JSON bytes: the events take ~2/3 of
+  // their text again; and not a number of files, which would let the memory grow with the files'
+  // size (the 10M benchmark's files are ten times the 1M's).
+  size_t max_bytes_in_flight = size_t{128} << 20;
+  // If set, kept equal to the memory of the parsed batches waiting for the sink (for watching
+  // memory: cairn import's CAIRN_IMPORT_MEMLOG).
+  std::atomic<uint64_t>* bytes_in_flight_gauge = nullptr;
 };
 
 // Parses every input and calls `sink` once per file (once per part for large files), in the
 // order of ExpandInputs, on the calling thread, while workers parse the next files. Workers take
 // runs of consecutive files (up to 32 small ones) and hand them over together, so thousands of
-// small trail files cost few thread wake-ups. Memory stays bounded by max_bytes_in_flight (and
-// two parts per streamed file). The sink may move the batch away.
+// small trail files cost few thread wake-ups. Memory stays bounded by max_bytes_in_flight (see
+// there; and two parts per streamed file). The sink may move the batch away.
 // Counts go into `*summary` (files, bytes, accepted, rejected by reason, first errors). Returns
 // the sink's first error (parsing stops early), else OK: rejected records are counts, not errors.
 Status ParseInputs(Env* env, const std::vector<std::string>& inputs, const ParseOptions& options,

@@ -3,8 +3,12 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
 #include <map>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "common/env.h"
@@ -162,6 +166,59 @@ TEST_F(InputWalkerTest, ExplicitFilesMissingInputsAndSinkErrors) {
   });
   EXPECT_EQ(stop.code(), StatusCode::kAborted);
   EXPECT_EQ(seen, 2u);
+}
+
+TEST_F(InputWalkerTest, ParsedFilesWaitingForTheSinkStayWithinTheirMemoryBound) {
+  // Files of very different sizes (the 10M dataset's files are ten times the 1M's): the bound is
+  // on the memory of the parsed batches, whatever their number.
+  std::vector<std::string> all;
+  for (int f = 0; f < 120; ++f) {
+    std::vector<std::string> ids;
+    for (int i = 0; i < 5 + (f * 37) % 200; ++i) {
+      ids.push_back("f" + std::to_string(f) + "-" + std::to_string(i));
+    }
+    all.insert(all.end(), ids.begin(), ids.end());
+    char name[64];
+    std::snprintf(name, sizeof name, "many/f%03d.json.gz", f);
+    Write(name, TrailFile(ids));
+  }
+  for (uint64_t limit : {uint64_t{256} << 10, uint64_t{1} << 30}) {
+    std::atomic<uint64_t> gauge{0};
+    ParseOptions options;
+    options.threads = 2;
+    options.max_bytes_in_flight = limit;
+    options.bytes_in_flight_gauge = &gauge;
+    std::atomic<bool> done{false};
+    std::atomic<uint64_t> seen_max{0};
+    std::thread watcher([&] {
+      while (!done.load()) {
+        seen_max.store(std::max(seen_max.load(), gauge.load()));
+        std::this_thread::yield();
+      }
+    });
+    ParseSummary summary;
+    std::vector<std::string> ids;
+    uint64_t largest = 0, total = 0;
+    Status s = ParseInputs(env_.get(), {"many"}, options, &summary, [&](ParsedFile& f) {
+      EXPECT_EQ(f.memory_bytes, f.batch.MemoryBytes());
+      largest = std::max(largest, f.memory_bytes);
+      total += f.memory_bytes;
+      for (const Event& e : f.batch.events) ids.emplace_back(e.event_id);
+      std::this_thread::sleep_for(std::chrono::microseconds(300));  // a sink slower than parsing
+      return Status::OK();
+    });
+    done = true;
+    watcher.join();
+    ASSERT_TRUE(s.ok()) << s.ToString();
+    EXPECT_EQ(ids, all);
+    EXPECT_EQ(summary.accepted, all.size());
+    EXPECT_EQ(gauge.load(), 0u);  // everything was taken
+    if (limit < total / 4) {
+      // Over the bound by at most a file per worker and the one the sink waits for.
+      EXPECT_LE(seen_max.load(), limit + 3 * largest) << "largest file " << largest;
+      EXPECT_GT(seen_max.load(), 0u);
+    }
+  }
 }
 
 TEST_F(InputWalkerTest, LargeInputsAreStreamedInParts) {
