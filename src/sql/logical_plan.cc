@@ -82,6 +82,7 @@ std::string PlanNode::ToString(int indent) const {
         out += " " + t.path + ":" + std::to_string(static_cast<int>(t.op));
         for (const auto& v : t.values) out += "'" + v + "'";
         if (t.match) out += "{" + t.match->ToString() + "}";
+        if (t.subquery >= 0) out += "<subquery " + std::to_string(t.subquery) + ">";
       }
       if (scan_filter.empty_result) out += " EMPTY";
       break;

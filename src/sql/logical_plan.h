@@ -63,6 +63,9 @@ struct ScanFilter {
     std::vector<std::string> values;
     bool bool_value = false;
     std::shared_ptr<const BoundExpr> match;  // kMatch
+    // kIn: when >= 0, `values` are those of this uncorrelated subquery (BoundQuery::subqueries,
+    // one varchar column), known only when the query runs; ResolveScanFilter fills them in.
+    int subquery = -1;
   };
   std::vector<Term> terms;    // all must hold
   bool empty_result = false;  // the time range is empty: the scan produces nothing

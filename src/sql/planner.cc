@@ -200,6 +200,15 @@ bool ToScanFilter(const BoundExpr& e, PlanNode* scan) {
     f.terms.push_back({path, ScanFilter::Term::Op::kIn, std::move(values), false, nullptr});
     return true;
   }
+  // x IN (uncorrelated subquery) on a string leaf: an IN list known when the query runs. The
+  // binder made both sides one type, so the subquery's column is a string too.
+  if (e.kind == BoundKind::kInSubquery && e.index >= 0 && LeafPath(*e.args[0], *scan, &path) &&
+      pushable(path) && e.args[0]->type.id() == TypeId::kVarchar) {
+    ScanFilter::Term t{path, ScanFilter::Term::Op::kIn, {}, false, nullptr};
+    t.subquery = e.index;
+    f.terms.push_back(std::move(t));
+    return true;
+  }
   if (e.kind == BoundKind::kIsNull && LeafPath(*e.args[0], *scan, &path) && pushable(path)) {
     f.terms.push_back({path, ScanFilter::Term::Op::kIsNull, {}, false, nullptr});
     return true;
@@ -472,6 +481,104 @@ void PushDown(PlanPtr* slot) {
     PushIntoChild(node, 1, std::move(right));
   }
   for (auto& c : node->children) PushDown(&c);
+}
+
+// ---- joins with a set of distinct keys as IN-subqueries ------------------------------------
+//
+// An inner join of a store scan with a relation of distinct single keys (SELECT DISTINCT k, or
+// GROUP BY k without aggregates), on scan_leaf = k, whose consumer (an aggregate or projection
+// right above it) reads of the keys' side only k, is a semi-join: each scan row matches at most
+// one key, and k equals the scan's leaf wherever they match. It becomes `leaf IN (keys)`, a term
+// of the scan (the keys run once as an uncorrelated subquery, and the store tests dictionary
+// codes), and k above becomes the leaf: the join disappears, and an aggregate above it can run
+// inside the scan. NULL keys match nothing either way.
+
+// The relation `node` produces one column of distinct values.
+bool DistinctKeys(const PlanNode& node) {
+  if (node.columns.size() != 1) return false;
+  if (node.kind == PlanKind::kDistinct) return true;
+  if (node.kind == PlanKind::kAggregate) {
+    return node.groups.size() == 1 && node.aggregates.empty() && !HasVolatile(*node.groups[0]);
+  }
+  if (node.kind == PlanKind::kProject) {
+    return node.exprs[0]->kind == BoundKind::kColumn && node.exprs[0]->index == 0 &&
+           DistinctKeys(*node.children[0]);
+  }
+  return false;
+}
+
+// Replaces in `*slot` references to column `keys_at` by `key`, and shifts the scan's columns
+// (at [scan_from, scan_from + scan_width)) to start at 0.
+void ToScanColumns(BoundExprPtr* slot, int keys_at, const BoundExpr& key, int scan_from) {
+  BoundExpr* e = slot->get();
+  if (e->kind == BoundKind::kColumn) {
+    if (e->index == keys_at) {
+      *slot = key.Clone();
+    } else {
+      e->index -= scan_from;
+    }
+    return;
+  }
+  for (auto& a : e->args) ToScanColumns(&a, keys_at, key, scan_from);
+}
+
+void SemiJoins(PlanNode* node, std::vector<PlanPtr>* subqueries) {
+  for (auto& c : node->children) SemiJoins(c.get(), subqueries);
+  if ((node->kind != PlanKind::kAggregate && node->kind != PlanKind::kProject) ||
+      node->children[0]->kind != PlanKind::kJoin) {
+    return;
+  }
+  PlanNode* join = node->children[0].get();
+  if (join->join_type != ast::JoinType::kInner || !join->condition ||
+      join->condition->kind != BoundKind::kFunction || join->condition->function->name != "$eq") {
+    return;
+  }
+  for (int keys_side = 0; keys_side < 2; ++keys_side) {
+    const int scan_side = 1 - keys_side;
+    PlanNode* scan = join->children[static_cast<size_t>(scan_side)].get();
+    if (scan->kind != PlanKind::kScan ||
+        !DistinctKeys(*join->children[static_cast<size_t>(keys_side)]))
+      continue;
+    const int lw = static_cast<int>(join->children[0]->columns.size());
+    const int keys_at = keys_side == 0 ? 0 : lw;
+    const int scan_from = scan_side == 0 ? 0 : lw;
+    const int scan_to = scan_from + static_cast<int>(scan->columns.size());
+    // The condition: the keys' column = an expression of the scan's columns only.
+    const BoundExpr* key = nullptr;
+    for (int side = 0; side < 2 && !key; ++side) {
+      const BoundExpr& k = *join->condition->args[static_cast<size_t>(side)];
+      const BoundExpr& s = *join->condition->args[static_cast<size_t>(1 - side)];
+      if (k.kind == BoundKind::kColumn && k.index == keys_at && s.ReferencesColumns() &&
+          Within(s, scan_from, scan_to) && s.type.id() == TypeId::kVarchar && k.type == s.type) {
+        key = &s;
+      }
+    }
+    if (!key) continue;
+    BoundExprPtr scan_key = key->Clone();
+    Shift(scan_key.get(), -scan_from);
+    std::string path;
+    if (!LeafPath(*scan_key, *scan, &path) || !scan->table.schema->StoreColumn(path)) continue;
+    // The keys' side has one column, the key: wherever the consumer reads it, it reads the leaf.
+    std::vector<BoundExprPtr*> slots;
+    for (auto& e : node->exprs) slots.push_back(&e);
+    for (auto& g : node->groups) slots.push_back(&g);
+    for (AggregateCall& a : node->aggregates) {
+      for (auto& x : a.args) slots.push_back(&x);
+      for (auto& x : a.order_exprs) slots.push_back(&x);
+      if (a.filter) slots.push_back(&a.filter);
+    }
+    for (BoundExprPtr* s : slots) ToScanColumns(s, keys_at, *scan_key, scan_from);
+    auto in = std::make_unique<BoundExpr>(BoundKind::kInSubquery, Type::Boolean());
+    in->index = static_cast<int>(subqueries->size());
+    in->args.push_back(std::move(scan_key));
+    subqueries->push_back(std::move(join->children[static_cast<size_t>(keys_side)]));
+    PlanPtr scan_node = std::move(join->children[static_cast<size_t>(scan_side)]);
+    std::vector<BoundExprPtr> terms;
+    terms.push_back(std::move(in));
+    node->children[0] = std::move(scan_node);
+    PushIntoChild(node, 0, std::move(terms));
+    return;
+  }
 }
 
 // ---- projection pruning -------------------------------------------------------------------------
@@ -747,16 +854,74 @@ ColumnMap Prune(PlanNode* node, const Needs& needs) {
   return Identity(n);
 }
 
-void OptimizePlan(PlanPtr* root) {
-  PushDown(root);
+// ---- DISTINCT over a scan as a GROUP BY ------------------------------------------------------
+//
+// SELECT DISTINCT a, b FROM t is GROUP BY a, b without aggregates. Over a store scan the GROUP BY
+// form can be computed by the scan workers on dictionary codes (exec/store_aggregate.h) instead of
+// hashing every row's strings. The streaming DISTINCT stays where a LIMIT right above it could stop
+// the scan early, and for values of nested types.
+
+bool Flat(const Type& t) {
+  switch (t.id()) {
+    case TypeId::kBoolean:
+    case TypeId::kBigint:
+    case TypeId::kVarchar:
+    case TypeId::kTimestamp:
+      return true;
+    default:
+      return false;
+  }
+}
+
+void DistinctAsGroupBy(PlanPtr* slot, bool under_limit) {
+  PlanNode* node = slot->get();
+  for (auto& c : node->children) DistinctAsGroupBy(&c, node->kind == PlanKind::kLimit);
+  if (node->kind != PlanKind::kDistinct || under_limit) return;
+  for (const PlanColumn& c : node->columns) {
+    if (!Flat(c.type)) return;
+  }
+  PlanNode* child = node->children[0].get();
+  auto agg = std::make_unique<PlanNode>(PlanKind::kAggregate);
+  agg->columns = node->columns;
+  if (child->kind == PlanKind::kProject && child->children[0]->kind == PlanKind::kScan) {
+    for (const auto& e : child->exprs) {
+      if (HasVolatile(*e)) return;
+    }
+    agg->groups = std::move(child->exprs);
+    agg->children.push_back(std::move(child->children[0]));
+  } else if (child->kind == PlanKind::kScan) {
+    for (size_t i = 0; i < child->columns.size(); ++i) {
+      agg->groups.push_back(MakeColumn(static_cast<int>(i), child->columns[i].type));
+    }
+    agg->children.push_back(std::move(node->children[0]));
+  } else {
+    return;
+  }
+  *slot = std::move(agg);
+}
+
+// Optimizes `*root`; joins that become IN-subqueries add their key relations to `subqueries`
+// (already pushed down: `pushed` says so).
+void OptimizePlan(PlanPtr* root, bool pushed, std::vector<PlanPtr>* subqueries) {
+  if (!pushed) {
+    PushDown(root);
+    SemiJoins(root->get(), subqueries);
+  }
   Prune(root->get(), AllWhole((*root)->columns.size()));
+  DistinctAsGroupBy(root, false);
 }
 
 }  // namespace
 
 Status Optimize(BoundQuery* query) {
-  OptimizePlan(&query->root);
-  for (auto& s : query->subqueries) OptimizePlan(&s);
+  const size_t bound = query->subqueries.size();
+  OptimizePlan(&query->root, false, &query->subqueries);
+  // By index: optimizing a subquery may append more.
+  for (size_t i = 0; i < query->subqueries.size(); ++i) {
+    PlanPtr s = std::move(query->subqueries[i]);
+    OptimizePlan(&s, i >= bound, &query->subqueries);
+    query->subqueries[i] = std::move(s);
+  }
   return Status::OK();
 }
 

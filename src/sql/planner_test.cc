@@ -107,9 +107,11 @@ TEST_F(PlannerTest, StructLeavesAndJoins) {
   // Paths read above a join, in its condition or in a subquery's projection are split too: the
   // join carries string columns, not rows.
   p = Plan(
-      "SELECT a.userIdentity.arn, count(*) FROM ct a JOIN (SELECT DISTINCT userIdentity.arn AS arn "
-      "FROM ct2 WHERE errorCode IS NOT NULL) d ON a.userIdentity.arn = d.arn GROUP BY 1");
-  EXPECT_NE(p.find("Join JOIN ON $eq(#0, #1) -> (arn varchar, arn varchar)"), std::string::npos)
+      "SELECT a.userIdentity.arn, d.n FROM ct a JOIN (SELECT userIdentity.arn AS arn, count(*) AS "
+      "n "
+      "FROM ct2 WHERE errorCode IS NOT NULL GROUP BY 1) d ON a.userIdentity.arn = d.arn");
+  EXPECT_NE(p.find("Join JOIN ON $eq(#0, #1) -> (arn varchar, arn varchar, n bigint)"),
+            std::string::npos)
       << p;
   EXPECT_NE(p.find("Scan ct [useridentity.arn]"), std::string::npos) << p;
   EXPECT_NE(p.find("Scan ct2 [useridentity.arn]"), std::string::npos) << p;
@@ -130,6 +132,53 @@ TEST_F(PlannerTest, StructLeavesAndJoins) {
       "= 'X'");
   EXPECT_NE(p.find("eventname:0'X'"), std::string::npos) << p;
   EXPECT_EQ(p.find("Filter"), std::string::npos) << p;
+}
+
+TEST_F(PlannerTest, JoinsWithDistinctKeysBecomeScanTerms) {
+  // The benchmark's join_denied: the join becomes an IN-subquery term of the scan, and the
+  // aggregate sits on the scan again; the keys' DISTINCT is a GROUP BY over its scan.
+  auto q = ParseAndBind(
+      "SELECT a.userIdentity.arn, count(*) FROM ct a JOIN (SELECT DISTINCT userIdentity.arn AS arn "
+      "FROM ct2 WHERE errorCode IS NOT NULL) d ON a.userIdentity.arn = d.arn WHERE a.eventTime >= "
+      "'2025-01-10' GROUP BY 1",
+      opts_);
+  ASSERT_TRUE(q.ok());
+  ASSERT_TRUE(Optimize(&*q).ok());
+  std::string p = q->root->ToString();
+  EXPECT_EQ(p.find("Join"), std::string::npos) << p;
+  EXPECT_NE(p.find("Aggregate groups=[#0] aggs=[count()]"), std::string::npos) << p;
+  EXPECT_NE(p.find("Scan ct [useridentity.arn] time=["), std::string::npos) << p;
+  EXPECT_NE(p.find("useridentity.arn:1<subquery 0>"), std::string::npos) << p;
+  ASSERT_EQ(q->subqueries.size(), 1u);
+  std::string sub = q->subqueries[0]->ToString();
+  EXPECT_NE(sub.find("Aggregate groups=[#0] aggs=[]"), std::string::npos) << sub;
+  EXPECT_NE(sub.find("Scan ct2 [useridentity.arn] errorcode:4"), std::string::npos) << sub;
+  // The keys on the left, read above the join (they equal the leaf), GROUP BY keys.
+  p = Plan(
+      "SELECT d.k, a.eventName FROM (SELECT eventSource AS k FROM ct2 GROUP BY 1) d JOIN ct a ON "
+      "d.k = a.eventSource");
+  EXPECT_EQ(p.find("Join"), std::string::npos) << p;
+  EXPECT_NE(p.find("Scan ct [eventsource, eventname] eventsource:1<subquery 0>"), std::string::npos)
+      << p;
+  // Not a semi-join: a LEFT join, keys that may repeat, a second key, another column of the keys'
+  // side, an expression that is not a store leaf.
+  for (
+      const char* sql : {
+          "SELECT a.eventName FROM ct a LEFT JOIN (SELECT DISTINCT eventSource AS k FROM ct2) d ON "
+          "a.eventSource = d.k",
+          "SELECT a.eventName FROM ct a JOIN (SELECT eventSource AS k FROM ct2) d ON a.eventSource "
+          "= d.k",
+          "SELECT a.eventName FROM ct a JOIN (SELECT DISTINCT eventSource AS k, eventName AS n "
+          "FROM "
+          "ct2) d ON a.eventSource = d.k",
+          "SELECT a.eventName FROM ct a JOIN (SELECT DISTINCT eventSource AS k FROM ct2) d ON "
+          "a.eventSource = d.k AND a.eventName = 'x' || d.k",
+          "SELECT a.eventName FROM ct a JOIN (SELECT DISTINCT eventSource AS k FROM ct2) d ON "
+          "lower(a.eventSource) = d.k",
+      }) {
+    p = Plan(sql);
+    EXPECT_NE(p.find("Join"), std::string::npos) << sql << "\n" << p;
+  }
 }
 
 }  // namespace

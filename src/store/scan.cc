@@ -26,7 +26,11 @@ struct Prepared {
   bool is_range = false;        // prefix: the codes [range_lo, range_hi)
   uint32_t range_lo = 0, range_hi = 0;
   std::vector<uint64_t> hashes;  // bloom hashes of the wanted values (Eq/In)
-  int cost = 0;                  // evaluation order: cheap first
+  // In with many values (an IN list from a subquery): the values sorted, for a binary search per
+  // plain value instead of a comparison with each. Views into pred.values' strings, which stay
+  // in place when the Prepared (and so the vector) is moved.
+  std::vector<std::string_view> sorted;
+  int cost = 0;  // evaluation order: cheap first
   // kMatch: whether a NULL value matches, and on dictionary columns the answer per code, found
   // on first use (0 = not asked yet, 1 = no, 2 = yes).
   bool null_matches = false;
@@ -53,6 +57,7 @@ struct Prepared {
     switch (pred.op) {
       case PredicateOp::kEq:
       case PredicateOp::kIn:
+        if (!sorted.empty()) return std::binary_search(sorted.begin(), sorted.end(), v);
         for (const std::string& w : pred.values) {
           if (v == w) return true;
         }
@@ -64,6 +69,9 @@ struct Prepared {
     }
   }
 };
+
+// Zone maps are asked about at most this many values of an IN list (beyond, a block is read).
+constexpr size_t kMaxZoneValues = 64;
 
 // Could any value in [min_prefix..max_prefix] (16-byte prefixes of min and max) equal `v`?
 bool ZoneMayContain(const ChunkInfo& c, std::string_view v) {
@@ -149,7 +157,7 @@ class Scanner final : public SegmentScanner {
           if (p.is_dict) {
             if (!p.MayMatchCodes(chunk->min_code, chunk->max_code)) return false;
             if (!p.is_range && file_->BlockLacksCodes(b, p.id, p.codes)) return false;
-          } else {
+          } else if (p.pred.values.size() <= kMaxZoneValues) {
             bool any = false;
             for (const std::string& v : p.pred.values) {
               any |= op == PredicateOp::kPrefix ? ZoneMayStartWith(*chunk, v)
@@ -290,8 +298,10 @@ class Scanner final : public SegmentScanner {
       sel_.resize(n);
       return Status::OK();
     }
+    // UUIDs compared as bytes, each row with each value: for long IN lists (from subqueries) the
+    // rows' text is searched in the sorted values instead.
     if (p.col->encoding == Encoding::kUuid &&
-        (p.pred.op == PredicateOp::kEq || p.pred.op == PredicateOp::kIn)) {
+        (p.pred.op == PredicateOp::kEq || (p.pred.op == PredicateOp::kIn && p.sorted.empty()))) {
       return cursor_->FilterUuidRows(p.id, p.pred.values, &sel_);
     }
     ASSIGN_OR_RETURN(s, cursor_->LoadRows(p.id, sel_));
@@ -572,6 +582,10 @@ Result<std::unique_ptr<SegmentScanner>> SegmentFile::NewScan(const ScanSpec& spe
     }
     Prepared p;
     p.pred = sp;
+    if (sp.op == PredicateOp::kIn && sp.values.size() > 16) {
+      p.sorted.assign(sp.values.begin(), sp.values.end());
+      std::sort(p.sorted.begin(), p.sorted.end());
+    }
     p.id = static_cast<uint16_t>(sp.column);
     p.def = &GetColumn(sp.column);
     const std::string name(p.def->name);

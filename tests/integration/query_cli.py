@@ -117,6 +117,13 @@ def main():
             f"SELECT count(*) FROM {eds} a JOIN {eds} b ON a.eventID = b.eventID": len(mine),
             f"SELECT count(*) FROM (SELECT eventID FROM {eds} WHERE recipientAccountId <> '{member}')": 0,
             f"SELECT count(*) FROM {eds} WHERE eventID IN (SELECT eventID FROM {eds})": len(mine),
+            # a join with distinct keys runs as an IN term of the scan, the keys as a subquery
+            f"SELECT count(*) FROM {eds} a JOIN (SELECT DISTINCT eventID AS k FROM {eds}) d ON a.eventID = d.k":
+                len(mine),
+            f"SELECT count(*) FROM {eds} a JOIN (SELECT DISTINCT userIdentity.arn AS k FROM {eds} "
+            f"WHERE errorCode IS NOT NULL) d ON a.userIdentity.arn = d.k":
+                sum(1 for r in mine if (r.get("userIdentity") or {}).get("arn") in
+                    {(x.get("userIdentity") or {}).get("arn") for x in mine if x.get("errorCode")} - {None}),
             f"SELECT count(*) FROM {eds} CROSS JOIN UNNEST(resources) AS t(r)":
                 sum(len(r.get("resources") or []) for r in mine),
             f"WITH x AS (SELECT * FROM {eds}) SELECT count(*) FROM x": len(mine),

@@ -79,6 +79,28 @@ Result<const SubqueryResult*> ExecContext::Get(int index) {
   return subquery_results_[index].get();
 }
 
+Result<ScanFilter> ResolveScanFilter(const ScanFilter& f, ExecContext* ctx) {
+  ScanFilter out = f;
+  for (ScanFilter::Term& t : out.terms) {
+    if (t.subquery < 0) continue;
+    ASSIGN_OR_RETURN(const SubqueryResult* r, ctx->Get(t.subquery));
+    if (!IsStringPhysical(r->column.type())) {
+      return Status::Internal("an IN-subquery scan term over a non-string subquery");
+    }
+    std::vector<std::string> values;
+    for (size_t i = 0; i < r->rows; ++i) {
+      if (r->column.IsValid(i)) values.emplace_back(r->column.strs()[i]);
+    }
+    std::sort(values.begin(), values.end());
+    values.erase(std::unique(values.begin(), values.end()), values.end());
+    if (values.empty()) out.empty_result = true;
+    t.op = ScanFilter::Term::Op::kIn;
+    t.values = std::move(values);
+    t.subquery = -1;
+  }
+  return out;
+}
+
 void RowKey(const std::vector<const Vector*>& columns, size_t i, std::string* key) {
   for (const Vector* c : columns) AppendKey(*c, i, key);
 }
@@ -549,6 +571,19 @@ class UnnestOp : public Operator {
 
 }  // namespace
 
+namespace {
+
+// Runs the subqueries whose values a scan's IN terms need before the scan provider is asked for
+// the scan: providers may hold a lock while opening one, and a subquery opens scans of its own.
+Status RunScanSubqueries(const PlanNode& scan, ExecContext* ctx) {
+  for (const ScanFilter::Term& t : scan.scan_filter.terms) {
+    if (t.subquery >= 0) RETURN_IF_ERROR(ctx->Get(t.subquery).status());
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
 Result<std::unique_ptr<Operator>> BuildOperator(const PlanNode& node, ExecContext* ctx) {
   std::vector<OperatorPtr> children;
   // A Sort directly under a Limit runs as top-N.
@@ -562,6 +597,7 @@ Result<std::unique_ptr<Operator>> BuildOperator(const PlanNode& node, ExecContex
   // An aggregate directly over a scan may be computed by the scan provider itself.
   if (node.kind == PlanKind::kAggregate && node.children.size() == 1 &&
       node.children[0]->kind == PlanKind::kScan && ctx->scans() != nullptr) {
+    RETURN_IF_ERROR(RunScanSubqueries(*node.children[0], ctx));
     ASSIGN_OR_RETURN(OperatorPtr fused, ctx->scans()->OpenAggregate(node, ctx));
     if (fused) return fused;
   }
@@ -573,6 +609,7 @@ Result<std::unique_ptr<Operator>> BuildOperator(const PlanNode& node, ExecContex
     case PlanKind::kScan:
       if (ctx->scans() == nullptr)
         return Status::Internal("no scan provider for table " + node.table.id);
+      RETURN_IF_ERROR(RunScanSubqueries(node, ctx));
       return ctx->scans()->OpenScan(node, ctx);
     case PlanKind::kSingleRow:
       return OperatorPtr(std::make_unique<SingleRowOp>());

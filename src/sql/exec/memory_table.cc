@@ -81,7 +81,11 @@ class MemoryScanOp : public Operator {
       : scan_(scan), table_(std::move(table)), ctx_(ctx) {}
 
   Result<bool> Next(Chunk* out) override {
-    if (scan_.scan_filter.empty_result) return false;
+    if (!resolved_) {
+      ASSIGN_OR_RETURN(filter_, ResolveScanFilter(scan_.scan_filter, ctx_));
+      resolved_ = true;
+    }
+    if (filter_.empty_result) return false;
     while (next_ < table_->chunks().size()) {
       RETURN_IF_ERROR(ctx_->CheckCancelled());
       const Chunk& src = table_->chunks()[next_++];
@@ -194,7 +198,7 @@ class MemoryScanOp : public Operator {
   }
 
   Status SelectRows(const Chunk& src, std::vector<uint32_t>* rows) const {
-    const ScanFilter& f = scan_.scan_filter;
+    const ScanFilter& f = filter_;
     int time_col = table_->schema().row_type().FieldIndex("eventtime");
     std::vector<std::optional<std::string_view>> values;
     for (size_t r = 0; r < src.size; ++r) {
@@ -251,6 +255,8 @@ class MemoryScanOp : public Operator {
   const PlanNode& scan_;
   std::shared_ptr<const MemoryTable> table_;
   ExecContext* ctx_;
+  bool resolved_ = false;
+  ScanFilter filter_;  // the plan's, with IN-subquery values filled in at the first Next()
   size_t next_ = 0;
 };
 

@@ -38,4 +38,9 @@ Chunk EmptyChunk(const std::vector<Type>& types);
 // Approximate bytes held by a chunk (data and owned strings), for memory accounting.
 int64_t ChunkBytes(const Chunk& c);
 
+// `f` with the values of its IN-subquery terms (ScanFilter::Term::subquery) filled in from the
+// subqueries' results (run on first use): each becomes a kIn term over the distinct non-NULL
+// values, and a subquery without any makes the filter empty_result.
+Result<ScanFilter> ResolveScanFilter(const ScanFilter& f, ExecContext* ctx);
+
 }  // namespace cairn::sql

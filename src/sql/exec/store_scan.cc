@@ -12,6 +12,7 @@
 #include <mutex>
 #include <thread>
 
+#include "sql/exec/operators.h"
 #include "sql/exec/store_aggregate.h"
 #include "sql/exec/store_scan_internal.h"
 #include "sql/lexer.h"
@@ -560,6 +561,7 @@ class StoreScanOp : public Operator {
   ~StoreScanOp() override { StopWorkers(); }
 
   Status Init() {
+    ASSIGN_OR_RETURN(filter_, ResolveScanFilter(filter_, ctx_));
     ScanAssembler planner;
     for (const ScanColumn& c : scan_.scan_columns)
       assemblies_.push_back(planner.Build(c.type, c.path, c.leaves));
@@ -820,7 +822,7 @@ Result<std::unique_ptr<Operator>> StoreCatalog::OpenAggregate(const PlanNode& ag
   const PlanNode& scan = *agg.children[0];
   auto it = stores_.find(scan.table.id);
   if (it == stores_.end()) return std::unique_ptr<Operator>();
-  ScanFilter filter = scan.scan_filter;
+  ASSIGN_OR_RETURN(ScanFilter filter, ResolveScanFilter(scan.scan_filter, ctx));
   if (restrict_account_) {
     filter.terms.push_back(
         {"recipientaccountid", ScanFilter::Term::Op::kEq, {*restrict_account_}, false, nullptr});

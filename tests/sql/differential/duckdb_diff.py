@@ -87,6 +87,14 @@ def hand_written():
         ("SELECT count(*) FROM (SELECT eventName FROM {T} UNION ALL SELECT eventName FROM {T})", False),
         ("WITH e AS (SELECT eventName, count(*) AS n FROM {T} GROUP BY 1) SELECT max(n), min(n), sum(n) FROM e", False),
         ("SELECT count(*) FROM {T} WHERE userIdentity.arn IN (SELECT userIdentity.arn FROM {T} WHERE errorCode IS NOT NULL)", False),
+        # joins with distinct keys (run as IN terms of the scan), DISTINCT as a GROUP BY
+        ("SELECT a.userIdentity.arn, count(*) AS c FROM {T} a JOIN (SELECT DISTINCT userIdentity.arn AS arn FROM {T} "
+         "WHERE errorCode IS NOT NULL) d ON a.userIdentity.arn = d.arn GROUP BY 1", False),
+        ("SELECT d.s, a.eventName, count(*) FROM (SELECT eventSource AS s FROM {T} WHERE readOnly = false GROUP BY 1) d "
+         "JOIN {T} a ON d.s = a.eventSource GROUP BY 1, 2", False),
+        ("SELECT a.eventID, d.arn FROM {T} a JOIN (SELECT DISTINCT userIdentity.arn AS arn FROM {T} WHERE eventName = "
+         "'ConsoleLogin') d ON a.userIdentity.arn = d.arn ORDER BY 1 LIMIT 25", True),
+        ("SELECT DISTINCT eventSource, eventName FROM {T} WHERE errorCode IS NOT NULL", False),
         ("SELECT eventName, count(*) FROM {T} GROUP BY eventName HAVING count(*) > 20", False),
         ("SELECT CASE WHEN errorCode IS NULL THEN 'ok' WHEN errorCode LIKE '%Denied%' THEN 'denied' ELSE 'error' END, count(*) FROM {T} GROUP BY 1", False),
         ("SELECT coalesce(errorCode, 'none'), count(*) FROM {T} GROUP BY 1", False),
