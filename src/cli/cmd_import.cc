@@ -32,6 +32,7 @@
 #include "common/mapped_files.h"
 #include "common/progress.h"
 #include "event/batch_queue.h"
+#include "event/event_array_pool.h"
 #include "event/input_walker.h"
 #include "event/parse_summary.h"
 #include "store/page_cache.h"
@@ -77,6 +78,7 @@ struct StageGauges {
   std::atomic<uint64_t> gathered{0};       // the batch being gathered
   const EventBatchQueue* queue = nullptr;  // gathered batches waiting for the router
   const cloud::Router* router = nullptr;
+  const EventArrayPool* pool = nullptr;  // idle event arrays
 };
 
 // With CAIRN_IMPORT_MEMLOG, a thread samples the resident size and the memory in use every 20 ms:
@@ -102,16 +104,17 @@ void SampleMemory(MemPeaks* p, const StageGauges& g) {
     const cloud::RouterMemory r = g.router->HeldMemory();
     const uint64_t parse = g.parse.load(), gathered = g.gathered.load();
     const uint64_t queued = g.queue->held_bytes();
-    const uint64_t known =
-        parse + gathered + queued + r.held_org_bytes + r.held_history_bytes + r.held_writing_bytes;
+    const uint64_t pooled = g.pool->idle_bytes();
+    const uint64_t known = parse + gathered + queued + r.held_org_bytes + r.held_history_bytes +
+                           r.held_writing_bytes + pooled;
     constexpr double kMB = 1 << 20;
     char line[300];
     std::snprintf(line, sizeof(line),
                   "parse=%.0f gathered=%.0f queued=%.0f org_pending=%.0f history_pending=%.0f "
-                  "writes=%" PRIu64 " holding %.0f, rest=%.0f",
+                  "writes=%" PRIu64 " holding %.0f, idle arrays=%.0f, rest=%.0f",
                   parse / kMB, gathered / kMB, queued / kMB, r.held_org_bytes / kMB,
                   r.held_history_bytes / kMB, r.writes_running, r.held_writing_bytes / kMB,
-                  (in_use > known ? in_use - known : 0) / kMB);
+                  pooled / kMB, (in_use > known ? in_use - known : 0) / kMB);
     std::lock_guard<std::mutex> l(p->mu);
     p->at_peak = line;
   }
@@ -287,6 +290,9 @@ int RunImport(const ImportArgs& args) {
   // Direct mode: each event is written once, straight into segments (src/cloud/router.h).
   cloud::RouterOptions router_options;
   router_options.direct = !args.via_wal;
+  // Two organization sets being written (~145 MB of events each) and a little gathered: with
+  // both writers busy, gathering the third set ahead would hold its memory for nothing.
+  router_options.direct_max_held_bytes = 320ull << 20;
   // Freed memory that glibc keeps in its arenas counts against the import's bound: once more
   // than 128 MB of it is resident, give its pages back. Judged by the resident size, not by the
   // free bytes mallinfo2 counts (those include pages given back before, and trimming for them
@@ -298,12 +304,17 @@ int RunImport(const ImportArgs& args) {
     const uint64_t resident = ResidentBytes();
     if (resident > in_use + (128u << 20)) malloc_trim(0);
   };
+  // Event arrays of written batches, reused by the next ones (8 MB each: fresh ones are faulted
+  // in page by page). At the import's peak of memory every array is in use and the pool is empty.
+  EventArrayPool array_pool(64ull << 20);
+  router_options.array_pool = &array_pool;
   cloud::Router router(dir, router_options);
   // Two batches of 8K ~2.5 KB events (gathered to batch_events, or more when one file holds more).
   EventBatchQueue queue(48ull << 20);
   StageGauges gauges;
   gauges.queue = &queue;
   gauges.router = &router;
+  gauges.pool = &array_pool;
   Status append_status;
   uint64_t shown_accepted = 0, shown_duplicates = 0;
   auto show_counts = [&] {
@@ -350,13 +361,13 @@ int RunImport(const ImportArgs& args) {
   // array never grows (growing by doubling would leave up to half of it unused).
   const size_t batch_capacity = args.batch_events + 256;
   EventBatch gathered;
-  gathered.events.reserve(batch_capacity);
+  gathered.events = array_pool.Take(batch_capacity);
   uint64_t gathered_bytes = 0;
   auto push_gathered = [&]() -> bool {
     gauges.gathered.store(0);
     if (!queue.Push(std::move(gathered))) return false;
     gathered = EventBatch();
-    gathered.events.reserve(batch_capacity);
+    gathered.events = array_pool.Take(batch_capacity);
     gathered_bytes = 0;
     return true;
   };

@@ -99,7 +99,7 @@ Status Router::Route(EventBatch&& batch) {
     ASSIGN_OR_RETURN(StoreRecord org, dir_->OrganizationStore(/*create=*/true));
     ASSIGN_OR_RETURN(org_, dir_->OpenEventDataStore(org));
   }
-  if (options_.direct) RETURN_IF_ERROR(DirectError());
+  if (options_.direct) RETURN_IF_ERROR(WaitForRoom());
   const int64_t now = dir_->env()->NowMicros();
   ++routes_;
   RouteCounts c;  // this batch's share, added under the lock
@@ -135,7 +135,13 @@ Status Router::Route(EventBatch&& batch) {
         p.chunks.push_back(std::move(p.batch));
         p.batch = EventBatch();
       }
-      if (p.batch.events.capacity() == 0) p.batch.events.reserve(options_.direct_chunk_events);
+      if (p.batch.events.capacity() == 0) {
+        if (options_.array_pool != nullptr) {
+          p.batch.events = options_.array_pool->Take(options_.direct_chunk_events);
+        } else {
+          p.batch.events.reserve(options_.direct_chunk_events);
+        }
+      }
     }
     CopyEventInto(e, batch, &p.batch);
     p.last_route = routes_;
@@ -268,6 +274,17 @@ void Router::DropJobs() {
   jobs_.clear();
 }
 
+Status Router::WaitForRoom() {
+  std::unique_lock<std::mutex> l(mu_);
+  if (options_.direct_max_held_bytes > 0) {
+    cv_.wait(l, [&] {
+      const uint64_t held = held_org_.load() + held_history_.load() + held_writing_.load();
+      return held < options_.direct_max_held_bytes || writes_.load() == 0 || !direct_error_.ok();
+    });
+  }
+  return direct_error_;
+}
+
 Status Router::DirectError() {
   std::lock_guard<std::mutex> l(mu_);
   return direct_error_;
@@ -307,13 +324,14 @@ void Router::DirectThread() {
     cv_.notify_all();  // room in the queue
     l.unlock();
     auto r = job.store->AppendDirect(std::move(job.batches));
+    if (options_.array_pool != nullptr) options_.array_pool->GiveAll(&job.batches);
     job.batches.clear();  // give the memory back before taking the next job
     job.batches.shrink_to_fit();
-    held_writing_.fetch_sub(job.held);
-    writes_.fetch_sub(1);
     if (options_.after_direct_write) options_.after_direct_write();
     l.lock();
     --running_;
+    held_writing_.fetch_sub(job.held);  // under mu_, with the counts: WaitForRoom sees both
+    writes_.fetch_sub(1);
     if (!r.ok()) {
       if (direct_error_.ok()) direct_error_ = r.status();
       DropJobs();

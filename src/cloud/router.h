@@ -39,6 +39,7 @@
 #include "cloud/data_dir.h"
 #include "common/status.h"
 #include "event/event.h"
+#include "event/event_array_pool.h"
 
 namespace cairn::cloud {
 
@@ -67,12 +68,19 @@ struct RouterOptions {
   uint64_t direct_max_pending_bytes = 64ull << 20;
   size_t direct_threads = 2;
   size_t direct_queue = 0;
+  // If not 0: Route waits, before taking a batch, while the events the router holds (gathered,
+  // set aside and handed to writes: HeldMemory) reach this many bytes and a write is running.
+  // With two writers busy, gathering a third set ahead only adds memory: the cores are busy.
+  uint64_t direct_max_held_bytes = 0;
   // A history's pending events are gathered in chunks of this many (~4 MB of Event structs): one
   // array growing by doubling would copy the 1 KB events around and fault in fresh pages.
   size_t direct_chunk_events = 4096;
   // Called by a writer thread after each direct write has given its memory back (cairn import
   // returns freed heap pages to the system there: malloc_trim).
   std::function<void()> after_direct_write;
+  // If set (direct mode), histories' chunks take their event arrays from it, and the event
+  // arrays of every batch written are given back to it. Must outlive the Router.
+  EventArrayPool* array_pool = nullptr;
 };
 
 // What the router holds or causes to be held, for memory accounting (cairn import's
@@ -153,6 +161,9 @@ class Router {
   void DropJobs();
   void DirectThread();
   Status DirectError();
+  // Direct mode: waits while direct_max_held_bytes is reached (see RouterOptions); returns
+  // DirectError().
+  Status WaitForRoom();
 
   DataDir* dir_;
   RouterOptions options_;

@@ -138,6 +138,40 @@ TEST(RouterTest, DirectModeWritesSegmentsWithTheSameResult) {
   ro.direct_max_pending_bytes = 300 << 10;  // ... and when pending memory is over its bound
   ro.direct_chunk_events = 7;               // histories' events in several chunks
   CheckRouting(ro);
+  // The same with the chunks' event arrays reused once their writes are done (cairn import).
+  EventArrayPool pool(1 << 20);
+  ro.array_pool = &pool;
+  CheckRouting(ro);
+  EXPECT_GT(pool.reused(), 10u);
+}
+
+TEST(RouterTest, DirectModeWaitsWhileItsHeldMemoryIsAtItsBound) {
+  RouterOptions ro;
+  ro.direct = true;
+  ro.direct_org_raw_bytes = 1;   // every batch is a write of its own ...
+  ro.direct_max_held_bytes = 1;  // ... and the next batch waits for it
+  ro.direct_chunk_events = 7;
+  {
+    TempDir tmp;
+    auto d = DataDir::Open(Env::Default(), tmp.path() + "/data", TestOptions());
+    ASSERT_TRUE(d.ok());
+    std::mt19937_64 rng(9);
+    std::vector<Rec> recs = RandomRecs(rng, 2000, Env::Default()->NowMicros(), "w");
+    Router router(d->get(), ro);
+    for (size_t at = 0; at < recs.size(); at += 250) {
+      std::vector<Rec> part(recs.begin() + at, recs.begin() + at + 250);
+      ASSERT_TRUE(router.Route(MakeBatch(part)).ok());
+      // Route took this batch only once the previous batches' writes were done.
+      EXPECT_GE(router.counts().accepted, at) << at;
+    }
+    ASSERT_TRUE(router.Flush().ok());
+    EXPECT_EQ(router.counts().accepted, 2000u);
+  }
+  // Everything is still routed as without the bound (and re-routing adds nothing).
+  ro.direct_org_raw_bytes = 200 << 10;
+  ro.direct_history_raw_bytes = 40 << 10;
+  ro.direct_max_held_bytes = 256 << 10;
+  CheckRouting(ro);
 }
 
 TEST(RouterTest, DirectModeCountsOnlyInstalledSegments) {
