@@ -2,7 +2,7 @@
 // no routing): the part of `cairn import` that the segment writer owns.
 //
 //   build/bench/segment_write --data DIR [--events N] [--segment-mb N] [--level N]
-//                             [--management-only] [--runs N] [--out DIR]
+//                             [--management-only] [--own-dictionaries] [--runs N] [--out DIR]
 //
 // Parses the first --events events (default 300,000) of the CloudTrail files under DIR in the
 // walker's order (one thread, so the order is the same every run), cuts them into segment-sized
@@ -10,7 +10,9 @@
 // organization store; its event histories gather 36 MB of management events at level 3:
 // --segment-mb 36 --level 3 --management-only), and writes each set as one segment with
 // WriteSegment at --level (default 6, the organization store's level) into --out (default
-// /dev/shm), --runs times. Prints the writer's CPU time (this thread's), events per CPU-second,
+// /dev/shm), --runs times. The segments of a run share their trained zstd dictionaries
+// (TrainedDictionaries), as a store's segments do in an import; --own-dictionaries trains them for
+// every segment. Prints the writer's CPU time (this thread's), events per CPU-second,
 // bytes per event and the original records' bytes per event. Files are not synced: the figure
 // is the writer's CPU, not the disk's.
 //
@@ -42,7 +44,7 @@ int main(int argc, char** argv) {
   std::string data, out = "/dev/shm/cairn-segment-write";
   size_t max_events = 300000, segment_mb = 72, runs = 3;
   int level = 6;
-  bool management_only = false;
+  bool management_only = false, shared_dictionaries = true;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
@@ -60,6 +62,8 @@ int main(int argc, char** argv) {
       out = next();
     } else if (a == "--management-only") {
       management_only = true;
+    } else if (a == "--own-dictionaries") {
+      shared_dictionaries = false;
     } else {
       std::fprintf(stderr, "unknown option %s\n", a.c_str());
       return 2;
@@ -68,7 +72,7 @@ int main(int argc, char** argv) {
   if (data.empty() || segment_mb == 0 || runs == 0) {
     std::fprintf(stderr,
                  "usage: segment_write --data DIR [--events N] [--segment-mb N] [--level N] "
-                 "[--management-only] [--runs N] [--out DIR]\n");
+                 "[--management-only] [--own-dictionaries] [--runs N] [--out DIR]\n");
     return 2;
   }
   cairn::Env* env = cairn::Env::Default();
@@ -126,6 +130,8 @@ int main(int argc, char** argv) {
   uint64_t file_bytes = 0;
   for (size_t run = 0; run < runs; ++run) {
     file_bytes = 0;
+    // Each run starts without kept dictionaries, as a store opened by an import does.
+    if (shared_dictionaries) wopts.dictionaries = std::make_shared<cairn::TrainedDictionaries>();
     const double c0 = ThreadCpuSeconds();
     for (size_t i = 0; i < refs.size(); ++i) {
       const std::string path = out + "/" + std::to_string(i) + ".seg";
@@ -142,12 +148,13 @@ int main(int argc, char** argv) {
   std::sort(cpu_runs.begin(), cpu_runs.end());
   const double cpu = cpu_runs[cpu_runs.size() / 2];
   std::printf(
-      "%zu events (%s) in %zu segments of <= %zu MB of records, zstd level %d; %zu runs\n"
+      "%zu events (%s) in %zu segments of <= %zu MB of records, zstd level %d, %s dictionaries; "
+      "%zu runs\n"
       "writer CPU (median): %.3f s = %.2f us/event = %.0f events per CPU-s (min %.3f, max %.3f)\n"
       "bytes: %.2f per event on disk (%llu), original records %.1f per event\n",
       events, management_only ? "management events" : "all events", refs.size(), segment_mb, level,
-      runs, cpu, cpu * 1e6 / events, events / cpu, cpu_runs.front(), cpu_runs.back(),
-      static_cast<double>(file_bytes) / events, static_cast<unsigned long long>(file_bytes),
-      static_cast<double>(raw_bytes) / events);
+      shared_dictionaries ? "shared" : "own", runs, cpu, cpu * 1e6 / events, events / cpu,
+      cpu_runs.front(), cpu_runs.back(), static_cast<double>(file_bytes) / events,
+      static_cast<unsigned long long>(file_bytes), static_cast<double>(raw_bytes) / events);
   return 0;
 }

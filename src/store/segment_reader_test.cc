@@ -103,6 +103,36 @@ TEST(SegmentRoundTrip, BigValuesUseTrainedDictionariesAndManyPages) {
   }
 }
 
+TEST(SegmentRoundTrip, SegmentsShareTrainedDictionariesAndTrainAgainAfterReuse) {
+  // Four segments of different events with one TrainedDictionaries (reuse 2): the second reuses
+  // the first one's requestParameters dictionary (same bytes stored in both files), the third
+  // trains a new one, and every segment reads back exactly.
+  auto env = NewMemEnv();
+  SegmentWriteOptions opts;
+  opts.dictionaries = std::make_shared<TrainedDictionaries>(/*reuse=*/2);
+  std::vector<std::string> zdicts;
+  for (int i = 0; i < 4; ++i) {
+    EventBatch batch;
+    RandomEvents gen(100 + i);
+    gen.Make(&batch, 3000);
+    for (Event& e : batch.events)
+      e.request_parameters_json = batch.Copy(gen.BigRequestParameters());
+    const std::string path = "seg" + std::to_string(i);
+    auto reader = WriteAndOpen(env.get(), batch, opts, path);
+    ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+    ExpectSameEvents(batch, **reader);
+    const auto& footer = dynamic_cast<const segment::SegmentFile&>(**reader).footer();
+    const segment::ColumnInfo* col =
+        footer.FindColumn(static_cast<uint16_t>(ColumnId::kRequestParameters));
+    ASSERT_NE(col, nullptr);
+    ASSERT_GT(col->zdict.size, 0u);
+    zdicts.push_back(ReadAllBytes(env.get(), path).substr(col->zdict.offset, col->zdict.size));
+  }
+  EXPECT_EQ(zdicts[0], zdicts[1]);
+  EXPECT_NE(zdicts[1], zdicts[2]);
+  EXPECT_EQ(zdicts[2], zdicts[3]);
+}
+
 TEST(SegmentRoundTrip, RunsOfRepeatedValuesAndMostlyDistinctStreams) {
   // The writer compares each value with its stream's previous one before hashing it: runs of
   // one value, values alternating, a run broken by NULL and by a value of the same length must

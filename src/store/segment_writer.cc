@@ -49,6 +49,7 @@
 #include "store/segment_writer.h"
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 #include <deque>
 
@@ -63,6 +64,19 @@
 #include "store/segment_format.h"
 
 namespace cairn {
+
+std::shared_ptr<const segment::ZstdDictionary> TrainedDictionaries::Get(uint64_t key) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = entries_.find(key);
+  if (it == entries_.end() || it->second.uses >= reuse_) return nullptr;
+  ++it->second.uses;
+  return it->second.dict;
+}
+
+void TrainedDictionaries::Put(uint64_t key, std::shared_ptr<const segment::ZstdDictionary> dict) {
+  std::lock_guard<std::mutex> lock(mu_);
+  entries_[key] = Entry{std::move(dict), 1};
+}
 
 std::vector<EventRef> SortedEventRefs(std::span<const EventBatch* const> batches) {
   std::vector<EventRef> refs;
@@ -195,7 +209,7 @@ struct StringStream {
   std::vector<uint32_t> remap;  // distinct id -> sorted code
   std::vector<uint64_t> dict_hash;
   std::vector<uint32_t> seen_stamp;  // pass 3, needles: per code, the last block (1-based) seen
-  std::unique_ptr<ZstdDictionary> zdict;
+  std::shared_ptr<const ZstdDictionary> zdict;
   size_t next_id = 0;          // pass 3: position in `ids`
   size_t expected_values = 0;  // values the stream will see (a scalar stream: one per row)
 
@@ -496,13 +510,26 @@ class Writer {
 
   // Trains a zstd dictionary for `s` from its samples and writes it.
   Status TrainZdict(StringStream* s) {
-    std::vector<std::string_view> views(s->samples.begin(), s->samples.end());
-    if (s->id == kRawSkeletonId) views.assign(skeleton_samples_.begin(), skeleton_samples_.end());
-    if (views.empty()) return Status::OK();
+    const bool skeletons = s->id == kRawSkeletonId;
+    if (skeletons ? skeleton_samples_.empty() : s->samples.empty()) return Status::OK();
     const size_t max_bytes = std::clamp<size_t>(s->bytes / kZdictSizeDivisor, 4096, 64 * 1024);
     const int level =
         s->dict_ok ? std::max(opts_.compression_level, kDictMinLevel) : opts_.compression_level;
-    s->zdict = ZstdDictionary::Train(views, max_bytes, level);
+    // Kept per stream, use (dictionary pages or values), level and size class (a dictionary is
+    // sized for its stream's bytes: one made for a bigger segment would cost a small one bytes).
+    const uint64_t key = uint64_t{s->id} << 32 | uint64_t{s->dict_ok} << 24 |
+                         uint64_t(std::bit_width(max_bytes)) << 16 | uint32_t(level & 0xFFFF);
+    if (opts_.dictionaries) s->zdict = opts_.dictionaries->Get(key);
+    if (!s->zdict) {
+      std::vector<std::string_view> views;
+      if (skeletons) {
+        views.assign(skeleton_samples_.begin(), skeleton_samples_.end());
+      } else {
+        views.assign(s->samples.begin(), s->samples.end());
+      }
+      s->zdict = ZstdDictionary::Train(views, max_bytes, level);
+      if (s->zdict && opts_.dictionaries) opts_.dictionaries->Put(key, s->zdict);
+    }
     if (s->zdict) {
       ASSIGN_OR_RETURN(s->info.zdict, AppendSection(s->zdict->bytes()));
     }
