@@ -309,8 +309,9 @@ int RunImport(const ImportArgs& args) {
   EventArrayPool array_pool(64ull << 20);
   router_options.array_pool = &array_pool;
   cloud::Router router(dir, router_options);
-  // Two batches of 8K ~2.5 KB events (gathered to batch_events, or more when one file holds more).
-  EventBatchQueue queue(48ull << 20);
+  // One batch of 8K ~2.5 KB events (gathered to batch_events, or more when one file holds more):
+  // the router's sets are the buffer between parsing and writing; this only hands over.
+  EventBatchQueue queue(24ull << 20);
   StageGauges gauges;
   gauges.queue = &queue;
   gauges.router = &router;
@@ -355,7 +356,7 @@ int RunImport(const ImportArgs& args) {
   parse_options.threads = args.threads;
   // Parsed files waiting to be gathered: enough to keep the parse workers busy while the gathering
   // thread waits for the router; the router's sets hold the bulk of the import's memory.
-  parse_options.max_bytes_in_flight = 32 << 20;
+  parse_options.max_bytes_in_flight = 16 << 20;
   parse_options.bytes_in_flight_gauge = &gauges.parse;
   // Room for a whole batch up front, and a file that would not fit starts the next batch: the
   // array never grows (growing by doubling would leave up to half of it unused).
