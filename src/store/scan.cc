@@ -200,9 +200,17 @@ class Scanner final : public SegmentScanner {
     stats_.rows_scanned += rows;
     const BlockInfo& info = cursor_->info();
     sel_.clear();
+    size_t first = 0;  // the predicates from here on are still to be applied
     if (info.min_time >= spec_.min_time_us && info.max_time <= spec_.max_time_us) {
-      sel_.resize(rows);
-      std::iota(sel_.begin(), sel_.end(), 0u);
+      if (!preds_.empty() && FirstOnCodes(preds_[0])) {
+        // Every row is in the time range: the first predicate, on a dictionary's codes, selects
+        // from all rows directly (no list of every row written first and read back).
+        RETURN_IF_ERROR(SelectByCodes(preds_[0], rows));
+        first = 1;
+      } else {
+        sel_.resize(rows);
+        std::iota(sel_.begin(), sel_.end(), 0u);
+      }
     } else {
       const DecodedStream* t;
       ASSIGN_OR_RETURN(t, cursor_->Load(static_cast<uint16_t>(ColumnId::kEventTime)));
@@ -210,14 +218,66 @@ class Scanner final : public SegmentScanner {
         if (t->i64[r] >= spec_.min_time_us && t->i64[r] <= spec_.max_time_us) sel_.push_back(r);
       }
     }
-    for (Prepared& p : preds_) {
+    for (size_t i = first; i < preds_.size(); ++i) {
       if (sel_.empty()) break;
-      RETURN_IF_ERROR(Filter(p));
+      RETURN_IF_ERROR(Filter(preds_[i]));
     }
     stats_.rows_selected += sel_.size();
     all_selected_ = sel_.size() == rows;
     batch_count_ = sel_.empty() ? 0 : (rows + spec_.batch_rows - 1) / spec_.batch_rows;
     next_batch_ = 0;
+    return Status::OK();
+  }
+
+  // Whether SelectByCodes can apply `p`: = / IN / IS [NOT] NULL on a dictionary column of a
+  // scalar (not list) stream present in the segment.
+  static bool FirstOnCodes(const Prepared& p) {
+    if (!p.col || !p.is_dict || p.def->list_child || p.is_range) return false;
+    switch (p.pred.op) {
+      case PredicateOp::kEq:
+      case PredicateOp::kIn:
+      case PredicateOp::kIsNull:
+      case PredicateOp::kIsNotNull:
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  // sel_ := the rows in [0, rows) whose code satisfies `p`, as Filter() would select them from
+  // every row. REQUIRES: FirstOnCodes(p). One loop per operation: a comparison that depends on
+  // the operation inside the loop was slower.
+  Status SelectByCodes(Prepared& p, uint32_t rows) {
+    const DecodedStream* s;
+    ASSIGN_OR_RETURN(s, cursor_->LoadCodes(p.id));
+    file_->NoteBlockCodes(cursor_->block(), p.id, s->codes);
+    const uint32_t* codes = s->codes.data();
+    sel_.resize(rows);
+    uint32_t* out = sel_.data();
+    size_t n = 0;
+    if (p.pred.op == PredicateOp::kIsNotNull) {
+      for (uint32_t r = 0; r < rows; ++r) {
+        out[n] = r;
+        n += codes[r] != kNullCode;
+      }
+    } else if (p.pred.op == PredicateOp::kIsNull) {
+      for (uint32_t r = 0; r < rows; ++r) {
+        out[n] = r;
+        n += codes[r] == kNullCode;
+      }
+    } else if (p.codes.size() == 1) {
+      const uint32_t want = p.codes[0];
+      for (uint32_t r = 0; r < rows; ++r) {
+        out[n] = r;
+        n += codes[r] == want;
+      }
+    } else {
+      for (uint32_t r = 0; r < rows; ++r) {
+        out[n] = r;
+        n += p.MatchCode(codes[r]);
+      }
+    }
+    sel_.resize(n);
     return Status::OK();
   }
 
