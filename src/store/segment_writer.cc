@@ -41,7 +41,7 @@
 // How the writer works, for speed (an Event is ~1 KB; touching it once per column would make the
 // writer memory-bound):
 //   1. one pass over the events, row by row: every string stream counts its distinct values
-//      (interning them, until there are too many for a dictionary) and keeps samples;
+//      (interning them, until there are too many for a dictionary); skeletons keep samples;
 //   2. per stream: dictionary or plain or UUID; dictionaries sorted and written; zstd dictionaries
 //      trained for large plain streams; small dictionaries join the code group;
 //   3. block by block: the block's values gathered row by row, then each stream's chunk encoded
@@ -202,8 +202,7 @@ struct StringStream {
   uint64_t values = 0, non_null = 0, bytes = 0, distinct_bytes = 0;
   // How many of the probed values are canonical UUIDs (see Probe).
   uint64_t probed = 0, uuids = 0;
-  std::vector<Str> samples;
-  size_t sample_bytes = 0;
+  int32_t scalar_index = -1;  // k of ScalarValue for a scalar stream
   // Decisions.
   ColumnInfo info;
   std::vector<uint32_t> remap;  // distinct id -> sorted code
@@ -224,7 +223,7 @@ struct StringStream {
     uuids += IsCanonicalUuid(v);
   }
 
-  void Observe(Str v, bool sample) {
+  void Observe(Str v) {
     ++values;
     if (IsNull(v)) {
       // Most of the catalog is NULL in most rows: a stream keeps no ids until its first value
@@ -232,10 +231,10 @@ struct StringStream {
       if (dict_ok && non_null > 0) ids.push_back(0);
       return;
     }
-    ObserveValue(v, sample);
+    ObserveValue(v);
   }
 
-  void ObserveValue(Str v, bool sample) {
+  void ObserveValue(Str v) {
     if (non_null == 0 && dict_ok) {
       // One allocation for the whole segment: growing by doubling copied the ids and faulted in
       // fresh pages at every step.
@@ -244,10 +243,6 @@ struct StringStream {
     }
     ++non_null;
     bytes += v.size();
-    if (sample && sample_bytes < kZdictSampleBytes && v.size() >= 8) {
-      samples.push_back(v);
-      sample_bytes += v.size();
-    }
     if (!dict_ok) {
       Probe(v);
       return;
@@ -425,32 +420,33 @@ class Writer {
         s.expected_values = resource_values;
       } else {
         s.expected_values = events_.size();
+        s.scalar_index = static_cast<int32_t>(scalar_streams_.size());
         scalar_streams_.push_back(streams_.size() - 1);
         scalar_offsets_.push_back(StringFieldOffset(c.id));
       }
     }
     streams_.emplace_back(kRawSkeletonId, /*copy=*/true).expected_values = events_.size();
     skeleton_ = streams_.size() - 1;
-    const size_t sample_every = std::max<size_t>(1, events_.size() / 4096);
+    sample_every_ = std::max<size_t>(1, events_.size() / 4096);
     std::string skeleton;
     for (size_t r = 0; r < events_.size(); ++r) {
       const Event& e = *events_[r].event;
-      const bool sample = r % sample_every == 0;
+      const bool sample = r % sample_every_ == 0;
       for (size_t k = 0; k < scalar_streams_.size(); ++k)
-        streams_[scalar_streams_[k]].Observe(ScalarValue(e, k), sample);
+        streams_[scalar_streams_[k]].Observe(ScalarValue(e, k));
       for (const Resource& res : events_[r].batch->ResourcesOf(e)) {
         for (size_t i : list_streams_) {
-          streams_[i].Observe(*ResourceField(res, ColumnId{streams_[i].id}), sample);
+          streams_[i].Observe(*ResourceField(res, ColumnId{streams_[i].id}));
         }
       }
       meta_raw_bytes_ += e.raw.size();
       if (IsNull(e.raw)) {
-        streams_[skeleton_].Observe(Str(), false);
+        streams_[skeleton_].Observe(Str());
         continue;
       }
       skeleton.clear();
       BuildSkeleton(e, *events_[r].batch, &skeleton);
-      streams_[skeleton_].Observe(skeleton, false);  // the interner copies new skeletons
+      streams_[skeleton_].Observe(skeleton);  // the interner copies new skeletons
       if (sample && skeleton_sample_bytes_ < kZdictSampleBytes) {
         skeleton_sample_bytes_ += skeleton.size();
         skeleton_samples_.push_back(skeleton);
@@ -491,7 +487,6 @@ class Writer {
       ASSIGN_OR_RETURN(info.dict, AppendSection(directory));
       RETURN_IF_ERROR(AppendSection(pages).status());  // the pages follow their directory
       s->zdict.reset();
-      s->samples = {};
       return Status::OK();
     }
     s->dict_ok = false;
@@ -503,15 +498,36 @@ class Writer {
     }
     info.encoding = Encoding::kPlain;
     if (s->bytes >= kZdictMinStreamBytes) RETURN_IF_ERROR(TrainZdict(s));
-    s->samples = {};
     skeleton_samples_.clear();
     return Status::OK();
+  }
+
+  // The values of `s` that train its zstd dictionary: those of >= 8 bytes in every
+  // sample_every_-th row, up to kZdictSampleBytes. Read again from the events for the few streams
+  // that train one, rather than kept for every stream in pass 1.
+  void GatherSamples(const StringStream& s, std::vector<std::string_view>* views) const {
+    size_t bytes = 0;
+    auto take = [&](Str v) {
+      if (IsNull(v) || v.size() < 8 || bytes >= kZdictSampleBytes) return;
+      views->push_back(v);
+      bytes += v.size();
+    };
+    for (size_t r = 0; r < events_.size() && bytes < kZdictSampleBytes; r += sample_every_) {
+      const Event& e = *events_[r].event;
+      if (s.scalar_index >= 0) {
+        take(ScalarValue(e, s.scalar_index));
+      } else {
+        for (const Resource& res : events_[r].batch->ResourcesOf(e)) {
+          take(*ResourceField(res, ColumnId{s.id}));
+        }
+      }
+    }
   }
 
   // Trains a zstd dictionary for `s` from its samples and writes it.
   Status TrainZdict(StringStream* s) {
     const bool skeletons = s->id == kRawSkeletonId;
-    if (skeletons ? skeleton_samples_.empty() : s->samples.empty()) return Status::OK();
+    if (skeletons && skeleton_samples_.empty()) return Status::OK();
     const size_t max_bytes = std::clamp<size_t>(s->bytes / kZdictSizeDivisor, 4096, 64 * 1024);
     const int level =
         s->dict_ok ? std::max(opts_.compression_level, kDictMinLevel) : opts_.compression_level;
@@ -525,7 +541,7 @@ class Writer {
       if (skeletons) {
         views.assign(skeleton_samples_.begin(), skeleton_samples_.end());
       } else {
-        views.assign(s->samples.begin(), s->samples.end());
+        GatherSamples(*s, &views);
       }
       s->zdict = ZstdDictionary::Train(views, max_bytes, level);
       if (s->zdict && opts_.dictionaries) opts_.dictionaries->Put(key, s->zdict);
@@ -936,6 +952,7 @@ class Writer {
   // UUID pages are mostly 16-byte random values, which no level compresses: only the tags and the
   // odd non-UUID string are left to find, and the fastest level finds them as well as level 6.
   PageCompressor uuid_compressor_{std::min(opts_.compression_level, kUuidLevel)};
+  size_t sample_every_ = 1;  // rows between zstd training samples
   std::vector<std::string> skeleton_samples_;
   size_t skeleton_sample_bytes_ = 0;
 
