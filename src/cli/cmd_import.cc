@@ -294,15 +294,17 @@ int RunImport(const ImportArgs& args) {
   // both writers busy, gathering the third set ahead would hold its memory for nothing.
   router_options.direct_max_held_bytes = 320ull << 20;
   // Freed memory that glibc keeps in its arenas counts against the import's bound: once more
-  // than 128 MB of it is resident, give its pages back. Judged by the resident size, not by the
+  // than 256 MB of it is resident, give its pages back. Judged by the resident size, not by the
   // free bytes mallinfo2 counts (those include pages given back before, and trimming for them
   // after every write made later allocations fault their pages in again: system time grew with
-  // the input).
+  // the input). Every trim gives back all free pages, which the next writes fault in again: at
+  // 128 MB, trims and their faults were ~12% of the import's CPU (10M: 8.6M page faults, 135.8
+  // CPU-s, peak 684 MiB; at 256 MB: 4.2M, 120.0 CPU-s, 771 MiB; doc/benchmarks.md "ingest").
   router_options.after_direct_write = [] {
     const struct mallinfo2 mi = mallinfo2();
     const uint64_t in_use = mi.uordblks + mi.hblkhd;
     const uint64_t resident = ResidentBytes();
-    if (resident > in_use + (128u << 20)) malloc_trim(0);
+    if (resident > in_use + (256u << 20)) malloc_trim(0);
   };
   // Event arrays of written batches, reused by the next ones (8 MB each: fresh ones are faulted
   // in page by page). At the import's peak of memory every array is in use and the pool is empty.
