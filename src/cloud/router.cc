@@ -285,11 +285,6 @@ Status Router::WaitForRoom() {
   return direct_error_;
 }
 
-Status Router::DirectError() {
-  std::lock_guard<std::mutex> l(mu_);
-  return direct_error_;
-}
-
 Status Router::Submit(DirectJob job) {
   std::unique_lock<std::mutex> l(mu_);
   if (threads_.empty()) {

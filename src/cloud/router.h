@@ -160,9 +160,8 @@ class Router {
   // Drops the queued writes. REQUIRES: mu_ held.
   void DropJobs();
   void DirectThread();
-  Status DirectError();
-  // Direct mode: waits while direct_max_held_bytes is reached (see RouterOptions); returns
-  // DirectError().
+  // Direct mode: waits while direct_max_held_bytes is reached (see RouterOptions); returns the
+  // first error of any write so far.
   Status WaitForRoom();
 
   DataDir* dir_;

@@ -72,6 +72,8 @@ struct Prepared {
 
 // Zone maps are asked about at most this many values of an IN list (beyond, a block is read).
 constexpr size_t kMaxZoneValues = 64;
+// An IN list longer than this is searched in its sorted values (Prepared::sorted).
+constexpr size_t kMaxLinearInValues = 16;
 
 // Could any value in [min_prefix..max_prefix] (16-byte prefixes of min and max) equal `v`?
 bool ZoneMayContain(const ChunkInfo& c, std::string_view v) {
@@ -642,9 +644,11 @@ Result<std::unique_ptr<SegmentScanner>> SegmentFile::NewScan(const ScanSpec& spe
     }
     Prepared p;
     p.pred = sp;
-    if (sp.op == PredicateOp::kIn && sp.values.size() > 16) {
+    if (sp.op == PredicateOp::kIn && sp.values.size() > kMaxLinearInValues) {
       p.sorted.assign(sp.values.begin(), sp.values.end());
-      std::sort(p.sorted.begin(), p.sorted.end());
+      // A subquery's values come sorted (ResolveScanFilter): not sorted again for every segment.
+      if (!std::is_sorted(p.sorted.begin(), p.sorted.end()))
+        std::sort(p.sorted.begin(), p.sorted.end());
     }
     p.id = static_cast<uint16_t>(sp.column);
     p.def = &GetColumn(sp.column);

@@ -11,9 +11,6 @@ namespace cairn::segment {
 namespace {
 constexpr size_t kDictPageBytes = 16 * 1024;
 constexpr uint64_t kSmallDictBytes = 1 << 20;
-}  // namespace
-
-namespace {
 
 // Values that share longer prefixes than this are rare; see SortChunks.
 constexpr size_t kMaxChunkDepth = 512;
